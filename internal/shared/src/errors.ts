@@ -1,0 +1,92 @@
+import { constants } from 'node:os';
+
+/**
+ * Every error a corelane package throws carries one of these codes. They are part of the public
+ * API: a code, once shipped, keeps its meaning.
+ */
+export const ErrorCode = {
+  /** An argument has the wrong type (a string where a number belongs, a missing option). */
+  INVALID_ARGUMENT: 'ERR_CORELANE_INVALID_ARGUMENT',
+  /** An argument has the right type but a value outside what is allowed (-1, 1.5, NaN, …). */
+  OUT_OF_RANGE: 'ERR_CORELANE_OUT_OF_RANGE',
+  /** A CPU that this process may not run on (outside `availableCpus()`). */
+  CPU_UNAVAILABLE: 'ERR_CORELANE_CPU_UNAVAILABLE',
+  /** An empty CPU list where at least one CPU is needed. */
+  EMPTY_CPU_SET: 'ERR_CORELANE_EMPTY_CPU_SET',
+  /** No placement satisfies the request (more cores asked than there are). */
+  PLACEMENT: 'ERR_CORELANE_PLACEMENT',
+  /** The operating system refused for lack of privilege (EPERM / EACCES). */
+  PERMISSION: 'ERR_CORELANE_PERMISSION',
+  /** This platform or build cannot do it at all; `capabilities()` says why. */
+  UNSUPPORTED: 'ERR_CORELANE_UNSUPPORTED',
+  /** Any other failure of a system call; `errno` and `syscall` say which. */
+  SYSTEM: 'ERR_CORELANE_SYSTEM',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Extra facts an error may carry. */
+export interface ErrorDetails {
+  cause?: unknown;
+  /** The errno name, such as `EPERM`, when a system call failed. */
+  errno?: string;
+  /** The system call that failed. */
+  syscall?: string;
+}
+
+function attach(error: Error & { code: ErrorCode }, code: ErrorCode, details: ErrorDetails): void {
+  error.code = code;
+  if (details.errno !== undefined) Object.assign(error, { errno: details.errno });
+  if (details.syscall !== undefined) Object.assign(error, { syscall: details.syscall });
+}
+
+/** A failure that is not about the arguments: permission, platform, system call. */
+export class CorelaneError extends Error {
+  declare code: ErrorCode;
+  declare errno?: string;
+  declare syscall?: string;
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'CorelaneError';
+    attach(this, code, details);
+  }
+}
+
+/** An argument of the wrong type. `instanceof TypeError` holds. */
+export class CorelaneTypeError extends TypeError {
+  declare code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'TypeError';
+    this.code = code;
+  }
+}
+
+/** An argument with a value out of range. `instanceof RangeError` holds. */
+export class CorelaneRangeError extends RangeError {
+  declare code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'RangeError';
+    this.code = code;
+  }
+}
+
+const errnoNames = new Map<number, string>(
+  Object.entries(constants.errno).map(([name, value]) => [value, name]),
+);
+
+/** The errno name (`EPERM`) for a positive errno number, or `E<number>` when unknown. */
+export function errnoName(errno: number): string {
+  return errnoNames.get(Math.abs(errno)) ?? `E${Math.abs(errno)}`;
+}
+
+/**
+ * Turns a failed system call (the errno the native side returned) into a typed error:
+ * EPERM/EACCES become `ERR_CORELANE_PERMISSION`, the rest `ERR_CORELANE_SYSTEM`.
+ */
+export function systemError(syscall: string, errno: number, what: string): CorelaneError {
+  const name = errnoName(errno);
+  const code = name === 'EPERM' || name === 'EACCES' ? ErrorCode.PERMISSION : ErrorCode.SYSTEM;
+  return new CorelaneError(code, `${what}: ${syscall} failed with ${name}`, { errno: name, syscall });
+}
