@@ -10,7 +10,7 @@ export function libraryConfig(entry: Options['entry'] = ['src/index.ts'], extra:
     format: ['esm', 'cjs'],
     target: 'node22',
     platform: 'node',
-    dts: { resolve: ['@corelane/shared'] },
+    dts: true,
     sourcemap: true,
     clean: true,
     shims: true,
