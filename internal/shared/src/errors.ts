@@ -72,9 +72,7 @@ export class CorelaneRangeError extends RangeError {
   }
 }
 
-const errnoNames = new Map<number, string>(
-  Object.entries(constants.errno).map(([name, value]) => [value, name]),
-);
+const errnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, value]) => [value, name]));
 
 /** The errno name (`EPERM`) for a positive errno number, or `E<number>` when unknown. */
 export function errnoName(errno: number): string {

@@ -1,3 +1,3 @@
 export * from './errors.js';
-export * from './validate.js';
 export * from './native-loader.js';
+export * from './validate.js';

@@ -6,13 +6,13 @@
 export { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
 export { type AffinityCapabilities, type Capability, capabilities } from './capabilities.js';
 export { formatCpuList, parseCpuList } from './cpulist.js';
-export { type Cpu, availableCpus, currentCpu, osThreadId, pinThread, threadAffinity, unpinThread } from './cpus.js';
+export { availableCpus, type Cpu, currentCpu, osThreadId, pinThread, threadAffinity, unpinThread } from './cpus.js';
 export { type PlacementOptions, planPlacement } from './placement.js';
 export {
   type SchedulingPolicy,
+  setThreadPriority,
   type ThreadPriority,
   type ThreadPriorityRequest,
-  setThreadPriority,
   threadPriority,
 } from './priority.js';
-export { type CpuTopology, type ReadTopologyOptions, type Topology, readTopology, topology } from './topology.js';
+export { type CpuTopology, type ReadTopologyOptions, readTopology, type Topology, topology } from './topology.js';

@@ -8,7 +8,7 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import type { Cpu } from './cpus.js';
-import { type CpuTopology, type Topology, topology as machineTopology } from './topology.js';
+import { type CpuTopology, topology as machineTopology, type Topology } from './topology.js';
 
 /** How `planPlacement()` chooses CPUs. */
 export interface PlacementOptions {
@@ -32,6 +32,8 @@ export interface PlacementOptions {
 interface Core {
   cpus: CpuTopology[];
   first: CpuTopology;
+  /** Some of its SMT siblings are reserved: its CPUs are used after those of whole cores. */
+  partial: boolean;
 }
 
 /** Round-robin across groups: [[a,b],[c],[d,e]] → a,c,d,b,e. */
@@ -82,7 +84,10 @@ function reservedCpus(reserve: PlacementOptions['reserve'], all: CpuTopology[]):
   reserve.forEach((cpu: unknown, i) => {
     requireInteger(`options.reserve[${i}]`, cpu, 0, 2 ** 20);
     if (!known.has(cpu as Cpu)) {
-      throw new CorelaneRangeError(ErrorCode.CPU_UNAVAILABLE, `options.reserve[${i}] is CPU ${cpu}, not an available CPU`);
+      throw new CorelaneRangeError(
+        ErrorCode.CPU_UNAVAILABLE,
+        `options.reserve[${i}] is CPU ${cpu}, not an available CPU`,
+      );
     }
   });
   return new Set(reserve);
@@ -104,9 +109,10 @@ export function planPlacement(count: number, options: PlacementOptions = {}): Cp
 
   const cores = groupBy(layout.cpus, (c) => `${c.packageId}:${c.siblings.join(',')}`)
     .filter((cpus) => !(avoidSmt && cpus.some((c) => reserved.has(c.cpu))))
-    .map((cpus) => cpus.filter((c) => !reserved.has(c.cpu)))
-    .filter((cpus) => cpus.length > 0)
-    .map((cpus): Core => ({ cpus, first: cpus[0] as CpuTopology }));
+    .map((all) => ({ all, cpus: all.filter((c) => !reserved.has(c.cpu)) }))
+    .filter(({ cpus }) => cpus.length > 0)
+    .map(({ all, cpus }): Core => ({ cpus, first: cpus[0] as CpuTopology, partial: cpus.length < all.length }))
+    .sort((a, b) => Number(a.partial) - Number(b.partial));
 
   const ordered =
     policy === 'pack'

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Cpu, availableCpus } from './cpus.js';
 import { parseCpuList } from './cpulist.js';
+import { availableCpus, type Cpu } from './cpus.js';
 import { unsupportedReason } from './native.js';
 
 /** Where one CPU sits in the machine, as `/sys/devices/system` describes it. */

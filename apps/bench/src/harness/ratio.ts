@@ -1,0 +1,33 @@
+/**
+ * How a result compares with its peer.
+ *
+ * `ratio = value / peerValue`, always, whatever the metric. `higherIsBetter` says how to read it:
+ * for a throughput (ops/s) a ratio of 3 means ours is 3x faster; for a cost (ns/op) a ratio of
+ * 3 means ours is 3x slower, and 0.25 means 4x faster. `speedup` folds both into one reading:
+ * how many times better ours is (> 1 better, < 1 worse).
+ */
+export function ratioOf(value: number, peerValue: number): number {
+  if (!(Number.isFinite(value) && Number.isFinite(peerValue) && value > 0 && peerValue > 0)) {
+    throw new RangeError(`a ratio needs two positive finite values, got ${value} and ${peerValue}`);
+  }
+  return value / peerValue;
+}
+
+/** Times better ours is than the peer: > 1 better, < 1 worse, 1 the same. */
+export function speedup(ratio: number, higherIsBetter: boolean): number {
+  return higherIsBetter ? ratio : 1 / ratio;
+}
+
+/** Three significant digits, without exponent notation for the values benchmarks produce. */
+export function formatFactor(x: number): string {
+  if (x >= 100) return x.toFixed(0);
+  if (x >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+/** A plain reading of the ratio: `12.3x faster`, `1.50x slower`, or `same` within 0.5 %. */
+export function reading(ratio: number, higherIsBetter: boolean): string {
+  const s = speedup(ratio, higherIsBetter);
+  if (Math.abs(s - 1) < 0.005) return 'same';
+  return s > 1 ? `${formatFactor(s)}x faster` : `${formatFactor(1 / s)}x slower`;
+}

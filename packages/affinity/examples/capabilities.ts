@@ -1,0 +1,9 @@
+// What works on this machine, and why not where it does not. Run: node examples/capabilities.ts
+import { capabilities } from '@corelane/affinity';
+
+const caps = capabilities();
+console.log(`supported: ${caps.supported} (${caps.platform})`);
+for (const [name, capability] of Object.entries(caps)) {
+  if (typeof capability === 'object')
+    console.log(`${name}: ${capability.available ? 'yes' : 'no'} — ${capability.reason}`);
+}

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { setThreadPriority, threadPriority } from '../src/index.js';
+import { runWorker } from './helpers/workers.js';
+
+describe('setThreadPriority', () => {
+  it("policy 'other' with a nice value changes the calling worker only, as the kernel reports", async () => {
+    const mainBefore = threadPriority();
+    const report = await runWorker<{ after: unknown; statNice: number }>('nice-worker.mjs', { nice: 7 });
+    expect(report.after).toEqual({ policy: 'other', priority: 0, nice: 7 });
+    expect(report.statNice).toBe(7);
+    expect(threadPriority()).toEqual(mainBefore);
+  });
+
+  // Each case is refused before any system call: the thread's scheduling stays as it was.
+  const bad: [string, unknown, typeof TypeError | typeof RangeError, string][] = [
+    ['no options', undefined, TypeError, 'ERR_CORELANE_INVALID_ARGUMENT'],
+    ['an unknown policy', { policy: 'batch' }, RangeError, 'ERR_CORELANE_OUT_OF_RANGE'],
+    ['a numeric policy', { policy: 1 }, TypeError, 'ERR_CORELANE_INVALID_ARGUMENT'],
+    ['fifo without priority', { policy: 'fifo' }, TypeError, 'ERR_CORELANE_INVALID_ARGUMENT'],
+    ['fifo priority 0', { policy: 'fifo', priority: 0 }, RangeError, 'ERR_CORELANE_OUT_OF_RANGE'],
+    ['rr priority 100', { policy: 'rr', priority: 100 }, RangeError, 'ERR_CORELANE_OUT_OF_RANGE'],
+    ['fifo priority 1.5', { policy: 'fifo', priority: 1.5 }, RangeError, 'ERR_CORELANE_OUT_OF_RANGE'],
+    ['fifo with nice', { policy: 'fifo', priority: 1, nice: 0 }, RangeError, 'ERR_CORELANE_OUT_OF_RANGE'],
+    ['other with a priority', { policy: 'other', priority: 5 }, RangeError, 'ERR_CORELANE_OUT_OF_RANGE'],
+    ['nice 20', { policy: 'other', nice: 20 }, RangeError, 'ERR_CORELANE_OUT_OF_RANGE'],
+    ['nice NaN', { policy: 'other', nice: Number.NaN }, RangeError, 'ERR_CORELANE_OUT_OF_RANGE'],
+  ];
+  it.each(bad)('%s throws a typed error and changes nothing', (_label, options, errorClass, code) => {
+    const before = threadPriority();
+    expect(() => setThreadPriority(options as never)).toThrow(errorClass);
+    try {
+      setThreadPriority(options as never);
+    } catch (error) {
+      expect(error).toMatchObject({ code });
+    }
+    expect(threadPriority()).toEqual(before);
+  });
+
+  it('EPERM is ERR_CORELANE_PERMISSION, never a silent no-op (run as an unprivileged user)', () => {
+    // As root the kernel would allow it, so the check runs in a child process as `nobody`,
+    // where RLIMIT_RTPRIO is 0 and CAP_SYS_NICE is absent: the real-time request is refused
+    // by the kernel and no thread is ever raised.
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const script = `
+      import { capabilities, setThreadPriority, threadPriority } from ${JSON.stringify(entry)};
+      const codeOf = (request) => { try { setThreadPriority(request); return 'none'; } catch (e) { return e.code; } };
+      const realtime = capabilities().realtimePriority.available;
+      if (realtime) { console.log(JSON.stringify({ realtime })); process.exit(0); }
+      console.log(JSON.stringify({
+        realtime,
+        fifo: codeOf({ policy: 'fifo', priority: 1 }),
+        rr: codeOf({ policy: 'rr', priority: 1 }),
+        raiseNice: codeOf({ policy: 'other', nice: -5 }),
+        after: threadPriority(),
+      }));`;
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      cwd: tmpdir(),
+      timeout: 20_000,
+      ...asNobody,
+    });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual({
+      realtime: false,
+      fifo: 'ERR_CORELANE_PERMISSION',
+      rr: 'ERR_CORELANE_PERMISSION',
+      raiseNice: 'ERR_CORELANE_PERMISSION',
+      after: { policy: 'other', priority: 0, nice: 0 },
+    });
+  });
+});
