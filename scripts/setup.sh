@@ -5,11 +5,15 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$CORELANE_ROOT"
 
+# Usage: setup.sh [--bench]   (--bench: also the packages of scripts/bench-packages.txt)
+lists=(scripts/system-packages.txt)
+[ "${1:-}" = --bench ] && lists+=(scripts/bench-packages.txt)
+
 missing=()
 while read -r pkg; do
   case "$pkg" in '' | '#'*) continue ;; esac
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done < scripts/system-packages.txt
+done < <(cat "${lists[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v dpkg-query >/dev/null; then
     echo "setup: not a Debian system; make sure these are installed: ${missing[*]}" >&2

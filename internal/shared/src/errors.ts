@@ -21,6 +21,22 @@ export const ErrorCode = {
   UNSUPPORTED: 'ERR_CORELANE_UNSUPPORTED',
   /** Any other failure of a system call; `errno` and `syscall` say which. */
   SYSTEM: 'ERR_CORELANE_SYSTEM',
+  /** A buffer that is not a ring of the expected kind and version (wrong magic, version, kind, size). Nothing was touched. */
+  BAD_RING: 'ERR_CORELANE_BAD_RING',
+  /** The producer or consumer role of a shared structure is already held by a live peer. */
+  ROLE_TAKEN: 'ERR_CORELANE_ROLE_TAKEN',
+  /** The object (ring side, ring, runtime) was closed; it cannot be used again. */
+  CLOSED: 'ERR_CORELANE_CLOSED',
+  /** A record larger than the structure's documented maximum. */
+  RECORD_TOO_LARGE: 'ERR_CORELANE_RECORD_TOO_LARGE',
+  /** A full target under the `'error'` backpressure policy. */
+  BACKPRESSURE: 'ERR_CORELANE_BACKPRESSURE',
+  /** An object bound to one thread was used from another. */
+  WRONG_THREAD: 'ERR_CORELANE_WRONG_THREAD',
+  /** An operation was cancelled (AbortSignal, or its owner shut down) before it completed. */
+  CANCELLED: 'ERR_CORELANE_CANCELLED',
+  /** A wait ran out of time. */
+  TIMEOUT: 'ERR_CORELANE_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
