@@ -74,7 +74,7 @@ export function validateCpuSet(cpus: unknown, available: readonly Cpu[], name = 
 export function pinThread(cpus: Cpu | readonly Cpu[]): Cpu[] {
   const native = addon('pinThread()');
   const set = validateCpuSet(cpus, native.initialCpus());
-  check(native.setThreadAffinity(set), 'sched_setaffinity', `pinThread(${formatCpuList(set)})`);
+  check(native.setThreadAffinity(set), 'sched_setaffinity', () => `pinThread(${formatCpuList(set)})`);
   return set;
 }
 

@@ -32,8 +32,13 @@ export function addon(what: string): AffinityAddon {
   return loaded.addon;
 }
 
-/** Throws the typed error for a negative errno a native call returned; passes results through. */
-export function check<T>(result: T | number, syscall: string, what: string): T {
-  if (typeof result === 'number' && result < 0) throw systemError(syscall, -result, what);
+/**
+ * Throws the typed error for a negative errno a native call returned; passes results through.
+ * `what` may be a function so that hot callers build their message only when they fail.
+ */
+export function check<T>(result: T | number, syscall: string, what: string | (() => string)): T {
+  if (typeof result === 'number' && result < 0) {
+    throw systemError(syscall, -result, typeof what === 'string' ? what : what());
+  }
   return result as T;
 }

@@ -31,8 +31,8 @@ const px = (x: number) => (Math.round(x * 10) / 10).toString();
 /** Bars for ours vs the peer (medians), a tick per raw sample, and the ratio under them. */
 export function caseChart(r: CaseResult): string {
   const width = 720;
-  const labelW = 220;
-  const valueW = 120;
+  const labelW = 200;
+  const valueW = 140;
   const barArea = width - labelW - valueW;
   const title = `${r.suite} / ${r.case}`;
   if (r.status !== 'ok' || r.value === null || r.peerValue === null || r.ratio === null) {
@@ -63,14 +63,14 @@ export function caseChart(r: CaseResult): string {
         (s) =>
           `<line x1="${px(labelW + scale(s))}" x2="${px(labelW + scale(s))}" y1="${y - 2}" y2="${y + 26}" stroke="#111827" stroke-width="1.5" opacity="0.55"/>`,
       ),
-      `<text x="${px(labelW + w + 6)}" y="${y + 16}" class="value">${esc(formatValue(value, r.unit))}</text>`,
+      `<text x="${px(labelW + Math.max(w, scale(Math.max(...samples))) + 6)}" y="${y + 16}" class="value">${esc(formatValue(value, r.unit))}</text>`,
     );
   });
   const better = (r.speedup ?? 1) >= 1;
   parts.push(
     `<text x="${labelW}" y="96" class="ratio">ratio = ours / peer = ${esc(formatRatio(r.ratio))}` +
       ` (${r.higherIsBetter ? 'higher' : 'lower'} is better)</text>`,
-    `<text x="${labelW}" y="113" class="reading" fill="${better ? BETTER : WORSE}">ours is ${esc(r.reading ?? '')}</text>`,
+    `<text x="${labelW}" y="113" class="reading" style="fill:${better ? BETTER : WORSE}">ours is ${esc(r.reading ?? '')}</text>`,
     '</svg>',
   );
   return parts.join('');
@@ -79,10 +79,11 @@ export function caseChart(r: CaseResult): string {
 /** Every case's speedup on one log scale: right of 1x ours is better, left it is worse. */
 export function summaryChart(results: readonly CaseResult[]): string {
   const width = 720;
-  const labelW = 260;
+  const labelW = 240;
+  const readingW = 110;
   const rowH = 26;
   const height = 30 + results.length * rowH;
-  const area = width - labelW - 20;
+  const area = width - labelW - readingW - 20;
   const mid = labelW + area / 2;
   const logs = results.map((r) => (r.speedup ? Math.abs(Math.log10(r.speedup)) : 0));
   const span = Math.max(1, Math.ceil(Math.max(0, ...logs)));
@@ -104,7 +105,7 @@ export function summaryChart(results: readonly CaseResult[]): string {
       `<text x="${labelW - 10}" y="${y + 14}" text-anchor="end" class="label">${esc(truncate(`${r.suite} / ${r.case}`, 36))}</text>`,
     );
     if (r.speedup === null) {
-      parts.push(`<text x="${px(mid + 6)}" y="${y + 14}" class="reason">${esc(r.status)}</text>`);
+      parts.push(`<text x="${width - 4}" y="${y + 14}" text-anchor="end" class="reason">${esc(r.status)}</text>`);
       return;
     }
     const end = x(r.speedup);
@@ -112,7 +113,7 @@ export function summaryChart(results: readonly CaseResult[]): string {
     const color = r.speedup >= 1 ? BETTER : WORSE;
     parts.push(
       `<rect x="${px(left)}" y="${y}" width="${px(Math.max(1, Math.abs(end - mid)))}" height="18" rx="2" fill="${color}"/>`,
-      `<text x="${px(r.speedup >= 1 ? end + 4 : end - 4)}" y="${y + 14}" text-anchor="${r.speedup >= 1 ? 'start' : 'end'}" class="value">${esc(r.reading ?? '')}</text>`,
+      `<text x="${width - 4}" y="${y + 14}" text-anchor="end" class="value" style="fill:${color}">${esc(r.reading ?? '')}</text>`,
     );
   });
   parts.push('</svg>');
@@ -173,7 +174,10 @@ export function renderHtml(report: Report): string {
     ['node', `${m.node} (V8 ${m.v8})`],
     ['machine', `${m.cpuModel}, ${m.cpuCount} CPUs (${m.availableParallelism} available), ${m.platform}/${m.arch}`],
     ['kernel', m.kernel],
-    ['run', `${m.quick ? 'quick' : 'full'}, ${m.rounds} rounds + ${m.warmupRounds} warm-up, ${(m.durationMs / 1000).toFixed(1)} s`],
+    [
+      'run',
+      `${m.quick ? 'quick' : 'full'}, ${m.rounds} rounds + ${m.warmupRounds} warm-up, ${(m.durationMs / 1000).toFixed(1)} s`,
+    ],
     ['suites', m.suites.join(', ')],
   ];
   const bySuite = new Map<string, CaseResult[]>();

@@ -90,7 +90,12 @@ export async function runCase(suite: Suite, c: BenchCase, options: RunOptions): 
 
   let run: CaseRun | undefined;
   try {
-    const prepared = await within(c.setup(ctx), budgetMs, `setup of ${suite.name}/${c.name}`);
+    const setup = Promise.resolve().then(() => c.setup(ctx));
+    const prepared = await within(setup, budgetMs, `setup of ${suite.name}/${c.name}`).catch((error: unknown) => {
+      // A setup that finishes after its timeout still gets torn down (its workers must not linger).
+      setup.then((late) => (isUnavailable(late) ? undefined : late.teardown?.())).catch(() => {});
+      throw error;
+    });
     if (isUnavailable(prepared)) return finish({ ...base, status: 'skipped', reason: prepared.unavailable });
     run = prepared;
     for (let round = 0; round < warmupRounds + options.rounds; round++) {
