@@ -33,7 +33,12 @@ export default defineConfig({
       },
       {
         text: 'Packages',
-        items: [{ text: '@corelane/affinity', link: '/packages/affinity' }],
+        items: [
+          { text: '@corelane/affinity', link: '/packages/affinity' },
+          { text: '@corelane/spsc', link: '/packages/spsc' },
+          { text: '@corelane/router', link: '/packages/router' },
+          { text: '@corelane/uring', link: '/packages/uring' },
+        ],
       },
       {
         text: 'Project',

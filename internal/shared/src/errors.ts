@@ -37,6 +37,8 @@ export const ErrorCode = {
   CANCELLED: 'ERR_CORELANE_CANCELLED',
   /** A wait ran out of time. */
   TIMEOUT: 'ERR_CORELANE_TIMEOUT',
+  /** A call that the object's current state does not allow (a second `claim()` before `commit()`, `commit()` without a claim). */
+  INVALID_STATE: 'ERR_CORELANE_INVALID_STATE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,3 +1,4 @@
 export * from './errors.js';
+export * from './layout.js';
 export * from './native-loader.js';
 export * from './validate.js';

@@ -1,0 +1,192 @@
+import type { BenchCase, CaseContext, CaseRun, Unavailable } from '../../harness/suite.js';
+import { unavailable } from '../../harness/suite.js';
+import { PostMessagePair } from '../../peers/postmessage.js';
+import type { Transport } from '../../workers/spsc.js';
+import { type NativePeers, nativePeers, perSecond, runNative } from './native-peers.js';
+import { SpscPair } from './pair.js';
+
+/** What a stream moves: 4-byte values one at a time, in batches of 256, or records of a size. */
+type Workload = 'item' | 'batch' | 'record';
+
+/** Items per sample, quick and full, per workload. */
+function countFor(workload: Workload, size: number, quick: boolean): number {
+  const full = workload === 'item' ? 8_000_000 : workload === 'batch' ? 40_000_000 : size <= 32 ? 4_000_000 : 1_000_000;
+  return quick ? full / 4 : full;
+}
+
+const OURS: Record<Workload, Transport> = { item: 'ours-item', batch: 'ours-batch', record: 'ours-record' };
+const OURS_NAME: Record<Workload, string> = {
+  item: 'RingProducer.push / RingConsumer.pop',
+  batch: 'pushMany / popMany of 256',
+  record: 'ByteRingProducer.write / ByteRingConsumer.read',
+};
+
+/** The peer side of a stream case: how it measures one sample, given the case's item count. */
+interface StreamPeer {
+  key: string;
+  name: string;
+  /** A reason when the peer cannot run here, else a sampler. */
+  prepare(pair: SpscPair, count: number, capMs: number): Promise<((count: number) => Promise<number>) | string>;
+  /** Items per sample for this peer, when it differs (a slow peer gets fewer). */
+  count?: (count: number) => number;
+  teardown?: () => Promise<void>;
+  target?: string | undefined;
+}
+
+function jsPeer(key: string, name: string, transport: Transport, size: number, target?: string): StreamPeer {
+  return {
+    key,
+    name,
+    target,
+    prepare: async (pair, _count, capMs) => (count) => pair.stream(transport, count, size, capMs),
+  };
+}
+
+function nativePeer(impl: 'boost' | 'twin', workload: Workload, size: number, target?: string): StreamPeer {
+  return {
+    key: impl === 'boost' ? 'boost' : 'C++ twin',
+    name:
+      impl === 'boost'
+        ? `C++ boost::lockfree::spsc_queue${workload === 'batch' ? ' push/pop of 256' : ''}`
+        : `C++ twin (@corelane/spsc headers)${workload === 'batch' ? ' push_many/drain of 256' : ''}`,
+    target,
+    prepare: async () => {
+      const peers = await nativePeers();
+      if (typeof peers === 'string') return peers;
+      if (impl === 'boost' && !peers.boost) return 'boost headers are not installed (Debian package libboost-dev)';
+      return async (count) => perSecond(await runNative(peers as NativePeers, impl, workload, count, size));
+    },
+  };
+}
+
+function postMessagePerMessage(): StreamPeer {
+  let pm: PostMessagePair | undefined;
+  return {
+    key: 'postMessage',
+    name: 'postMessage, one number per message',
+    target: '>= 100x',
+    // postMessage moves ~0.06-1 M msgs/s: a sample of the ring's size would take minutes
+    count: (count) => Math.max(2_000, Math.round(count / 100)),
+    prepare: async (_pair, _count, capMs) => {
+      pm = await PostMessagePair.start({ cpus: null });
+      const started = pm;
+      return async (count) => (await started.stream(count, capMs)).perSecond;
+    },
+    teardown: async () => {
+      await pm?.close();
+    },
+  };
+}
+
+function label(workload: Workload, size: number): string {
+  return workload === 'item' ? '4B per item' : workload === 'batch' ? '4B batched' : `${size}B records`;
+}
+
+/** One stream case: ours (JS worker → JS worker) against `peer`, items (or records) per second. */
+function streamCase(workload: Workload, size: number, peer: StreamPeer): BenchCase {
+  const what = label(workload, size);
+  return {
+    name: `${what} vs ${peer.key}`,
+    metric: `${workload === 'record' ? 'records' : 'items'} through the ring${peer.target ? ` (target ${peer.target})` : ''}`,
+    unit: 'msgs/s',
+    higherIsBetter: true,
+    ours: `@corelane/spsc ${OURS_NAME[workload]}`,
+    peer: peer.name,
+    budgetMs: { quick: 15_000, full: 60_000 },
+    description:
+      `A producer thread streams ${what === '4B per item' || what === '4B batched' ? 'consecutive int32 values' : `${size}-byte records`} ` +
+      `to a consumer thread that checks each one; items per second from the first to the last received. Ours: two ` +
+      `worker_threads over a @corelane/spsc ring. Peer: ${peer.name}, same ring capacity where it has one.`,
+    async setup(ctx: CaseContext): Promise<CaseRun | Unavailable> {
+      const count = countFor(workload, size, ctx.quick);
+      const capMs = ctx.budgetMs / 2;
+      const pair = await SpscPair.start();
+      let sample: ((count: number) => Promise<number>) | string;
+      try {
+        sample = await peer.prepare(pair, count, capMs);
+      } catch (error) {
+        await Promise.allSettled([pair.close(), peer.teardown?.()]);
+        throw error;
+      }
+      if (typeof sample === 'string') {
+        await Promise.allSettled([pair.close(), peer.teardown?.()]);
+        return unavailable(sample);
+      }
+      const peerSample = sample;
+      const peerCount = peer.count ? peer.count(count) : count;
+      return {
+        ours: () => pair.stream(OURS[workload], count, size, capMs),
+        peer: () => peerSample(peerCount),
+        teardown: async () => {
+          await Promise.allSettled([pair.close(), peer.teardown?.()]);
+        },
+      };
+    },
+  };
+}
+
+/** Ping-pong of one value between two threads: median or p99 round trip, ours against `peer`. */
+function pingPongCase(stat: 'median' | 'p99', peerImpl: 'twin' | 'rb', target?: string): BenchCase {
+  const peerName = peerImpl === 'twin' ? 'C++ twin, two native threads' : 'ringbuf.js, two worker_threads';
+  return {
+    name: `ping-pong ${stat} vs ${peerImpl === 'twin' ? 'C++ twin' : 'ringbuf.js'}`,
+    metric: `round trip, ${stat}${target ? ` (target ${target})` : ''}`,
+    unit: 'ns',
+    higherIsBetter: false,
+    ours: '@corelane/spsc, two worker_threads',
+    peer: peerName,
+    budgetMs: { quick: 15_000, full: 60_000 },
+    description:
+      'One thread pushes a value into ring A, the other pops it and pushes it back through ring B, both spinning; ' +
+      `the first times every round trip and reports the ${stat}. Ours publishes every push (producer batch 1) and ` +
+      'hands slots back every 64 pops.',
+    async setup(ctx: CaseContext): Promise<CaseRun | Unavailable> {
+      const count = ctx.quick ? 5_000 : 20_000;
+      const capMs = ctx.budgetMs / 2;
+      let peers: NativePeers | undefined;
+      if (peerImpl === 'twin') {
+        const built = await nativePeers();
+        if (typeof built === 'string') return unavailable(built);
+        peers = built;
+      }
+      const pair = await SpscPair.start();
+      const native = peers;
+      return {
+        ours: async () => (await pair.pingPong('ours', count, capMs))[stat],
+        peer: async () =>
+          native
+            ? (await runNative(native, 'twin', 'pingpong', count * 4))[stat]
+            : (await pair.pingPong('rb', count, capMs))[stat],
+        teardown: () => pair.close(),
+      };
+    },
+  };
+}
+
+/** Every case of the suite, in order. */
+export const spscCases: BenchCase[] = [
+  streamCase('item', 4, postMessagePerMessage()),
+  streamCase('item', 4, jsPeer('ringbuf.js', 'ringbuf.js push/pop of one element', 'rb-item', 4, '>= 2x')),
+  streamCase('item', 4, nativePeer('boost', 'item', 4)),
+  streamCase('item', 4, nativePeer('twin', 'item', 4)),
+  streamCase('batch', 4, jsPeer('postMessage batched', 'postMessage of transferred Int32Array(256)', 'pm-batch', 4)),
+  streamCase('batch', 4, jsPeer('ringbuf.js', 'ringbuf.js push/pop of 256', 'rb-batch', 4, '>= 2x')),
+  streamCase('batch', 4, nativePeer('boost', 'batch', 4, '>= 0.5x')),
+  streamCase('batch', 4, nativePeer('twin', 'batch', 4)),
+  streamCase(
+    'record',
+    32,
+    jsPeer('ringbuf.js', 'ringbuf.js Uint8Array ring, 32 bytes per push/pop', 'rb-record', 32, '>= 2x'),
+  ),
+  streamCase('record', 32, nativePeer('boost', 'record', 32)),
+  streamCase('record', 32, nativePeer('twin', 'record', 32)),
+  streamCase(
+    'record',
+    256,
+    jsPeer('ringbuf.js', 'ringbuf.js Uint8Array ring, 256 bytes per push/pop', 'rb-record', 256, '>= 2x'),
+  ),
+  streamCase('record', 256, nativePeer('boost', 'record', 256)),
+  pingPongCase('median', 'twin', '<= 3x'),
+  pingPongCase('p99', 'twin'),
+  pingPongCase('median', 'rb', '>= 2x'),
+];

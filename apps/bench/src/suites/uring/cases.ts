@@ -1,0 +1,123 @@
+// The uring cases: every workload measured against the peers the issue names, in one run.
+import { capabilities, IoRing } from '@corelane/uring';
+import type { BenchCase, CaseContext } from '../../harness/suite.js';
+import { unavailable } from '../../harness/suite.js';
+import { uvUringSample } from './child.js';
+import { fioRandomReads, fioSyncedWrites, fioUnavailable } from './fio.js';
+import { fsRandomReads, fsSyncedWrites } from './fs-promises.js';
+import { ringRandomReads, ringSyncedWrites } from './ours.js';
+import { FILE_SIZE, type Medium, readFixture, writeTarget } from './workload.js';
+
+/** fdatasync after this many 64 KiB writes. */
+const SYNC_EVERY = 4;
+
+type Peer = 'fs.promises' | 'uv-io_uring' | 'fio';
+
+const peerNames: Record<Peer, string> = {
+  'fs.promises': 'fs.promises (libuv thread pool)',
+  'uv-io_uring': 'fs.promises, UV_USE_IO_URING=1 (child process)',
+  fio: 'fio --ioengine=io_uring (child process)',
+};
+
+/** Sample length in ms: long enough for a few hundred reads on the slow disk. */
+function sampleMs(ctx: CaseContext, medium: Medium): number {
+  if (ctx.quick) return medium === 'disk' ? 300 : 150;
+  return medium === 'disk' ? 1500 : 700;
+}
+
+/** A ring on io_uring, or the reason the case cannot measure io_uring here. */
+function ioUringRing(): IoRing | string {
+  const caps = capabilities();
+  if (caps.backend !== 'io_uring') {
+    return `io_uring is not available here (${caps.reason}); this case measures io_uring, not the thread-pool fallback`;
+  }
+  return new IoRing({ backend: 'io_uring', entries: 256 });
+}
+
+function randomReadCase(medium: Medium, depth: number, peer: Peer): BenchCase {
+  const where = medium === 'disk' ? '/tmp, O_DIRECT' : '/dev/shm';
+  return {
+    name: `4k random reads qd${depth} ${medium} vs ${peer}`,
+    metric: `4 KiB random reads, depth ${depth}, ${where}`,
+    unit: 'reads/s',
+    higherIsBetter: true,
+    ours: 'IoRing.read()',
+    peer: peerNames[peer],
+    budgetMs: peer === 'fs.promises' ? { quick: 6_000, full: 40_000 } : { quick: 9_000, full: 50_000 },
+    description:
+      `${depth} reads of 4 KiB kept in flight at random 4 KiB-aligned offsets of a 64 MiB file in ${where}, ` +
+      `the same offsets and loop on both sides (one promise per read); the peer is ${peerNames[peer]}.`,
+    setup(ctx) {
+      const ring = ioUringRing();
+      if (typeof ring === 'string') return unavailable(ring);
+      const missingFio = peer === 'fio' ? fioUnavailable() : null;
+      if (missingFio !== null) {
+        ring.destroy();
+        return unavailable(missingFio);
+      }
+      const path = readFixture(medium);
+      const ms = sampleMs(ctx, medium);
+      const peers: Record<Peer, () => Promise<number>> = {
+        'fs.promises': () => fsRandomReads(path, medium, depth, ms),
+        'uv-io_uring': () => uvUringSample({ kind: 'randread', path, medium, depth, ms }),
+        fio: () => fioRandomReads(path, medium === 'disk', depth, FILE_SIZE, ms),
+      };
+      return {
+        ours: () => ringRandomReads(ring, path, medium, depth, ms),
+        peer: peers[peer],
+        teardown: () => ring.destroy(),
+      };
+    },
+  };
+}
+
+function syncedWriteCase(peer: Peer): BenchCase {
+  return {
+    name: `64k writes + fdatasync/${SYNC_EVERY} vs ${peer}`,
+    metric: `64 KiB sequential writes, fdatasync every ${SYNC_EVERY}, /tmp`,
+    unit: 'B/s',
+    higherIsBetter: true,
+    ours: 'IoRing batch (writes + draining fdatasync)',
+    peer: peerNames[peer],
+    budgetMs: { quick: 9_000, full: 50_000 },
+    description:
+      `Appends 64 KiB records to a file in /tmp, ${SYNC_EVERY} at a time, each group made durable by an ` +
+      'fdatasync before the next starts. Ours: one batch and one submit per group, the writes in parallel and the fdatasync ' +
+      'marked drain (it starts once they completed); ' +
+      `fs.promises: ${SYNC_EVERY} writes in parallel, then datasync(); fio: --fdatasync=${SYNC_EVERY}.`,
+    setup(ctx) {
+      const ring = ioUringRing();
+      if (typeof ring === 'string') return unavailable(ring);
+      const missingFio = peer === 'fio' ? fioUnavailable() : null;
+      if (missingFio !== null) {
+        ring.destroy();
+        return unavailable(missingFio);
+      }
+      const path = writeTarget('disk');
+      const ms = sampleMs(ctx, 'disk');
+      const peers: Record<Peer, () => Promise<number>> = {
+        'fs.promises': () => fsSyncedWrites(path, SYNC_EVERY, ms),
+        'uv-io_uring': () => uvUringSample({ kind: 'seqwrite', path, syncEvery: SYNC_EVERY, ms }),
+        fio: () => fioSyncedWrites(path, SYNC_EVERY, FILE_SIZE, ms),
+      };
+      return {
+        ours: () => ringSyncedWrites(ring, path, SYNC_EVERY, ms),
+        peer: peers[peer],
+        teardown: () => ring.destroy(),
+      };
+    },
+  };
+}
+
+/** Every case of the suite, in the order they run. */
+export const uringCases: BenchCase[] = [
+  ...[1, 8, 32, 128].map((depth) => randomReadCase('disk', depth, 'fs.promises')),
+  ...[1, 8, 32, 128].map((depth) => randomReadCase('shm', depth, 'fs.promises')),
+  randomReadCase('disk', 32, 'uv-io_uring'),
+  randomReadCase('shm', 32, 'uv-io_uring'),
+  randomReadCase('disk', 32, 'fio'),
+  randomReadCase('shm', 32, 'fio'),
+  syncedWriteCase('fs.promises'),
+  syncedWriteCase('uv-io_uring'),
+  syncedWriteCase('fio'),
+];

@@ -1,0 +1,292 @@
+/**
+ * Worker script of the spsc suite (dist/workers/spsc.js): one thread of a producer → consumer
+ * stream or of a ping-pong pair, over a @corelane/spsc ring, a ringbuf.js ring, or a MessagePort
+ * carrying transferred Int32Array batches. Driven by src/suites/spsc/pair.ts.
+ *
+ * Every loop spins (the thread does nothing else) and checks a deadline every 1024 turns, so a
+ * stalled peer ends a sample with an error instead of hanging the run. Consumers check every
+ * value (or the first byte of every record) against the sequence and time first → last item.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { ByteRingConsumer, ByteRingProducer, RingConsumer, RingProducer } from '@corelane/spsc';
+import { RingBuffer } from 'ringbuf.js';
+import { serve } from '../harness/worker-serve.js';
+
+/** How items travel in a stream. */
+export type Transport = 'ours-item' | 'ours-batch' | 'ours-record' | 'rb-item' | 'rb-batch' | 'rb-record' | 'pm-batch';
+
+export interface StreamArgs {
+  transport: Transport;
+  /** The ring (a SharedArrayBuffer), or a MessagePort for 'pm-batch'. */
+  channel: SharedArrayBuffer | MessagePort;
+  count: number;
+  /** Record size in bytes for '*-record'. */
+  size: number;
+  capMs: number;
+}
+
+export interface StreamResult {
+  count: number;
+  elapsedNs: number;
+}
+
+export interface PingArgs {
+  impl: 'ours' | 'rb';
+  there: SharedArrayBuffer;
+  back: SharedArrayBuffer;
+  count: number;
+  capMs: number;
+}
+
+export interface PingResult {
+  count: number;
+  median: number;
+  p99: number;
+}
+
+/** Items per batch for the batched transports (as in the C++ peers). */
+export const BATCH = 256;
+
+const now = () => process.hrtime.bigint();
+
+class Deadline {
+  readonly #end: number;
+  #turns = 0;
+  constructor(capMs: number) {
+    this.#end = performance.now() + capMs;
+  }
+  /** Call in every spin; throws once the deadline passed (checked every 1024 calls). */
+  spin(what: string): void {
+    if ((++this.#turns & 1023) === 0 && performance.now() > this.#end) {
+      throw new Error(`${what} stalled past its deadline`);
+    }
+  }
+}
+
+function produce(args: StreamArgs): StreamResult {
+  const { transport, channel, count, size } = args;
+  const deadline = new Deadline(args.capMs);
+  if (transport === 'ours-item') {
+    const p = new RingProducer(channel as SharedArrayBuffer);
+    for (let i = 0; i < count; ) {
+      if (p.push(i)) i++;
+      else deadline.spin('producer');
+    }
+    p.close();
+  } else if (transport === 'ours-batch') {
+    const p = new RingProducer(channel as SharedArrayBuffer);
+    const batch = new Int32Array(BATCH);
+    for (let i = 0; i < count; ) {
+      const n = Math.min(BATCH, count - i);
+      for (let j = 0; j < n; j++) batch[j] = i + j;
+      let done = 0;
+      while (done < n) {
+        const k = p.pushMany(done === 0 && n === BATCH ? batch : batch.subarray(done, n));
+        if (k === 0) deadline.spin('producer');
+        done += k;
+      }
+      i += n;
+    }
+    p.close();
+  } else if (transport === 'ours-record') {
+    const p = new ByteRingProducer(channel as SharedArrayBuffer);
+    const record = new Uint8Array(size).fill(7);
+    for (let i = 0; i < count; ) {
+      record[0] = i & 0xff;
+      if (p.write(record, 1)) i++;
+      else deadline.spin('producer');
+    }
+    p.close();
+  } else if (transport === 'rb-item' || transport === 'rb-batch') {
+    const rb = new RingBuffer(channel as SharedArrayBuffer, Int32Array);
+    const n = transport === 'rb-item' ? 1 : BATCH;
+    const batch = new Int32Array(n);
+    for (let i = 0; i < count; ) {
+      const m = Math.min(n, count - i);
+      for (let j = 0; j < m; j++) batch[j] = i + j;
+      let done = 0;
+      while (done < m) {
+        const k = rb.push(batch, m - done, done);
+        if (k === 0) deadline.spin('producer');
+        done += k;
+      }
+      i += m;
+    }
+  } else if (transport === 'rb-record') {
+    const rb = new RingBuffer(channel as SharedArrayBuffer, Uint8Array);
+    const record = new Uint8Array(size).fill(7);
+    for (let i = 0; i < count; ) {
+      // whole records only: ringbuf.js has no record framing, so write only when all of it fits
+      if (rb.availableWrite() >= size) {
+        record[0] = i & 0xff;
+        rb.push(record);
+        i++;
+      } else deadline.spin('producer');
+    }
+  } else {
+    const port = channel as MessagePort;
+    for (let i = 0; i < count; i += BATCH) {
+      const n = Math.min(BATCH, count - i);
+      const batch = new Int32Array(n);
+      for (let j = 0; j < n; j++) batch[j] = i + j;
+      port.postMessage(batch, [batch.buffer]);
+    }
+  }
+  return { count, elapsedNs: 0 };
+}
+
+function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
+  const { transport, channel, count, size } = args;
+  if (transport === 'pm-batch') return consumePort(channel as MessagePort, count, args.capMs);
+  const deadline = new Deadline(args.capMs);
+  let got = 0;
+  let errors = 0;
+  let first = 0n;
+  const mark = () => {
+    if (first === 0n) first = now();
+  };
+  if (transport === 'ours-item') {
+    const c = new RingConsumer(channel as SharedArrayBuffer);
+    while (got < count) {
+      const v = c.pop();
+      if (v === undefined) deadline.spin('consumer');
+      else {
+        mark();
+        if (v !== got) errors++;
+        got++;
+      }
+    }
+    c.close();
+  } else if (transport === 'ours-batch') {
+    const c = new RingConsumer(channel as SharedArrayBuffer);
+    const batch = new Int32Array(BATCH);
+    while (got < count) {
+      const n = c.popMany(batch);
+      if (n === 0) deadline.spin('consumer');
+      else {
+        mark();
+        for (let j = 0; j < n; j++) if (batch[j] !== got + j) errors++;
+        got += n;
+      }
+    }
+    c.close();
+  } else if (transport === 'ours-record') {
+    const c = new ByteRingConsumer(channel as SharedArrayBuffer);
+    const onRecord = (bytes: Uint8Array) => {
+      if (bytes[0] !== (got & 0xff) || bytes.length !== size) errors++;
+      got++;
+    };
+    while (got < count) {
+      if (c.read(onRecord, BATCH) === 0) deadline.spin('consumer');
+      else mark();
+    }
+    c.close();
+  } else if (transport === 'rb-item' || transport === 'rb-batch') {
+    const rb = new RingBuffer(channel as SharedArrayBuffer, Int32Array);
+    const batch = new Int32Array(transport === 'rb-item' ? 1 : BATCH);
+    while (got < count) {
+      const n = rb.pop(batch);
+      if (n === 0) deadline.spin('consumer');
+      else {
+        mark();
+        for (let j = 0; j < n; j++) if (batch[j] !== got + j) errors++;
+        got += n;
+      }
+    }
+  } else {
+    const rb = new RingBuffer(channel as SharedArrayBuffer, Uint8Array);
+    const record = new Uint8Array(size);
+    while (got < count) {
+      if (rb.availableRead() >= size) {
+        mark();
+        rb.pop(record);
+        if (record[0] !== (got & 0xff)) errors++;
+        got++;
+      } else deadline.spin('consumer');
+    }
+  }
+  const elapsedNs = Number(now() - first);
+  if (errors !== 0) throw new Error(`${transport}: ${errors} items out of sequence`);
+  return { count: count - 1, elapsedNs };
+}
+
+function consumePort(port: MessagePort, count: number, capMs: number): Promise<StreamResult> {
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    let first = 0n;
+    const timer = setTimeout(
+      () => finish(new Error(`pm-batch: only ${got} of ${count} arrived in ${capMs} ms`)),
+      capMs,
+    );
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      port.close();
+      if (error) reject(error);
+      else resolve({ count: count - 1, elapsedNs: Number(now() - first) });
+    };
+    port.on('message', (batch: Int32Array) => {
+      if (first === 0n) first = now();
+      for (let j = 0; j < batch.length; j++) {
+        if (batch[j] !== got + j) return finish(new Error(`pm-batch: expected ${got + j}, got ${batch[j]}`));
+      }
+      got += batch.length;
+      if (got >= count) finish();
+    });
+  });
+}
+
+/** One value each way, spinning; `lead` times every round trip. */
+function pingPong(args: PingArgs, lead: boolean): PingResult {
+  const deadline = new Deadline(args.capMs);
+  const { count } = args;
+  const rtt = lead ? new Float64Array(count) : null;
+  if (args.impl === 'ours') {
+    // The producer publishes every push (batch 1), as a request/response protocol needs; the
+    // consumer hands slots back every 64 (its default): the producer is never short of room.
+    const out = new RingProducer(lead ? args.there : args.back, { batch: 1 });
+    const inp = new RingConsumer(lead ? args.back : args.there);
+    for (let i = 0; i < count; i++) {
+      const t0 = lead ? performance.now() : 0;
+      if (lead) out.push(i);
+      let v = inp.pop();
+      while (v === undefined) {
+        deadline.spin('ping-pong');
+        v = inp.pop();
+      }
+      if (v !== i) throw new Error(`ping-pong: expected ${i}, got ${v}`);
+      if (rtt) rtt[i] = performance.now() - t0;
+      else out.push(v);
+    }
+    out.close();
+    inp.close();
+  } else {
+    const out = new RingBuffer(lead ? args.there : args.back, Int32Array);
+    const inp = new RingBuffer(lead ? args.back : args.there, Int32Array);
+    const one = new Int32Array(1);
+    for (let i = 0; i < count; i++) {
+      const t0 = lead ? performance.now() : 0;
+      if (lead) {
+        one[0] = i;
+        out.push(one);
+      }
+      while (inp.pop(one) === 0) deadline.spin('ping-pong');
+      if (one[0] !== i) throw new Error(`ping-pong: expected ${i}, got ${one[0]}`);
+      if (rtt) rtt[i] = performance.now() - t0;
+      else out.push(one);
+    }
+  }
+  if (!rtt) return { count, median: 0, p99: 0 };
+  rtt.sort();
+  return {
+    count,
+    median: (rtt[count >> 1] as number) * 1e6,
+    p99: (rtt[Math.min(count - 1, Math.floor(count * 0.99))] as number) * 1e6,
+  };
+}
+
+serve({
+  produce: (args: StreamArgs) => produce(args),
+  consume: (args: StreamArgs) => consume(args),
+  lead: (args: PingArgs) => pingPong(args, true),
+  echo: (args: PingArgs) => pingPong(args, false),
+});

@@ -1,0 +1,38 @@
+// The examples are what the README and the docs show: run each one for real, so none can rot.
+// The expected hashes were printed by the Rust crate fxhash 0.2.1 for the same keys.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../', import.meta.url);
+const examples = readdirSync(new URL('examples/', root)).filter((f) => f.endsWith('.ts'));
+
+const expected: Record<string, RegExp> = {
+  'quick-start.ts':
+    /fxhash64\("user-42"\) = 4904424645957250572\npartition: core 0 of 4\njump hash: core [0-3]\nrendezvous: core-[a-d]\n/,
+  'rust-interop.ts':
+    /str {3}6648116617039906035\nbytes 13625658541629653595 .*\nu64 {3}7586556743040283621 = 7586556743040283621 .*\n-1 {4}12574963067145549163 .*\nhash32\("sensor-17"\) = 2041338869\npartition\("sensor-17", 12\) = 3\n/,
+  'resize.ts':
+    /partition \(modulo\): 8\d\.\d% moved\njumpPartition: {6}1[01]\.\d% moved\nrendezvous: {9}1[01]\.\d% moved\n/,
+  'routing.ts':
+    /core 0: 2100 events of 7 users\ncore 1: 4200 events of 14 users\ncore 2: 2700 events of 9 users\nrouted: 2100 \+ 4200 \+ 2700 = 9000\n/,
+  'hash-batch.ts':
+    /native batch hashing: yes\nhashed 10000 keys; first: (\d+) = \1\nkeys per core: \d+, \d+, \d+, \d+\nmixed: \d+, \d+, \d+\n/,
+};
+
+describe('examples', () => {
+  it('every example has an expectation here', () => {
+    expect(examples.sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(examples)('%s runs and prints what it promises', (file) => {
+    const out = execFileSync(process.execPath, [`examples/${file}`], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(out).toMatch(expected[file] as RegExp);
+  });
+
+  it('the README opens with the quick-start example, verbatim', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const firstBlock = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(firstBlock).toBe(readFileSync(new URL('examples/quick-start.ts', root), 'utf8'));
+  });
+});

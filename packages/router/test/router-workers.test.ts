@@ -1,0 +1,72 @@
+// The Router across real worker_threads: the main thread routes keyed records with sequence
+// numbers into one ring per consumer worker; every record must arrive exactly once, at the
+// target partition() names, intact and in per-key order — under each backpressure policy.
+import { describe, expect, it } from 'vitest';
+import { partition } from '../src/index.js';
+import { KEY_IDS, keyFor, type RoutingRun, routeThroughWorkers } from './helpers/routing.js';
+
+const TARGETS = 3;
+
+/** Checks a run: delivered = exactly the seqs route() says it wrote, each at its key's target. */
+function checkRun(run: RoutingRun): { delivered: number; dropped: number; rejected: number } {
+  for (const answer of run.answers) expect(answer.errors).toEqual([]);
+  const received = new Int32Array(run.outcome.length).fill(-1);
+  for (const answer of run.answers) {
+    for (const seq of answer.seqs) {
+      expect(received[seq], `seq ${seq} received twice`).toBe(-1);
+      received[seq] = answer.index;
+    }
+  }
+  let delivered = 0;
+  let dropped = 0;
+  let rejected = 0;
+  for (let seq = 0; seq < run.outcome.length; seq++) {
+    const outcome = run.outcome[seq] as number;
+    if (outcome >= 0) {
+      expect(outcome).toBe(partition(keyFor(seq % KEY_IDS), TARGETS));
+      expect(received[seq], `seq ${seq}`).toBe(outcome);
+      delivered++;
+    } else {
+      expect(received[seq], `seq ${seq} was not written but arrived`).toBe(-1);
+      if (outcome === -1) dropped++;
+      else rejected++;
+    }
+  }
+  const stats = run.stats;
+  expect(stats.reduce((sum, s) => sum + s.routed, 0)).toBe(delivered);
+  expect(stats.reduce((sum, s) => sum + s.dropped, 0)).toBe(dropped);
+  expect(stats.reduce((sum, s) => sum + s.rejected, 0)).toBe(rejected);
+  stats.forEach((s, i) => {
+    expect(s.routed).toBe(run.answers.find((a) => a.index === i)?.seqs.length);
+  });
+  return { delivered, dropped, rejected };
+}
+
+describe('Router across worker_threads', () => {
+  it("'block': every record arrives exactly once, at its key's target, in per-key order", async () => {
+    const count = 20_000;
+    const run = await routeThroughWorkers('block', { targets: TARGETS, count, capacity: 2048, pauseEvery: 200 });
+    const { delivered } = checkRun(run);
+    expect(delivered).toBe(count);
+    // Rings of 2 KiB and napping consumers: the router had to wait.
+    expect(run.stats.reduce((sum, s) => sum + s.blockedWaits, 0)).toBeGreaterThan(0);
+  }, 90_000);
+
+  it("'drop': dropped + delivered = sent, and the delivered ones are intact and in order", async () => {
+    const count = 20_000;
+    const run = await routeThroughWorkers('drop', { targets: TARGETS, count, capacity: 1024, pauseEvery: 50 });
+    const { delivered, dropped } = checkRun(run);
+    expect(delivered + dropped).toBe(count);
+    expect(dropped).toBeGreaterThan(0);
+    expect(delivered).toBeGreaterThan(0);
+  }, 90_000);
+
+  it("'error': every throw was not delivered, every other record was", async () => {
+    const count = 20_000;
+    const run = await routeThroughWorkers('error', { targets: TARGETS, count, capacity: 1024, pauseEvery: 50 });
+    const { delivered, rejected } = checkRun(run);
+    expect(delivered + rejected).toBe(count);
+    expect(rejected).toBeGreaterThan(0);
+    expect(delivered).toBeGreaterThan(0);
+  }, 90_000);
+});

@@ -1,0 +1,99 @@
+import { CorelaneError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
+import { recordSize } from './byte-producer.js';
+import { BYTE_RING, DATA_OFFSET, maxRecordBytes, PADDING_TYPE, RECORD_HEADER_BYTES, Word } from './layout.js';
+import { RecordViews } from './record-views.js';
+import { requireMax } from './ring-consumer.js';
+import { RingSide, type SideOptions } from './side.js';
+
+function corruptRecord(at: number, length: number, type: number): CorelaneError {
+  return new CorelaneError(
+    ErrorCode.BAD_RING,
+    `corrupt byte ring: the record at data offset ${at} (length ${length}, type ${type}) is not a record a producer writes`,
+  );
+}
+
+/** Called with each record: a view of its payload, valid only during the call, and its type. */
+export type RecordHandler = (bytes: Uint8Array, type: number) => void;
+
+/**
+ * The reading end of a byte ring. `read()` hands each record to a handler as a view into the
+ * ring itself (no copy) and gives the space back with one index store per call.
+ */
+export class ByteRingConsumer extends RingSide {
+  /** The largest payload a record may have in this ring. */
+  readonly maxRecordBytes: number;
+  readonly #views: RecordViews;
+  #head: number;
+
+  /** Attaches to `buffer` (from `allocateByteRing()`) as its consumer. */
+  constructor(buffer: SharedArrayBuffer, options?: SideOptions) {
+    super(buffer, BYTE_RING, 'consumer', options, () => {});
+    this.maxRecordBytes = maxRecordBytes(this.capacity);
+    this.#views = new RecordViews(this.buffer, this.capacity);
+    this.#head = Atomics.load(this.words, Word.HEAD);
+  }
+
+  /** Bytes of records (with headers and padding) ready to read. */
+  get availableBytes(): number {
+    return (Atomics.load(this.words, Word.TAIL) - this.#head) | 0;
+  }
+
+  /**
+   * Calls `handler(bytes, type)` for each ready record, in order, up to `max` records, and
+   * returns how many. `bytes` is a view into the ring, valid only until the handler returns:
+   * copy what must outlive it. If `handler` throws, the records before it, and the one it threw
+   * on, count as read. A record header that ends past the producer's tail (memory written by
+   * something else than a producer of this ring) throws `ERR_CORELANE_BAD_RING`.
+   */
+  read(handler: RecordHandler, max?: number): number {
+    this.throwIfClosed();
+    if (typeof handler !== 'function') {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `handler must be a function, got ${typeof handler}`);
+    }
+    const limit = requireMax(max);
+    const words = this.words;
+    const mask = this.mask;
+    const views = this.#views;
+    const maxBytes = this.maxRecordBytes;
+    const tail = Atomics.load(words, Word.TAIL);
+    let head = this.#head;
+    let done = 0;
+    try {
+      while (done < limit && head !== tail) {
+        const at = head & mask;
+        const w = (DATA_OFFSET + at) >> 2;
+        const length = words[w] as number;
+        const type = words[w + 1] as number;
+        const padding = type === PADDING_TYPE;
+        // A header no producer writes (a length out of range, a record ending past the tail):
+        // stop with an error instead of walking garbage (head would never meet tail again).
+        if (!padding && length >>> 0 > maxBytes) throw corruptRecord(at, length, type);
+        const next = (head + (padding ? this.capacity - at : recordSize(length))) | 0;
+        if (((tail - next) | 0) < 0) throw corruptRecord(at, length, type);
+        head = next;
+        if (padding) continue;
+        done++;
+        handler(views.at(at + RECORD_HEADER_BYTES, length), type);
+      }
+    } finally {
+      if (head !== this.#head) {
+        this.#head = head;
+        this.publish(head);
+      }
+    }
+    return done;
+  }
+
+  /** Nothing to do: `read()` hands space back at the end of each call. */
+  flush(): void {}
+
+  /** Blocks until a record is ready (true), or `timeoutMs` passes or the producer closed with the ring empty (false). */
+  waitReadable(timeoutMs?: number): boolean {
+    return this.waitSync(() => this.availableBytes > 0, timeoutMs);
+  }
+
+  /** Resolves true once a record is ready, false on timeout or when the producer closed with the ring empty. */
+  readable(timeoutMs?: number): Promise<boolean> {
+    return this.waitAsync(() => this.availableBytes > 0, timeoutMs);
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * @corelane/spsc: single-producer single-consumer rings in a `SharedArrayBuffer`, for numbers
+ * (slot ring) and for variable-length records (byte ring), with batched publishing, waits that
+ * notify only a sleeping peer, and a C++ twin that speaks the same layout.
+ * @packageDocumentation
+ */
+export { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
+export { allocateByteRing, allocateRing, type ByteRingOptions, type RingOptions } from './allocate.js';
+export { ByteRingConsumer, type RecordHandler } from './byte-consumer.js';
+export { ByteRingProducer } from './byte-producer.js';
+export { type ElementType, maxRecordBytes } from './layout.js';
+export {
+  NativeRingThread,
+  type NativeThreadOptions,
+  type NativeThreadResult,
+  nativeThreads,
+} from './native-thread.js';
+export { releaseRole } from './release-role.js';
+export { RingConsumer, type RingConsumerOptions } from './ring-consumer.js';
+export { RingProducer, type RingProducerOptions } from './ring-producer.js';
+export type { RingRole, RingSide, SideOptions } from './side.js';
+export type { SlotArray, SlotValue } from './slot-data.js';

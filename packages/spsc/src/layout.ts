@@ -1,0 +1,141 @@
+import { FALSE_SHARING_BYTES, HEADER_BYTES, type HeaderFields, isPowerOfTwo, magicOf } from '@corelane/shared';
+
+/**
+ * The byte layout of both ring kinds (layout version 1). The same bytes are read by the C++ twin
+ * in native/include/corelane/spsc/layout.h; change both together and bump `RING_VERSION`.
+ *
+ * ```
+ * byte 0    ┌──────────────────────────────────────────────────────────────┐
+ *           │ header: magic "CLRG", version, kind, element type, capacity, │
+ *           │         dataOffset (512), byteLength                         │
+ * byte 64   ├──────────────────────────────────────────────────────────────┤
+ *           │ roles: producer role @64, consumer role @68                  │
+ *           │        (0 free · 1 JS · 2 native · 3 closed)                 │
+ * byte 128  ├──────────────────────────────────────────────────────────────┤
+ *           │ producer line: tail @128 — written by the producer only      │
+ * byte 256  ├──────────────────────────────────────────────────────────────┤
+ *           │ consumer line: head @256 — written by the consumer only      │
+ * byte 384  ├──────────────────────────────────────────────────────────────┤
+ *           │ wait line: producer sleeping @384, consumer sleeping @388    │
+ *           │            (written only around a sleep, read per publish)   │
+ * byte 512  ├──────────────────────────────────────────────────────────────┤
+ *           │ data: capacity slots of the element type (slot ring), or     │
+ *           │       capacity bytes of 8-byte-aligned records (byte ring)   │
+ *           └──────────────────────────────────────────────────────────────┘
+ * ```
+ *
+ * `tail` and `head` are free-running unsigned 32-bit counters (slots, or bytes for the byte
+ * ring) that wrap modulo 2^32. The position in the data is `counter & (capacity - 1)`; the fill
+ * is `(tail - head) mod 2^32`, exact because capacity ≤ 2^30 < 2^32. JS keeps them as int32
+ * (`| 0` after each add) and C++ as `uint32_t`: the same bits.
+ */
+export const RING_MAGIC = magicOf('CLRG');
+export const RING_VERSION = 1;
+
+/** `kind` in the header. */
+export const RingKind = { SLOT: 1, BYTE: 2 } as const;
+
+/** Int32 word indices of the control fields (byte offset / 4). */
+export const Word = {
+  PRODUCER_ROLE: 64 / 4,
+  CONSUMER_ROLE: 68 / 4,
+  TAIL: 128 / 4,
+  HEAD: 256 / 4,
+  PRODUCER_SLEEPING: 384 / 4,
+  CONSUMER_SLEEPING: 388 / 4,
+} as const;
+
+/** Values of a role word. */
+export const Role = { FREE: 0, JS: 1, NATIVE: 2, CLOSED: 3 } as const;
+
+/** Where the data starts: the header line, then roles, producer, consumer and wait lines. */
+export const DATA_OFFSET = 512;
+
+// The control lines must stay apart by FALSE_SHARING_BYTES; a compile-time-ish guard.
+if (Word.HEAD * 4 - Word.TAIL * 4 < FALSE_SHARING_BYTES || Word.PRODUCER_ROLE * 4 < HEADER_BYTES) {
+  throw new Error('spsc layout: control fields overlap');
+}
+
+/** The element types of a slot ring, with their `variant` code in the header. */
+export const ELEMENT_TYPES = {
+  int32: { code: 1, bytes: 4, array: Int32Array },
+  float64: { code: 2, bytes: 8, array: Float64Array },
+  bigint64: { code: 3, bytes: 8, array: BigInt64Array },
+} as const;
+
+/** The element type of a slot ring. */
+export type ElementType = keyof typeof ELEMENT_TYPES;
+
+/** The element type whose header code is `code`. */
+export function elementTypeOf(code: number): ElementType | undefined {
+  for (const [name, spec] of Object.entries(ELEMENT_TYPES)) if (spec.code === code) return name as ElementType;
+  return undefined;
+}
+
+/** Largest slot ring: 2^27 slots (1 GiB of 8-byte elements). */
+export const MAX_SLOT_CAPACITY = 2 ** 27;
+/** Smallest slot ring. */
+export const MIN_SLOT_CAPACITY = 2;
+/** Largest byte ring: 2^30 bytes (1 GiB). */
+export const MAX_BYTE_CAPACITY = 2 ** 30;
+/** Smallest byte ring: 64 bytes (room for two 24-byte records). */
+export const MIN_BYTE_CAPACITY = 64;
+
+/** Header of one byte-ring record: int32 length of the payload, int32 type. */
+export const RECORD_HEADER_BYTES = 8;
+/** Records start on 8-byte boundaries. */
+export const RECORD_ALIGNMENT = 8;
+/** The type of a padding record, written where a record does not fit before the end. */
+export const PADDING_TYPE = -1;
+/** Largest record type a user may give. */
+export const MAX_RECORD_TYPE = 0x7fffffff;
+
+/**
+ * The largest payload a byte ring of `capacity` bytes accepts: capacity / 2 - 8. With its
+ * header a record then takes at most half the ring, so it always fits into an empty ring,
+ * whatever the position (before the end, or after a padding record at the start).
+ */
+export function maxRecordBytes(capacity: number): number {
+  return capacity / 2 - RECORD_HEADER_BYTES;
+}
+
+function checkSlotCapacity(fields: HeaderFields): string | null {
+  const { capacity } = fields;
+  if (!isPowerOfTwo(capacity) || capacity < MIN_SLOT_CAPACITY || capacity > MAX_SLOT_CAPACITY) {
+    return `capacity ${capacity} is not a power of two in ${MIN_SLOT_CAPACITY}..${MAX_SLOT_CAPACITY}`;
+  }
+  return null;
+}
+
+function checkByteCapacity(fields: HeaderFields): string | null {
+  const { capacity } = fields;
+  if (!isPowerOfTwo(capacity) || capacity < MIN_BYTE_CAPACITY || capacity > MAX_BYTE_CAPACITY) {
+    return `capacity ${capacity} is not a power of two in ${MIN_BYTE_CAPACITY}..${MAX_BYTE_CAPACITY}`;
+  }
+  return null;
+}
+
+/** The header expectation of a slot ring (any element type; the side checks the one it wants). */
+export const SLOT_RING = {
+  what: 'corelane slot ring (version 1)',
+  magic: RING_MAGIC,
+  version: RING_VERSION,
+  kind: RingKind.SLOT,
+  variants: Object.values(ELEMENT_TYPES).map((t) => t.code),
+  checkCapacity: checkSlotCapacity,
+  expectedLayout: (f: HeaderFields) => {
+    const type = elementTypeOf(f.variant) ?? 'int32';
+    return { dataOffset: DATA_OFFSET, byteLength: DATA_OFFSET + f.capacity * ELEMENT_TYPES[type].bytes };
+  },
+};
+
+/** The header expectation of a byte ring. */
+export const BYTE_RING = {
+  what: 'corelane byte ring (version 1)',
+  magic: RING_MAGIC,
+  version: RING_VERSION,
+  kind: RingKind.BYTE,
+  variants: [0],
+  checkCapacity: checkByteCapacity,
+  expectedLayout: (f: HeaderFields) => ({ dataOffset: DATA_OFFSET, byteLength: DATA_OFFSET + f.capacity }),
+};

@@ -1,0 +1,152 @@
+import { CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
+import { type ElementType, SLOT_RING, Word } from './layout.js';
+import { RingSide, type SideOptions } from './side.js';
+import { arrayClassOf, checkElementType, type SlotArray, type SlotValue, slotArray } from './slot-data.js';
+
+/** Options of `new RingConsumer()`. */
+export interface RingConsumerOptions extends SideOptions {
+  /** Throw `ERR_CORELANE_BAD_RING` unless the ring holds this element type. */
+  type?: ElementType;
+}
+
+/** Checks the `max` argument of `drain`/`read`: a count, or Infinity for everything available. */
+export function requireMax(max: unknown): number {
+  if (max === undefined || max === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  return requireInteger('max', max, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * The reading end of a slot ring. One per ring at a time. Slots it has read are handed back to
+ * the producer once per `drain()`/`popMany()`, and for `pop()` after `batch` values, when the
+ * ring looks empty, or in a microtask.
+ */
+export class RingConsumer extends RingSide {
+  /** The ring's element type. */
+  readonly type: ElementType;
+  readonly #data: SlotArray;
+  #head: number;
+  /** The producer's tail as last read: re-read only when it says the ring is empty. */
+  #tailCache: number;
+
+  /** Attaches to `buffer` (from `allocateRing()`) as its consumer. */
+  constructor(buffer: SharedArrayBuffer, options?: RingConsumerOptions) {
+    let type: ElementType = 'int32';
+    super(buffer, SLOT_RING, 'consumer', options, (fields) => {
+      type = checkElementType(fields, options?.type);
+    });
+    this.type = type;
+    this.#data = slotArray(this.buffer, type, this.capacity);
+    this.#head = Atomics.load(this.words, Word.HEAD);
+    this.#tailCache = Atomics.load(this.words, Word.TAIL);
+  }
+
+  /** Values ready to read, re-reading the producer's tail. */
+  get available(): number {
+    this.#tailCache = Atomics.load(this.words, Word.TAIL);
+    return (this.#tailCache - this.#head) | 0;
+  }
+
+  /**
+   * Values ready to read, up to `wanted`: from the cached tail when it already covers `wanted`,
+   * else re-reading the producer's tail (one load of its cache line, only when it can help).
+   */
+  #readable(wanted: number): number {
+    const cached = (this.#tailCache - this.#head) | 0;
+    return Math.min(wanted, cached >= wanted ? cached : this.available);
+  }
+
+  /** The next value, or `undefined` when the ring is empty. */
+  pop(): SlotValue | undefined {
+    if (this.closedFlag) this.throwIfClosed();
+    const head = this.#head;
+    if (head === this.#tailCache) {
+      this.#tailCache = Atomics.load(this.words, Word.TAIL);
+      if (head === this.#tailCache) {
+        this.flush();
+        return undefined;
+      }
+    }
+    const value = this.#data[head & this.mask];
+    this.#head = (head + 1) | 0;
+    this.countPending();
+    return value;
+  }
+
+  /** Copies up to `target.length` values into `target` (a typed array of the ring's type); returns how many. */
+  popMany(target: SlotArray): number {
+    this.throwIfClosed();
+    const Typed = arrayClassOf(this.type);
+    if (!(target instanceof Typed)) {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `target must be a ${Typed.name}`);
+    }
+    const head = this.#head;
+    const count = this.#readable(target.length);
+    if (count === 0) {
+      this.flush();
+      return 0;
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: same typed-array class, checked above.
+    const out = target as any;
+    const data = this.#data;
+    const mask = this.mask;
+    if (this.type === 'bigint64') {
+      // bigints: a loop would allocate one per value; set() copies the raw 8 bytes
+      const at = head & mask;
+      const first = Math.min(count, this.capacity - at);
+      out.set(data.subarray(at, at + first), 0);
+      if (count > first) out.set(data.subarray(0, count - first), first);
+    } else {
+      // A plain loop: V8 copies out of shared memory no faster with set() (word by word,
+      // relaxed), and the loop needs no subarray view per call.
+      for (let i = 0; i < count; i++) out[i] = data[(head + i) & mask];
+    }
+    this.#head = (head + count) | 0;
+    this.publish(this.#head);
+    return count;
+  }
+
+  /**
+   * Calls `handler` with each available value, in order, up to `max`; hands the slots back
+   * with one index store at the end. Returns how many values were handled. If `handler` throws,
+   * the values before it, and the one it threw on, count as read.
+   */
+  drain(handler: (value: SlotValue) => void, max?: number): number {
+    this.throwIfClosed();
+    if (typeof handler !== 'function') {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `handler must be a function, got ${typeof handler}`);
+    }
+    const limit = this.#readable(requireMax(max));
+    const data = this.#data;
+    const mask = this.mask;
+    let head = this.#head;
+    let done = 0;
+    try {
+      while (done < limit) {
+        const value = data[head & mask] as SlotValue;
+        head = (head + 1) | 0;
+        done++;
+        handler(value);
+      }
+    } finally {
+      this.#head = head;
+      if (done > 0) this.publish(head);
+      else this.flush();
+    }
+    return done;
+  }
+
+  /** Hands every slot read so far back to the producer now. */
+  flush(): void {
+    if (this.pending !== 0) this.publish(this.#head);
+  }
+
+  /** Blocks this thread until a value is ready (true), or `timeoutMs` passes or the producer closed with the ring empty (false). */
+  waitReadable(timeoutMs?: number): boolean {
+    return this.waitSync(() => this.available > 0, timeoutMs);
+  }
+
+  /** Resolves true once a value is ready, false on timeout or when the producer closed with the ring empty. Never blocks the thread. */
+  readable(timeoutMs?: number): Promise<boolean> {
+    return this.waitAsync(() => this.available > 0, timeoutMs);
+  }
+}

@@ -1,0 +1,126 @@
+import { CorelaneTypeError, ErrorCode } from '@corelane/shared';
+import { type ElementType, SLOT_RING, Word } from './layout.js';
+import { RingSide, type SideOptions } from './side.js';
+import {
+  arrayClassOf,
+  checkElementType,
+  checkSlotValue,
+  type SlotArray,
+  type SlotValue,
+  slotArray,
+} from './slot-data.js';
+
+/** Options of `new RingProducer()`. */
+export interface RingProducerOptions extends SideOptions {
+  /** Throw `ERR_CORELANE_BAD_RING` unless the ring holds this element type. */
+  type?: ElementType;
+}
+
+/**
+ * The writing end of a slot ring. One per ring at a time (the role is claimed in the header).
+ * Pushed values become visible to the consumer at `flush()`, after `batch` values, and at the
+ * latest in a microtask at the end of the current task.
+ */
+export class RingProducer extends RingSide {
+  /** The ring's element type. */
+  readonly type: ElementType;
+  readonly #data: SlotArray;
+  #tail: number;
+  /** The consumer's head as last read: re-read only when it says the ring is full. */
+  #headCache: number;
+
+  /** Attaches to `buffer` (from `allocateRing()`) as its producer. */
+  constructor(buffer: SharedArrayBuffer, options?: RingProducerOptions) {
+    let type: ElementType = 'int32';
+    super(buffer, SLOT_RING, 'producer', options, (fields) => {
+      type = checkElementType(fields, options?.type);
+    });
+    this.type = type;
+    this.#data = slotArray(this.buffer, type, this.capacity);
+    this.#tail = Atomics.load(this.words, Word.TAIL);
+    this.#headCache = Atomics.load(this.words, Word.HEAD);
+  }
+
+  /** Free slots, re-reading the consumer's head. */
+  get free(): number {
+    this.#headCache = Atomics.load(this.words, Word.HEAD);
+    return this.capacity - ((this.#tail - this.#headCache) | 0);
+  }
+
+  /** Appends `value`; false when the ring is full (nothing is written then). */
+  push(value: SlotValue): boolean {
+    if (this.closedFlag) this.throwIfClosed();
+    checkSlotValue(this.type, value);
+    const tail = this.#tail;
+    if (((tail - this.#headCache) | 0) === this.capacity) {
+      this.#headCache = Atomics.load(this.words, Word.HEAD);
+      if (((tail - this.#headCache) | 0) === this.capacity) {
+        this.flush();
+        return false;
+      }
+    }
+    this.#data[tail & this.mask] = value;
+    this.#tail = (tail + 1) | 0;
+    this.countPending();
+    return true;
+  }
+
+  /**
+   * Appends as many values of `source` as fit, in order, and publishes them at once (one index
+   * store). Returns how many were written. `source` is a typed array of the ring's type or an
+   * array of values.
+   */
+  pushMany(source: ArrayLike<SlotValue>): number {
+    this.throwIfClosed();
+    const Typed = arrayClassOf(this.type);
+    const typed = source instanceof Typed;
+    if (!typed && !Array.isArray(source)) {
+      throw new CorelaneTypeError(
+        ErrorCode.INVALID_ARGUMENT,
+        `source must be a ${Typed.name} or an array of values, got ${source === null ? 'null' : typeof source}`,
+      );
+    }
+    if (!typed) for (let i = 0; i < source.length; i++) checkSlotValue(this.type, source[i]);
+    const tail = this.#tail;
+    let free = this.capacity - ((tail - this.#headCache) | 0);
+    if (free < source.length) {
+      this.#headCache = Atomics.load(this.words, Word.HEAD);
+      free = this.capacity - ((tail - this.#headCache) | 0);
+    }
+    const count = Math.min(free, source.length);
+    if (count === 0) return 0;
+    const at = tail & this.mask;
+    const first = Math.min(count, this.capacity - at);
+    if (typed) {
+      const src = source as unknown as SlotArray;
+      // biome-ignore lint/suspicious/noExplicitAny: same typed-array class, checked above.
+      const data = this.#data as any;
+      if (first === src.length)
+        data.set(src, at); // the common case: all of it, no wrap, no view
+      else {
+        data.set(src.subarray(0, first), at);
+        if (count > first) data.set(src.subarray(first, count), 0);
+      }
+    } else {
+      for (let i = 0; i < count; i++) this.#data[(tail + i) & this.mask] = source[i] as never;
+    }
+    this.#tail = (tail + count) | 0;
+    this.publish(this.#tail);
+    return count;
+  }
+
+  /** Publishes every pushed value now. */
+  flush(): void {
+    if (this.pending !== 0) this.publish(this.#tail);
+  }
+
+  /** Blocks this thread until a slot is free (true), or `timeoutMs` passes or the consumer closes (false). */
+  waitWritable(timeoutMs?: number): boolean {
+    return this.waitSync(() => this.free > 0, timeoutMs);
+  }
+
+  /** Resolves true once a slot is free, false on timeout or when the consumer closes. Never blocks the thread. */
+  writable(timeoutMs?: number): Promise<boolean> {
+    return this.waitAsync(() => this.free > 0, timeoutMs);
+  }
+}

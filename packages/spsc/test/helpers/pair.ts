@@ -1,0 +1,42 @@
+import { runWorker } from './workers.js';
+
+/** What one side of a cross-thread run reports (JS worker or native thread). */
+export interface SideReport {
+  count: number;
+  checksum: number;
+  errors: number;
+  timedOut: boolean;
+}
+
+/** How a JS side runs (see test/workers/workload.mjs). */
+export interface JsSpec {
+  count: number;
+  timeoutMs: number;
+  batch?: number;
+  /** How to wait when the ring is full or empty. */
+  wait: 'spin' | 'park' | 'async';
+  /** Consumer: handle one item per call, and wait again after each (the lost-wake-up variant). */
+  perMessage?: boolean;
+  /** Consumer of a slot ring: use pop() instead of drain(). */
+  pop?: boolean;
+  /** Producer: neither flush nor close until the consumer has closed. */
+  lingerUntilPeerCloses?: boolean;
+  /** Producer: flush after every n items. */
+  flushEvery?: number;
+  fixedLength?: number;
+  maxLength?: number;
+}
+
+/** Runs one side of a ring in a fresh worker thread. */
+export function jsSide(
+  buffer: SharedArrayBuffer,
+  kind: 'slot' | 'byte',
+  role: 'producer' | 'consumer',
+  spec: JsSpec,
+): Promise<SideReport> {
+  return runWorker<SideReport>(
+    'ring-worker.mjs',
+    { buffer, kind, role, spec: { fixedLength: -1, maxLength: 0, ...spec } },
+    spec.timeoutMs + 20_000,
+  );
+}

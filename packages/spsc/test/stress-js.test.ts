@@ -1,0 +1,120 @@
+// JS worker → JS worker over real threads, checked by sequence and checksum. Every run is bounded
+// in count and time; a lost wake-up shows up as a timed-out side, never as a hung test.
+import { describe, expect, it } from 'vitest';
+import { allocateByteRing, allocateRing, type ElementType } from '../src/index.js';
+import { type JsSpec, jsSide } from './helpers/pair.js';
+
+const TIMEOUT = 40_000;
+
+async function pair(buffer: SharedArrayBuffer, kind: 'slot' | 'byte', producer: JsSpec, consumer: JsSpec) {
+  const [p, c] = await Promise.all([
+    jsSide(buffer, kind, 'producer', producer),
+    jsSide(buffer, kind, 'consumer', consumer),
+  ]);
+  expect(p.timedOut).toBe(false);
+  expect(c.timedOut).toBe(false);
+  expect(p.count).toBe(producer.count);
+  expect(c.count).toBe(producer.count);
+  expect(c.errors).toBe(0);
+  expect(c.checksum).toBe(p.checksum);
+}
+
+describe('slot ring, JS worker → JS worker', () => {
+  it.each<[ElementType, number]>([
+    ['int32', 200_000],
+    ['float64', 100_000],
+    ['bigint64', 50_000],
+  ])('%s: %i values arrive in order, spinning sides', async (type, count) => {
+    const ring = allocateRing({ capacity: 1024, type });
+    await pair(ring, 'slot', { count, timeoutMs: TIMEOUT, wait: 'spin' }, { count, timeoutMs: TIMEOUT, wait: 'spin' });
+  });
+
+  it('a small ring that is full most of the time: both sides park (sync waits)', async () => {
+    const count = 30_000;
+    const ring = allocateRing({ capacity: 16 });
+    await pair(
+      ring,
+      'slot',
+      { count, timeoutMs: TIMEOUT, wait: 'park', batch: 4 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', pop: true, batch: 4 },
+    );
+  });
+
+  it('lost-wake-up test: the consumer parks after every single value, the producer publishes each one', async () => {
+    const count = 5_000;
+    const ring = allocateRing({ capacity: 64 });
+    await pair(
+      ring,
+      'slot',
+      { count, timeoutMs: TIMEOUT, wait: 'park', batch: 1 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', perMessage: true },
+    );
+  });
+
+  it('async waits (readable()/writable()) keep both event loops alive', async () => {
+    const count = 20_000;
+    const ring = allocateRing({ capacity: 32 });
+    await pair(
+      ring,
+      'slot',
+      { count, timeoutMs: TIMEOUT, wait: 'async', batch: 8 },
+      { count, timeoutMs: TIMEOUT, wait: 'async', perMessage: true },
+    );
+  });
+
+  it('a producer that never flushes or closes still has every value delivered (microtask auto-flush)', async () => {
+    const count = 1_000;
+    const ring = allocateRing({ capacity: 4096 });
+    // batch larger than count, and the producer keeps the ring open until the consumer is done:
+    // only the microtask at the end of the producer's task can publish
+    await pair(
+      ring,
+      'slot',
+      { count, timeoutMs: TIMEOUT, wait: 'spin', batch: 4096, lingerUntilPeerCloses: true },
+      { count, timeoutMs: TIMEOUT, wait: 'park' },
+    );
+  });
+});
+
+describe('byte ring, JS worker → JS worker', () => {
+  it('records of every length 0..max, wrapping at every offset, both sides parking', async () => {
+    // Records up to half the ring: it holds one or two at a time. Parking, not spinning: two
+    // spinning threads that share a busy core hand over one record per time slice (milliseconds).
+    const ring = allocateByteRing({ capacity: 4096 });
+    const count = 20_000;
+    const spec = { count, timeoutMs: TIMEOUT, wait: 'park', maxLength: 2040 } as const;
+    await pair(ring, 'byte', spec, spec);
+  });
+
+  it('records of 0..120 bytes, wrapping at every offset, spinning sides', async () => {
+    const ring = allocateByteRing({ capacity: 4096 });
+    const count = 50_000;
+    const spec = { count, timeoutMs: TIMEOUT, wait: 'spin', maxLength: 120 } as const;
+    await pair(ring, 'byte', spec, spec);
+  });
+
+  it('32-byte records through a small ring, both sides parking', async () => {
+    const ring = allocateByteRing({ capacity: 256 });
+    const count = 30_000;
+    const spec = { count, timeoutMs: TIMEOUT, wait: 'park', fixedLength: 32, batch: 4 } as const;
+    await pair(ring, 'byte', spec, spec);
+  });
+
+  it('lost-wake-up test: the consumer parks after every record', async () => {
+    const ring = allocateByteRing({ capacity: 1024 });
+    const count = 5_000;
+    await pair(
+      ring,
+      'byte',
+      { count, timeoutMs: TIMEOUT, wait: 'park', batch: 1, maxLength: 100 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', perMessage: true, maxLength: 100 },
+    );
+  });
+
+  it('async waits on both sides', async () => {
+    const ring = allocateByteRing({ capacity: 512 });
+    const count = 10_000;
+    const spec = { count, timeoutMs: TIMEOUT, wait: 'async', maxLength: 200, batch: 2 } as const;
+    await pair(ring, 'byte', spec, { ...spec, perMessage: true });
+  });
+});

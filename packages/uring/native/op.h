@@ -1,0 +1,95 @@
+// One file operation in flight: what JS asked for, the memory the kernel (or a pool thread) reads
+// or writes, and the result. An Op is created on the ring's thread, owned by the Ring until its
+// completion has been reaped there, and only then freed: the kernel never sees freed memory.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#ifdef __linux__
+#include <linux/time_types.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#endif
+
+namespace corelane_uring {
+
+// The operation codes JS writes into the descriptor array (src/opcodes.ts mirrors them).
+enum class OpCode : int32_t {
+  kNop = 0,
+  kOpen = 1,
+  kClose = 2,
+  kRead = 3,
+  kWrite = 4,
+  kReadv = 5,
+  kWritev = 6,
+  kFsync = 7,
+  kStatx = 8,
+  kUnlink = 9,
+  kRename = 10,
+  kMkdir = 11,
+  kFtruncate = 12,
+  kFallocate = 13,
+  kTimeout = 14,
+};
+
+// Per-op flags JS writes into the descriptor (src/opcodes.ts mirrors them).
+enum OpFlags : uint32_t {
+  kLinkNext = 1u << 0,   // the next op runs only if this one succeeds (IOSQE_IO_LINK)
+  kZeroCopy = 1u << 1,   // the buffer is a SharedArrayBuffer view: use it in place
+  kFixedFile = 1u << 2,  // fd is an index into the registered files
+  kFixedBuffer = 1u << 3,  // a1 is the index of a registered buffer the view lies in
+  kDrain = 1u << 4,        // starts only after every op submitted before it completed (IOSQE_IO_DRAIN)
+};
+
+// Bounce memory is page-aligned, so files opened with O_DIRECT work through it.
+struct AlignedFree {
+  void operator()(uint8_t* p) const { std::free(p); }
+};
+using AlignedBytes = std::unique_ptr<uint8_t[], AlignedFree>;
+
+inline AlignedBytes AllocateAligned(size_t size) {
+  constexpr size_t kAlign = 4096;
+  size_t rounded = (size + kAlign - 1) / kAlign * kAlign;
+  return AlignedBytes(static_cast<uint8_t*>(std::aligned_alloc(kAlign, rounded == 0 ? kAlign : rounded)));
+}
+
+// Where a read lands: a JS view (kept alive by a reference) and the op memory it is copied from.
+struct Target {
+  Napi::Reference<Napi::Value> view;
+  uint8_t* bounce = nullptr;  // null when the kernel writes straight into the view (zero copy)
+  size_t length = 0;
+};
+
+struct Op {
+  uint32_t id = 0;        // JS's id for the op; the CQE's user_data
+  OpCode code = OpCode::kNop;
+  uint32_t flags = 0;
+  int32_t fd = -1;
+  int64_t offset = 0;     // file position, -1 for "current position"; size for ftruncate
+  int64_t length = 0;     // byte count; fallocate length; timeout nanoseconds
+  int32_t a1 = 0;         // open flags, fsync "data only", mkdir/open mode, fallocate mode, …
+  int32_t a2 = 0;
+  std::string path;
+  std::string path2;
+  AlignedBytes memory;                // bounce memory owned by the op (reads and writes)
+  uint8_t* data = nullptr;            // what the kernel reads from / writes into
+  std::vector<Target> targets;        // views to copy read bytes back into, in order
+  Napi::Reference<Napi::Value> keep;  // zero-copy writes: keeps the view alive
+#ifdef __linux__
+  std::vector<iovec> iov;
+  struct statx stx {};
+  __kernel_timespec ts{};
+#endif
+  int32_t result = 0;
+  bool started = false;   // the pool began the system call (it can no longer be cancelled)
+  bool cancelled = false;
+  bool on_side = false;   // the io_uring backend handed it to its side pool (opcode missing)
+};
+
+}  // namespace corelane_uring

@@ -1,0 +1,475 @@
+// IoRing's native object. The descriptor layout JS writes (8 float64 per op, see
+// src/descriptor.ts) and the completion layout (2 float64 per completion: id, result) are the
+// whole protocol; one N-API call submits a batch, one reaps a batch.
+#include "ring.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "pool_backend.h"
+#include "uring_backend.h"
+
+#ifdef __linux__
+#include <unistd.h>
+#endif
+
+namespace corelane_uring {
+
+namespace {
+
+constexpr size_t kStride = 8;  // float64 slots per op descriptor
+
+size_t ElementSize(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int16_array:
+    case napi_uint16_array:
+      return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array:
+      return 4;
+    case napi_float64_array:
+    case napi_bigint64_array:
+    case napi_biguint64_array:
+      return 8;
+    default:
+      return 1;
+  }
+}
+
+// The bytes of a TypedArray or DataView right now (null and 0 once its buffer is detached).
+bool ViewBytes(napi_env env, napi_value value, uint8_t** data, size_t* length) {
+  bool is = false;
+  void* ptr = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  size_t count = 0;
+  if (napi_is_typedarray(env, value, &is) == napi_ok && is) {
+    napi_typedarray_type type;
+    if (napi_get_typedarray_info(env, value, &type, &count, &ptr, &buffer, &offset) != napi_ok) return false;
+    *data = static_cast<uint8_t*>(ptr);
+    *length = count * ElementSize(type);
+    return true;
+  }
+  if (napi_is_dataview(env, value, &is) == napi_ok && is) {
+    if (napi_get_dataview_info(env, value, &count, &ptr, &buffer, &offset) != napi_ok) return false;
+    *data = static_cast<uint8_t*>(ptr);
+    *length = count;
+    return true;
+  }
+  return false;
+}
+
+// Copies up to `bytes` of what the kernel read back into the views, in order. A view whose
+// buffer was detached or shrunk meanwhile gets what still fits: never a write past its end.
+void CopyBack(napi_env env, Op& op, size_t bytes) {
+  for (Target& target : op.targets) {
+    if (bytes == 0) break;
+    size_t take = bytes < target.length ? bytes : target.length;
+    uint8_t* data = nullptr;
+    size_t length = 0;
+    if (target.bounce != nullptr && ViewBytes(env, target.view.Value(), &data, &length) && data != nullptr) {
+      std::memcpy(data, target.bounce, take < length ? take : length);
+    }
+    bytes -= take;
+  }
+}
+
+}  // namespace
+
+Napi::Function Ring::Define(Napi::Env env) {
+  return DefineClass(env, "Ring",
+                     {
+                         InstanceMethod<&Ring::Info>("info"),
+                         InstanceMethod<&Ring::Submit>("submit"),
+                         InstanceMethod<&Ring::Reap>("reap"),
+                         InstanceMethod<&Ring::Cancel>("cancel"),
+                         InstanceMethod<&Ring::Destroy>("destroy"),
+                         InstanceMethod<&Ring::RegisterFiles>("registerFiles"),
+                         InstanceMethod<&Ring::RegisterBuffers>("registerBuffers"),
+                     });
+}
+
+// new Ring({ mode: 0 auto | 1 io_uring | 2 threadpool, entries, want, sqpollIdleMs, threads,
+//            completions: Float64Array, onComplete(count) })
+Ring::Ring(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Ring>(info), env_(info.Env()) {
+  Napi::Env env = info.Env();
+  Napi::Object options = info[0].As<Napi::Object>();
+  int mode = options.Get("mode").As<Napi::Number>().Int32Value();
+  auto entries = options.Get("entries").As<Napi::Number>().Uint32Value();
+  auto want = options.Get("want").As<Napi::Number>().Uint32Value();
+  auto idle = options.Get("sqpollIdleMs").As<Napi::Number>().Uint32Value();
+  auto threads = options.Get("threads").As<Napi::Number>().Uint32Value();
+  completions_ = Napi::Persistent(options.Get("completions").As<Napi::Float64Array>());
+  on_complete_ = Napi::Persistent(options.Get("onComplete").As<Napi::Function>());
+  on_complete_.Unref();  // weak while idle: the JS IoRing holds the function
+  async_context_ = std::make_unique<Napi::AsyncContext>(env, "corelane:uring");
+  StartWatching(env);
+  uv_async_t* async = async_;
+  auto wake = [async] { uv_async_send(async); };
+
+  if (mode != 2) {
+#ifdef CORELANE_HAVE_LIBURING
+    auto uring = std::make_unique<UringBackend>(wake);
+    int rc = uring->Init(entries, want, idle);
+    notes_ = uring->notes();
+    if (rc == 0) {
+      setup_flags_ = uring->setup_flags();
+      features_ = uring->features();
+      backend_name_ = "io_uring";
+      backend_ = std::move(uring);
+    } else if (mode == 1) {
+      init_errno_ = -rc;
+    } else {
+      fallback_errno_ = -rc;
+    }
+#else
+    fallback_errno_ = ENOSYS;
+    if (mode == 1) init_errno_ = ENOSYS;
+#endif
+  }
+  if (!backend_ && init_errno_ == 0) {
+    backend_name_ = "threadpool";
+    backend_ = std::make_unique<PoolBackend>(threads, wake);
+  }
+  if (backend_ && backend_->EventFd() >= 0) {
+    poll_ = new uv_poll_t;
+    uv_loop_t* loop = nullptr;
+    napi_get_uv_event_loop(env, &loop);
+    uv_poll_init(loop, poll_, backend_->EventFd());
+    poll_->data = this;
+    uv_poll_start(poll_, UV_READABLE, OnPoll);
+    uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+  }
+  napi_add_env_cleanup_hook(env, CleanupHook, this);
+}
+
+Ring::~Ring() {
+  napi_remove_env_cleanup_hook(env_, CleanupHook, this);
+  Teardown(false);
+}
+
+void Ring::CleanupHook(void* arg) { static_cast<Ring*>(arg)->Teardown(false); }
+
+void Ring::StartWatching(Napi::Env env) {
+  uv_loop_t* loop = nullptr;
+  napi_get_uv_event_loop(env, &loop);
+  async_ = new uv_async_t;
+  uv_async_init(loop, async_, OnAsync);
+  async_->data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(async_));
+}
+
+Napi::Value Ring::Info(const Napi::CallbackInfo& info) {
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("backend", backend_name_);
+  out.Set("initErrno", init_errno_);
+  out.Set("fallbackErrno", fallback_errno_);
+  out.Set("notes", notes_);
+  out.Set("setupFlags", setup_flags_);
+  out.Set("features", features_);
+  return out;
+}
+
+// (op descriptor slots, r0, r1) -> 0 or -EINVAL. Bounce memory is allocated and write data
+// copied here, on the ring's thread, so the kernel never touches memory JS can free or move.
+int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, Op& op) {
+  op.id = static_cast<uint32_t>(d[0]);
+  op.code = static_cast<OpCode>(static_cast<int32_t>(d[1]));
+  op.flags = static_cast<uint32_t>(d[2]);
+  op.fd = static_cast<int32_t>(d[3]);
+  op.offset = static_cast<int64_t>(d[4]);
+  op.length = static_cast<int64_t>(d[5]);
+  op.a1 = static_cast<int32_t>(d[6]);
+  op.a2 = static_cast<int32_t>(d[7]);
+  if (r0.IsString()) op.path = r0.As<Napi::String>().Utf8Value();
+  if (r1.IsString()) op.path2 = r1.As<Napi::String>().Utf8Value();
+  bool in_place = (op.flags & (kZeroCopy | kFixedBuffer)) != 0;
+  switch (op.code) {
+    case OpCode::kRead:
+    case OpCode::kWrite: {
+      uint8_t* data = nullptr;
+      size_t length = 0;
+      if (!ViewBytes(env, r0, &data, &length) || static_cast<size_t>(op.length) > length) return -EINVAL;
+      if (in_place) {
+        op.data = data;
+        op.keep = Napi::Persistent(r0);
+        break;
+      }
+      op.memory = AllocateAligned(static_cast<size_t>(op.length));
+      op.data = op.memory.get();
+      if (op.code == OpCode::kWrite) {
+        std::memcpy(op.data, data, static_cast<size_t>(op.length));
+      } else {
+        op.targets.push_back({Napi::Persistent(r0), op.data, static_cast<size_t>(op.length)});
+      }
+      break;
+    }
+#ifdef __linux__
+    case OpCode::kReadv:
+    case OpCode::kWritev: {
+      Napi::Array views = r0.As<Napi::Array>();
+      op.memory = AllocateAligned(static_cast<size_t>(op.length));
+      size_t at = 0;
+      for (uint32_t i = 0; i < views.Length(); i++) {
+        Napi::Value view = views.Get(i);
+        uint8_t* data = nullptr;
+        size_t length = 0;
+        if (!ViewBytes(env, view, &data, &length) || at + length > static_cast<size_t>(op.length)) return -EINVAL;
+        if (op.code == OpCode::kWritev) {
+          if (length > 0) std::memcpy(op.memory.get() + at, data, length);
+        } else {
+          op.targets.push_back({Napi::Persistent(view), op.memory.get() + at, length});
+        }
+        op.iov.push_back({op.memory.get() + at, length});
+        at += length;
+      }
+      break;
+    }
+    case OpCode::kStatx: {
+      uint8_t* data = nullptr;
+      size_t length = 0;
+      if (!ViewBytes(env, r1, &data, &length) || length < sizeof(struct statx)) return -EINVAL;
+      op.targets.push_back({Napi::Persistent(r1), reinterpret_cast<uint8_t*>(&op.stx), sizeof(struct statx)});
+      break;
+    }
+#endif
+    default:
+      break;
+  }
+  return 0;
+}
+
+// (descriptors: Float64Array, refs: unknown[] (2 per op), count) -> ops accepted, or -errno
+// when none was. Ops chained with kLinkNext are queued as one unit.
+Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (destroyed_) return Napi::Number::New(env, -EBADF);
+  Napi::Float64Array desc = info[0].As<Napi::Float64Array>();
+  Napi::Array refs = info[1].As<Napi::Array>();
+  size_t count = info[2].As<Napi::Number>().Uint32Value();
+  if (count * kStride > desc.ElementLength()) return Napi::Number::New(env, -EINVAL);
+  std::vector<Op*> chain;
+  size_t accepted = 0;
+  int error = 0;
+  for (size_t i = 0; i < count && error == 0; i++) {
+    auto op = std::make_unique<Op>();
+    auto index = static_cast<uint32_t>(i * 2);
+    int rc = Parse(env, desc.Data() + i * kStride, refs.Get(index), refs.Get(index + 1), *op);
+    if (rc < 0) {
+      error = rc;
+      break;
+    }
+    chain.push_back(op.get());
+    ops_[op->id] = std::move(op);
+    if ((chain.back()->flags & kLinkNext) != 0 && i + 1 < count) continue;
+    rc = backend_->Queue(chain);
+    if (rc == -EBUSY) {
+      backend_->Submit();
+      rc = backend_->Queue(chain);
+    }
+    if (rc < 0) {
+      error = rc;
+      for (Op* dropped : chain) ops_.erase(dropped->id);
+      break;
+    }
+    accepted += chain.size();
+    chain.clear();
+  }
+  for (Op* dropped : chain) ops_.erase(dropped->id);
+  if (accepted > 0) {
+    int rc = backend_->Submit();
+    if (rc < 0) rc = backend_->Submit();  // EAGAIN/EBUSY: the SQEs stay queued; try once more
+  }
+  UpdateRef();
+  // Ops that completed during the submit are settled now, without a trip through libuv.
+  size_t done = accepted > 0 ? ReapInto() : 0;
+  if (done > 0) on_complete_.Call({Napi::Number::New(env, static_cast<double>(done))});
+  return Napi::Number::New(env, accepted > 0 || error == 0 ? static_cast<double>(accepted) : error);
+}
+
+Napi::Value Ring::Reap(const Napi::CallbackInfo& info) {
+  if (destroyed_) return Napi::Number::New(info.Env(), 0);
+  return Napi::Number::New(info.Env(), static_cast<double>(ReapInto()));
+}
+
+// Reaps what is ready into the completion array.
+size_t Ring::ReapInto() {
+  scratch_.clear();
+  backend_->Reap(scratch_, completions_.Value().ElementLength() / 2);
+  return Deliver();
+}
+
+// Writes scratch_ as (id, result) pairs (as many as the array holds), copying read bytes back
+// first; frees every op in scratch_, reported or not.
+size_t Ring::Deliver() {
+  Napi::Float64Array array = completions_.Value();
+  size_t capacity = array.ElementLength() / 2;
+  double* out = array.Data();
+  size_t written = 0;
+  for (const Completion& c : scratch_) {
+    Op* op = c.op;
+    if (written < capacity) {
+      if (c.result > 0 && op->code != OpCode::kStatx) CopyBack(env_, *op, static_cast<size_t>(c.result));
+      if (c.result == 0 && op->code == OpCode::kStatx) CopyBack(env_, *op, op->targets[0].length);
+      out[written * 2] = op->id;
+      out[written * 2 + 1] = c.result;
+      written++;
+    }
+    ops_.erase(op->id);
+  }
+  scratch_.clear();
+  UpdateRef();
+  return written;
+}
+
+Napi::Value Ring::Cancel(const Napi::CallbackInfo& info) {
+  auto id = info[0].As<Napi::Number>().Uint32Value();
+  auto found = ops_.find(id);
+  if (destroyed_ || found == ops_.end()) return Napi::Number::New(info.Env(), -ENOENT);
+  backend_->Cancel(found->second.get());
+  return Napi::Number::New(info.Env(), 0);
+}
+
+// -> how many (id, result) pairs of ops that finished during the shutdown were written; the
+// ops not reported were cancelled or are unknown, and JS rejects them.
+Napi::Value Ring::Destroy(const Napi::CallbackInfo& info) {
+  if (destroyed_) return Napi::Number::New(info.Env(), 0);
+  Napi::HandleScope scope(info.Env());
+  return Napi::Number::New(info.Env(), static_cast<double>(Teardown(true)));
+}
+
+Napi::Value Ring::RegisterFiles(const Napi::CallbackInfo& info) {
+  if (destroyed_) return Napi::Number::New(info.Env(), -EBADF);
+  Napi::Int32Array fds = info[0].As<Napi::Int32Array>();
+  std::vector<int> list(fds.Data(), fds.Data() + fds.ElementLength());
+  return Napi::Number::New(info.Env(), backend_->RegisterFiles(list));
+}
+
+// (views: Uint8Array[] over SharedArrayBuffers) -> 0 or -errno. The views stay referenced
+// until destroy(): registered memory must outlive the ring.
+Napi::Value Ring::RegisterBuffers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (destroyed_) return Napi::Number::New(env, -EBADF);
+  Napi::Array views = info[0].As<Napi::Array>();
+  std::vector<std::pair<uint8_t*, size_t>> buffers;
+  for (uint32_t i = 0; i < views.Length(); i++) {
+    uint8_t* data = nullptr;
+    size_t length = 0;
+    if (!ViewBytes(env, views.Get(i), &data, &length)) return Napi::Number::New(env, -EINVAL);
+    buffers.emplace_back(data, length);
+  }
+  int rc = backend_->RegisterBuffers(buffers);
+  if (rc == 0) {
+    for (uint32_t i = 0; i < views.Length(); i++) registered_buffers_.push_back(Napi::Persistent(views.Get(i)));
+  }
+  return Napi::Number::New(env, rc);
+}
+
+// While ops are in flight the watched handles keep the thread's event loop alive and the JS
+// callback strongly referenced; when none are, neither holds anything.
+void Ring::UpdateRef() {
+  bool want = !ops_.empty() && !destroyed_;
+  if (want == referenced_) return;
+  referenced_ = want;
+  auto apply = [want](uv_handle_t* handle) {
+    if (handle == nullptr) return;
+    if (want) {
+      uv_ref(handle);
+    } else {
+      uv_unref(handle);
+    }
+  };
+  apply(reinterpret_cast<uv_handle_t*>(poll_));
+  apply(reinterpret_cast<uv_handle_t*>(async_));
+  if (want) {
+    on_complete_.Ref();
+  } else {
+    on_complete_.Unref();
+  }
+}
+
+void Ring::OnPoll(uv_poll_t* handle, int status, int) {
+  auto* ring = static_cast<Ring*>(handle->data);
+  if (ring == nullptr || status < 0) return;
+#ifdef __linux__
+  uint64_t count = 0;
+  ssize_t ignored = read(ring->backend_->EventFd(), &count, sizeof(count));  // clear it, then reap
+  (void)ignored;
+#endif
+  ring->OnWake();
+}
+
+void Ring::OnAsync(uv_async_t* handle) {
+  auto* ring = static_cast<Ring*>(handle->data);
+  if (ring != nullptr) ring->OnWake();
+}
+
+void Ring::OnWake() {
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env_, &scope) != napi_ok) return;
+  while (!destroyed_) {
+    size_t count = ReapInto();
+    if (count == 0) break;
+    size_t capacity = completions_.Value().ElementLength() / 2;
+    napi_value argv[1];
+    napi_value result;
+    napi_value recv = Value();
+    napi_create_double(env_, static_cast<double>(count), &argv[0]);
+    napi_status status =
+        napi_make_callback(env_, async_context_->operator napi_async_context(), recv, on_complete_.Value(), 1, argv, &result);
+    if (status != napi_ok) {
+      // The thread is terminating (worker.terminate()), or the callback threw: hand the error
+      // to Node's uncaught-exception path when there is one, and stop for this wake-up.
+      bool pending = false;
+      if (napi_is_exception_pending(env_, &pending) == napi_ok && pending) {
+        napi_value error;
+        napi_valuetype type = napi_undefined;
+        if (napi_get_and_clear_last_exception(env_, &error) == napi_ok && napi_typeof(env_, error, &type) == napi_ok &&
+            type == napi_object) {
+          napi_fatal_exception(env_, error);  // a termination has no exception object: dropped
+        }
+      }
+      break;
+    }
+    if (count < capacity) break;
+  }
+  napi_close_handle_scope(env_, scope);
+}
+
+size_t Ring::Teardown(bool report) {
+  if (destroyed_) return 0;
+  destroyed_ = true;
+  size_t written = 0;
+  if (backend_) {
+    scratch_.clear();
+    backend_->Shutdown(scratch_);  // returns only once the kernel / pool let go of every op
+    if (report) {
+      written = Deliver();
+    } else {
+      for (const Completion& c : scratch_) ops_.erase(c.op->id);
+      scratch_.clear();
+    }
+    backend_.reset();
+  }
+  // Ops still here were never given back by the kernel: leak them rather than free memory
+  // it might still write into.
+  for (auto& entry : ops_) (void)entry.second.release();
+  ops_.clear();
+  UpdateRef();
+  if (poll_ != nullptr) {
+    poll_->data = nullptr;
+    uv_poll_stop(poll_);
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    poll_ = nullptr;
+  }
+  if (async_ != nullptr) {
+    async_->data = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(async_), [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+    async_ = nullptr;
+  }
+  registered_buffers_.clear();
+  return written;
+}
+
+}  // namespace corelane_uring

@@ -1,0 +1,64 @@
+// The native half of IoRing: parses batches of op descriptors written by JS, hands them to a
+// backend, and on libuv's wake-up reaps completions into a Float64Array JS reads, then calls
+// JS once per batch. Only the thread that created it ever touches it.
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "backend.h"
+
+namespace corelane_uring {
+
+class Ring : public Napi::ObjectWrap<Ring> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit Ring(const Napi::CallbackInfo& info);
+  ~Ring() override;
+
+ private:
+  Napi::Value Info(const Napi::CallbackInfo& info);
+  Napi::Value Submit(const Napi::CallbackInfo& info);
+  Napi::Value Reap(const Napi::CallbackInfo& info);
+  Napi::Value Cancel(const Napi::CallbackInfo& info);
+  Napi::Value Destroy(const Napi::CallbackInfo& info);
+  Napi::Value RegisterFiles(const Napi::CallbackInfo& info);
+  Napi::Value RegisterBuffers(const Napi::CallbackInfo& info);
+
+  int Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, Op& op);
+  void StartWatching(Napi::Env env);
+  static void OnPoll(uv_poll_t* handle, int status, int events);
+  static void OnAsync(uv_async_t* handle);
+  void OnWake();
+  size_t ReapInto();
+  size_t Deliver();
+  void UpdateRef();
+  size_t Teardown(bool report);
+  static void CleanupHook(void* arg);
+
+  napi_env env_;
+  std::unique_ptr<Backend> backend_;
+  std::string backend_name_;
+  int fallback_errno_ = 0;  // why io_uring was not used (0: it was, or it was not asked for)
+  int init_errno_ = 0;      // io_uring was demanded and refused
+  std::string notes_;
+  uint32_t setup_flags_ = 0;
+  uint32_t features_ = 0;
+  std::unordered_map<uint32_t, std::unique_ptr<Op>> ops_;
+  std::vector<Completion> scratch_;
+  Napi::Reference<Napi::Float64Array> completions_;
+  Napi::FunctionReference on_complete_;
+  std::unique_ptr<Napi::AsyncContext> async_context_;
+  std::vector<Napi::Reference<Napi::Value>> registered_buffers_;
+  uv_poll_t* poll_ = nullptr;
+  uv_async_t* async_ = nullptr;
+  bool referenced_ = false;
+  bool destroyed_ = false;
+};
+
+}  // namespace corelane_uring

@@ -1,0 +1,67 @@
+// Blocking equivalents of the io_uring opcodes, one system call each, as node:fs issues them
+// (fs.read is one pread, fs.write one pwrite), so byte counts match node:fs exactly.
+#include "syscalls.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+
+namespace corelane_uring {
+
+namespace {
+
+int32_t Ret(ssize_t rc) { return rc < 0 ? -errno : static_cast<int32_t>(rc); }
+
+}  // namespace
+
+int32_t RunBlocking(Op& op, int fd) {
+  switch (op.code) {
+    case OpCode::kNop:
+      return 0;
+    case OpCode::kOpen:
+      return Ret(openat(AT_FDCWD, op.path.c_str(), op.a1 | O_CLOEXEC, static_cast<mode_t>(op.a2)));
+    case OpCode::kClose:
+      return Ret(close(fd));
+    case OpCode::kRead: {
+      auto n = static_cast<size_t>(op.length);
+      return Ret(op.offset < 0 ? read(fd, op.data, n) : pread(fd, op.data, n, op.offset));
+    }
+    case OpCode::kWrite: {
+      auto n = static_cast<size_t>(op.length);
+      return Ret(op.offset < 0 ? write(fd, op.data, n) : pwrite(fd, op.data, n, op.offset));
+    }
+#ifdef __linux__
+    case OpCode::kReadv: {
+      auto count = static_cast<int>(op.iov.size());
+      return Ret(op.offset < 0 ? readv(fd, op.iov.data(), count) : preadv(fd, op.iov.data(), count, op.offset));
+    }
+    case OpCode::kWritev: {
+      auto count = static_cast<int>(op.iov.size());
+      return Ret(op.offset < 0 ? writev(fd, op.iov.data(), count) : pwritev(fd, op.iov.data(), count, op.offset));
+    }
+    case OpCode::kFsync:
+      return Ret(op.a1 != 0 ? fdatasync(fd) : fsync(fd));
+    case OpCode::kStatx: {
+      int rc = statx(op.path.empty() ? fd : AT_FDCWD, op.path.c_str(), op.a1, static_cast<unsigned>(op.a2), &op.stx);
+      return Ret(rc);
+    }
+    case OpCode::kUnlink:
+      return Ret(unlinkat(AT_FDCWD, op.path.c_str(), op.a1));
+    case OpCode::kRename:
+      return Ret(renameat(AT_FDCWD, op.path.c_str(), AT_FDCWD, op.path2.c_str()));
+    case OpCode::kMkdir:
+      return Ret(mkdirat(AT_FDCWD, op.path.c_str(), static_cast<mode_t>(op.a1)));
+    case OpCode::kFtruncate:
+      return Ret(ftruncate(fd, op.offset));
+    case OpCode::kFallocate:
+      return Ret(fallocate(fd, op.a1, op.offset, op.length));
+#endif
+    default:
+      return -ENOSYS;
+  }
+}
+
+}  // namespace corelane_uring

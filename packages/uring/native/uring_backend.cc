@@ -1,0 +1,304 @@
+// io_uring backend over liburing. Completions are announced on an eventfd registered with the
+// ring (libuv watches it); Reap() drains the CQ in batches with no system call unless the ring
+// defers task work (DEFER_TASKRUN), where the submitter thread itself must run it.
+#ifdef CORELANE_HAVE_LIBURING
+#include "uring_backend.h"
+
+#include <fcntl.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace corelane_uring {
+
+namespace {
+
+// Kernel 6.9 added IORING_OP_FTRUNCATE; liburing 2.3's headers predate it. The probe decides
+// whether this kernel has it; when not, the side pool runs ftruncate.
+constexpr int kOpFtruncate = 55;
+
+int KernelOpcode(OpCode code, bool fixed_buffer) {
+  switch (code) {
+    case OpCode::kNop: return IORING_OP_NOP;
+    case OpCode::kOpen: return IORING_OP_OPENAT;
+    case OpCode::kClose: return IORING_OP_CLOSE;
+    case OpCode::kRead: return fixed_buffer ? IORING_OP_READ_FIXED : IORING_OP_READ;
+    case OpCode::kWrite: return fixed_buffer ? IORING_OP_WRITE_FIXED : IORING_OP_WRITE;
+    case OpCode::kReadv: return IORING_OP_READV;
+    case OpCode::kWritev: return IORING_OP_WRITEV;
+    case OpCode::kFsync: return IORING_OP_FSYNC;
+    case OpCode::kStatx: return IORING_OP_STATX;
+    case OpCode::kUnlink: return IORING_OP_UNLINKAT;
+    case OpCode::kRename: return IORING_OP_RENAMEAT;
+    case OpCode::kMkdir: return IORING_OP_MKDIRAT;
+    case OpCode::kFtruncate: return kOpFtruncate;
+    case OpCode::kFallocate: return IORING_OP_FALLOCATE;
+    case OpCode::kTimeout: return IORING_OP_TIMEOUT;
+  }
+  return -1;
+}
+
+struct FlagName {
+  uint32_t want;
+  unsigned flag;
+  const char* name;
+};
+
+// Tried together first; on EINVAL the first still present is dropped and setup retried.
+constexpr FlagName kOptionalFlags[] = {
+    {kWantDeferTaskrun, IORING_SETUP_DEFER_TASKRUN, "DEFER_TASKRUN"},
+    {kWantCoopTaskrun, IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN"},
+    {kWantSingleIssuer, IORING_SETUP_SINGLE_ISSUER, "SINGLE_ISSUER"},
+    {kWantSqpoll, IORING_SETUP_SQPOLL, "SQPOLL"},
+};
+
+}  // namespace
+
+UringBackend::~UringBackend() {
+  std::vector<Completion> ignored;
+  Shutdown(ignored);
+}
+
+int UringBackend::Init(unsigned entries, uint32_t want, unsigned sqpoll_idle_ms) {
+  if ((want & kWantSqpoll) != 0) want &= ~kWantDeferTaskrun;  // the kernel refuses the pair
+  if ((want & kWantDeferTaskrun) != 0) want |= kWantSingleIssuer;
+  int rc = -EINVAL;
+  for (;;) {
+    io_uring_params params{};
+    for (const auto& f : kOptionalFlags) {
+      if ((want & f.want) != 0) params.flags |= f.flag;
+    }
+    if ((want & kWantSqpoll) != 0) params.sq_thread_idle = sqpoll_idle_ms;
+    // With deferred or cooperative task work, have the kernel flag pending work in the SQ ring,
+    // so Reap() enters the kernel only when there is work to run.
+    if ((params.flags & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_COOP_TASKRUN)) != 0) {
+      params.flags |= IORING_SETUP_TASKRUN_FLAG;
+    }
+    rc = io_uring_queue_init_params(entries, &ring_, &params);
+    if (rc == 0) {
+      setup_flags_ = params.flags;
+      break;
+    }
+    if (rc != -EINVAL) return rc;
+    bool dropped = false;
+    for (const auto& f : kOptionalFlags) {
+      if ((want & f.want) != 0) {
+        want &= ~f.want;
+        if (f.want == kWantSingleIssuer) want &= ~kWantDeferTaskrun;
+        notes_ += std::string(notes_.empty() ? "" : "; ") + f.name + " refused by the kernel";
+        dropped = true;
+        break;
+      }
+    }
+    if (!dropped) return rc;
+  }
+  ready_ = true;
+  event_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (event_fd_ < 0) return -errno;
+  rc = io_uring_register_eventfd(&ring_, event_fd_);
+  if (rc < 0) return rc;
+  probe_ = io_uring_get_probe_ring(&ring_);
+  return 0;
+}
+
+bool UringBackend::Supported(OpCode code) const {
+  int op = KernelOpcode(code, false);
+  return op >= 0 && probe_ != nullptr && io_uring_opcode_supported(probe_, op) != 0;
+}
+
+PoolBackend& UringBackend::Side() {
+  if (!side_) side_ = std::make_unique<PoolBackend>(2, wake_);
+  return *side_;
+}
+
+int UringBackend::Queue(const std::vector<Op*>& chain) {
+  bool all_supported = true;
+  for (Op* op : chain) all_supported = all_supported && Supported(op->code);
+  if (!all_supported) {
+    for (Op* op : chain) op->on_side = true;
+    side_pending_ = true;
+    return Side().Queue(chain);
+  }
+  if (io_uring_sq_space_left(&ring_) < chain.size()) return -EBUSY;
+  for (Op* op : chain) {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    Prep(sqe, *op);
+    unsigned flags = 0;
+    if ((op->flags & kLinkNext) != 0) flags |= IOSQE_IO_LINK;
+    if ((op->flags & kFixedFile) != 0) flags |= IOSQE_FIXED_FILE;
+    if ((op->flags & kDrain) != 0) flags |= IOSQE_IO_DRAIN;
+    io_uring_sqe_set_flags(sqe, flags);
+    io_uring_sqe_set_data(sqe, op);
+    in_flight_++;
+  }
+  return 0;
+}
+
+void UringBackend::Prep(io_uring_sqe* sqe, Op& op) {
+  auto offset = static_cast<__u64>(op.offset);
+  auto length = static_cast<unsigned>(op.length);
+  bool fixed_buffer = (op.flags & kFixedBuffer) != 0;
+  auto buf_index = static_cast<int>(op.a1);
+  switch (op.code) {
+    case OpCode::kNop:
+      io_uring_prep_nop(sqe);
+      break;
+    case OpCode::kOpen:
+      io_uring_prep_openat(sqe, AT_FDCWD, op.path.c_str(), op.a1 | O_CLOEXEC, static_cast<mode_t>(op.a2));
+      break;
+    case OpCode::kClose:
+      io_uring_prep_close(sqe, op.fd);
+      break;
+    case OpCode::kRead:
+      if (fixed_buffer) {
+        io_uring_prep_read_fixed(sqe, op.fd, op.data, length, offset, buf_index);
+      } else {
+        io_uring_prep_read(sqe, op.fd, op.data, length, offset);
+      }
+      break;
+    case OpCode::kWrite:
+      if (fixed_buffer) {
+        io_uring_prep_write_fixed(sqe, op.fd, op.data, length, offset, buf_index);
+      } else {
+        io_uring_prep_write(sqe, op.fd, op.data, length, offset);
+      }
+      break;
+    case OpCode::kReadv:
+      io_uring_prep_readv(sqe, op.fd, op.iov.data(), static_cast<unsigned>(op.iov.size()), offset);
+      break;
+    case OpCode::kWritev:
+      io_uring_prep_writev(sqe, op.fd, op.iov.data(), static_cast<unsigned>(op.iov.size()), offset);
+      break;
+    case OpCode::kFsync:
+      io_uring_prep_fsync(sqe, op.fd, op.a1 != 0 ? IORING_FSYNC_DATASYNC : 0);
+      break;
+    case OpCode::kStatx:
+      io_uring_prep_statx(sqe, op.path.empty() ? op.fd : AT_FDCWD, op.path.c_str(), op.a1,
+                          static_cast<unsigned>(op.a2), &op.stx);
+      break;
+    case OpCode::kUnlink:
+      io_uring_prep_unlinkat(sqe, AT_FDCWD, op.path.c_str(), op.a1);
+      break;
+    case OpCode::kRename:
+      io_uring_prep_renameat(sqe, AT_FDCWD, op.path.c_str(), AT_FDCWD, op.path2.c_str(), 0);
+      break;
+    case OpCode::kMkdir:
+      io_uring_prep_mkdirat(sqe, AT_FDCWD, op.path.c_str(), static_cast<mode_t>(op.a1));
+      break;
+    case OpCode::kFtruncate:
+      io_uring_prep_rw(kOpFtruncate, sqe, op.fd, nullptr, 0, offset);
+      break;
+    case OpCode::kFallocate:
+      io_uring_prep_fallocate(sqe, op.fd, op.a1, op.offset, op.length);
+      break;
+    case OpCode::kTimeout:
+      op.ts.tv_sec = op.length / 1'000'000'000;
+      op.ts.tv_nsec = op.length % 1'000'000'000;
+      io_uring_prep_timeout(sqe, &op.ts, 0, 0);
+      break;
+  }
+}
+
+int UringBackend::Submit() {
+  int side = 0;
+  if (side_pending_) {
+    side_pending_ = false;
+    side = Side().Submit();
+  }
+  // With DEFER_TASKRUN, one io_uring_enter submits and runs the completions that are already
+  // done (a read from the page cache often is), so the caller can reap them at once.
+  int rc = (setup_flags_ & IORING_SETUP_DEFER_TASKRUN) != 0 ? io_uring_submit_and_get_events(&ring_)
+                                                          : io_uring_submit(&ring_);
+  return rc < 0 ? rc : rc + side;
+}
+
+void UringBackend::Cancel(Op* op) {
+  if (op->on_side) {
+    Side().Cancel(op);
+    return;
+  }
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  if (sqe == nullptr) {
+    io_uring_submit(&ring_);
+    sqe = io_uring_get_sqe(&ring_);
+    if (sqe == nullptr) return;
+  }
+  io_uring_prep_cancel(sqe, op, 0);
+  io_uring_sqe_set_data(sqe, nullptr);  // the cancel's own CQE is not an op's
+  io_uring_submit(&ring_);
+}
+
+void UringBackend::Reap(std::vector<Completion>& out, size_t max) {
+  if (in_flight_ > 0 && (setup_flags_ & IORING_SETUP_TASKRUN_FLAG) != 0 &&
+      (IO_URING_READ_ONCE(*ring_.sq.kflags) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) != 0) {
+    io_uring_get_events(&ring_);  // run the deferred completion work on this, the submitter, thread
+  }
+  io_uring_cqe* cqes[64];
+  while (out.size() < max) {
+    size_t room = max - out.size();
+    unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, room < 64 ? static_cast<unsigned>(room) : 64u);
+    if (n == 0) break;
+    for (unsigned i = 0; i < n; i++) {
+      auto* op = static_cast<Op*>(io_uring_cqe_get_data(cqes[i]));
+      if (op == nullptr) continue;
+      out.push_back({op, cqes[i]->res});
+      in_flight_--;
+    }
+    io_uring_cq_advance(&ring_, n);
+  }
+  if (side_ && out.size() < max) side_->Reap(out, max);
+}
+
+void UringBackend::Shutdown(std::vector<Completion>& out) {
+  if (!ready_) return;
+  if (in_flight_ > 0) {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    if (sqe == nullptr) {
+      io_uring_submit(&ring_);
+      sqe = io_uring_get_sqe(&ring_);
+    }
+    if (sqe != nullptr) {
+      io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+      io_uring_sqe_set_data(sqe, nullptr);
+    }
+    io_uring_submit(&ring_);
+  }
+  // Every op the kernel holds must complete before its memory may be freed: wait for each.
+  while (in_flight_ > 0) {
+    io_uring_cqe* cqe = nullptr;
+    int rc = io_uring_wait_cqe(&ring_, &cqe);
+    if (rc == -EINTR) continue;
+    if (rc < 0) break;  // the ops left are reported nowhere, so the Ring never frees them
+    auto* op = static_cast<Op*>(io_uring_cqe_get_data(cqe));
+    if (op != nullptr) {
+      out.push_back({op, cqe->res});
+      in_flight_--;
+    }
+    io_uring_cqe_seen(&ring_, cqe);
+  }
+  if (side_) side_->Shutdown(out);
+  if (probe_ != nullptr) io_uring_free_probe(probe_);
+  probe_ = nullptr;
+  io_uring_queue_exit(&ring_);
+  if (event_fd_ >= 0) close(event_fd_);
+  event_fd_ = -1;
+  ready_ = false;
+}
+
+int UringBackend::RegisterFiles(const std::vector<int>& fds) {
+  io_uring_unregister_files(&ring_);
+  if (side_) side_->RegisterFiles(fds);
+  return io_uring_register_files(&ring_, fds.data(), static_cast<unsigned>(fds.size()));
+}
+
+int UringBackend::RegisterBuffers(const std::vector<std::pair<uint8_t*, size_t>>& buffers) {
+  std::vector<iovec> iov;
+  for (const auto& [data, size] : buffers) iov.push_back({data, size});
+  io_uring_unregister_buffers(&ring_);
+  return io_uring_register_buffers(&ring_, iov.data(), static_cast<unsigned>(iov.size()));
+}
+
+}  // namespace corelane_uring
+
+#endif  // CORELANE_HAVE_LIBURING

@@ -1,0 +1,51 @@
+// Mirrors native/op.h and native/uring_backend.h: the numbers both sides agree on.
+
+/** Operation codes written into a descriptor's `code` slot. */
+export const OpCode = {
+  nop: 0,
+  open: 1,
+  close: 2,
+  read: 3,
+  write: 4,
+  readv: 5,
+  writev: 6,
+  fsync: 7,
+  statx: 8,
+  unlink: 9,
+  rename: 10,
+  mkdir: 11,
+  ftruncate: 12,
+  fallocate: 13,
+  timeout: 14,
+} as const;
+
+/** Per-op flag bits written into a descriptor's `flags` slot. */
+export const OpFlag = {
+  /** The next op in the batch runs only if this one succeeds in full (IOSQE_IO_LINK). */
+  linkNext: 1 << 0,
+  /** The view is over a SharedArrayBuffer: the kernel uses it in place, no bounce copy. */
+  zeroCopy: 1 << 1,
+  /** `fd` is an index into the registered files (IOSQE_FIXED_FILE). */
+  fixedFile: 1 << 2,
+  /** The view lies in a registered buffer whose index is in `a1` (READ_FIXED / WRITE_FIXED). */
+  fixedBuffer: 1 << 3,
+  /** Starts after every op submitted before it completed; later ops wait for it (IOSQE_IO_DRAIN). */
+  drain: 1 << 4,
+} as const;
+
+/** Setup flags an IoRing may ask for (each dropped, and reported, when the kernel refuses). */
+export const SetupWant = {
+  singleIssuer: 1 << 0,
+  coopTaskrun: 1 << 1,
+  deferTaskrun: 1 << 2,
+  sqpoll: 1 << 3,
+} as const;
+
+/** The kernel's IORING_SETUP_* bits, by name, for reporting what a ring got. */
+export const kernelSetupFlags: ReadonlyArray<readonly [string, number]> = [
+  ['SQPOLL', 1 << 1],
+  ['CLAMP', 1 << 4],
+  ['COOP_TASKRUN', 1 << 8],
+  ['SINGLE_ISSUER', 1 << 12],
+  ['DEFER_TASKRUN', 1 << 13],
+];

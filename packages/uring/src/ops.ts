@@ -1,0 +1,289 @@
+// Turns the arguments of each operation into an OpSpec: validated, normalised, ready to stage.
+// IoRing and Batch share these, so a batch op is checked exactly like a single one.
+import {
+  CorelaneRangeError,
+  CorelaneTypeError,
+  ErrorCode,
+  optionalBoolean,
+  requireInteger,
+  requireOptions,
+} from '@corelane/shared';
+import {
+  isShared,
+  requireFd,
+  requireMode,
+  requireOpenFlags,
+  requirePath,
+  requirePosition,
+  requireRange,
+  requireView,
+  requireViews,
+} from './arguments.js';
+import { OpCode, OpFlag } from './opcodes.js';
+import { STATX_SIZE } from './stats.js';
+
+/** Options every operation takes. */
+export interface OpOptions {
+  /** Aborting cancels the operation (IORING_OP_ASYNC_CANCEL); its promise rejects with `ERR_CORELANE_CANCELLED`. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of operations on an open file. */
+export interface FileOpOptions extends OpOptions {
+  /** `fd` is an index into the files given to `registerFiles()`, not a file descriptor. */
+  fixedFile?: boolean;
+}
+
+/** Options of `read()` and `write()`. */
+export interface ReadWriteOptions extends FileOpOptions {
+  /** Where in `buffer` the bytes start. Default 0. */
+  offset?: number;
+  /** How many bytes. Default: the rest of `buffer` after `offset`. */
+  length?: number;
+  /**
+   * `buffer` lies inside the registered buffer with this index (see `registerBuffers()`):
+   * the kernel uses it in place, with READ_FIXED / WRITE_FIXED.
+   */
+  registeredBuffer?: number;
+}
+
+/** Options of `fsync()`. */
+export interface FsyncOptions extends FileOpOptions {
+  /** fdatasync: flush the data and only the metadata needed to read it back. Default false. */
+  dataOnly?: boolean;
+}
+
+/** Options of `fallocate()`. */
+export interface FallocateOptions extends FileOpOptions {
+  /** `FALLOC_FL_*` bits (0: allocate and extend the size). Default 0. */
+  mode?: number;
+}
+
+/** Options of `statx()`. */
+export interface StatxOptions extends OpOptions {
+  /** Stat a symbolic link itself rather than what it points to (lstat). Default false. */
+  noFollow?: boolean;
+}
+
+/** One validated operation, in the terms of the descriptor layout (see staging.ts). */
+export interface OpSpec {
+  code: number;
+  flags: number;
+  fd: number;
+  offset: number;
+  length: number;
+  a1: number;
+  a2: number;
+  ref0: unknown;
+  ref1: unknown;
+  /** The system call `node:fs` would name in an error. */
+  syscall: string;
+  path?: string | undefined;
+  dest?: string | undefined;
+  /** Where a statx op's `struct statx` lands. */
+  statx?: Uint8Array | undefined;
+  signal?: AbortSignal | undefined;
+  /** For registered-buffer checks: the view the op uses in place. */
+  inPlace?: Uint8Array | undefined;
+}
+
+const AT_SYMLINK_NOFOLLOW = 0x100;
+const AT_REMOVEDIR = 0x200;
+const AT_EMPTY_PATH = 0x1000;
+const STATX_BASIC_STATS_AND_BTIME = 0x7ff | 0x800;
+/** The longest timeout op: about 24 days, as setTimeout allows. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function spec(code: number, syscall: string, fields: Partial<OpSpec>): OpSpec {
+  return {
+    code,
+    flags: 0,
+    fd: -1,
+    offset: 0,
+    length: 0,
+    a1: 0,
+    a2: 0,
+    ref0: undefined,
+    ref1: undefined,
+    syscall,
+    ...fields,
+  };
+}
+
+function signalOf(options: OpOptions): AbortSignal | undefined {
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'options.signal must be an AbortSignal');
+  }
+  return signal;
+}
+
+function fileFlags(options: FileOpOptions): number {
+  return optionalBoolean('options.fixedFile', options.fixedFile, false) ? OpFlag.fixedFile : 0;
+}
+
+export function openSpec(path: unknown, flags: unknown, mode: unknown, options?: OpOptions): OpSpec {
+  const p = requirePath('path', path);
+  const o = requireOptions('options', options);
+  return spec(OpCode.open, 'open', {
+    a1: requireOpenFlags(flags),
+    a2: requireMode(mode, 0o666),
+    ref0: p,
+    path: p,
+    signal: signalOf(o),
+  });
+}
+
+export function closeSpec(fd: unknown, options?: OpOptions): OpSpec {
+  const o = requireOptions('options', options);
+  return spec(OpCode.close, 'close', { fd: requireFd(fd), signal: signalOf(o) });
+}
+
+export function readWriteSpec(
+  code: typeof OpCode.read | typeof OpCode.write,
+  fd: unknown,
+  buffer: unknown,
+  position: unknown,
+  options?: ReadWriteOptions,
+): OpSpec {
+  const f = requireFd(fd);
+  const view = requireView('buffer', buffer);
+  const pos = requirePosition(position);
+  const o = requireOptions('options', options);
+  const { bytes, length } = requireRange('buffer', view, o.offset, o.length);
+  let flags = fileFlags(o);
+  let a1 = 0;
+  if (o.registeredBuffer !== undefined) {
+    a1 = requireInteger('options.registeredBuffer', o.registeredBuffer, 0, 0xffff);
+    flags |= OpFlag.fixedBuffer;
+  } else if (isShared(view)) {
+    flags |= OpFlag.zeroCopy;
+  }
+  return spec(code, code === OpCode.read ? 'read' : 'write', {
+    fd: f,
+    flags,
+    offset: pos,
+    length,
+    a1,
+    ref0: bytes,
+    signal: signalOf(o),
+    inPlace: (flags & OpFlag.fixedBuffer) !== 0 ? bytes : undefined,
+  });
+}
+
+export function vectorSpec(
+  code: typeof OpCode.readv | typeof OpCode.writev,
+  fd: unknown,
+  buffers: unknown,
+  position: unknown,
+  options?: FileOpOptions,
+): OpSpec {
+  const f = requireFd(fd);
+  const { views, total } = requireViews(buffers);
+  const pos = requirePosition(position);
+  const o = requireOptions('options', options);
+  return spec(code, code === OpCode.readv ? 'read' : 'write', {
+    fd: f,
+    flags: fileFlags(o),
+    offset: pos,
+    length: total,
+    ref0: views,
+    signal: signalOf(o),
+  });
+}
+
+export function fsyncSpec(fd: unknown, options?: FsyncOptions): OpSpec {
+  const f = requireFd(fd);
+  const o = requireOptions('options', options);
+  const dataOnly = optionalBoolean('options.dataOnly', o.dataOnly, false);
+  return spec(OpCode.fsync, dataOnly ? 'fdatasync' : 'fsync', {
+    fd: f,
+    flags: fileFlags(o),
+    a1: dataOnly ? 1 : 0,
+    signal: signalOf(o),
+  });
+}
+
+export function ftruncateSpec(fd: unknown, length: unknown, options?: FileOpOptions): OpSpec {
+  const f = requireFd(fd);
+  const size = length === undefined ? 0 : requireInteger('length', length, 0, Number.MAX_SAFE_INTEGER);
+  const o = requireOptions('options', options);
+  return spec(OpCode.ftruncate, 'ftruncate', { fd: f, flags: fileFlags(o), offset: size, signal: signalOf(o) });
+}
+
+export function fallocateSpec(fd: unknown, offset: unknown, length: unknown, options?: FallocateOptions): OpSpec {
+  const f = requireFd(fd);
+  const at = requireInteger('offset', offset, 0, Number.MAX_SAFE_INTEGER);
+  const size = requireInteger('length', length, 1, Number.MAX_SAFE_INTEGER);
+  const o = requireOptions('options', options);
+  return spec(OpCode.fallocate, 'fallocate', {
+    fd: f,
+    flags: fileFlags(o),
+    offset: at,
+    length: size,
+    a1: o.mode === undefined ? 0 : requireInteger('options.mode', o.mode, 0, 0xff),
+    signal: signalOf(o),
+  });
+}
+
+export function statxSpec(target: unknown, options?: StatxOptions): OpSpec {
+  const o = requireOptions('options', options);
+  const noFollow = optionalBoolean('options.noFollow', o.noFollow, false);
+  const out = new Uint8Array(STATX_SIZE);
+  if (typeof target === 'number') {
+    return spec(OpCode.statx, 'fstat', {
+      fd: requireFd(target, 'fd'),
+      a1: AT_EMPTY_PATH,
+      a2: STATX_BASIC_STATS_AND_BTIME,
+      ref0: '',
+      ref1: out,
+      statx: out,
+      signal: signalOf(o),
+    });
+  }
+  const p = requirePath('path', target);
+  return spec(OpCode.statx, noFollow ? 'lstat' : 'stat', {
+    a1: noFollow ? AT_SYMLINK_NOFOLLOW : 0,
+    a2: STATX_BASIC_STATS_AND_BTIME,
+    ref0: p,
+    ref1: out,
+    path: p,
+    statx: out,
+    signal: signalOf(o),
+  });
+}
+
+export function unlinkSpec(path: unknown, directory: boolean, options?: OpOptions): OpSpec {
+  const p = requirePath('path', path);
+  const o = requireOptions('options', options);
+  return spec(OpCode.unlink, directory ? 'rmdir' : 'unlink', {
+    a1: directory ? AT_REMOVEDIR : 0,
+    ref0: p,
+    path: p,
+    signal: signalOf(o),
+  });
+}
+
+export function renameSpec(from: unknown, to: unknown, options?: OpOptions): OpSpec {
+  const a = requirePath('oldPath', from);
+  const b = requirePath('newPath', to);
+  const o = requireOptions('options', options);
+  return spec(OpCode.rename, 'rename', { ref0: a, ref1: b, path: a, dest: b, signal: signalOf(o) });
+}
+
+export function mkdirSpec(path: unknown, mode: unknown, options?: OpOptions): OpSpec {
+  const p = requirePath('path', path);
+  const o = requireOptions('options', options);
+  return spec(OpCode.mkdir, 'mkdir', { a1: requireMode(mode, 0o777), ref0: p, path: p, signal: signalOf(o) });
+}
+
+export function timeoutSpec(ms: unknown, options?: OpOptions): OpSpec {
+  if (typeof ms !== 'number') {
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `ms must be a number, got ${typeof ms}`);
+  }
+  if (!(ms >= 0 && ms <= MAX_TIMEOUT_MS)) {
+    throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `ms must be in 0..${MAX_TIMEOUT_MS}, got ${ms}`);
+  }
+  const o = requireOptions('options', options);
+  return spec(OpCode.timeout, 'timeout', { length: Math.round(ms * 1e6), signal: signalOf(o) });
+}

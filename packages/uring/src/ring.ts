@@ -1,0 +1,587 @@
+import { constants } from 'node:os';
+import { threadId } from 'node:worker_threads';
+import {
+  CorelaneError,
+  CorelaneRangeError,
+  CorelaneTypeError,
+  ErrorCode,
+  optionalBoolean,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+  systemError,
+} from '@corelane/shared';
+import { isShared, requireFd } from './arguments.js';
+import { Batch } from './batch.js';
+import { backendDecision } from './capabilities.js';
+import { FileSystemError } from './fs-error.js';
+import { type NativeRing, native } from './native.js';
+import { kernelSetupFlags, OpCode, SetupWant } from './opcodes.js';
+import {
+  closeSpec,
+  type FallocateOptions,
+  type FileOpOptions,
+  type FsyncOptions,
+  fallocateSpec,
+  fsyncSpec,
+  ftruncateSpec,
+  mkdirSpec,
+  type OpOptions,
+  type OpSpec,
+  openSpec,
+  type ReadWriteOptions,
+  readWriteSpec,
+  renameSpec,
+  type StatxOptions,
+  statxSpec,
+  timeoutSpec,
+  unlinkSpec,
+  vectorSpec,
+} from './ops.js';
+import { Staging } from './staging.js';
+import { decodeStatx, type FileStats } from './stats.js';
+
+/** Which engine runs a ring's operations. */
+export type Backend = 'io_uring' | 'threadpool';
+
+/** Options of `new IoRing()`. */
+export interface IoRingOptions {
+  /** Submission queue size (rounded up to a power of two by the kernel). Default 256. */
+  entries?: number;
+  /**
+   * `'auto'` (default): io_uring when the kernel allows it and `CORELANE_URING` is not `off`,
+   * else the thread pool. `'io_uring'`: io_uring or throw. `'threadpool'`: always the pool.
+   */
+  backend?: 'auto' | Backend;
+  /** Ask for IORING_SETUP_SINGLE_ISSUER (dropped when refused). Default true. */
+  singleIssuer?: boolean;
+  /** Ask for IORING_SETUP_DEFER_TASKRUN: completions run only when this thread reaps. Default true. */
+  deferTaskrun?: boolean;
+  /** Ask for IORING_SETUP_COOP_TASKRUN. Default false. */
+  coopTaskrun?: boolean;
+  /** A kernel thread polls the submission queue (IORING_SETUP_SQPOLL); opt-in. `idleMs` default 1000. */
+  sqpoll?: boolean | { idleMs?: number };
+  /** Threads of the thread-pool backend. Default 4. */
+  threads?: number;
+}
+
+/** What a ring runs on, and why. */
+export interface IoRingInfo {
+  backend: Backend;
+  /** Why this backend: the reason io_uring was not used, or what io_uring was set up with. */
+  reason: string;
+  /** IORING_SETUP_* flags the kernel accepted, by name (empty for the thread pool). */
+  setupFlags: string[];
+  /** Flags asked for that the kernel refused, in words. */
+  refused: string;
+  /** The kernel's IORING_FEAT_* bits (0 for the thread pool). */
+  features: number;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  spec: OpSpec;
+  /** Staged, not yet handed to the native side. */
+  staged: boolean;
+  cancelled: boolean;
+  /** Its buffer was detached before it was submitted: it ran as a no-op and rejects. */
+  detached?: boolean;
+  onAbort?: () => void;
+}
+
+/** What an op's promise resolves with: a count, an fd, stats, or nothing. */
+function resultValue(spec: OpSpec, result: number): unknown {
+  switch (spec.code) {
+    case OpCode.open:
+    case OpCode.read:
+    case OpCode.write:
+    case OpCode.readv:
+    case OpCode.writev:
+      return result;
+    case OpCode.statx:
+      return decodeStatx(spec.statx as Uint8Array);
+    default:
+      return undefined;
+  }
+}
+
+function isDetached(view: unknown): boolean {
+  return ArrayBuffer.isView(view) && (view.buffer as ArrayBuffer & { detached?: boolean }).detached === true;
+}
+
+function hasDetachedView(ref: unknown): boolean {
+  return Array.isArray(ref) ? ref.some(isDetached) : isDetached(ref);
+}
+
+const ECANCELED = constants.errno.ECANCELED;
+const ETIME = constants.errno.ETIME;
+const MAX_ID = 0xffffffff;
+
+/**
+ * One io_uring (or its thread-pool stand-in) owned by the thread that created it: the main
+ * thread or a worker. Every operation returns a promise; completions arrive through an eventfd
+ * that libuv watches, so the thread's event loop keeps running (and stays alive only while
+ * operations are in flight).
+ */
+export class IoRing {
+  readonly #native: NativeRing;
+  readonly #thread = threadId;
+  readonly #entries: number;
+  readonly #completions: Float64Array;
+  readonly #staging = new Staging();
+  readonly #pending = new Map<number, Pending>();
+  readonly #info: IoRingInfo;
+  #stagedIds: number[] = [];
+  #flushScheduled = false;
+  #nextId = 1;
+  #destroyed = false;
+  #registered: { buffer: ArrayBufferLike; start: number; end: number }[] = [];
+  // Held here so the native side may reference it weakly while the ring is idle.
+  readonly #onComplete = (count: number): void => this.#settleCompleted(count);
+
+  constructor(options?: IoRingOptions) {
+    const o = requireOptions('options', options);
+    const entries = o.entries === undefined ? 256 : requireInteger('options.entries', o.entries, 1, 32768);
+    const backend = requireOneOf('options.backend', o.backend ?? 'auto', ['auto', 'io_uring', 'threadpool']);
+    const threads = o.threads === undefined ? 4 : requireInteger('options.threads', o.threads, 1, 64);
+    let want = 0;
+    if (optionalBoolean('options.singleIssuer', o.singleIssuer, true)) want |= SetupWant.singleIssuer;
+    if (optionalBoolean('options.deferTaskrun', o.deferTaskrun, true)) want |= SetupWant.deferTaskrun;
+    if (optionalBoolean('options.coopTaskrun', o.coopTaskrun, false)) want |= SetupWant.coopTaskrun;
+    let idleMs = 1000;
+    if (o.sqpoll !== undefined && o.sqpoll !== false) {
+      want |= SetupWant.sqpoll;
+      if (typeof o.sqpoll === 'object') {
+        const sq = requireOptions('options.sqpoll', o.sqpoll);
+        if (sq.idleMs !== undefined) idleMs = requireInteger('options.sqpoll.idleMs', sq.idleMs, 0, 60_000);
+      } else {
+        optionalBoolean('options.sqpoll', o.sqpoll, false);
+      }
+    }
+    const decision = backendDecision(backend);
+    if (native === null || decision.mode === null) {
+      throw new CorelaneError(ErrorCode.UNSUPPORTED, `IoRing is not available: ${decision.reason}`);
+    }
+    this.#entries = entries;
+    this.#completions = new Float64Array(2 * Math.max(entries * 2, 64));
+    this.#native = new native.Ring({
+      mode: decision.mode,
+      entries,
+      want,
+      sqpollIdleMs: idleMs,
+      threads,
+      completions: this.#completions,
+      onComplete: this.#onComplete,
+    });
+    const info = this.#native.info();
+    if (info.initErrno !== 0) {
+      throw systemError('io_uring_queue_init', info.initErrno, 'IoRing({ backend: "io_uring" })');
+    }
+    this.#info = {
+      backend: info.backend as Backend,
+      reason:
+        info.backend === 'io_uring'
+          ? `io_uring set up with ${entries} entries`
+          : info.fallbackErrno !== 0
+            ? `io_uring_queue_init failed (${systemError('io_uring_queue_init', info.fallbackErrno, 'setup').errno}); thread pool of ${threads}`
+            : `${decision.reason}; thread pool of ${threads}`,
+      setupFlags: kernelSetupFlags.filter(([, bit]) => (info.setupFlags & bit) !== 0).map(([name]) => name),
+      refused: info.notes,
+      features: info.features,
+    };
+  }
+
+  /** The engine running this ring's operations. */
+  get backend(): Backend {
+    return this.#info.backend;
+  }
+
+  /** Which engine runs this ring, why, and the setup flags the kernel accepted. */
+  get info(): IoRingInfo {
+    return { ...this.#info, setupFlags: [...this.#info.setupFlags] };
+  }
+
+  /** Operations submitted or staged and not yet settled. */
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+
+  /** Whether `destroy()` was called. */
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  /** Opens a file, like `fs.open`; resolves with the file descriptor. */
+  open(path: string | URL, flags?: string | number, mode?: number, options?: OpOptions): Promise<number> {
+    return this.#run(openSpec(path, flags, mode, options)) as Promise<number>;
+  }
+
+  /** Closes a file descriptor. */
+  close(fd: number, options?: OpOptions): Promise<void> {
+    return this.#run(closeSpec(fd, options)) as Promise<void>;
+  }
+
+  /**
+   * Reads into `buffer` at file `position` (`null`/-1: the current position); resolves with the
+   * bytes read, like `fs.read` (0 at end of file, fewer than asked near it).
+   */
+  read(
+    fd: number,
+    buffer: ArrayBufferView,
+    position?: number | bigint | null,
+    options?: ReadWriteOptions,
+  ): Promise<number> {
+    return this.#run(
+      this.#checkRegistered(readWriteSpec(OpCode.read, fd, buffer, position, options)),
+    ) as Promise<number>;
+  }
+
+  /** Writes `buffer` at file `position`; resolves with the bytes written, like `fs.write`. */
+  write(
+    fd: number,
+    buffer: ArrayBufferView,
+    position?: number | bigint | null,
+    options?: ReadWriteOptions,
+  ): Promise<number> {
+    return this.#run(
+      this.#checkRegistered(readWriteSpec(OpCode.write, fd, buffer, position, options)),
+    ) as Promise<number>;
+  }
+
+  /** Reads into several buffers in order (preadv); resolves with the total bytes read. */
+  readv(
+    fd: number,
+    buffers: ArrayBufferView[],
+    position?: number | bigint | null,
+    options?: FileOpOptions,
+  ): Promise<number> {
+    return this.#run(vectorSpec(OpCode.readv, fd, buffers, position, options)) as Promise<number>;
+  }
+
+  /** Writes several buffers in order (pwritev); resolves with the total bytes written. */
+  writev(
+    fd: number,
+    buffers: ArrayBufferView[],
+    position?: number | bigint | null,
+    options?: FileOpOptions,
+  ): Promise<number> {
+    return this.#run(vectorSpec(OpCode.writev, fd, buffers, position, options)) as Promise<number>;
+  }
+
+  /** fsync, or fdatasync with `{ dataOnly: true }`. */
+  fsync(fd: number, options?: FsyncOptions): Promise<void> {
+    return this.#run(fsyncSpec(fd, options)) as Promise<void>;
+  }
+
+  /** Sets the file's size, like `fs.ftruncate`. */
+  ftruncate(fd: number, length?: number, options?: FileOpOptions): Promise<void> {
+    return this.#run(ftruncateSpec(fd, length, options)) as Promise<void>;
+  }
+
+  /** Allocates disk space for `length` bytes at `offset` (fallocate(2)). */
+  fallocate(fd: number, offset: number, length: number, options?: FallocateOptions): Promise<void> {
+    return this.#run(fallocateSpec(fd, offset, length, options)) as Promise<void>;
+  }
+
+  /** Stats a path (or an open fd), like `fs.stat` / `fs.lstat` / `fs.fstat`. */
+  statx(target: string | URL | number, options?: StatxOptions): Promise<FileStats> {
+    return this.#run(statxSpec(target, options)) as Promise<FileStats>;
+  }
+
+  /** Removes a file, like `fs.unlink`. */
+  unlink(path: string | URL, options?: OpOptions): Promise<void> {
+    return this.#run(unlinkSpec(path, false, options)) as Promise<void>;
+  }
+
+  /** Removes an empty directory, like `fs.rmdir`. */
+  rmdir(path: string | URL, options?: OpOptions): Promise<void> {
+    return this.#run(unlinkSpec(path, true, options)) as Promise<void>;
+  }
+
+  /** Renames a file or directory, like `fs.rename`. */
+  rename(oldPath: string | URL, newPath: string | URL, options?: OpOptions): Promise<void> {
+    return this.#run(renameSpec(oldPath, newPath, options)) as Promise<void>;
+  }
+
+  /** Creates a directory, like `fs.mkdir` (not recursive). */
+  mkdir(path: string | URL, mode?: number, options?: OpOptions): Promise<void> {
+    return this.#run(mkdirSpec(path, mode, options)) as Promise<void>;
+  }
+
+  /** Resolves after `ms` milliseconds, timed by the ring (IORING_OP_TIMEOUT). */
+  timeout(ms: number, options?: OpOptions): Promise<void> {
+    return this.#run(timeoutSpec(ms, options)) as Promise<void>;
+  }
+
+  /** A batch: queue many operations (linked chains included) and submit them in one call. */
+  batch(): Batch {
+    this.#check();
+    return new Batch(
+      (spec) => this.#run(spec, true),
+      () => this.submit(),
+      this.#entries,
+      (spec) => this.#checkRegistered(spec),
+    );
+  }
+
+  /**
+   * Hands every staged operation to the kernel now. Single operations are otherwise submitted
+   * together at the end of the current microtask turn. Returns how many went.
+   */
+  submit(): number {
+    this.#check();
+    return this.#flush();
+  }
+
+  /**
+   * Settles every operation that has completed, without waiting: one native call, whatever the
+   * number of completions. Returns how many were settled. Completions also settle by themselves
+   * when the thread's event loop runs; `poll()` is for loops that do not yield to it.
+   */
+  poll(): number {
+    this.#check();
+    this.#flush();
+    let total = 0;
+    for (;;) {
+      const count = this.#native.reap();
+      this.#settleCompleted(count);
+      total += count;
+      if (count < this.#completions.length / 2) return total;
+    }
+  }
+
+  /**
+   * Registers files for `{ fixedFile: true }` operations, which then take the file's index in
+   * `fds` in place of a descriptor (IORING_REGISTER_FILES). Replaces an earlier registration.
+   */
+  registerFiles(fds: number[]): void {
+    this.#check();
+    if (!Array.isArray(fds))
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'fds must be an array of file descriptors');
+    const list = Int32Array.from(fds, (fd, i) => requireFd(fd, `fds[${i}]`));
+    const rc = this.#native.registerFiles(list);
+    if (rc < 0) throw systemError('io_uring_register_files', -rc, 'registerFiles()');
+  }
+
+  /**
+   * Registers buffers for `{ registeredBuffer: index }` reads and writes, which the kernel then
+   * uses in place (IORING_REGISTER_BUFFERS). Each must be a Uint8Array over a SharedArrayBuffer,
+   * which JS can neither detach nor shrink; the ring references them until `destroy()`.
+   */
+  registerBuffers(buffers: Uint8Array[]): void {
+    this.#check();
+    if (!Array.isArray(buffers)) {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'buffers must be an array of Uint8Arrays');
+    }
+    if (buffers.length === 0 || buffers.length > 1024) {
+      throw new CorelaneRangeError(
+        ErrorCode.OUT_OF_RANGE,
+        `buffers must hold 1..1024 Uint8Arrays, got ${buffers.length}`,
+      );
+    }
+    buffers.forEach((b, i) => {
+      if (!(b instanceof Uint8Array) || !isShared(b)) {
+        throw new CorelaneTypeError(
+          ErrorCode.INVALID_ARGUMENT,
+          `buffers[${i}] must be a Uint8Array over a SharedArrayBuffer`,
+        );
+      }
+    });
+    const rc = this.#native.registerBuffers(buffers);
+    if (rc < 0) throw systemError('io_uring_register_buffers', -rc, 'registerBuffers()');
+    this.#registered = buffers.map((b) => ({
+      buffer: b.buffer,
+      start: b.byteOffset,
+      end: b.byteOffset + b.byteLength,
+    }));
+  }
+
+  /**
+   * Shuts the ring down: operations in flight are cancelled and their promises reject with
+   * `ERR_CORELANE_CANCELLED` (an operation the kernel finished meanwhile settles with its real
+   * result). Returns once the kernel has let go of every buffer. Idempotent.
+   */
+  destroy(): void {
+    this.#checkThread();
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    const staged = this.#stagedIds;
+    this.#stagedIds = [];
+    this.#staging.clear();
+    for (const id of staged)
+      this.#fail(
+        id,
+        new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed before the operation was submitted'),
+      );
+    for (const pending of this.#pending.values()) pending.cancelled = true;
+    const reported = this.#native.destroy();
+    this.#settleCompleted(reported);
+    for (const id of [...this.#pending.keys()]) {
+      this.#fail(
+        id,
+        new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed while the operation was in flight'),
+      );
+    }
+  }
+
+  #checkThread(): void {
+    if (threadId !== this.#thread) {
+      throw new CorelaneError(
+        ErrorCode.WRONG_THREAD,
+        `this IoRing belongs to thread ${this.#thread} and was used from thread ${threadId}`,
+      );
+    }
+  }
+
+  #check(): void {
+    this.#checkThread();
+    if (this.#destroyed) throw new CorelaneError(ErrorCode.CLOSED, 'the IoRing was destroyed');
+  }
+
+  #checkRegistered(spec: OpSpec): OpSpec {
+    if (spec.inPlace === undefined) return spec;
+    const region = this.#registered[spec.a1];
+    const view = spec.inPlace;
+    if (
+      region === undefined ||
+      view.buffer !== region.buffer ||
+      view.byteOffset < region.start ||
+      view.byteOffset + view.byteLength > region.end
+    ) {
+      throw new CorelaneRangeError(
+        ErrorCode.OUT_OF_RANGE,
+        `buffer does not lie inside registered buffer ${spec.a1} (registerBuffers() first)`,
+      );
+    }
+    return spec;
+  }
+
+  /** Stages one op and returns its promise; `batched` ops wait for an explicit submit. */
+  #run(spec: OpSpec, batched = false): Promise<unknown> {
+    this.#check();
+    if (spec.signal?.aborted) {
+      return Promise.reject(
+        new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
+          cause: spec.signal.reason,
+        }),
+      );
+    }
+    const id = this.#nextId;
+    this.#nextId = id === MAX_ID ? 1 : id + 1;
+    const promise = new Promise<unknown>((resolve, reject) => {
+      const pending: Pending = { resolve, reject, spec, staged: true, cancelled: false };
+      this.#pending.set(id, pending);
+      if (spec.signal !== undefined) {
+        pending.onAbort = () => this.#abort(id);
+        spec.signal.addEventListener('abort', pending.onAbort, { once: true });
+      }
+    });
+    this.#staging.push(
+      id,
+      spec.code,
+      spec.flags,
+      spec.fd,
+      spec.offset,
+      spec.length,
+      spec.a1,
+      spec.a2,
+      spec.ref0,
+      spec.ref1,
+    );
+    this.#stagedIds.push(id);
+    if (!batched && !this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => {
+        this.#flushScheduled = false;
+        if (!this.#destroyed) this.#flush();
+      });
+    }
+    return promise;
+  }
+
+  #flush(): number {
+    const count = this.#staging.count;
+    if (count === 0) return 0;
+    const ids = this.#stagedIds;
+    this.#stagedIds = [];
+    this.#dropDetached(ids);
+    const accepted = this.#native.submit(this.#staging.descriptors, this.#staging.refs, count);
+    this.#staging.clear();
+    const taken = Math.max(accepted, 0);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      const pending = this.#pending.get(id);
+      if (pending === undefined) continue;
+      if (i < taken) {
+        pending.staged = false;
+        if (pending.cancelled) this.#native.cancel(id);
+      } else {
+        this.#fail(id, systemError('io_uring_submit', accepted < 0 ? -accepted : constants.errno.EBUSY, 'submit'));
+      }
+    }
+    return taken;
+  }
+
+  // A view detached between the call (which checked it) and this submit turns its op into a
+  // no-op that rejects: nothing is read from or written into a detached buffer.
+  #dropDetached(ids: number[]): void {
+    const d = this.#staging.descriptors;
+    for (let i = 0; i < ids.length; i++) {
+      const pending = this.#pending.get(ids[i] as number);
+      if (pending === undefined || !hasDetachedView(pending.spec.ref0)) continue;
+      d[i * 8 + 1] = OpCode.nop;
+      this.#staging.refs[i * 2] = undefined;
+      pending.detached = true;
+    }
+  }
+
+  #abort(id: number): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined || this.#destroyed) return;
+    pending.cancelled = true;
+    if (!pending.staged) this.#native.cancel(id); // staged ops are cancelled right after their submit
+  }
+
+  #fail(id: number, error: unknown): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return;
+    this.#pending.delete(id);
+    if (pending.onAbort !== undefined) pending.spec.signal?.removeEventListener('abort', pending.onAbort);
+    pending.reject(error);
+  }
+
+  #settleCompleted(count: number): void {
+    const c = this.#completions;
+    for (let i = 0; i < count; i++) {
+      const id = c[2 * i] as number;
+      const result = c[2 * i + 1] as number;
+      const pending = this.#pending.get(id);
+      if (pending === undefined) continue;
+      this.#pending.delete(id);
+      const { spec } = pending;
+      if (pending.onAbort !== undefined) spec.signal?.removeEventListener('abort', pending.onAbort);
+      if (pending.detached === true) {
+        pending.reject(
+          new CorelaneTypeError(
+            ErrorCode.INVALID_ARGUMENT,
+            `${spec.syscall}: the buffer was detached before the operation was submitted`,
+          ),
+        );
+      } else if (result >= 0) {
+        pending.resolve(resultValue(spec, result));
+      } else if (spec.code === OpCode.timeout && result === -ETIME) {
+        pending.resolve(undefined);
+      } else if (result === -ECANCELED && pending.cancelled) {
+        const why = this.#destroyed ? 'the ring was destroyed while it was in flight' : 'its AbortSignal was aborted';
+        pending.reject(
+          new CorelaneError(ErrorCode.CANCELLED, `${spec.syscall} was cancelled: ${why}`, {
+            cause: spec.signal?.reason,
+          }),
+        );
+      } else {
+        pending.reject(new FileSystemError(-result, spec.syscall, spec.path, spec.dest));
+      }
+    }
+  }
+}

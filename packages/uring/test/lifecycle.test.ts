@@ -1,0 +1,154 @@
+// Cancellation with AbortSignal, destroy() with work in flight, and the ring's hold on the
+// thread's event loop (only while ops are in flight).
+import { execFileSync } from 'node:child_process';
+import { closeSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { IoRing } from '../src/index.js';
+import { backends, pattern, pipeFd, tempDir } from './helpers/files.js';
+
+const dir = tempDir();
+const dataFile = join(dir, 'data');
+writeFileSync(dataFile, pattern(65_536, 1));
+const root = new URL('../', import.meta.url);
+
+describe.each(backends)('%s: cancellation and shutdown', (backend) => {
+  it('aborting a signal cancels an op in flight; it rejects with ERR_CORELANE_CANCELLED', async () => {
+    const ring = new IoRing({ backend });
+    const controller = new AbortController();
+    const long = ring.timeout(60_000, { signal: controller.signal });
+    ring.submit();
+    expect(ring.inFlight).toBe(1);
+    controller.abort(new Error('stop'));
+    await expect(long).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+    expect(ring.inFlight).toBe(0);
+    ring.destroy();
+  });
+
+  it('aborting before the submit, or with a signal already aborted, cancels too', async () => {
+    const ring = new IoRing({ backend });
+    const controller = new AbortController();
+    const staged = ring.timeout(60_000, { signal: controller.signal });
+    controller.abort();
+    await expect(staged).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+    await expect(ring.timeout(1, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_CANCELLED',
+    });
+    const batch = ring.batch();
+    const c2 = new AbortController();
+    const batched = batch.timeout(60_000, { signal: c2.signal });
+    batch.submit();
+    c2.abort();
+    await expect(batched).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+    expect(ring.inFlight).toBe(0);
+    ring.destroy();
+  });
+
+  it('aborting a read blocked on an empty pipe cancels it, and the buffer stays untouched', async () => {
+    const ring = new IoRing({ backend });
+    const pipe = pipeFd(dir, `${backend}-abort-fifo`);
+    const buffer = Buffer.alloc(8);
+    const controller = new AbortController();
+    const read = ring.read(pipe, buffer, null, { signal: controller.signal });
+    ring.submit();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // let a pool thread enter read()
+    controller.abort();
+    await expect(read).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+    writeSync(pipe, Buffer.alloc(8, 1));
+    expect(buffer.every((b) => b === 0)).toBe(true);
+    closeSync(pipe);
+    ring.destroy();
+  });
+
+  it('an abort that loses the race leaves the completed result', async () => {
+    const ring = new IoRing({ backend });
+    const fd = await ring.open(dataFile, 'r');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 32 }, (_, i) => {
+        const controller = new AbortController();
+        const read = ring.read(fd, Buffer.alloc(4096), i * 1024, { signal: controller.signal });
+        ring.submit();
+        controller.abort();
+        return read;
+      }),
+    );
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled') expect(outcome.value).toBe(4096);
+      else expect(outcome.reason).toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+    }
+    await ring.close(fd);
+    ring.destroy();
+  });
+
+  it('destroy() with ops in flight cancels them, settles every promise, and closes the ring', async () => {
+    const ring = new IoRing({ backend });
+    const fd = await ring.open(dataFile, 'r');
+    const timeouts = Array.from({ length: 20 }, () => ring.timeout(60_000));
+    const reads = Array.from({ length: 20 }, (_, i) => ring.read(fd, Buffer.alloc(4096), i * 3000));
+    const pipe = pipeFd(dir, `${backend}-destroy-fifo`);
+    const pipeBuffers = Array.from({ length: 5 }, () => Buffer.alloc(16));
+    const pipeReads = pipeBuffers.map((b) => ring.read(pipe, b, null)); // never get data
+    ring.submit();
+    expect(ring.inFlight).toBeGreaterThanOrEqual(20); // the timeouts at least; reads may be done
+    ring.destroy();
+    expect(ring.inFlight).toBe(0);
+    for (const outcome of await Promise.allSettled(timeouts)) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_CANCELLED' } });
+    }
+    for (const outcome of await Promise.allSettled(reads)) {
+      if (outcome.status === 'fulfilled') expect(outcome.value).toBe(4096);
+      else expect(outcome.reason).toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+    }
+    for (const outcome of await Promise.allSettled(pipeReads)) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_CANCELLED' } });
+    }
+    writeSync(pipe, Buffer.alloc(16, 1)); // too late: no cancelled read may take it
+    for (const b of pipeBuffers) expect(b.every((x) => x === 0)).toBe(true);
+    closeSync(pipe);
+    expect(ring.destroyed).toBe(true);
+    expect(() => ring.read(fd, Buffer.alloc(1), 0)).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_CLOSED' }));
+    expect(() => ring.batch()).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_CLOSED' }));
+    expect(() => ring.destroy()).not.toThrow();
+  });
+
+  it('timeouts in flight never hold up file I/O, even with one pool thread', async () => {
+    const ring = new IoRing({ backend, threads: 1 });
+    const timers = [1, 2, 3].map(() => ring.timeout(60_000));
+    ring.submit();
+    const fd = await ring.open(dataFile, 'r');
+    expect(await ring.read(fd, Buffer.alloc(16), 0)).toBe(16);
+    await ring.close(fd);
+    ring.destroy();
+    for (const outcome of await Promise.allSettled(timers)) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_CANCELLED' } });
+    }
+  });
+
+  it('keeps a thread alive while ops are in flight, and lets it exit when idle', () => {
+    const out = execFileSync(process.execPath, ['test/workers/loop-alive.mjs', backend], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(out).toBe(`timeout settled on ${backend}\nread 16\n`);
+  });
+
+  it('a worker terminated with ops in flight shuts its ring down cleanly', async () => {
+    for (let round = 0; round < 3; round++) {
+      const worker = new Worker(new URL('workers/abandon.mjs', import.meta.url), {
+        workerData: { backend, path: dataFile },
+      });
+      const message = await new Promise<{ inFlight: number }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(message.inFlight).toBeGreaterThanOrEqual(32); // the timeouts at least
+      expect(await worker.terminate()).toBe(1);
+    }
+    // This thread's own rings still work after the workers' rings were torn down.
+    const ring = new IoRing({ backend });
+    await expect(ring.timeout(1)).resolves.toBeUndefined();
+    ring.destroy();
+  });
+});
