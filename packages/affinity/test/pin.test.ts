@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { runWorker } from '@corelane/shared/testing';
 import { describe, expect, it } from 'vitest';
 import {
   availableCpus,
@@ -11,7 +12,6 @@ import {
   threadAffinity,
   unpinThread,
 } from '../src/index.js';
-import { runWorker } from './helpers/workers.js';
 
 interface PinReport {
   tid: number;
@@ -34,7 +34,9 @@ describe('pinning worker threads', () => {
     const mainBefore = threadAffinity();
 
     const reports = await Promise.all(
-      cpus.map((cpu) => runWorker<PinReport>('pin-worker.mjs', { cpu, samples: SAMPLES, barrier })),
+      cpus.map((cpu) =>
+        runWorker<PinReport>(new URL('./workers/pin-worker.mjs', import.meta.url), { cpu, samples: SAMPLES, barrier }),
+      ),
     );
 
     expect(new Set(reports.map((r) => r.tid)).size).toBe(cpus.length); // really distinct threads

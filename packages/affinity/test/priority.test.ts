@@ -1,13 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { runWorker } from '@corelane/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { setThreadPriority, threadPriority } from '../src/index.js';
-import { runWorker } from './helpers/workers.js';
 
 describe('setThreadPriority', () => {
   it("policy 'other' with a nice value changes the calling worker only, as the kernel reports", async () => {
     const mainBefore = threadPriority();
-    const report = await runWorker<{ after: unknown; statNice: number }>('nice-worker.mjs', { nice: 7 });
+    const report = await runWorker<{ after: unknown; statNice: number }>(
+      new URL('./workers/nice-worker.mjs', import.meta.url),
+      { nice: 7 },
+    );
     expect(report.after).toEqual({ policy: 'other', priority: 0, nice: 7 });
     expect(report.statNice).toBe(7);
     expect(threadPriority()).toEqual(mainBefore);

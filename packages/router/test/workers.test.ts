@@ -1,8 +1,9 @@
 // The native batch hasher in several worker_threads at once: each thread loads the addon, hashes
 // its own keys concurrently with the others, and must get exactly what fxhash64() gets.
+
+import { runWorker } from '@corelane/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { fxhash64 } from '../src/index.js';
-import { runWorker } from './helpers/workers.js';
 
 interface Answer {
   seed: number;
@@ -15,7 +16,9 @@ describe('hashBatch() across worker_threads', () => {
   it('four workers hashing at once agree with fxhash64, key by key (weighted checksums)', async () => {
     const count = 5_000;
     const answers = await Promise.all(
-      [1, 2, 3, 4].map((seed) => runWorker<Answer>('hash-batch-worker.mjs', { seed, count, rounds: 4 })),
+      [1, 2, 3, 4].map((seed) =>
+        runWorker<Answer>(new URL('./workers/hash-batch-worker.mjs', import.meta.url), { seed, count, rounds: 4 }),
+      ),
     );
     for (const answer of answers) {
       let expected = 0n;

@@ -2,9 +2,9 @@
 // time; every record is found intact afterwards, by the workers and by node:fs.
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runWorker } from '@corelane/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { backends, checksum, tempDir } from './helpers/files.js';
-import { runWorker } from './helpers/workers.js';
 
 const dir = tempDir();
 const WORKERS = 4;
@@ -17,14 +17,17 @@ describe.each(backends)('%s: a ring per worker on one file', (backend) => {
     closeSync(openSync(path, 'w'));
     const reports = await Promise.all(
       Array.from({ length: WORKERS }, (_, index) =>
-        runWorker<{ index: number; written: number; verified: number; backend: string }>('writer.mjs', {
-          path,
-          index,
-          workers: WORKERS,
-          records: RECORDS,
-          size: SIZE,
-          backend,
-        }),
+        runWorker<{ index: number; written: number; verified: number; backend: string }>(
+          new URL('./workers/writer.mjs', import.meta.url),
+          {
+            path,
+            index,
+            workers: WORKERS,
+            records: RECORDS,
+            size: SIZE,
+            backend,
+          },
+        ),
       ),
     );
     for (const report of reports) {

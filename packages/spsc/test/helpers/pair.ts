@@ -1,4 +1,4 @@
-import { runWorker } from './workers.js';
+import { runWorker } from '@corelane/shared/testing';
 
 /** What one side of a cross-thread run reports (JS worker or native thread). */
 export interface SideReport {
@@ -35,7 +35,7 @@ export function jsSide(
   spec: JsSpec,
 ): Promise<SideReport> {
   return runWorker<SideReport>(
-    'ring-worker.mjs',
+    new URL('../workers/ring-worker.mjs', import.meta.url),
     { buffer, kind, role, spec: { fixedLength: -1, maxLength: 0, ...spec } },
     spec.timeoutMs + 20_000,
   );
