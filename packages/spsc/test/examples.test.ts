@@ -1,10 +1,5 @@
 // The examples are what the README and the docs show: run each one for real, so none can rot.
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-
-const root = new URL('../', import.meta.url);
-const examples = readdirSync(new URL('examples/', root)).filter((f) => f.endsWith('.ts'));
+import { describeExamples } from '@corelane/shared/testing';
 
 const expected: Record<string, RegExp> = {
   'quick-start.ts': /^sum of 1\.\.100000 = 5000050000\n$/,
@@ -14,19 +9,4 @@ const expected: Record<string, RegExp> = {
   'native-producer.ts': /^native thread wrote 100000 records, JS read 100000, 0 out of order\n$/,
 };
 
-describe('examples', () => {
-  it('every example has an expectation here', () => {
-    expect(examples.sort()).toEqual(Object.keys(expected).sort());
-  });
-
-  it.each(examples)('%s runs and prints what it promises', (file) => {
-    const out = execFileSync(process.execPath, [`examples/${file}`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    expect(out).toMatch(expected[file] as RegExp);
-  });
-
-  it('the README opens with the quick-start example, verbatim', () => {
-    const readme = readFileSync(new URL('README.md', root), 'utf8');
-    const firstBlock = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(firstBlock).toBe(readFileSync(new URL('examples/quick-start.ts', root), 'utf8'));
-  });
-});
+describeExamples(new URL('../', import.meta.url), expected, { timeoutMs: 60_000 });

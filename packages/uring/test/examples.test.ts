@@ -1,10 +1,5 @@
 // The examples are what the README and the docs show: run each one for real, so none can rot.
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-
-const root = new URL('../', import.meta.url);
-const examples = readdirSync(new URL('examples/', root)).filter((f) => f.endsWith('.ts'));
+import { describeExamples } from '@corelane/shared/testing';
 
 const expected: Record<string, RegExp> = {
   'quick-start.ts': /^read "hello, io_uring" through io_uring\n$/,
@@ -14,24 +9,4 @@ const expected: Record<string, RegExp> = {
   'workers.ts': /^worker 0: 4096 bytes of 1 through io_uring\n[\s\S]*worker 3: 4096 bytes of 4 through io_uring\n$/,
 };
 
-describe('examples', () => {
-  it('every example has an expectation here', () => {
-    expect(examples.sort()).toEqual(Object.keys(expected).sort());
-  });
-
-  it.each(examples)('%s runs and prints what it promises', (file) => {
-    const out = execFileSync(process.execPath, [`examples/${file}`], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 30_000,
-      env: { ...process.env, CORELANE_URING: '' },
-    });
-    expect(out).toMatch(expected[file] as RegExp);
-  });
-
-  it('the README opens with the quick-start example, verbatim', () => {
-    const readme = readFileSync(new URL('README.md', root), 'utf8');
-    const firstBlock = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(firstBlock).toBe(readFileSync(new URL('examples/quick-start.ts', root), 'utf8'));
-  });
-});
+describeExamples(new URL('../', import.meta.url), expected, { env: { ...process.env, CORELANE_URING: '' } });

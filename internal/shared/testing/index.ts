@@ -1,0 +1,3 @@
+// Test helpers every package's tests share; never imported by package sources, so never bundled.
+export * from './examples.js';
+export * from './workers.js';
