@@ -12,6 +12,7 @@ export { jumpHash, jumpPartition } from './jump-hash.js';
 export type { RouterKey } from './key.js';
 export { type PackedKeys, packKeys } from './pack-keys.js';
 export { partition } from './partition.js';
+export type { Partitioner } from './partitioner.js';
 export { type Rendezvous, rendezvous } from './rendezvous.js';
 export {
   decodeRoutedRecord,

@@ -21,8 +21,8 @@ import { isCount, type RouterKey, rejectCount, requireU64 } from './key.js';
 const M_HI = 0x27bb2ee6;
 const M_LO = 0x87b0b0fd;
 
-/** The jump walk from the u64 in `HALVES`. */
-function jumpFromHalves(n: number): number {
+/** The jump walk from the u64 in `HALVES` (clobbers it). */
+export function jumpFromHalves(n: number): number {
   let b = -1;
   let j = 0;
   while (j < n) {

@@ -10,7 +10,7 @@ export type RouterTarget = SharedArrayBuffer | ByteRingProducer;
 /** The part of a `ByteRingProducer` the router uses (checked by shape, so a second copy of @corelane/spsc works too). */
 export type TargetProducer = Pick<
   ByteRingProducer,
-  'claim' | 'commit' | 'flush' | 'waitWritable' | 'close' | 'maxRecordBytes' | 'peerClosed' | 'closed'
+  'claim' | 'commit' | 'flush' | 'waitWritable' | 'writable' | 'close' | 'maxRecordBytes' | 'peerClosed' | 'closed'
 >;
 
 function isProducer(value: unknown): value is TargetProducer {
@@ -23,6 +23,7 @@ function isProducer(value: unknown): value is TargetProducer {
     typeof p.commit === 'function' &&
     typeof p.flush === 'function' &&
     typeof p.waitWritable === 'function' &&
+    typeof p.writable === 'function' &&
     typeof p.maxRecordBytes === 'number'
   );
 }

@@ -2,6 +2,7 @@
 // (fxhash64, the same partition a Rust service computes), then builds the routed record in
 // place in the target's ring (claim → fill → commit: one copy of the key and of the payload,
 // no intermediate buffer). Publishing is the rings' own: batched, flushed at the end of the task.
+// routeAsync() is the same write, waiting for room with Atomics.waitAsync instead of blocking.
 import {
   CorelaneError,
   CorelaneRangeError,
@@ -12,11 +13,14 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import type { SideOptions } from '@corelane/spsc';
-import { absorbSlice64, absorbUtf8Str64 } from './absorb64.js';
+import { absorbAsciiStr64, absorbSlice64, absorbUtf8Str64 } from './absorb64.js';
 import { hashKey64 } from './fxhash64.js';
-import { AS_U64, HALVES, HI, LO } from './halves.js';
+import { AS_U64, fmix64, HALVES, HI, LO } from './halves.js';
+import { jumpFromHalves } from './jump-hash.js';
 import type { RouterKey } from './key.js';
 import { modHalves } from './mod-halves.js';
+import { checkCustomTarget, PartitionBy, type Partitioner, resolvePartitioner } from './partitioner.js';
+import { PreparedRecord } from './prepared-record.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 import { attachTargets, type RouterTarget, type TargetProducer } from './router-targets.js';
 import { encodeUtf8, utf8Bytes } from './utf8.js';
@@ -29,16 +33,24 @@ const POLICIES: readonly BackpressurePolicy[] = ['block', 'error', 'drop'];
 /** Options of the {@link Router}. */
 export interface RouterOptions {
   /**
-   * When the target's ring is full: `'block'` (default) waits for room with `Atomics.wait` (this
-   * thread sleeps; the consumer wakes it), `'error'` throws `ERR_CORELANE_BACKPRESSURE` with
-   * nothing written, `'drop'` skips the record, counts it, and `route()` returns -1.
+   * When the target's ring is full: `'block'` (default) waits for room — `route()` with
+   * `Atomics.wait` (this thread sleeps; the consumer wakes it), `routeAsync()` with
+   * `Atomics.waitAsync` (the event loop keeps running); `'error'` throws
+   * `ERR_CORELANE_BACKPRESSURE` with nothing written; `'drop'` skips the record, counts it, and
+   * returns -1.
    */
   policy?: BackpressurePolicy;
   /**
-   * `'block'` only: the longest one `route()` waits, in ms (an integer); past it, it throws
-   * `ERR_CORELANE_TIMEOUT` with nothing written. Default: no limit.
+   * `'block'` only: the longest one `route()` or `routeAsync()` waits, in ms (an integer); past
+   * it, it throws `ERR_CORELANE_TIMEOUT` with nothing written. Default: no limit.
    */
   timeoutMs?: number;
+  /**
+   * Which target a key goes to (see {@link Partitioner}): `'modulo'` (default, the partition a
+   * Rust service computes with `fxhash::hash64(&key) % size`), `'jump'` (`jumpPartition(key,
+   * size)`: few keys move when targets are added), or your own `(key) => target` function.
+   */
+  partitioner?: Partitioner;
   /**
    * Options of the producers the router attaches to targets given as buffers: `batch` (publish
    * every so many records, default 64) and `autoFlush` (publish the rest at the end of the task,
@@ -53,9 +65,9 @@ export interface RouterTargetStats {
   routed: number;
   /** Records skipped because the ring was full (`policy: 'drop'`). */
   dropped: number;
-  /** `route()` calls that threw `ERR_CORELANE_BACKPRESSURE` (`policy: 'error'`). */
+  /** `route()`/`routeAsync()` calls that threw `ERR_CORELANE_BACKPRESSURE` (`policy: 'error'`). */
   rejected: number;
-  /** `route()` calls that had to wait for room (`policy: 'block'`), timed out or not. */
+  /** `route()`/`routeAsync()` calls that had to wait for room (`policy: 'block'`), timed out or not. */
   blockedWaits: number;
   /** Bytes of the routed records: key length word + key + payload, each (ring headers not included). */
   bytes: number;
@@ -63,17 +75,17 @@ export interface RouterTargetStats {
 
 const TWO_32 = 4294967296;
 
-/** The key bytes of an integer key, which is written as two words instead. */
-const NO_BYTES = new Uint8Array(0);
+/** String keys up to this many units try the ASCII path (as fxhash64() does). */
+const ASCII_UP_TO = 64;
 
-/** Keys up to this many bytes are copied into the record byte by byte (cheaper than a subarray + set). */
-const COPY_LOOP_UP_TO = 32;
+const noop = (): void => {};
 
 /**
  * Routes keyed records to one byte ring (from `@corelane/spsc`) per target: `route(key, payload)`
- * writes the record into the ring of target `partition(key, targets.length)` — the partition a
- * Rust service computes with `fxhash::hash64(&key) % n` — so every record of a key goes to the
- * same consumer, in the order routed. Consumers take records apart with `decodeRoutedRecord()`.
+ * writes the record into the ring of the key's target — by default `partition(key, size)`, the
+ * partition a Rust service computes with `fxhash::hash64(&key) % n` — so every record of a key
+ * goes to the same consumer, in the order routed. Consumers take records apart with
+ * `decodeRoutedRecord()`.
  *
  * One router per producing thread (a ring has one producer).
  */
@@ -82,6 +94,10 @@ export class Router {
   readonly size: number;
   /** What `route()` does when a target's ring is full. */
   readonly policy: BackpressurePolicy;
+  /** How a key's target is chosen (the `partitioner` option; `'modulo'` by default). */
+  readonly partitioner: Partitioner;
+  readonly #by: PartitionBy;
+  readonly #custom: ((key: RouterKey) => number) | null;
   readonly #timeoutMs: number;
   readonly #producers: TargetProducer[];
   readonly #owned: boolean[];
@@ -90,10 +106,17 @@ export class Router {
   readonly #rejected: Float64Array;
   readonly #blockedWaits: Float64Array;
   readonly #bytes: Float64Array;
+  /** The record route() is writing (reused: no allocation per record). */
+  readonly #next = new PreparedRecord();
+  /** Per target: routeAsync() calls waiting for room, in line, and the end of that line. */
+  readonly #waiting: Int32Array;
+  readonly #lines: (Promise<void> | undefined)[];
   #closed = false;
+  /** Wakes the async waits in progress (close() calls them all): one per wait, dropped after it. */
+  readonly #wakers = new Set<(value: false) => void>();
 
   /**
-   * @param targets - one per consumer, in partition order: a `SharedArrayBuffer` from
+   * @param targets - one per consumer, in target order: a `SharedArrayBuffer` from
    *   `allocateByteRing()` (the router attaches as its producer, and `close()` closes it) or a
    *   `ByteRingProducer` (stays the caller's: `close()` only flushes it).
    * @throws `TypeError` `ERR_CORELANE_INVALID_ARGUMENT` / `RangeError` `ERR_CORELANE_OUT_OF_RANGE`
@@ -113,6 +136,9 @@ export class Router {
       opts.timeoutMs === undefined || opts.timeoutMs === Number.POSITIVE_INFINITY
         ? Number.POSITIVE_INFINITY
         : requireInteger('timeoutMs', opts.timeoutMs, 0, 0x7fff_ffff);
+    this.#by = resolvePartitioner(opts.partitioner);
+    this.partitioner = opts.partitioner ?? 'modulo';
+    this.#custom = this.#by === PartitionBy.CUSTOM ? (opts.partitioner as (key: RouterKey) => number) : null;
     if (opts.ring !== undefined) requireOptions('ring', opts.ring);
     const { producers, owned } = attachTargets(targets, opts.ring);
     this.#producers = producers;
@@ -123,102 +149,249 @@ export class Router {
     this.#rejected = new Float64Array(this.size);
     this.#blockedWaits = new Float64Array(this.size);
     this.#bytes = new Float64Array(this.size);
+    this.#waiting = new Int32Array(this.size);
+    this.#lines = new Array(this.size).fill(undefined);
   }
 
-  /** The target that owns `key`: `partition(key, size)`. Routes nothing. */
+  /** The target that owns `key` under this router's partitioner. Routes nothing. */
   targetOf(key: RouterKey): number {
+    if (this.#by !== PartitionBy.MODULO) return this.#otherTarget(key);
     if (key instanceof Uint8Array) absorbSlice64(key);
     else hashKey64(key, 'key');
     return modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
   }
 
+  /** The target under 'jump' or a custom partitioner; checks the key first, whatever the partitioner. */
+  #otherTarget(key: RouterKey): number {
+    hashKey64(key, 'key');
+    if (this.#by === PartitionBy.JUMP) {
+      fmix64(HALVES[HI] as number, HALVES[LO] as number);
+      return jumpFromHalves(this.size);
+    }
+    return checkCustomTarget((this.#custom as (key: RouterKey) => number)(key), this.size);
+  }
+
   /**
-   * Writes one record holding `key` and `payload` into the ring of target
-   * `partition(key, size)`, and returns that target's index — or -1 when the ring was full and
-   * the policy is `'drop'`. The record is published with the ring's next batch (or `flush()`).
-   *
-   * @throws `TypeError`/`RangeError` for a bad key (as `fxhash64()`) or a payload that is not a
-   *   `Uint8Array`; `RangeError` `ERR_CORELANE_RECORD_TOO_LARGE` when key and payload do not fit
-   *   the target's `maxRecordBytes` — all before the ring is touched. `ERR_CORELANE_BACKPRESSURE`
-   *   (policy `'error'`) or `ERR_CORELANE_TIMEOUT` (policy `'block'` with `timeoutMs`) when the
-   *   ring stays full, with nothing written; `ERR_CORELANE_CLOSED` after `close()`, or when the
-   *   target's consumer has closed and its ring is full.
+   * Checks and hashes one record into `#next`: its target, key bytes and length. Throws (typed)
+   * for a bad key, a bad payload, a bad custom target or a record too large: nothing touched.
    */
-  route(key: RouterKey, payload: Uint8Array): number {
-    if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed');
+  #prepare(key: RouterKey, payload: Uint8Array): PreparedRecord {
     if (!(payload instanceof Uint8Array)) {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `payload must be a Uint8Array, got ${typeof payload}`);
     }
-    // Hash the key, and find the bytes the record stores for it.
-    let keyBytes: Uint8Array;
-    let keyLength: number;
-    let type: RoutedRecordType;
-    let wordLo = 0;
-    let wordHi = 0;
+    const next = this.#next;
+    const modulo = this.#by === PartitionBy.MODULO;
+    let target: number;
     if (key instanceof Uint8Array) {
-      absorbSlice64(key);
-      keyBytes = key;
-      keyLength = key.length;
-      type = RoutedRecordType.BYTES;
+      if (modulo) {
+        absorbSlice64(key);
+        target = modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
+      } else {
+        target = this.#otherTarget(key);
+      }
+      next.setBytes(RoutedRecordType.BYTES, key, key.length);
     } else if (typeof key === 'string') {
-      keyLength = encodeUtf8(key); // hashed from its UTF-8 bytes: the same as fxhash64(key)
-      keyBytes = utf8Bytes();
-      absorbUtf8Str64(keyBytes, keyLength);
-      type = RoutedRecordType.STRING;
+      if (modulo && key.length <= ASCII_UP_TO && absorbAsciiStr64(key)) {
+        // ASCII (most keys): hashed and later copied straight from the string, no encoding.
+        target = modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
+        next.setAscii(key);
+      } else {
+        let length: number;
+        if (modulo) {
+          length = encodeUtf8(key); // hashed from its UTF-8 bytes: the same as fxhash64(key)
+          absorbUtf8Str64(utf8Bytes(), length);
+          target = modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
+        } else {
+          target = this.#otherTarget(key); // first: a custom partitioner may reuse the scratch buffer
+          length = encodeUtf8(key);
+        }
+        next.setBytes(RoutedRecordType.STRING, utf8Bytes(), length);
+      }
     } else {
-      hashKey64(key, 'key'); // validates: a safe integer or a bigint in range
-      const hashHi = HALVES[HI] as number;
-      const hashLo = HALVES[LO] as number;
+      // A safe integer or a bigint in range: hashKey64() checks it, also for other partitioners.
+      if (modulo) {
+        hashKey64(key, 'key');
+        target = modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
+      } else {
+        target = this.#otherTarget(key);
+      }
       if (typeof key === 'number') {
-        wordLo = key | 0;
-        wordHi = Math.floor(key / TWO_32) | 0;
-        type = RoutedRecordType.NUMBER;
+        next.setWords(RoutedRecordType.NUMBER, key | 0, Math.floor(key / TWO_32) | 0);
       } else {
         AS_U64[0] = BigInt.asUintN(64, key as bigint);
-        wordLo = HALVES[LO] as number;
-        wordHi = HALVES[HI] as number;
-        type = RoutedRecordType.BIGINT;
+        next.setWords(RoutedRecordType.BIGINT, HALVES[LO] as number, HALVES[HI] as number);
       }
-      HALVES[HI] = hashHi;
-      HALVES[LO] = hashLo;
-      keyBytes = NO_BYTES;
-      keyLength = 8;
     }
-    const target = modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
+    const length = ROUTED_HEADER_BYTES + next.keyLength + payload.length;
     const producer = this.#producers[target] as TargetProducer;
-    const length = ROUTED_HEADER_BYTES + keyLength + payload.length;
     if (length > producer.maxRecordBytes) {
       throw new CorelaneRangeError(
         ErrorCode.RECORD_TOO_LARGE,
-        `a routed record of ${length} bytes (4 + key ${keyLength} + payload ${payload.length}) is larger than ` +
+        `a routed record of ${length} bytes (4 + key ${next.keyLength} + payload ${payload.length}) is larger than ` +
           `target ${target}'s maximum of ${producer.maxRecordBytes} bytes`,
       );
     }
-    const record = producer.claim(length, type) ?? this.#whenFull(target, producer, length, type);
-    if (record === null) return -1;
-    record[0] = keyLength;
-    record[1] = keyLength >>> 8;
-    record[2] = keyLength >>> 16;
-    record[3] = keyLength >>> 24;
-    if (type === RoutedRecordType.NUMBER || type === RoutedRecordType.BIGINT) {
-      for (let i = 0; i < 4; i++) {
-        record[4 + i] = wordLo >>> (8 * i);
-        record[8 + i] = wordHi >>> (8 * i);
-      }
-    } else if (keyLength <= COPY_LOOP_UP_TO) {
-      for (let i = 0; i < keyLength; i++) record[4 + i] = keyBytes[i] as number;
-    } else {
-      record.set(keyLength === keyBytes.length ? keyBytes : keyBytes.subarray(0, keyLength), 4);
-    }
-    record.set(payload, 4 + keyLength);
+    next.target = target;
+    next.payload = payload;
+    next.length = length;
+    return next;
+  }
+
+  /** Fills a claimed record, commits it, and counts it. */
+  #write(prepared: PreparedRecord, record: Uint8Array, producer: TargetProducer): number {
+    prepared.writeInto(record);
     producer.commit();
+    const target = prepared.target;
     this.#routed[target] = (this.#routed[target] as number) + 1;
-    this.#bytes[target] = (this.#bytes[target] as number) + length;
+    this.#bytes[target] = (this.#bytes[target] as number) + prepared.length;
     return target;
   }
 
-  /** The full-ring policy: a record claimed after waiting, null to drop, or a throw. */
-  #whenFull(target: number, producer: TargetProducer, length: number, type: number): Uint8Array | null {
+  /**
+   * Writes one record holding `key` and `payload` into the ring of the key's target, and
+   * returns that target's index — or -1 when the ring was full and the policy is `'drop'`. The
+   * record is published with the ring's next batch (or `flush()`).
+   *
+   * @throws `TypeError`/`RangeError` for a bad key (as `fxhash64()`) or a payload that is not a
+   *   `Uint8Array`; `RangeError` `ERR_CORELANE_OUT_OF_RANGE` when a custom partitioner returns
+   *   no valid target; `RangeError` `ERR_CORELANE_RECORD_TOO_LARGE` when key and payload do not
+   *   fit the target's `maxRecordBytes` — all before the ring is touched.
+   *   `ERR_CORELANE_BACKPRESSURE` (policy `'error'`) or `ERR_CORELANE_TIMEOUT` (policy `'block'`
+   *   with `timeoutMs`) when the ring stays full, with nothing written; `ERR_CORELANE_CLOSED`
+   *   after `close()`, or when the target's consumer has closed and its ring is full;
+   *   `ERR_CORELANE_INVALID_STATE` while `routeAsync()` calls wait for room in the same target
+   *   (a record written now would overtake theirs).
+   */
+  route(key: RouterKey, payload: Uint8Array): number {
+    if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed');
+    const prepared = this.#prepare(key, payload);
+    const target = prepared.target;
+    if (this.#waiting[target] !== 0) {
+      throw new CorelaneError(
+        ErrorCode.INVALID_STATE,
+        `routeAsync() calls are waiting for room in target ${target}: await them before route() writes there, ` +
+          'so records keep their order',
+      );
+    }
+    const producer = this.#producers[target] as TargetProducer;
+    const record = producer.claim(prepared.length, prepared.type) ?? this.#whenFull(prepared, producer, true);
+    if (record === null) return -1;
+    return this.#write(prepared, record, producer);
+  }
+
+  /**
+   * `route()` for threads that must not block, such as the main thread of a server: the same
+   * record, the same target, the same policies — except that under `'block'` a full target is
+   * awaited with `Atomics.waitAsync` (the event loop keeps running) instead of `Atomics.wait`.
+   * Resolves with the target's index, or -1 when dropped (`'drop'`).
+   *
+   * While a call waits, later `routeAsync()` calls to the same target wait in line behind it, so
+   * records keep the order of the calls (calls to other targets go ahead). The record is copied
+   * into the ring when there is room: keep `payload` unchanged until the promise settles.
+   *
+   * @throws (rejects with) the errors of {@link Router.route}; `ERR_CORELANE_CLOSED` also when
+   *   `close()` is called while it waits.
+   */
+  async routeAsync(key: RouterKey, payload: Uint8Array): Promise<number> {
+    if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed');
+    const prepared = this.#prepare(key, payload);
+    const target = prepared.target;
+    const producer = this.#producers[target] as TargetProducer;
+    if (this.#waiting[target] === 0) {
+      const record = producer.claim(prepared.length, prepared.type);
+      if (record !== null) return this.#write(prepared, record, producer);
+      if (this.policy !== 'block') return this.#whenFull(prepared, producer, false) === null ? -1 : target;
+    }
+    return this.#waitInLine(prepared.detach(), producer);
+  }
+
+  /** Queues a routeAsync() behind the ones already waiting for the same target. */
+  async #waitInLine(prepared: PreparedRecord, producer: TargetProducer): Promise<number> {
+    const target = prepared.target;
+    this.#waiting[target] = (this.#waiting[target] as number) + 1;
+    this.#blockedWaits[target] = (this.#blockedWaits[target] as number) + 1;
+    // The deadline runs from the call, not from its turn: timeoutMs bounds the whole wait.
+    const deadline = performance.now() + this.#timeoutMs;
+    const turn = (this.#lines[target] ?? Promise.resolve()).then(() =>
+      this.#writeWhenRoom(prepared, producer, deadline),
+    );
+    this.#lines[target] = turn.then(noop, noop);
+    try {
+      return await turn;
+    } finally {
+      this.#waiting[target] = (this.#waiting[target] as number) - 1;
+      if (this.#waiting[target] === 0) this.#lines[target] = undefined;
+    }
+  }
+
+  /** Waits (without blocking) until the record fits, then writes it. */
+  async #writeWhenRoom(prepared: PreparedRecord, producer: TargetProducer, deadline: number): Promise<number> {
+    const target = prepared.target;
+    for (;;) {
+      if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed while routeAsync() waited');
+      const record = producer.claim(prepared.length, prepared.type);
+      if (record !== null) return this.#write(prepared, record, producer);
+      if (producer.peerClosed) {
+        throw new CorelaneError(
+          ErrorCode.CLOSED,
+          `target ${target}'s consumer closed while routeAsync() waited for room`,
+        );
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new CorelaneError(
+          ErrorCode.TIMEOUT,
+          `target ${target}'s ring stayed full for timeoutMs (${this.#timeoutMs} ms): nothing was written`,
+        );
+      }
+      // Publish what every target holds first: a consumer must not wait on records held here.
+      this.flush();
+      const wait = left === Number.POSITIVE_INFINITY ? undefined : Math.ceil(left);
+      await this.#untilWritable(producer, wait, prepared.length);
+    }
+  }
+
+  /**
+   * Resolves true once target `target`'s ring has room for a routed record of `length` bytes
+   * (4 + key + payload; default 0: any room), false after `timeoutMs` (default: no limit), when
+   * its consumer closes, or when this router closes. Publishes what every target holds first.
+   * Waits with `Atomics.waitAsync`: the event loop keeps running. Use it to pace `route()` with
+   * policy `'error'` or `'drop'` without blocking.
+   *
+   * @throws `RangeError` `ERR_CORELANE_OUT_OF_RANGE` for a `target` that is not an integer in
+   *   `0..size-1`, or a `length`/`timeoutMs` out of range (thrown, not rejected).
+   */
+  writable(target: number, timeoutMs?: number, length = 0): Promise<boolean> {
+    requireInteger('target', target, 0, this.size - 1);
+    if (timeoutMs !== undefined) requireInteger('timeoutMs', timeoutMs, 0, 0x7fff_ffff);
+    const producer = this.#producers[target] as TargetProducer;
+    requireInteger('length', length, 0, producer.maxRecordBytes);
+    if (this.#closed || producer.closed) return Promise.resolve(false);
+    this.flush();
+    return this.#untilWritable(producer, timeoutMs, length);
+  }
+
+  /**
+   * `producer.writable()`, or false as soon as close() is called (a producer handed in stays
+   * open, so its own wait would not end). The waker is dropped once either settles: nothing is
+   * kept per wait.
+   */
+  async #untilWritable(producer: TargetProducer, timeoutMs: number | undefined, length: number): Promise<boolean> {
+    let wake: (value: false) => void = noop;
+    const closing = new Promise<false>((resolve) => {
+      wake = resolve;
+    });
+    this.#wakers.add(wake);
+    try {
+      return await Promise.race([producer.writable(timeoutMs, length), closing]);
+    } finally {
+      this.#wakers.delete(wake);
+    }
+  }
+
+  /** The full-ring policy: a record claimed after waiting (sync `'block'` only), null to drop, or a throw. */
+  #whenFull(prepared: PreparedRecord, producer: TargetProducer, canBlock: boolean): Uint8Array | null {
+    const target = prepared.target;
     if (producer.peerClosed) {
       throw new CorelaneError(ErrorCode.CLOSED, `target ${target}'s consumer has closed and its ring is full`);
     }
@@ -226,7 +399,7 @@ export class Router {
       this.#dropped[target] = (this.#dropped[target] as number) + 1;
       return null;
     }
-    if (this.policy === 'error') {
+    if (this.policy === 'error' || !canBlock) {
       this.#rejected[target] = (this.#rejected[target] as number) + 1;
       throw new CorelaneError(
         ErrorCode.BACKPRESSURE,
@@ -237,12 +410,13 @@ export class Router {
     // This thread is about to sleep: publish what the other targets hold, or their consumers
     // would wait on records stuck here behind the full one (and a microtask flush cannot run).
     this.flush();
+    const length = prepared.length;
     const deadline = performance.now() + this.#timeoutMs;
     for (;;) {
       const left = deadline - performance.now();
       const wait = left === Number.POSITIVE_INFINITY ? undefined : Math.max(0, Math.ceil(left));
       const room = producer.waitWritable(wait, length); // flushes this ring first, then sleeps
-      const record = room ? producer.claim(length, type) : null;
+      const record = room ? producer.claim(length, prepared.type) : null;
       if (record !== null) return record;
       if (producer.peerClosed) {
         throw new CorelaneError(ErrorCode.CLOSED, `target ${target}'s consumer closed while route() waited for room`);
@@ -275,11 +449,14 @@ export class Router {
   /**
    * Publishes what is pending and closes the producers this router attached (their consumers
    * then see `peerClosed` once they have read everything); producers handed in are flushed and
-   * stay open. `route()` then throws `ERR_CORELANE_CLOSED`. Idempotent.
+   * stay open. `route()` then throws `ERR_CORELANE_CLOSED`, and `routeAsync()` calls still
+   * waiting for room reject with it (nothing of theirs is written). Idempotent.
    */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const wake of this.#wakers) wake(false);
+    this.#wakers.clear();
     this.#producers.forEach((producer, i) => {
       if (producer.closed) return;
       if (this.#owned[i]) producer.close();

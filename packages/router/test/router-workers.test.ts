@@ -2,13 +2,22 @@
 // numbers into one ring per consumer worker; every record must arrive exactly once, at the
 // target partition() names, intact and in per-key order — under each backpressure policy.
 import { describe, expect, it } from 'vitest';
-import { partition } from '../src/index.js';
-import { KEY_IDS, keyFor, type RoutingRun, routeThroughWorkers } from './helpers/routing.js';
+import {
+  expectedTarget,
+  KEY_IDS,
+  keyFor,
+  type PartitionerName,
+  type RoutingRun,
+  routeThroughWorkers,
+} from './helpers/routing.js';
 
 const TARGETS = 3;
 
 /** Checks a run: delivered = exactly the seqs route() says it wrote, each at its key's target. */
-function checkRun(run: RoutingRun): { delivered: number; dropped: number; rejected: number } {
+function checkRun(
+  run: RoutingRun,
+  partitioner: PartitionerName = 'modulo',
+): { delivered: number; dropped: number; rejected: number } {
   for (const answer of run.answers) expect(answer.errors).toEqual([]);
   const received = new Int32Array(run.outcome.length).fill(-1);
   for (const answer of run.answers) {
@@ -23,7 +32,7 @@ function checkRun(run: RoutingRun): { delivered: number; dropped: number; reject
   for (let seq = 0; seq < run.outcome.length; seq++) {
     const outcome = run.outcome[seq] as number;
     if (outcome >= 0) {
-      expect(outcome).toBe(partition(keyFor(seq % KEY_IDS), TARGETS));
+      expect(outcome).toBe(expectedTarget(partitioner, keyFor(seq % KEY_IDS), TARGETS));
       expect(received[seq], `seq ${seq}`).toBe(outcome);
       delivered++;
     } else {
@@ -68,5 +77,67 @@ describe('Router across worker_threads', () => {
     expect(delivered + rejected).toBe(count);
     expect(rejected).toBeGreaterThan(0);
     expect(delivered).toBeGreaterThan(0);
+  }, 90_000);
+
+  it("routeAsync(), 'block': exactly once, in per-key order, with calls waiting in line on full rings", async () => {
+    const count = 12_000;
+    const run = await routeThroughWorkers('block', {
+      targets: TARGETS,
+      count,
+      capacity: 2048,
+      pauseEvery: 200,
+      asyncBurst: 300,
+    });
+    const { delivered } = checkRun(run);
+    expect(delivered).toBe(count);
+    expect(run.stats.reduce((sum, s) => sum + s.blockedWaits, 0)).toBeGreaterThan(0);
+  }, 90_000);
+
+  it("routeAsync(), 'drop': dropped + delivered = sent, never waiting", async () => {
+    const count = 12_000;
+    const run = await routeThroughWorkers('drop', {
+      targets: TARGETS,
+      count,
+      capacity: 1024,
+      pauseEvery: 50,
+      asyncBurst: 300,
+    });
+    const { delivered, dropped } = checkRun(run);
+    expect(delivered + dropped).toBe(count);
+    expect(dropped).toBeGreaterThan(0);
+    expect(run.stats.reduce((sum, s) => sum + s.blockedWaits, 0)).toBe(0);
+  }, 90_000);
+
+  for (const partitioner of ['jump', 'custom'] as const) {
+    it(`partitioner '${partitioner}': every record exactly once, at the target the partitioner names`, async () => {
+      const count = 12_000;
+      const run = await routeThroughWorkers('block', {
+        targets: TARGETS,
+        count,
+        capacity: 2048,
+        pauseEvery: 200,
+        partitioner,
+      });
+      const { delivered } = checkRun(run, partitioner);
+      expect(delivered).toBe(count);
+      // The partitioner really differs from modulo for some keys (else this test proves nothing).
+      const differs = Array.from({ length: KEY_IDS }, (_, id) => keyFor(id)).some(
+        (key) => expectedTarget(partitioner, key, TARGETS) !== expectedTarget('modulo', key, TARGETS),
+      );
+      expect(differs).toBe(true);
+    }, 90_000);
+  }
+
+  it("routeAsync() with partitioner 'jump': exactly once at the jump target", async () => {
+    const count = 8_000;
+    const run = await routeThroughWorkers('block', {
+      targets: TARGETS,
+      count,
+      capacity: 2048,
+      pauseEvery: 200,
+      partitioner: 'jump',
+      asyncBurst: 200,
+    });
+    expect(checkRun(run, 'jump').delivered).toBe(count);
   }, 90_000);
 });

@@ -2,7 +2,15 @@
 // (test/workers/route-consumer.mjs), under one policy, and gathers what each worker received.
 import { Worker } from 'node:worker_threads';
 import { allocateByteRing } from '@corelane/spsc';
-import { type BackpressurePolicy, fxhash32, Router, type RouterKey, type RouterTargetStats } from '../../src/index.js';
+import {
+  type BackpressurePolicy,
+  fxhash32,
+  jumpPartition,
+  partition,
+  Router,
+  type RouterKey,
+  type RouterTargetStats,
+} from '../../src/index.js';
 
 /** Distinct keys, of every kind the router takes. */
 export const KEY_IDS = 61;
@@ -19,6 +27,21 @@ export function keyFor(id: number): RouterKey {
     default:
       return BigInt.asUintN(64, BigInt(id) * 0x9e3779b97f4a7c15n);
   }
+}
+
+/** Which partitioner a run uses; 'custom' is {@link customTarget} (test/workers/route-consumer.mjs has the same rule). */
+export type PartitionerName = 'modulo' | 'jump' | 'custom';
+
+/** The custom partitioner of the tests: fxhash32, reversed order of targets (unlike either built-in). */
+export function customTarget(key: RouterKey, targets: number): number {
+  return targets - 1 - (fxhash32(key) % targets);
+}
+
+/** The target a key must reach under `partitioner`. */
+export function expectedTarget(partitioner: PartitionerName, key: RouterKey, targets: number): number {
+  if (partitioner === 'jump') return jumpPartition(key, targets);
+  if (partitioner === 'custom') return customTarget(key, targets);
+  return partition(key, targets);
 }
 
 /** The payload of record `seq`, as the consumer worker checks it. */
@@ -49,9 +72,15 @@ export interface RoutingRun {
   stats: RouterTargetStats[];
 }
 
-function startConsumer(ring: SharedArrayBuffer, index: number, targets: number, pauseEvery: number) {
+function startConsumer(
+  ring: SharedArrayBuffer,
+  index: number,
+  targets: number,
+  pauseEvery: number,
+  partitioner: PartitionerName,
+) {
   const worker = new Worker(new URL('../workers/route-consumer.mjs', import.meta.url), {
-    workerData: { ring, index, targets, pauseEvery },
+    workerData: { ring, index, targets, pauseEvery, partitioner },
   });
   const answer = new Promise<ConsumerAnswer>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`consumer ${index} did not answer in 60 s`)), 60_000);
@@ -65,20 +94,41 @@ function startConsumer(ring: SharedArrayBuffer, index: number, targets: number, 
   return { worker, answer };
 }
 
+/** How a run routes: sizes, the partitioner, and `route()` or `routeAsync()`. */
+export interface RoutingSetup {
+  targets: number;
+  count: number;
+  capacity: number;
+  pauseEvery: number;
+  partitioner?: PartitionerName;
+  /**
+   * `routeAsync()` in bursts of this many calls that are not awaited one by one (then all of
+   * them are): records of one target wait in line. Default: `route()`.
+   */
+  asyncBurst?: number;
+}
+
 /**
  * Routes records 0..count-1 (key `seq % KEY_IDS`) with `policy` into `targets` rings of
  * `capacity` bytes; each consumer naps 2 ms every `pauseEvery` records so rings do fill up.
  */
 export async function routeThroughWorkers(
   policy: BackpressurePolicy,
-  { targets, count, capacity, pauseEvery }: { targets: number; count: number; capacity: number; pauseEvery: number },
+  { targets, count, capacity, pauseEvery, partitioner = 'modulo', asyncBurst = 0 }: RoutingSetup,
 ): Promise<RoutingRun> {
   const rings = Array.from({ length: targets }, () => allocateByteRing({ capacity }));
-  const consumers = rings.map((ring, i) => startConsumer(ring, i, targets, pauseEvery));
-  const router = new Router(rings, { policy });
+  const consumers = rings.map((ring, i) => startConsumer(ring, i, targets, pauseEvery, partitioner));
+  const router = new Router(rings, {
+    policy,
+    partitioner: partitioner === 'custom' ? (key) => customTarget(key, targets) : partitioner,
+  });
   const outcome = new Int32Array(count);
   const perKey = new Int32Array(KEY_IDS);
   try {
+    if (asyncBurst > 0) {
+      await routeAsyncInBursts(router, outcome, perKey, asyncBurst);
+      return await finish(router, outcome, consumers);
+    }
     for (let seq = 0; seq < count; seq++) {
       const keyId = seq % KEY_IDS;
       const key = keyFor(keyId);
@@ -96,6 +146,37 @@ export async function routeThroughWorkers(
   } finally {
     router.close();
   }
+  return await finish(router, outcome, consumers);
+}
+
+/** routeAsync() of every seq, `burst` calls at a time without awaiting each: the event loop never blocks. */
+async function routeAsyncInBursts(router: Router, outcome: Int32Array, perKey: Int32Array, burst: number) {
+  try {
+    for (let start = 0; start < outcome.length; start += burst) {
+      const calls: Promise<void>[] = [];
+      for (let seq = start; seq < Math.min(outcome.length, start + burst); seq++) {
+        const keyId = seq % KEY_IDS;
+        const key = keyFor(keyId);
+        const payload = payloadFor(seq, keyId, perKey[keyId] as number, key);
+        perKey[keyId] = (perKey[keyId] as number) + 1;
+        calls.push(
+          router.routeAsync(key, payload).then((target) => {
+            outcome[seq] = target;
+          }),
+        );
+      }
+      await Promise.all(calls);
+    }
+  } finally {
+    router.close();
+  }
+}
+
+async function finish(
+  router: Router,
+  outcome: Int32Array,
+  consumers: { worker: Worker; answer: Promise<ConsumerAnswer> }[],
+): Promise<RoutingRun> {
   const answers = await Promise.all(consumers.map((c) => c.answer));
   await Promise.all(consumers.map((c) => c.worker.terminate()));
   return { outcome, answers, stats: router.stats() };

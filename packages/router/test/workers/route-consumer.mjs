@@ -6,9 +6,16 @@
 // u32, fxhash32(key) u32, then `seq % 29` filler bytes (byte j = (seq + j) & 0xff).
 import { parentPort, workerData } from 'node:worker_threads';
 import { ByteRingConsumer } from '@corelane/spsc';
-import { decodeRoutedRecord, fxhash32, partition } from '../../dist/index.js';
+import { decodeRoutedRecord, fxhash32, jumpPartition, partition } from '../../dist/index.js';
 
-const { ring, index, targets, pauseEvery } = workerData;
+const { ring, index, targets, pauseEvery, partitioner } = workerData;
+
+// The target each key must reach: the same rules as expectedTarget() in test/helpers/routing.ts.
+function targetOf(key) {
+  if (partitioner === 'jump') return jumpPartition(key, targets);
+  if (partitioner === 'custom') return targets - 1 - (fxhash32(key) % targets);
+  return partition(key, targets);
+}
 const consumer = new ByteRingConsumer(ring);
 const seqs = [];
 const lastPerKey = new Map();
@@ -22,8 +29,7 @@ function check(bytes, type) {
   const seq = view.getUint32(0, true);
   const keyId = view.getUint32(4, true);
   const perKeySeq = view.getUint32(8, true);
-  if (partition(key, targets) !== index)
-    errors.push(`seq ${seq}: key of target ${partition(key, targets)} at ${index}`);
+  if (targetOf(key) !== index) errors.push(`seq ${seq}: key of target ${targetOf(key)} at ${index}`);
   if (fxhash32(key) !== view.getUint32(12, true)) errors.push(`seq ${seq}: key does not match the one sent`);
   if (payload.length !== 16 + (seq % 29)) errors.push(`seq ${seq}: payload of ${payload.length} bytes`);
   for (let j = 16; j < payload.length; j++) {

@@ -2,6 +2,7 @@ import { defineSuite } from '../../harness/suite.js';
 import { KEYS_PER_BATCH, KEYS_PER_PASS } from './fixtures.js';
 import { byteKeys, stringKeys } from './keys.js';
 import { murmur3, partitionVsNpm, xxhashWasm } from './vs-npm.js';
+import { routerVsPostMessage } from './vs-postmessage.js';
 import { hashBatchVsRust, partitionVsRust } from './vs-rust.js';
 
 const perKey = [8, 16, 64, 256].map((size) => byteKeys(size, KEYS_PER_PASS));
@@ -11,13 +12,15 @@ const sets = [...perKey, strings];
 /**
  * @corelane/router: the cost of turning a key into a partition, against the Rust crate fxhash
  * itself (issue targets: partition within 3x of Rust on 16-byte keys, hashBatch within 1.5x)
- * and against hashing from npm (target: faster for keys up to 64 bytes).
+ * and against hashing from npm (target: faster for keys up to 64 bytes); and the Router's
+ * throughput into spsc rings against postMessage to the same consumer threads.
  */
 export const routerSuite = defineSuite({
   name: 'router',
   description:
     'Hashing keys to partitions with @corelane/router (fxhash64, bit-exact with Rust fxhash 0.2.1): per key and ' +
-    'in native batches, against the Rust crate itself and against xxhash-wasm and murmurhash3js-revisited.',
+    'in native batches, against the Rust crate itself and against xxhash-wasm and murmurhash3js-revisited; and ' +
+    'Router throughput into spsc rings vs postMessage (per record and batched) to the same consumer threads.',
   // Per key set, the three peers back to back: our side runs in the same state of the JIT
   // against each of them.
   cases: [
@@ -25,5 +28,7 @@ export const routerSuite = defineSuite({
     hashBatchVsRust(byteKeys(16, KEYS_PER_BATCH)),
     hashBatchVsRust(byteKeys(64, KEYS_PER_BATCH)),
     hashBatchVsRust(stringKeys(KEYS_PER_BATCH)),
+    routerVsPostMessage(false),
+    routerVsPostMessage(true),
   ],
 });

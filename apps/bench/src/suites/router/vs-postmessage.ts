@@ -1,0 +1,224 @@
+// Router throughput: the same keyed records routed from this thread to the same consumer worker
+// threads, by a Router into @corelane/spsc byte rings, vs postMessage — one message per record,
+// and batches of records in transferred buffers (what a Node user would do without shared
+// memory). Both sides pick the target with partition(key, n), send the same bytes per record
+// (u32 key length, key, payload), and the consumers count and checksum every record the same
+// way (src/workers/router.ts); every sample is checked per consumer against the expected
+// count and checksum.
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { partition, Router } from '@corelane/router';
+import { allocateByteRing } from '@corelane/spsc';
+import type { BenchCase, CaseContext } from '../../harness/suite.js';
+import { terminateAll, WorkerHandle } from '../../harness/worker.js';
+import { stringKeys } from './keys.js';
+import { type ConsumerTally, checksumRecord } from './tally.js';
+
+/** Consumer workers (targets). Two: one per core of the 2-vCPU machines this runs on. */
+const CONSUMERS = 2;
+/** Bytes of every record's payload; its first 4 hold the record's sequence number. */
+const PAYLOAD_BYTES = 32;
+/**
+ * Records per message of the batched peer: the ring producers' default publish batch (64), so
+ * both sides make records visible to a consumer 64 at a time.
+ */
+const BATCH = 64;
+/** Bytes of each target's ring. */
+const RING_BYTES = 256 * 1024;
+
+/** The records of one sample: record i has key `keys[i % keys.length]` and payload `payloads[i]`. */
+interface Records {
+  keys: string[];
+  /** The keys' UTF-8 bytes, encoded once: the postMessage peers copy them instead of encoding. */
+  keyBytes: Uint8Array[];
+  payloads: Uint8Array[];
+  /** Per target: how many records it must receive, and their checksum. */
+  expected: ConsumerTally[];
+}
+
+function makeRecords(count: number): Records {
+  const keys = stringKeys(1024).keys as string[];
+  const encoder = new TextEncoder();
+  const keyBytes = keys.map((key) => encoder.encode(key));
+  const expected = Array.from({ length: CONSUMERS }, () => ({ count: 0, checksum: 0 }));
+  const payloads: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const payload = new Uint8Array(PAYLOAD_BYTES);
+    new DataView(payload.buffer).setUint32(0, i, true);
+    for (let j = 4; j < PAYLOAD_BYTES; j++) payload[j] = (i + j) & 0xff;
+    payloads.push(payload);
+    const key = keyBytes[i % keys.length] as Uint8Array;
+    const record = new Uint8Array(4 + key.length + PAYLOAD_BYTES);
+    record[0] = key.length;
+    record.set(key, 4);
+    record.set(payload, 4 + key.length);
+    const tally = expected[partition(keys[i % keys.length] as string, CONSUMERS)] as ConsumerTally;
+    tally.count++;
+    tally.checksum = (tally.checksum + checksumRecord(record, 0)) | 0;
+  }
+  return { keys, keyBytes, payloads, expected };
+}
+
+function check(tallies: ConsumerTally[], records: Records, what: string): void {
+  tallies.forEach((tally, t) => {
+    const want = records.expected[t] as ConsumerTally;
+    if (tally.count !== want.count || tally.checksum !== want.checksum) {
+      throw new Error(
+        `${what}: consumer ${t} got ${tally.count} records (checksum ${tally.checksum}), expected ${want.count} (${want.checksum})`,
+      );
+    }
+  });
+}
+
+/** Writes records into one target's batch buffer as frames `[u32 length][record]`, posting every BATCH. */
+class BatchWriter {
+  #buffer = new ArrayBuffer(0);
+  #bytes = new Uint8Array(0);
+  #at = 0;
+  #records = 0;
+
+  constructor(
+    readonly port: MessagePort,
+    readonly frameBytes: number,
+  ) {
+    this.#fresh();
+  }
+
+  #fresh(): void {
+    this.#buffer = new ArrayBuffer(BATCH * this.frameBytes);
+    this.#bytes = new Uint8Array(this.#buffer);
+    this.#at = 0;
+    this.#records = 0;
+  }
+
+  add(key: Uint8Array, payload: Uint8Array): void {
+    const bytes = this.#bytes;
+    const at = this.#at;
+    const length = 4 + key.length + payload.length;
+    bytes[at] = length;
+    bytes[at + 1] = length >>> 8;
+    bytes[at + 4] = key.length;
+    bytes.set(key, at + 8);
+    bytes.set(payload, at + 8 + key.length);
+    this.#at = at + 4 + length;
+    if (++this.#records === BATCH) this.flush();
+  }
+
+  flush(): void {
+    if (this.#records === 0) return;
+    this.port.postMessage(new Uint8Array(this.#buffer, 0, this.#at), [this.#buffer]);
+    this.#fresh();
+  }
+}
+
+type Side = 'ring' | 'message' | 'batch';
+
+/** The consumer workers, started once per case. */
+class Rig {
+  private constructor(
+    readonly workers: WorkerHandle[],
+    readonly records: Records,
+    readonly capMs: number,
+  ) {}
+
+  static async start(ctx: CaseContext): Promise<Rig> {
+    const started = await Promise.allSettled(
+      Array.from({ length: CONSUMERS }, () => WorkerHandle.start('router', 10_000)),
+    );
+    const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    if (workers.length !== CONSUMERS) {
+      await terminateAll(workers);
+      throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
+    }
+    const count = ctx.quick ? 40_000 : 200_000;
+    return new Rig(workers, makeRecords(count), Math.max(5_000, ctx.budgetMs / 2));
+  }
+
+  /** Routes every record once through `side`: records per second, from the first record sent to the last tally. */
+  async sample(side: Side): Promise<number> {
+    const { keys, keyBytes, payloads } = this.records;
+    const count = payloads.length;
+    const timeout = this.capMs + 5_000;
+    let tallies: Promise<ConsumerTally>[];
+    let start: number;
+    if (side === 'ring') {
+      const rings = Array.from({ length: CONSUMERS }, () => allocateByteRing({ capacity: RING_BYTES }));
+      tallies = rings.map((ring, t) =>
+        (this.workers[t] as WorkerHandle).call<ConsumerTally>('ring', { ring, capMs: this.capMs }, [], timeout),
+      );
+      start = performance.now();
+      const router = new Router(rings, { policy: 'block', timeoutMs: this.capMs });
+      for (let i = 0; i < count; i++) router.route(keys[i & 1023] as string, payloads[i] as Uint8Array);
+      router.close();
+    } else {
+      const channels = Array.from({ length: CONSUMERS }, () => new MessageChannel());
+      tallies = channels.map(({ port2 }, t) =>
+        (this.workers[t] as WorkerHandle).call<ConsumerTally>(
+          'port',
+          { port: port2, batched: side === 'batch', capMs: this.capMs },
+          [port2],
+          timeout,
+        ),
+      );
+      const ports = channels.map(({ port1 }) => port1);
+      start = performance.now();
+      if (side === 'message') {
+        for (let i = 0; i < count; i++) {
+          const key = keyBytes[i & 1023] as Uint8Array;
+          const record = new Uint8Array(4 + key.length + PAYLOAD_BYTES);
+          record[0] = key.length;
+          record.set(key, 4);
+          record.set(payloads[i] as Uint8Array, 4 + key.length);
+          (ports[partition(keys[i & 1023] as string, CONSUMERS)] as MessagePort).postMessage(record);
+        }
+      } else {
+        const writers = ports.map((port) => new BatchWriter(port, 8 + 64 + PAYLOAD_BYTES));
+        for (let i = 0; i < count; i++) {
+          const writer = writers[partition(keys[i & 1023] as string, CONSUMERS)] as BatchWriter;
+          writer.add(keyBytes[i & 1023] as Uint8Array, payloads[i] as Uint8Array);
+        }
+        for (const writer of writers) writer.flush();
+      }
+      for (const port of ports) port.postMessage(null);
+      for (const port of ports) port.close();
+    }
+    const results = await Promise.all(tallies);
+    const elapsed = performance.now() - start;
+    check(results, this.records, side);
+    return count / (elapsed / 1000);
+  }
+
+  close(): Promise<void> {
+    return terminateAll(this.workers);
+  }
+}
+
+/** Router throughput vs postMessage, one message per record (`batched: false`) or 64 records per transferred buffer. */
+export function routerVsPostMessage(batched: boolean): BenchCase {
+  const peerSide: Side = batched ? 'batch' : 'message';
+  return {
+    name: `Router throughput, short string keys + 32 B, 2 consumer threads, vs postMessage ${batched ? 'batched' : 'per record'}`,
+    metric: 'records routed',
+    unit: 'records/s',
+    higherIsBetter: true,
+    ours: "Router.route(key, payload) into 2 spsc byte rings (policy 'block')",
+    peer: batched
+      ? `postMessage: ${BATCH} records per message in a transferred ArrayBuffer, per target`
+      : 'postMessage: one message (a Uint8Array) per record',
+    budgetMs: { quick: 20_000, full: 60_000 },
+    description:
+      `Records of a short string key and a ${PAYLOAD_BYTES}-byte payload (200,000 per sample, 40,000 quick) sent from the main ` +
+      `thread to ${CONSUMERS} consumer worker threads, each record to partition(key, ${CONSUMERS}). Ours: a Router ` +
+      'writing into one @corelane/spsc byte ring per consumer. Peer: postMessage to one MessagePort per consumer, ' +
+      `${batched ? `${BATCH} records per message in a transferred buffer` : 'one record per message'}; it copies ` +
+      'pre-encoded key bytes (ours encodes each string key). Both consumers count and checksum every record, checked ' +
+      'per consumer after each sample. Time: first record sent to last consumer tally.',
+    async setup(ctx) {
+      const rig = await Rig.start(ctx);
+      return {
+        ours: () => rig.sample('ring'),
+        peer: () => rig.sample(peerSide),
+        teardown: () => rig.close(),
+      };
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Worker script of the router suite's throughput cases (dist/workers/router.js): one consumer
+ * core. It receives routed records — through a @corelane/spsc byte ring written by a Router, or
+ * through a MessagePort (one record per message, or batches of records in a transferred
+ * buffer) — and counts and checksums every one, the same way whatever the transport.
+ * Driven by src/suites/router/vs-postmessage.ts.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { ByteRingConsumer } from '@corelane/spsc';
+import { serve } from '../harness/worker-serve.js';
+import { type ConsumerTally, checksumRecord } from '../suites/router/tally.js';
+
+serve({
+  /** Reads the ring until its producer (the Router) closes it and it is empty. */
+  ring({ ring, capMs }: { ring: SharedArrayBuffer; capMs: number }): ConsumerTally {
+    const consumer = new ByteRingConsumer(ring);
+    let count = 0;
+    let checksum = 0;
+    const deadline = performance.now() + capMs;
+    try {
+      while (consumer.waitReadable(capMs)) {
+        consumer.read((bytes) => {
+          checksum = (checksum + checksumRecord(bytes, 0)) | 0;
+          count++;
+        });
+        if (performance.now() > deadline) throw new Error('the ring consumer ran past its deadline');
+      }
+    } finally {
+      consumer.close();
+    }
+    return { count, checksum };
+  },
+
+  /**
+   * Receives records on `port` until a `null` message: each message one record (a Uint8Array),
+   * or with `batched` a Uint8Array of frames `[u32 LE length][record]`.
+   */
+  port({ port, batched, capMs }: { port: MessagePort; batched: boolean; capMs: number }): Promise<ConsumerTally> {
+    return new Promise((resolve, reject) => {
+      let count = 0;
+      let checksum = 0;
+      const timer = setTimeout(() => {
+        port.close();
+        reject(new Error('the port consumer ran past its deadline'));
+      }, capMs);
+      port.on('message', (message: Uint8Array | null) => {
+        if (message === null) {
+          clearTimeout(timer);
+          port.close();
+          resolve({ count, checksum });
+          return;
+        }
+        if (!batched) {
+          checksum = (checksum + checksumRecord(message, 0)) | 0;
+          count++;
+          return;
+        }
+        for (let at = 0; at < message.length; ) {
+          const length =
+            (message[at] as number) |
+            ((message[at + 1] as number) << 8) |
+            ((message[at + 2] as number) << 16) |
+            ((message[at + 3] as number) << 24);
+          checksum = (checksum + checksumRecord(message, at + 4)) | 0;
+          count++;
+          at += 4 + length;
+        }
+      });
+    });
+  },
+});

@@ -1,0 +1,115 @@
+// A routed record between "the key is hashed and checked" and "it is in the ring": what its
+// bytes will be, so that the write itself is a copy. The Router reuses one for route(); a
+// routeAsync() that has to wait takes a copy that owns its key bytes (see detach()).
+import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
+
+/** Keys up to this many bytes are copied byte by byte (cheaper than a subarray + set()). */
+const COPY_LOOP_UP_TO = 32;
+
+/** Payloads up to this many bytes are copied byte by byte (cheaper than set(), a builtin call). */
+const PAYLOAD_LOOP_UP_TO = 32;
+
+/** The key bytes of an integer key, which is written as two words instead. */
+const NO_BYTES = new Uint8Array(0);
+
+/** One record, ready to be written into its target's ring. */
+export class PreparedRecord {
+  /** The target's index. */
+  target = 0;
+  /** The spsc record type: the key kind (`RoutedRecordType`). */
+  type: RoutedRecordType = RoutedRecordType.BYTES;
+  /** The key's bytes (a string's UTF-8 in the shared scratch buffer until detach()); unused for integers. */
+  keyBytes: Uint8Array = NO_BYTES;
+  /** An all-ASCII string key, written from its UTF-16 units (ASCII is its own UTF-8), or null. */
+  keyAscii: string | null = null;
+  /** Bytes the key takes in the record (8 for an integer). */
+  keyLength = 0;
+  /** An integer key as two int32 words (NUMBER, BIGINT). */
+  wordLo = 0;
+  wordHi = 0;
+  /** The payload, written after the key. */
+  payload: Uint8Array = NO_BYTES;
+  /** The whole routed record: 4 + key + payload. */
+  length = 0;
+
+  /** Sets the key of a byte or string key (`bytes[0..length)`). */
+  setBytes(type: RoutedRecordType, bytes: Uint8Array, length: number): void {
+    this.type = type;
+    this.keyBytes = bytes;
+    this.keyAscii = null;
+    this.keyLength = length;
+  }
+
+  /** Sets an all-ASCII string key: its units are its UTF-8 bytes, copied straight from the string. */
+  setAscii(key: string): void {
+    this.type = RoutedRecordType.STRING;
+    this.keyBytes = NO_BYTES;
+    this.keyAscii = key;
+    this.keyLength = key.length;
+  }
+
+  /** Sets an integer key, stored as its u64 bits. */
+  setWords(type: RoutedRecordType, lo: number, hi: number): void {
+    this.type = type;
+    this.keyBytes = NO_BYTES;
+    this.keyAscii = null;
+    this.keyLength = 8;
+    this.wordLo = lo;
+    this.wordHi = hi;
+  }
+
+  /**
+   * A copy that owns its key bytes: a string key's bytes live in a scratch buffer that the
+   * next call overwrites, and a waiting routeAsync() writes its record later.
+   */
+  detach(): PreparedRecord {
+    const copy = new PreparedRecord();
+    copy.target = this.target;
+    copy.type = this.type;
+    copy.keyBytes =
+      this.type === RoutedRecordType.STRING && this.keyAscii === null
+        ? this.keyBytes.slice(0, this.keyLength)
+        : this.keyBytes;
+    copy.keyAscii = this.keyAscii; // a string: immutable
+    copy.keyLength = this.keyLength;
+    copy.wordLo = this.wordLo;
+    copy.wordHi = this.wordHi;
+    copy.payload = this.payload;
+    copy.length = this.length;
+    return copy;
+  }
+
+  /** Writes the record into `record`, a claimed view of exactly `length` bytes. */
+  writeInto(record: Uint8Array): void {
+    const keyLength = this.keyLength;
+    record[0] = keyLength;
+    record[1] = keyLength >>> 8;
+    record[2] = keyLength >>> 16;
+    record[3] = keyLength >>> 24;
+    const type = this.type;
+    if (type === RoutedRecordType.NUMBER || type === RoutedRecordType.BIGINT) {
+      const lo = this.wordLo;
+      const hi = this.wordHi;
+      for (let i = 0; i < 4; i++) {
+        record[4 + i] = lo >>> (8 * i);
+        record[8 + i] = hi >>> (8 * i);
+      }
+    } else if (this.keyAscii !== null) {
+      const key = this.keyAscii;
+      for (let i = 0; i < keyLength; i++) record[ROUTED_HEADER_BYTES + i] = key.charCodeAt(i);
+    } else if (keyLength <= COPY_LOOP_UP_TO) {
+      const key = this.keyBytes;
+      for (let i = 0; i < keyLength; i++) record[ROUTED_HEADER_BYTES + i] = key[i] as number;
+    } else {
+      const key = this.keyBytes;
+      record.set(keyLength === key.length ? key : key.subarray(0, keyLength), ROUTED_HEADER_BYTES);
+    }
+    const payload = this.payload;
+    const at = ROUTED_HEADER_BYTES + keyLength;
+    if (payload.length <= PAYLOAD_LOOP_UP_TO) {
+      for (let i = 0; i < payload.length; i++) record[at + i] = payload[i] as number;
+    } else {
+      record.set(payload, at);
+    }
+  }
+}
