@@ -36,6 +36,7 @@ enum class OpCode : int32_t {
   kFtruncate = 12,
   kFallocate = 13,
   kTimeout = 14,
+  kLinkTimeout = 15,  // cancels the op linked before it if that op runs past `length` ns
 };
 
 // Per-op flags JS writes into the descriptor (src/opcodes.ts mirrors them).
@@ -72,7 +73,7 @@ struct Op {
   uint32_t flags = 0;
   int32_t fd = -1;
   int64_t offset = 0;     // file position, -1 for "current position"; size for ftruncate
-  int64_t length = 0;     // byte count; fallocate length; timeout nanoseconds
+  int64_t length = 0;     // byte count; fallocate length; (link) timeout nanoseconds
   int32_t a1 = 0;         // open flags, fsync "data only", mkdir/open mode, fallocate mode, …
   int32_t a2 = 0;
   std::string path;
@@ -90,6 +91,7 @@ struct Op {
   bool started = false;   // the pool began the system call (it can no longer be cancelled)
   bool cancelled = false;
   bool on_side = false;   // the io_uring backend handed it to its side pool (opcode missing)
+  bool expired = false;   // a link timeout whose time ran out (the pool backend sets it)
 };
 
 }  // namespace corelane_uring

@@ -50,15 +50,34 @@ int PoolBackend::Submit() {
 void PoolBackend::Cancel(Op* op) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    op->cancelled = true;  // a queued op completes with -ECANCELED
-    for (size_t i = 0; i < running_.size(); i++) {
-      if (running_[i] != op) continue;
-      Interrupt(threads_[i].native_handle());  // a call blocked on a pipe returns EINTR
-      interrupting_.push_back(op);
-      StartTimer();
-    }
+    CancelRunning(op);
   }
   timer_wake_.notify_all();
+}
+
+// Called with the lock held: a queued op will complete with -ECANCELED; one in its system call
+// is interrupted (a call blocked on a pipe returns EINTR; file I/O finishes by itself).
+void PoolBackend::CancelRunning(Op* op) {
+  op->cancelled = true;
+  for (size_t i = 0; i < running_.size(); i++) {
+    if (running_[i] != op) continue;
+    Interrupt(threads_[i].native_handle());
+    interrupting_.push_back(op);
+    StartTimer();
+  }
+}
+
+// Called with the lock held, on the timer thread: every link timeout that is due cancels the op
+// it guards. One whose own op was cancelled (its AbortSignal) is dropped unfired.
+void PoolBackend::ExpireLinkTimers(std::chrono::steady_clock::time_point now) {
+  for (auto it = link_timers_.begin(); it != link_timers_.end() && it->first <= now;) {
+    auto [guard, op] = it->second;
+    if (!guard->cancelled) {
+      guard->expired = true;
+      CancelRunning(op);
+    }
+    it = link_timers_.erase(it);
+  }
 }
 
 void PoolBackend::Reap(std::vector<Completion>& out, size_t max) {
@@ -140,8 +159,18 @@ void PoolBackend::Work(size_t index) {
 void PoolBackend::RunChain(std::vector<Op*>& chain, size_t index) {
   std::unique_lock<std::mutex> lock(mutex_, std::adopt_lock);
   bool broken = false;
+  int32_t previous = 0;  // the result of the op before this one in the chain
   for (size_t i = 0; i < chain.size(); i++) {
     Op* op = chain[i];
+    if (op->code == OpCode::kLinkTimeout) {
+      // As the kernel reports it: -ETIME when it expired and cancelled the op before it,
+      // -EALREADY when it expired too late to stop that op, -ECANCELED when the op finished (or
+      // never started) in time. The chain goes on, or not, as the guarded op decided.
+      int32_t result = -ECANCELED;
+      if (op->expired) result = previous == -ECANCELED ? -ETIME : -EALREADY;
+      Complete(op, result);
+      continue;
+    }
     if (!broken && !op->cancelled && op->code == OpCode::kTimeout) {
       // The timer thread completes the timeout and, since an expired timeout breaks a link,
       // cancels the rest of the chain.
@@ -161,6 +190,13 @@ void PoolBackend::RunChain(std::vector<Op*>& chain, size_t index) {
         fd = op->fd >= 0 && static_cast<size_t>(op->fd) < files_.size() ? files_[static_cast<size_t>(op->fd)] : -1;
       }
       running_[index] = op;
+      Op* guard = i + 1 < chain.size() && chain[i + 1]->code == OpCode::kLinkTimeout ? chain[i + 1] : nullptr;
+      if (guard != nullptr && !guard->cancelled) {
+        link_timers_.emplace(std::chrono::steady_clock::now() + std::chrono::nanoseconds(guard->length),
+                             std::make_pair(guard, op));
+        StartTimer();
+        timer_wake_.notify_all();
+      }
       for (;;) {
         lock.unlock();
         result = RunBlocking(*op, fd);
@@ -172,11 +208,17 @@ void PoolBackend::RunChain(std::vector<Op*>& chain, size_t index) {
         }
       }
       running_[index] = nullptr;
+      if (guard != nullptr) {  // disarm it, unless the timer thread already took it
+        auto armed = std::find_if(link_timers_.begin(), link_timers_.end(),
+                                  [guard](const auto& entry) { return entry.second.first == guard; });
+        if (armed != link_timers_.end()) link_timers_.erase(armed);
+      }
     }
     // io_uring breaks a chain on any error and on a short read/write; so does the pool.
     bool short_io = (op->code == OpCode::kRead || op->code == OpCode::kWrite) && result >= 0 &&
                     result < op->length;
     if ((op->flags & kLinkNext) != 0 && (result < 0 || short_io)) broken = true;
+    previous = result;
     Complete(op, result);
   }
   lock.release();
@@ -224,8 +266,10 @@ void PoolBackend::Time() {
       it = timers_.erase(it);
     }
     if (stopping_) return;
+    ExpireLinkTimers(now);
     InterruptCancelled();
     auto until = timers_.empty() ? std::chrono::steady_clock::time_point::max() : timers_.begin()->first;
+    if (!link_timers_.empty()) until = std::min(until, link_timers_.begin()->first);
     if (!interrupting_.empty()) until = std::min(until, now + std::chrono::milliseconds(2));
     if (until == std::chrono::steady_clock::time_point::max()) {
       timer_wake_.wait(lock);

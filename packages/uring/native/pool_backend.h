@@ -36,6 +36,8 @@ class PoolBackend final : public Backend {
   void Complete(Op* op, int32_t result);
   void StartTimer();
   void InterruptCancelled();
+  void CancelRunning(Op* op);
+  void ExpireLinkTimers(std::chrono::steady_clock::time_point now);
 
   std::function<void()> wake_;
   std::vector<std::vector<Op*>> pending_;  // queued on the ring's thread, not yet submitted
@@ -54,6 +56,10 @@ class PoolBackend final : public Backend {
   // Timeouts wait here, on one timer thread, so they never hold a pool thread. Each entry is a
   // timeout op followed by the rest of its chain (which an expired timeout cancels).
   std::multimap<std::chrono::steady_clock::time_point, std::vector<Op*>> timers_;
+  // Link timeouts armed while the op they guard runs: (the link timeout, the guarded op). When
+  // one is due the timer thread cancels the guarded op, as IORING_OP_LINK_TIMEOUT does.
+  using LinkTimers = std::multimap<std::chrono::steady_clock::time_point, std::pair<Op*, Op*>>;
+  LinkTimers link_timers_;
   std::thread timer_;
   // Cancelled ops still in their system call: the timer thread interrupts them every 2 ms until
   // they return (one signal could land just before the call and be lost).

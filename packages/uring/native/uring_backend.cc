@@ -35,6 +35,7 @@ int KernelOpcode(OpCode code, bool fixed_buffer) {
     case OpCode::kFtruncate: return kOpFtruncate;
     case OpCode::kFallocate: return IORING_OP_FALLOCATE;
     case OpCode::kTimeout: return IORING_OP_TIMEOUT;
+    case OpCode::kLinkTimeout: return IORING_OP_LINK_TIMEOUT;
   }
   return -1;
 }
@@ -196,6 +197,11 @@ void UringBackend::Prep(io_uring_sqe* sqe, Op& op) {
       op.ts.tv_sec = op.length / 1'000'000'000;
       op.ts.tv_nsec = op.length % 1'000'000'000;
       io_uring_prep_timeout(sqe, &op.ts, 0, 0);
+      break;
+    case OpCode::kLinkTimeout:
+      op.ts.tv_sec = op.length / 1'000'000'000;
+      op.ts.tv_nsec = op.length % 1'000'000'000;
+      io_uring_prep_link_timeout(sqe, &op.ts, 0);
       break;
   }
 }

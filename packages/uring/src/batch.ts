@@ -1,4 +1,4 @@
-import { CorelaneError, CorelaneRangeError, ErrorCode, optionalBoolean } from '@corelane/shared';
+import { CorelaneError, CorelaneRangeError, ErrorCode, optionalBoolean, requireOptions } from '@corelane/shared';
 import { OpCode, OpFlag } from './opcodes.js';
 import {
   closeSpec,
@@ -8,6 +8,7 @@ import {
   fallocateSpec,
   fsyncSpec,
   ftruncateSpec,
+  linkTimeoutSpec,
   mkdirSpec,
   type OpOptions,
   type OpSpec,
@@ -54,6 +55,7 @@ export class Batch {
   readonly #flush: () => number;
   readonly #entries: number;
   readonly #checkRegistered: (spec: OpSpec) => OpSpec;
+  readonly #checkRing: () => void;
   #queued: Queued[] = [];
   #submitted = false;
 
@@ -63,11 +65,13 @@ export class Batch {
     flush: () => number,
     entries: number,
     checkRegistered: (spec: OpSpec) => OpSpec,
+    checkRing: () => void,
   ) {
     this.#run = run;
     this.#flush = flush;
     this.#entries = entries;
     this.#checkRegistered = checkRegistered;
+    this.#checkRing = checkRing;
   }
 
   /** Operations queued so far. */
@@ -166,11 +170,41 @@ export class Batch {
   }
 
   /**
+   * Bounds the operation queued just before, which must have `{ link: true }`: if it has not
+   * completed `ms` milliseconds after it started, it is cancelled and rejects with `ECANCELED`
+   * (IORING_OP_LINK_TIMEOUT; the thread-pool backend does the same with a timer and a signal).
+   * Resolves `true` when the time ran out (`ETIME`; also when the operation was past cancelling,
+   * a file read already in its system call on the thread pool, and then completes normally),
+   * `false` when the operation completed, or never started, in time. With `link: true` the chain
+   * goes on after it, as long as the guarded operation succeeded. It takes no AbortSignal (the
+   * kernel cannot cancel a link timeout on its own): abort the guarded operation instead, which
+   * disarms its timeout.
+   */
+  linkTimeout(ms: number, options?: Pick<LinkOption, 'link'>): Promise<boolean> {
+    const previous = this.#queued.at(-1)?.spec;
+    if (previous === undefined || (previous.flags & OpFlag.linkNext) === 0) {
+      throw new CorelaneError(
+        ErrorCode.INVALID_STATE,
+        'linkTimeout() must follow an operation queued with { link: true }',
+      );
+    }
+    if (previous.code === OpCode.timeout || previous.code === OpCode.linkTimeout) {
+      throw new CorelaneError(
+        ErrorCode.INVALID_STATE,
+        'linkTimeout() cannot follow a timeout or another linkTimeout()',
+      );
+    }
+    const o = requireOptions('options', options);
+    return this.#queue(linkTimeoutSpec(ms), o.link === undefined ? undefined : { link: o.link }) as Promise<boolean>;
+  }
+
+  /**
    * Submits every queued operation in one call, in order. Returns how many went. A batch is
    * submitted once; queue more in a new `ring.batch()`.
    */
   submit(): number {
     if (this.#submitted) throw new CorelaneError(ErrorCode.CLOSED, 'this batch was already submitted');
+    this.#checkOwner();
     const last = this.#queued.at(-1);
     if (last !== undefined && (last.spec.flags & OpFlag.linkNext) !== 0) {
       throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, 'the last operation of a batch cannot link to a next one');
@@ -189,6 +223,24 @@ export class Batch {
     for (const { spec, resolve, reject } of this.#queued) this.#run(spec).then(resolve, reject);
     this.#queued = [];
     return this.#flush();
+  }
+
+  // The ring's thread and state are checked before the batch is touched: from a wrong thread
+  // the batch stays as it was (its owner may still submit it); on a destroyed ring its ops
+  // reject with ERR_CORELANE_CANCELLED rather than wait forever.
+  #checkOwner(): void {
+    try {
+      this.#checkRing();
+    } catch (error) {
+      if ((error as CorelaneError).code === ErrorCode.CLOSED) {
+        this.#submitted = true;
+        for (const { reject } of this.#queued) {
+          reject(new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed before the batch was submitted'));
+        }
+        this.#queued = [];
+      }
+      throw error;
+    }
   }
 
   #queue(spec: OpSpec, options: LinkOption | undefined): Promise<unknown> {

@@ -17,6 +17,7 @@ export const OpCode = {
   ftruncate: 12,
   fallocate: 13,
   timeout: 14,
+  linkTimeout: 15,
 } as const;
 
 /** Per-op flag bits written into a descriptor's `flags` slot. */

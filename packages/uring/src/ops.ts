@@ -10,6 +10,7 @@ import {
 } from '@corelane/shared';
 import {
   isShared,
+  MAX_IO_LENGTH,
   requireFd,
   requireMode,
   requireOpenFlags,
@@ -94,19 +95,25 @@ const STATX_BASIC_STATS_AND_BTIME = 0x7ff | 0x800;
 /** The longest timeout op: about 24 days, as setTimeout allows. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-function spec(code: number, syscall: string, fields: Partial<OpSpec>): OpSpec {
+// Every OpSpec gets the same fields in the same order (one hidden class, no object spread):
+// building specs is on the per-operation path.
+function spec(code: number, syscall: string, f: Partial<OpSpec>): OpSpec {
   return {
     code,
-    flags: 0,
-    fd: -1,
-    offset: 0,
-    length: 0,
-    a1: 0,
-    a2: 0,
-    ref0: undefined,
-    ref1: undefined,
+    flags: f.flags ?? 0,
+    fd: f.fd ?? -1,
+    offset: f.offset ?? 0,
+    length: f.length ?? 0,
+    a1: f.a1 ?? 0,
+    a2: f.a2 ?? 0,
+    ref0: f.ref0,
+    ref1: f.ref1,
     syscall,
-    ...fields,
+    path: f.path,
+    dest: f.dest,
+    statx: f.statx,
+    signal: f.signal,
+    inPlace: f.inPlace,
   };
 }
 
@@ -149,6 +156,16 @@ export function readWriteSpec(
   const f = requireFd(fd);
   const view = requireView('buffer', buffer);
   const pos = requirePosition(position);
+  if (options === undefined && view instanceof Uint8Array && view.byteLength <= MAX_IO_LENGTH) {
+    // The common call, read(fd, bytes, position): nothing more to check, no option objects.
+    return spec(code, code === OpCode.read ? 'read' : 'write', {
+      fd: f,
+      flags: isShared(view) ? OpFlag.zeroCopy : 0,
+      offset: pos,
+      length: view.byteLength,
+      ref0: view,
+    });
+  }
   const o = requireOptions('options', options);
   const { bytes, length } = requireRange('buffer', view, o.offset, o.length);
   let flags = fileFlags(o);
@@ -278,6 +295,15 @@ export function mkdirSpec(path: unknown, mode: unknown, options?: OpOptions): Op
 }
 
 export function timeoutSpec(ms: unknown, options?: OpOptions): OpSpec {
+  return timerSpec(OpCode.timeout, 'timeout', ms, options);
+}
+
+/** The timeout that cancels the op linked before it (IORING_OP_LINK_TIMEOUT). */
+export function linkTimeoutSpec(ms: unknown): OpSpec {
+  return timerSpec(OpCode.linkTimeout, 'link_timeout', ms, undefined);
+}
+
+function timerSpec(code: number, syscall: string, ms: unknown, options?: OpOptions): OpSpec {
   if (typeof ms !== 'number') {
     throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `ms must be a number, got ${typeof ms}`);
   }
@@ -285,5 +311,5 @@ export function timeoutSpec(ms: unknown, options?: OpOptions): OpSpec {
     throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `ms must be in 0..${MAX_TIMEOUT_MS}, got ${ms}`);
   }
   const o = requireOptions('options', options);
-  return spec(OpCode.timeout, 'timeout', { length: Math.round(ms * 1e6), signal: signalOf(o) });
+  return spec(code, syscall, { length: Math.round(ms * 1e6), signal: signalOf(o) });
 }

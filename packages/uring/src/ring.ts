@@ -16,7 +16,7 @@ import { Batch } from './batch.js';
 import { backendDecision } from './capabilities.js';
 import { FileSystemError } from './fs-error.js';
 import { type NativeRing, native } from './native.js';
-import { kernelSetupFlags, OpCode, SetupWant } from './opcodes.js';
+import { kernelSetupFlags, OpCode, OpFlag, SetupWant } from './opcodes.js';
 import {
   closeSpec,
   type FallocateOptions,
@@ -63,6 +63,13 @@ export interface IoRingOptions {
   sqpoll?: boolean | { idleMs?: number };
   /** Threads of the thread-pool backend. Default 4. */
   threads?: number;
+  /**
+   * Single operations are submitted together at the end of the microtask turn that made them,
+   * or as soon as this many are staged, whichever comes first. Default 8. Larger: fewer system
+   * calls; smaller: a completed operation's replacement reaches the kernel sooner, which keeps
+   * the effective queue depth up when each wake-up brings many completions.
+   */
+  submitBatch?: number;
 }
 
 /** What a ring runs on, and why. */
@@ -79,6 +86,7 @@ export interface IoRingInfo {
 }
 
 interface Pending {
+  id: number;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   spec: OpSpec;
@@ -116,7 +124,9 @@ function hasDetachedView(ref: unknown): boolean {
 
 const ECANCELED = constants.errno.ECANCELED;
 const ETIME = constants.errno.ETIME;
+const EALREADY = constants.errno.EALREADY;
 const MAX_ID = 0xffffffff;
+const IN_PLACE = OpFlag.zeroCopy | OpFlag.fixedBuffer;
 
 /**
  * One io_uring (or its thread-pool stand-in) owned by the thread that created it: the main
@@ -128,11 +138,13 @@ export class IoRing {
   readonly #native: NativeRing;
   readonly #thread = threadId;
   readonly #entries: number;
+  readonly #submitBatch: number;
   readonly #completions: Float64Array;
   readonly #staging = new Staging();
   readonly #pending = new Map<number, Pending>();
   readonly #info: IoRingInfo;
-  #stagedIds: number[] = [];
+  /** Staged ops in staging order (the descriptors' order), so a flush needs no map lookups. */
+  #staged: Pending[] = [];
   #flushScheduled = false;
   #nextId = 1;
   #destroyed = false;
@@ -145,6 +157,8 @@ export class IoRing {
     const entries = o.entries === undefined ? 256 : requireInteger('options.entries', o.entries, 1, 32768);
     const backend = requireOneOf('options.backend', o.backend ?? 'auto', ['auto', 'io_uring', 'threadpool']);
     const threads = o.threads === undefined ? 4 : requireInteger('options.threads', o.threads, 1, 64);
+    const submitBatch =
+      o.submitBatch === undefined ? 8 : requireInteger('options.submitBatch', o.submitBatch, 1, entries);
     let want = 0;
     if (optionalBoolean('options.singleIssuer', o.singleIssuer, true)) want |= SetupWant.singleIssuer;
     if (optionalBoolean('options.deferTaskrun', o.deferTaskrun, true)) want |= SetupWant.deferTaskrun;
@@ -164,6 +178,7 @@ export class IoRing {
       throw new CorelaneError(ErrorCode.UNSUPPORTED, `IoRing is not available: ${decision.reason}`);
     }
     this.#entries = entries;
+    this.#submitBatch = submitBatch;
     this.#completions = new Float64Array(2 * Math.max(entries * 2, 64));
     this.#native = new native.Ring({
       mode: decision.mode,
@@ -322,6 +337,7 @@ export class IoRing {
       () => this.submit(),
       this.#entries,
       (spec) => this.#checkRegistered(spec),
+      () => this.#check(),
     );
   }
 
@@ -406,10 +422,10 @@ export class IoRing {
     this.#checkThread();
     if (this.#destroyed) return;
     this.#destroyed = true;
-    const staged = this.#stagedIds;
-    this.#stagedIds = [];
+    const staged = this.#staged;
+    this.#staged = [];
     this.#staging.clear();
-    for (const id of staged)
+    for (const { id } of staged)
       this.#fail(
         id,
         new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed before the operation was submitted'),
@@ -469,14 +485,16 @@ export class IoRing {
     }
     const id = this.#nextId;
     this.#nextId = id === MAX_ID ? 1 : id + 1;
+    let pending: Pending | undefined;
     const promise = new Promise<unknown>((resolve, reject) => {
-      const pending: Pending = { resolve, reject, spec, staged: true, cancelled: false };
-      this.#pending.set(id, pending);
-      if (spec.signal !== undefined) {
-        pending.onAbort = () => this.#abort(id);
-        spec.signal.addEventListener('abort', pending.onAbort, { once: true });
-      }
+      pending = { id, resolve, reject, spec, staged: true, cancelled: false };
     });
+    if (pending === undefined) throw new Error('unreachable: a Promise executor runs at once');
+    this.#pending.set(id, pending);
+    if (spec.signal !== undefined) {
+      pending.onAbort = () => this.#abort(id);
+      spec.signal.addEventListener('abort', pending.onAbort, { once: true });
+    }
     this.#staging.push(
       id,
       spec.code,
@@ -489,8 +507,14 @@ export class IoRing {
       spec.ref0,
       spec.ref1,
     );
-    this.#stagedIds.push(id);
-    if (!batched && !this.#flushScheduled) {
+    this.#staged.push(pending);
+    if (batched) return promise;
+    // Measured on a 4 KiB random-read loop at depth 32 (O_DIRECT): waiting for the end of the
+    // turn let each wake-up's first completions sit unreplaced while the rest were settled,
+    // and cost about a third of the throughput; submitting every 8 staged ops recovered it.
+    if (this.#staging.count >= this.#submitBatch) {
+      this.#flush();
+    } else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => {
         this.#flushScheduled = false;
@@ -503,21 +527,23 @@ export class IoRing {
   #flush(): number {
     const count = this.#staging.count;
     if (count === 0) return 0;
-    const ids = this.#stagedIds;
-    this.#stagedIds = [];
-    this.#dropDetached(ids);
+    const staged = this.#staged;
+    this.#staged = [];
+    this.#dropDetached(staged);
     const accepted = this.#native.submit(this.#staging.descriptors, this.#staging.refs, count);
     this.#staging.clear();
     const taken = Math.max(accepted, 0);
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as number;
-      const pending = this.#pending.get(id);
-      if (pending === undefined) continue;
+    for (let i = 0; i < staged.length; i++) {
+      const pending = staged[i] as Pending;
       if (i < taken) {
         pending.staged = false;
-        if (pending.cancelled) this.#native.cancel(id);
+        // An op may have completed during the submit: only one still pending is cancelled.
+        if (pending.cancelled && this.#pending.has(pending.id)) this.#native.cancel(pending.id);
       } else {
-        this.#fail(id, systemError('io_uring_submit', accepted < 0 ? -accepted : constants.errno.EBUSY, 'submit'));
+        this.#fail(
+          pending.id,
+          systemError('io_uring_submit', accepted < 0 ? -accepted : constants.errno.EBUSY, 'submit'),
+        );
       }
     }
     return taken;
@@ -525,11 +551,12 @@ export class IoRing {
 
   // A view detached between the call (which checked it) and this submit turns its op into a
   // no-op that rejects: nothing is read from or written into a detached buffer.
-  #dropDetached(ids: number[]): void {
+  // Views over a SharedArrayBuffer (in place, registered) cannot be detached: not checked.
+  #dropDetached(staged: Pending[]): void {
     const d = this.#staging.descriptors;
-    for (let i = 0; i < ids.length; i++) {
-      const pending = this.#pending.get(ids[i] as number);
-      if (pending === undefined || !hasDetachedView(pending.spec.ref0)) continue;
+    for (let i = 0; i < staged.length; i++) {
+      const pending = staged[i] as Pending;
+      if ((pending.spec.flags & IN_PLACE) !== 0 || !hasDetachedView(pending.spec.ref0)) continue;
       d[i * 8 + 1] = OpCode.nop;
       this.#staging.refs[i * 2] = undefined;
       pending.detached = true;
@@ -572,6 +599,10 @@ export class IoRing {
         pending.resolve(resultValue(spec, result));
       } else if (spec.code === OpCode.timeout && result === -ETIME) {
         pending.resolve(undefined);
+      } else if (spec.code === OpCode.linkTimeout && (result === -ETIME || result === -EALREADY)) {
+        pending.resolve(true); // expired: it cancelled its op (ETIME) or came too late to (EALREADY)
+      } else if (spec.code === OpCode.linkTimeout && result === -ECANCELED && !pending.cancelled) {
+        pending.resolve(false); // its op finished, or never started, in time
       } else if (result === -ECANCELED && pending.cancelled) {
         const why = this.#destroyed ? 'the ring was destroyed while it was in flight' : 'its AbortSignal was aborted';
         pending.reject(

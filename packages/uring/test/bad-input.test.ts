@@ -96,6 +96,9 @@ describe('new IoRing() bad options', () => {
     ['entries 65536', { entries: 65_536 }, RangeError, RANGE],
     ['an unknown backend', { backend: 'epoll' }, RangeError, RANGE],
     ['threads 0', { threads: 0 }, RangeError, RANGE],
+    ['submitBatch 0', { submitBatch: 0 }, RangeError, RANGE],
+    ['submitBatch above entries', { entries: 16, submitBatch: 17 }, RangeError, RANGE],
+    ['submitBatch as a string', { submitBatch: '8' }, TypeError, TYPE],
     ['sqpoll as a string', { sqpoll: 'on' }, TypeError, TYPE],
     ['options as a number', 5, TypeError, TYPE],
   ] as [string, unknown, typeof TypeError, string][])('%s', (_label, options, kind, code) => {

@@ -121,6 +121,24 @@ describe.each(backends)('%s: batches', (backend) => {
     ]);
   });
 
+  it('single ops go to the kernel once submitBatch are staged, the rest at the end of the turn', async () => {
+    const eager = new IoRing({ backend, submitBatch: 3 });
+    const fd = await eager.open(process.execPath, 'r');
+    const heads = Array.from({ length: 7 }, () => Buffer.alloc(4));
+    const reads = heads.map((head) => eager.read(fd, head, 0));
+    expect(eager.submit()).toBe(1); // 3 + 3 went while they were staged
+    expect(await Promise.all(reads)).toEqual([4, 4, 4, 4, 4, 4, 4]);
+    for (const head of heads) expect(head.toString('latin1')).toBe('\x7fELF');
+    const lazy = Array.from({ length: 7 }, () => eager.timeout(0));
+    expect(eager.submit()).toBe(1);
+    await Promise.all(lazy);
+    const byDefault = Array.from({ length: 7 }, () => ring.timeout(0));
+    expect(ring.submit()).toBe(7); // the default, 8, was not reached
+    await Promise.all(byDefault);
+    await eager.close(fd);
+    eager.destroy();
+  });
+
   it('poll() settles completions without yielding to the event loop', async () => {
     const fd = pipeFd(dir, `${backend}-poll-fifo`);
     const batch = ring.batch();

@@ -112,6 +112,17 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
     expect(() => ring.destroy()).not.toThrow();
   });
 
+  it('a batch queued but not submitted when the ring is destroyed: submit() throws, its ops reject', async () => {
+    const ring = new IoRing({ backend });
+    const batch = ring.batch();
+    const queued = [batch.timeout(0), batch.read(0, Buffer.alloc(1), 0)];
+    ring.destroy();
+    expect(() => batch.submit()).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_CLOSED' }));
+    for (const outcome of await Promise.allSettled(queued)) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_CANCELLED' } });
+    }
+  });
+
   it('timeouts in flight never hold up file I/O, even with one pool thread', async () => {
     const ring = new IoRing({ backend, threads: 1 });
     const timers = [1, 2, 3].map(() => ring.timeout(60_000));

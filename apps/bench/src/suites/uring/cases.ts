@@ -41,12 +41,14 @@ function randomReadCase(medium: Medium, depth: number, peer: Peer): BenchCase {
     metric: `4 KiB random reads, depth ${depth}, ${where}`,
     unit: 'reads/s',
     higherIsBetter: true,
-    ours: 'IoRing.read()',
+    ours: 'IoRing.read() (a promise per read)',
     peer: peerNames[peer],
     budgetMs: peer === 'fs.promises' ? { quick: 6_000, full: 40_000 } : { quick: 9_000, full: 50_000 },
     description:
-      `${depth} reads of 4 KiB kept in flight at random 4 KiB-aligned offsets of a 64 MiB file in ${where}, ` +
-      `the same offsets and loop on both sides (one promise per read); the peer is ${peerNames[peer]}.`,
+      `${depth} reads of 4 KiB kept in flight at random 4 KiB-aligned offsets of a 64 MiB file in ${where} ` +
+      '(every block once per pass, in a seeded random order, as fio reads with its random map), into page-aligned ' +
+      'SharedArrayBuffer views; the same offsets, buffers and loop (one promise per read) for ours and fs.promises. ' +
+      `The peer is ${peerNames[peer]}.`,
     setup(ctx) {
       const ring = ioUringRing();
       if (typeof ring === 'string') return unavailable(ring);
@@ -81,10 +83,15 @@ function syncedWriteCase(peer: Peer): BenchCase {
     peer: peerNames[peer],
     budgetMs: { quick: 9_000, full: 50_000 },
     description:
-      `Appends 64 KiB records to a file in /tmp, ${SYNC_EVERY} at a time, each group made durable by an ` +
+      `Writes 64 KiB records sequentially over a 64 MiB file in /tmp laid out in advance (as fio lays out its file; ` +
+      'no side truncates, so none pays for block allocation), ' +
+      `${SYNC_EVERY} at a time, from SharedArrayBuffer memory, each group made durable by an ` +
       'fdatasync before the next starts. Ours: one batch and one submit per group, the writes in parallel and the fdatasync ' +
       'marked drain (it starts once they completed); ' +
-      `fs.promises: ${SYNC_EVERY} writes in parallel, then datasync(); fio: --fdatasync=${SYNC_EVERY}.`,
+      `fs.promises: ${SYNC_EVERY} writes in parallel, then datasync(); fio: --iodepth=${SYNC_EVERY} --fdatasync=${SYNC_EVERY}. ` +
+      'fio keeps a weaker contract: it queues its fdatasync after every N writes *issued* (fio HOWTO), without ' +
+      'waiting for them to complete and without pausing later writes while the sync runs, so its syncs overlap ' +
+      'its writes; ours and fs.promises make each group durable before the next one starts (group commit).',
     setup(ctx) {
       const ring = ioUringRing();
       if (typeof ring === 'string') return unavailable(ring);

@@ -28,7 +28,13 @@ function runFio(args: string[], ms: number): Promise<Record<string, { iops: numb
   });
 }
 
-/** One fio sample of 4 KiB random reads at `depth`: reads per second. */
+/**
+ * One fio sample of 4 KiB random reads at `depth`: reads per second. fio runs with its defaults
+ * otherwise, which match ours: one job and one thread, no registered files or buffers
+ * (--registerfiles/--fixedbufs off), no polled I/O (--hipri off), no SQ thread (--sqthread_poll
+ * off), iodepth_batch_submit/complete at their defaults, and its random map (each block once per
+ * pass) over the same 64 MiB file, opened with O_DIRECT on disk and buffered on /dev/shm.
+ */
 export async function fioRandomReads(
   path: string,
   direct: boolean,

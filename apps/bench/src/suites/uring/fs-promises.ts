@@ -22,7 +22,7 @@ export async function fsRandomReads(path: string, medium: Medium, depth: number,
 
 /** One sample of synced sequential writes through fs.promises: bytes per second. */
 export async function fsSyncedWrites(path: string, syncEvery: number, ms: number): Promise<number> {
-  const handle = await open(path, 'w');
+  const handle = await open(path, 'r+'); // overwrites the laid-out file, as fio does
   try {
     return await syncedWrites(
       async (records, position) => {

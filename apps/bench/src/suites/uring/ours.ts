@@ -25,7 +25,7 @@ export async function ringRandomReads(
  * starts once every write before it completed), the WAL's group commit.
  */
 export async function ringSyncedWrites(ring: IoRing, path: string, syncEvery: number, ms: number): Promise<number> {
-  const fd = await ring.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
+  const fd = await ring.open(path, constants.O_WRONLY); // overwrites the laid-out file, as fio does
   try {
     return await syncedWrites(
       async (records, position) => {

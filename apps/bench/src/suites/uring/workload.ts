@@ -23,7 +23,20 @@ const created = new Set<string>();
 
 /** The 64 MiB read file on `medium`, written once per process and removed at exit. */
 export function readFixture(medium: Medium): string {
-  const path = join(mediumDirs[medium], `corelane-bench-uring-${process.pid}.bin`);
+  return fixture(join(mediumDirs[medium], `corelane-bench-uring-${process.pid}.bin`));
+}
+
+/**
+ * The file the write workload overwrites on `medium`: 64 MiB, written in full once per process
+ * (removed at exit). Every side overwrites blocks that already exist, with no truncation: fio
+ * lays its file out at --size before it measures, so an fdatasync of ours or fs.promises must
+ * not pay for block allocation and size changes that fio's never does.
+ */
+export function writeTarget(medium: Medium): string {
+  return fixture(join(mediumDirs[medium], `corelane-bench-uring-${process.pid}.wal`));
+}
+
+function fixture(path: string): string {
   if (!existsSync(path)) {
     const fd = openSync(path, 'w');
     const chunk = Buffer.alloc(1024 * 1024);
@@ -33,14 +46,6 @@ export function readFixture(medium: Medium): string {
     if (created.size === 0) process.once('exit', removeFixtures);
     created.add(path);
   }
-  return path;
-}
-
-/** A path for a write workload on `medium` (removed at exit). */
-export function writeTarget(medium: Medium): string {
-  const path = join(mediumDirs[medium], `corelane-bench-uring-${process.pid}.wal`);
-  if (created.size === 0) process.once('exit', removeFixtures);
-  created.add(path);
   return path;
 }
 
@@ -54,33 +59,48 @@ function removeFixtures(): void {
   }
 }
 
-/** 4096 random 4 KiB-aligned offsets in the file, the same sequence for every side. */
+const BLOCKS = FILE_SIZE / READ_SIZE;
+
+/**
+ * Every 4 KiB block of the file once, in a random order (a seeded shuffle), the same sequence
+ * for every side. fio --rw=randread does the same by default (its random map reads each block
+ * once per pass), so no side gets repeated offsets that a disk or host cache could serve.
+ */
 export const offsets: Float64Array = (() => {
-  const out = new Float64Array(4096);
+  const out = new Float64Array(BLOCKS);
+  for (let i = 0; i < BLOCKS; i++) out[i] = i * READ_SIZE;
   let x = 0x9e3779b9;
-  const blocks = FILE_SIZE / READ_SIZE;
-  for (let i = 0; i < out.length; i++) {
+  for (let i = BLOCKS - 1; i > 0; i--) {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
     x >>>= 0;
-    out[i] = (x % blocks) * READ_SIZE;
+    const j = x % (i + 1);
+    const t = out[i] as number;
+    out[i] = out[j] as number;
+    out[j] = t;
   }
   return out;
 })();
 
 // The bench's tsconfig has no DOM/wasm lib; this is the one constructor used from it.
 const WasmMemory = (
-  globalThis as unknown as { WebAssembly: { Memory: new (size: { initial: number }) => { buffer: ArrayBuffer } } }
+  globalThis as unknown as {
+    WebAssembly: {
+      Memory: new (size: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBufferLike };
+    };
+  }
 ).WebAssembly.Memory;
 
 /**
  * Buffers for `count` concurrent reads, each 4 KiB-aligned in memory (O_DIRECT needs it): views
- * into a WebAssembly memory, whose base is page-aligned.
+ * into a shared WebAssembly memory, whose base is page-aligned. Every side reads into the same
+ * kind of buffer: a SharedArrayBuffer is what JS can neither detach nor shrink, so the kernel
+ * may read into it in place (as fio reads into its own buffers), and fs.promises takes it too.
  */
 export function alignedBuffers(count: number, size: number): Uint8Array[] {
   const pages = Math.ceil((count * size) / 65_536);
-  const memory = new WasmMemory({ initial: pages });
+  const memory = new WasmMemory({ initial: pages, maximum: pages, shared: true });
   return Array.from({ length: count }, (_, i) => new Uint8Array(memory.buffer, i * size, size));
 }
 
@@ -97,7 +117,7 @@ export async function randomReads(
   const deadline = start + ms;
   const lane = async (buffer: Uint8Array): Promise<void> => {
     while (performance.now() < deadline) {
-      const n = await read(buffer, offsets[next++ & 4095] as number);
+      const n = await read(buffer, offsets[next++ % BLOCKS] as number);
       if (n !== READ_SIZE) throw new Error(`short read: ${n} bytes`);
       done++;
     }
@@ -115,7 +135,10 @@ export async function syncedWrites(
   syncEvery: number,
   ms: number,
 ): Promise<number> {
-  const records = Array.from({ length: syncEvery }, (_, i) => new Uint8Array(WRITE_SIZE).fill(i + 1));
+  // Over a SharedArrayBuffer, as the read buffers: every side writes from the same memory.
+  const records = Array.from({ length: syncEvery }, (_, i) =>
+    new Uint8Array(new SharedArrayBuffer(WRITE_SIZE)).fill(i + 1),
+  );
   let position = 0;
   let bytes = 0;
   const start = performance.now();
