@@ -1,26 +1,12 @@
 // routeAsync(), writable() and the partitioner option in one thread, where every outcome is
 // deterministic: a consumer attached here reads only when the test says so. (Across real
 // worker threads: test/router-workers.test.ts.)
-import { allocateByteRing, ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
+import { describe, expect, it } from 'vitest';
 import { decodeRoutedRecord, jumpPartition, partition, Router, type RouterKey } from '../src/index.js';
+import { localRings } from './helpers/local-rings.js';
 
-const open: { close(): void }[] = [];
-afterEach(() => {
-  for (const side of open.splice(0)) side.close();
-});
-
-function rings(targets: number, capacity = 256) {
-  const buffers = Array.from({ length: targets }, () => allocateByteRing({ capacity }));
-  const consumers = buffers.map((b) => new ByteRingConsumer(b));
-  open.push(...consumers);
-  return { buffers, consumers };
-}
-
-function track<T extends { close(): void }>(side: T): T {
-  open.push(side);
-  return side;
-}
+const { rings, track } = localRings(256);
 
 /** Everything ready in `consumer`: [key, first payload byte] per record. */
 function drain(consumer: ByteRingConsumer): [RouterKey, number][] {

@@ -1,8 +1,8 @@
 // The Router in one thread, where every outcome is deterministic: a consumer attached here that
 // reads only when the test says so. The record format, the decoder, each full-ring policy,
 // counters, flushing and closing. (test/router-workers.test.ts runs it across real threads.)
-import { allocateByteRing, ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
+import { describe, expect, it } from 'vitest';
 import {
   decodeRoutedRecord,
   isRoutedRecord,
@@ -12,24 +12,9 @@ import {
   Router,
   type RouterKey,
 } from '../src/index.js';
+import { localRings } from './helpers/local-rings.js';
 
-const open: { close(): void }[] = [];
-afterEach(() => {
-  for (const side of open.splice(0)) side.close();
-});
-
-/** `targets` rings with a consumer attached here to each (read on demand). */
-function rings(targets: number, capacity = 1024) {
-  const buffers = Array.from({ length: targets }, () => allocateByteRing({ capacity }));
-  const consumers = buffers.map((b) => new ByteRingConsumer(b));
-  open.push(...consumers);
-  return { buffers, consumers };
-}
-
-function track<T extends { close(): void }>(side: T): T {
-  open.push(side);
-  return side;
-}
+const { rings, track } = localRings(1024);
 
 /** Everything ready in `consumer`, decoded and copied (views die with the handler). */
 function drain(consumer: ByteRingConsumer): { record: RoutedRecord; type: number }[] {
