@@ -36,7 +36,7 @@ struct State {
   std::atomic<bool> stop{false};
 };
 
-workload::Result run(Ring ring, workload::Spec spec, const std::atomic<bool>& stop) {
+workload::Result run(Ring ring, workload::Spec spec, uint32_t generation, const std::atomic<bool>& stop) {
   workload::Runner runner(spec, stop);
   workload::Result result;
   if (ring.kind == Kind::kByte) {
@@ -48,7 +48,7 @@ workload::Result run(Ring ring, workload::Spec spec, const std::atomic<bool>& st
   } else {
     result = runner.slot<int64_t>(ring);
   }
-  corelane::spsc::release_role(ring, spec.producer);
+  corelane::spsc::release_role(ring, spec.producer, generation);
   return result;
 }
 
@@ -71,13 +71,14 @@ Napi::Value Start(const Napi::CallbackInfo& info) {
 
   Ring ring;
   if (corelane::spsc::validate(base, view.ByteLength(), kind, ring) != nullptr) return Napi::Number::New(env, -1);
-  if (!corelane::spsc::claim_role(ring, spec.producer)) return Napi::Number::New(env, -2);
+  uint32_t generation = 0;
+  if (!corelane::spsc::claim_role(ring, spec.producer, generation)) return Napi::Number::New(env, -2);
 
   auto job = std::make_unique<Job>();
   job->keep_alive = Napi::Persistent(view);
   Job* raw = job.get();
-  raw->thread = std::thread([raw, ring, spec, state] {
-    raw->result = run(ring, spec, state->stop);
+  raw->thread = std::thread([raw, ring, spec, generation, state] {
+    raw->result = run(ring, spec, generation, state->stop);
     raw->done.store(true, std::memory_order_release);
   });
   std::lock_guard<std::mutex> lock(state->mutex);

@@ -3,7 +3,7 @@ import { recordSize } from './byte-producer.js';
 import { BYTE_RING, DATA_OFFSET, maxRecordBytes, PADDING_TYPE, RECORD_HEADER_BYTES, Word } from './layout.js';
 import { RecordViews } from './record-views.js';
 import { requireMax } from './ring-consumer.js';
-import { RingSide, type SideOptions } from './side.js';
+import { Gate, RingSide, type SideOptions } from './side.js';
 
 function corruptRecord(at: number, length: number, type: number): CorelaneError {
   return new CorelaneError(
@@ -44,9 +44,14 @@ export class ByteRingConsumer extends RingSide {
    * copy what must outlive it. If `handler` throws, the records before it, and the one it threw
    * on, count as read. A record header that ends past the producer's tail (memory written by
    * something else than a producer of this ring) throws `ERR_CORELANE_BAD_RING`.
+   *
+   * While `handler` runs, `read()` and the waits of this consumer throw
+   * `ERR_CORELANE_INVALID_STATE` (re-entrant read): the records of this call are not handed back
+   * yet, so a nested read would see them again. `close()` inside `handler` is allowed: no further
+   * record is handed out, and the role is released once the records read so far are published.
    */
   read(handler: RecordHandler, max?: number): number {
-    this.throwIfClosed();
+    this.throwIfUnusable();
     if (typeof handler !== 'function') {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `handler must be a function, got ${typeof handler}`);
     }
@@ -58,6 +63,7 @@ export class ByteRingConsumer extends RingSide {
     const tail = Atomics.load(words, Word.TAIL);
     let head = this.#head;
     let done = 0;
+    this.beginRead();
     try {
       while (done < limit && head !== tail) {
         const at = head & mask;
@@ -74,12 +80,14 @@ export class ByteRingConsumer extends RingSide {
         if (padding) continue;
         done++;
         handler(views.at(at + RECORD_HEADER_BYTES, length), type);
+        if (this.gate !== Gate.READING) break; // close() inside the handler: hand out nothing more
       }
     } finally {
       if (head !== this.#head) {
         this.#head = head;
         this.publish(head);
       }
+      this.endRead();
     }
     return done;
   }

@@ -94,7 +94,7 @@ export class ByteRingProducer extends RingSide {
    * Throws `ERR_CORELANE_RECORD_TOO_LARGE` (a RangeError) above `maxRecordBytes`.
    */
   write(bytes: Uint8Array, type = 0): boolean {
-    if (this.closedFlag) this.throwIfClosed();
+    if (this.gate !== 0) this.throwUnusable();
     if (!(bytes instanceof Uint8Array)) {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `bytes must be a Uint8Array, got ${typeof bytes}`);
     }
@@ -113,7 +113,7 @@ export class ByteRingProducer extends RingSide {
    * `commit()`; `abort()` gives the room back. One claim may be open at a time.
    */
   claim(length: number, type = 0): Uint8Array | null {
-    this.throwIfClosed();
+    this.throwIfUnusable();
     this.#checkNoClaim();
     this.#checkRecord(length, type);
     const at = this.#reserve(length, type);

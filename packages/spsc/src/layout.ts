@@ -11,6 +11,9 @@ import { FALSE_SHARING_BYTES, HEADER_BYTES, type HeaderFields, isPowerOfTwo, mag
  * byte 64   ├──────────────────────────────────────────────────────────────┤
  *           │ roles: producer role @64, consumer role @68                  │
  *           │        (0 free · 1 JS · 2 native · 3 closed)                 │
+ *           │ generations: producer @72, consumer @76 (bumped by           │
+ *           │        releaseRole(); a side releases its role only while    │
+ *           │        the generation is still the one it attached under)    │
  * byte 128  ├──────────────────────────────────────────────────────────────┤
  *           │ producer line: tail @128 — written by the producer only      │
  * byte 256  ├──────────────────────────────────────────────────────────────┤
@@ -28,6 +31,9 @@ import { FALSE_SHARING_BYTES, HEADER_BYTES, type HeaderFields, isPowerOfTwo, mag
  * ring) that wrap modulo 2^32. The position in the data is `counter & (capacity - 1)`; the fill
  * is `(tail - head) mod 2^32`, exact because capacity ≤ 2^30 < 2^32. JS keeps them as int32
  * (`| 0` after each add) and C++ as `uint32_t`: the same bits.
+ *
+ * The generation words start at zero, as a fresh ring's bytes do. No release of the package has
+ * used another layout, so layout version 1 includes them.
  */
 export const RING_MAGIC = magicOf('CLRG');
 export const RING_VERSION = 1;
@@ -39,6 +45,8 @@ export const RingKind = { SLOT: 1, BYTE: 2 } as const;
 export const Word = {
   PRODUCER_ROLE: 64 / 4,
   CONSUMER_ROLE: 68 / 4,
+  PRODUCER_GENERATION: 72 / 4,
+  CONSUMER_GENERATION: 76 / 4,
   TAIL: 128 / 4,
   HEAD: 256 / 4,
   PRODUCER_SLEEPING: 384 / 4,

@@ -16,13 +16,20 @@ export function validateAnyRing(buffer: unknown): HeaderFields {
  * `peerClosed`, a sleeping peer is woken, and a new side may attach and continue where the
  * old one stopped (records it wrote but never published are lost). Returns true when the role
  * was held.
+ *
+ * The role's generation is bumped as well, so a side that was in fact still alive never takes
+ * the role back: its later `close()` publishes nothing and leaves the role to whoever holds it
+ * now (a native thread behaves the same when it ends).
  */
 export function releaseRole(buffer: SharedArrayBuffer, role: RingRole): boolean {
   validateAnyRing(buffer);
   const which = requireOneOf('role', role, ['producer', 'consumer'] as const);
   const words = new Int32Array(buffer, 0, 128);
-  const word = which === 'producer' ? Word.PRODUCER_ROLE : Word.CONSUMER_ROLE;
-  const before = Atomics.exchange(words, word, Role.CLOSED);
+  const producer = which === 'producer';
+  // Bump the generation first: the side that held the role sees it changed and, when it closes
+  // later after all, leaves the role (by then perhaps another side's) alone.
+  Atomics.add(words, producer ? Word.PRODUCER_GENERATION : Word.CONSUMER_GENERATION, 1);
+  const before = Atomics.exchange(words, producer ? Word.PRODUCER_ROLE : Word.CONSUMER_ROLE, Role.CLOSED);
   Atomics.notify(words, Word.TAIL);
   Atomics.notify(words, Word.HEAD);
   return before === Role.JS || before === Role.NATIVE;

@@ -25,6 +25,7 @@ export class RingProducer extends RingSide {
   /** The ring's element type. */
   readonly type: ElementType;
   readonly #data: SlotArray;
+  readonly #int32: boolean;
   #tail: number;
   /** The consumer's head as last read: re-read only when it says the ring is full. */
   #headCache: number;
@@ -36,6 +37,7 @@ export class RingProducer extends RingSide {
       type = checkElementType(fields, options?.type);
     });
     this.type = type;
+    this.#int32 = type === 'int32';
     this.#data = slotArray(this.buffer, type, this.capacity);
     this.#tail = Atomics.load(this.words, Word.TAIL);
     this.#headCache = Atomics.load(this.words, Word.HEAD);
@@ -49,8 +51,9 @@ export class RingProducer extends RingSide {
 
   /** Appends `value`; false when the ring is full (nothing is written then). */
   push(value: SlotValue): boolean {
-    if (this.closedFlag) this.throwIfClosed();
-    checkSlotValue(this.type, value);
+    if (this.gate !== 0) this.throwUnusable();
+    // int32 (the common case) is checked inline; other types, and any value that fails, take the call.
+    if (!this.#int32 || typeof value !== 'number' || (value | 0) !== value) checkSlotValue(this.type, value);
     const tail = this.#tail;
     if (((tail - this.#headCache) | 0) === this.capacity) {
       this.#headCache = Atomics.load(this.words, Word.HEAD);
@@ -71,7 +74,7 @@ export class RingProducer extends RingSide {
    * array of values.
    */
   pushMany(source: ArrayLike<SlotValue>): number {
-    this.throwIfClosed();
+    this.throwIfUnusable();
     const Typed = arrayClassOf(this.type);
     const typed = source instanceof Typed;
     if (!typed && !Array.isArray(source)) {

@@ -42,6 +42,14 @@ const waitAsync = (
 /** The longest sleep of a side whose peer cannot notify it (a native thread): it polls this often. */
 const POLL_SLICE_MS = 1;
 
+/** Bits of `RingSide.gate`: a side reads or writes only while no bit is set. */
+export const Gate = {
+  /** `close()` was called. */
+  CLOSED: 1,
+  /** A `drain()`/`read()` handler is running: another read would hand out the same records again. */
+  READING: 2,
+} as const;
+
 /** Sides that attached in this thread and are still open, closed when the thread exits. */
 const open = new Set<WeakRef<RingSide>>();
 let exitHookInstalled = false;
@@ -71,13 +79,22 @@ export abstract class RingSide {
   protected readonly words: Int32Array;
   protected readonly mask: number;
   protected readonly batch: number;
-  protected closedFlag = false;
+  /**
+   * `Gate` bits; 0 while the side may be used. One field, so a hot path pays one test for both
+   * "closed" and "inside a handler".
+   */
+  protected gate = 0;
   protected pending = 0;
   readonly #autoFlush: boolean;
   #flushQueued = false;
   #sleepers = 0;
   readonly #ref: WeakRef<RingSide>;
   readonly #roleWord: number;
+  readonly #generationWord: number;
+  /** The role's generation when this side claimed it: `releaseRole()` bumps it. */
+  #generation = 0;
+  /** `close()` was called inside a handler: release the role once the handler loop ends. */
+  #releaseAfterRead = false;
   readonly #peerRoleWord: number;
   /** The peer's index word: where this side sleeps. */
   readonly #watchWord: number;
@@ -107,6 +124,7 @@ export abstract class RingSide {
     this.words = new Int32Array(this.buffer, 0, fields.byteLength >> 2);
     const producer = role === 'producer';
     this.#roleWord = producer ? Word.PRODUCER_ROLE : Word.CONSUMER_ROLE;
+    this.#generationWord = producer ? Word.PRODUCER_GENERATION : Word.CONSUMER_GENERATION;
     this.#peerRoleWord = producer ? Word.CONSUMER_ROLE : Word.PRODUCER_ROLE;
     this.indexWord = producer ? Word.TAIL : Word.HEAD;
     this.#watchWord = producer ? Word.HEAD : Word.TAIL;
@@ -123,7 +141,11 @@ export abstract class RingSide {
 
   #claimRole(): void {
     for (const from of [Role.FREE, Role.CLOSED]) {
-      if (Atomics.compareExchange(this.words, this.#roleWord, from, Role.JS) === from) return;
+      if (Atomics.compareExchange(this.words, this.#roleWord, from, Role.JS) === from) {
+        // Read after the claim: a releaseRole() bumps the generation before it frees the role.
+        this.#generation = Atomics.load(this.words, this.#generationWord);
+        return;
+      }
     }
     const holder = Atomics.load(this.words, this.#roleWord) === Role.NATIVE ? 'a native thread' : 'another side';
     throw new CorelaneError(
@@ -134,7 +156,7 @@ export abstract class RingSide {
 
   /** True once `close()` was called on this side. */
   get closed(): boolean {
-    return this.closedFlag;
+    return (this.gate & Gate.CLOSED) !== 0;
   }
 
   /** True while the other end's role is held (by a JS side or a native thread). */
@@ -158,10 +180,19 @@ export abstract class RingSide {
     if (Atomics.load(this.words, this.#peerSleepWord) !== 0) Atomics.notify(this.words, this.indexWord);
   }
 
-  /** After one more record: publish at the batch threshold, else make sure a microtask will. */
+  /**
+   * After one more record: publish at the batch threshold, else make sure a microtask will.
+   * The microtask is queued when the first unpublished record appears (`pending` 0 → 1), not
+   * checked per record: every publish resets `pending`, so a record is never left without one.
+   */
   protected countPending(): void {
-    if (++this.pending >= this.batch) this.flush();
-    else if (!this.#flushQueued && this.#autoFlush) {
+    const pending = ++this.pending;
+    if (pending >= this.batch) this.flush();
+    else if (pending === 1) this.#queueFlush();
+  }
+
+  #queueFlush(): void {
+    if (!this.#flushQueued && this.#autoFlush) {
       this.#flushQueued = true;
       queueMicrotask(this.#flushFromMicrotask);
     }
@@ -169,25 +200,74 @@ export abstract class RingSide {
 
   readonly #flushFromMicrotask = (): void => {
     this.#flushQueued = false;
-    if (!this.closedFlag) this.flush();
+    if ((this.gate & Gate.CLOSED) === 0) this.flush();
   };
 
-  protected throwIfClosed(): void {
-    if (this.closedFlag) throw new CorelaneError(ErrorCode.CLOSED, `this ring ${this.role} was closed`);
+  /** Throws `ERR_CORELANE_CLOSED` after `close()`, or `ERR_CORELANE_INVALID_STATE` inside a handler. */
+  protected throwIfUnusable(): void {
+    if (this.gate !== 0) this.throwUnusable();
+  }
+
+  /** The error for a non-zero `gate`; kept out of the hot paths, which only test `gate`. */
+  protected throwUnusable(): never {
+    if ((this.gate & Gate.CLOSED) !== 0) throw new CorelaneError(ErrorCode.CLOSED, `this ring ${this.role} was closed`);
+    throw new CorelaneError(
+      ErrorCode.INVALID_STATE,
+      `re-entrant read: this ${this.role} is inside a drain()/read() handler; its records are handed out once, ` +
+        'so read again after the handler returns',
+    );
+  }
+
+  /** Starts a handler loop: from now on every read throws `re-entrant read` until `endRead()`. */
+  protected beginRead(): void {
+    this.gate |= Gate.READING;
+  }
+
+  /** Ends a handler loop (after the consumed position was published); finishes a `close()` made inside it. */
+  protected endRead(): void {
+    this.gate &= ~Gate.READING;
+    if (this.#releaseAfterRead) {
+      this.#releaseAfterRead = false;
+      this.#release();
+    }
   }
 
   /**
    * Publishes what is pending, releases the role (another side may attach) and wakes a peer
    * that sleeps in a wait, so it can see that this side is gone. A `readable()`/`writable()` of
    * this side that is still pending resolves false. Idempotent.
+   *
+   * Inside a `drain()`/`read()` handler the side is closed at once (no further record is handed
+   * to the handler, every other call throws `ERR_CORELANE_CLOSED`), and the role is released
+   * when the handler loop ends, after it has published the position of the records it handed
+   * out: a side attaching next never sees them again.
+   *
+   * If `releaseRole()` took the role away from this side, `close()` touches nothing in the ring:
+   * the role may belong to another side by now.
    */
   close(): void {
-    if (this.closedFlag) return;
-    this.flush();
-    this.closedFlag = true;
+    if ((this.gate & Gate.CLOSED) !== 0) return;
+    this.gate |= Gate.CLOSED;
+    if ((this.gate & Gate.READING) !== 0) this.#releaseAfterRead = true;
+    else this.#release();
+  }
+
+  /** True while the role is still this side's: no `releaseRole()` since it attached. */
+  #ownsRole(): boolean {
+    return (
+      Atomics.load(this.words, this.#generationWord) === this.#generation &&
+      Atomics.load(this.words, this.#roleWord) === Role.JS
+    );
+  }
+
+  #release(): void {
     open.delete(this.#ref);
-    Atomics.store(this.words, this.#roleWord, Role.CLOSED);
-    Atomics.notify(this.words, this.indexWord);
+    if (this.#ownsRole()) {
+      this.flush();
+      // A compare-exchange, as the C++ twin's release_role(): never frees a role that changed hands.
+      Atomics.compareExchange(this.words, this.#roleWord, Role.JS, Role.CLOSED);
+      Atomics.notify(this.words, this.indexWord);
+    }
     // This side's own pending async waits sleep on the peer's index: wake them so they see
     // `closed` and resolve false. Only sides of this role wait on that word, so a peer never
     // wakes spuriously because of it.
@@ -219,7 +299,7 @@ export abstract class RingSide {
    */
   protected waitSync(ready: () => boolean, timeoutMs: unknown): boolean {
     const timeout = RingSide.#checkTimeout(timeoutMs);
-    this.throwIfClosed();
+    this.throwIfUnusable();
     if (ready()) return true;
     this.flush();
     const deadline = performance.now() + timeout;
@@ -241,7 +321,7 @@ export abstract class RingSide {
   /** The same as `waitSync`, sleeping with `Atomics.waitAsync` so the event loop keeps running. */
   protected async waitAsync(ready: () => boolean, timeoutMs: unknown): Promise<boolean> {
     const timeout = RingSide.#checkTimeout(timeoutMs);
-    this.throwIfClosed();
+    this.throwIfUnusable();
     if (ready()) return true;
     this.flush();
     const deadline = performance.now() + timeout;
@@ -252,7 +332,7 @@ export abstract class RingSide {
       for (;;) {
         const seen = Atomics.load(this.words, this.#watchWord);
         if (ready()) return true;
-        if (this.peerClosed || this.closedFlag) return false;
+        if (this.peerClosed || (this.gate & Gate.CLOSED) !== 0) return false;
         const remaining = deadline - performance.now();
         if (remaining <= 0) return false;
         const result = waitAsync(this.words, this.#watchWord, seen, this.#sleepSlice(remaining));

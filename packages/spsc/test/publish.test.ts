@@ -39,6 +39,28 @@ describe('publishing', () => {
     expect([consumer.pop(), consumer.pop()]).toEqual([1n, 2n]);
   });
 
+  it('a single record after every publish still gets its microtask (slot and byte rings)', async () => {
+    const ring = allocateRing({ capacity: 16 });
+    const producer = new RingProducer(ring, { batch: 2 });
+    const consumer = new RingConsumer(ring);
+    producer.push(1); // the only record of this task
+    await microtask();
+    expect(consumer.pop()).toBe(1);
+    producer.push(2);
+    producer.push(3); // the threshold publishes 2 and 3
+    producer.push(4); // and 4 is left for the microtask queued by 2
+    await microtask();
+    expect([consumer.pop(), consumer.pop(), consumer.pop(), consumer.pop()]).toEqual([2, 3, 4, undefined]);
+    const bytes = allocateByteRing({ capacity: 256 });
+    const writer = new ByteRingProducer(bytes, { batch: 4 });
+    const reader = new ByteRingConsumer(bytes);
+    writer.write(Uint8Array.of(9), 1);
+    await microtask();
+    const types: number[] = [];
+    expect(reader.read((_, type) => types.push(type))).toBe(1);
+    expect(types).toEqual([1]);
+  });
+
   it('autoFlush: false leaves publishing to flush() and the batch threshold', async () => {
     const ring = allocateByteRing({ capacity: 256 });
     const producer = new ByteRingProducer(ring, { batch: 8, autoFlush: false });

@@ -191,3 +191,68 @@ describe('waits', () => {
     expect(await producer.writable(5, 24)).toBe(true);
   });
 });
+
+describe('close() after releaseRole()', () => {
+  it('a side whose role was released does not free, nor publish into, the role of the side attached after it', () => {
+    const ring = allocateRing({ capacity: 8 });
+    const consumer = new RingConsumer(ring);
+    const a = new RingProducer(ring, { autoFlush: false, batch: 8 });
+    a.push(100); // written, never published
+    expect(releaseRole(ring, 'producer')).toBe(true);
+    const b = new RingProducer(ring);
+    b.push(1);
+    b.flush();
+    a.close();
+    expect(a.closed).toBe(true);
+    expect(consumer.peerClosed).toBe(false);
+    expect(consumer.peerAttached).toBe(true);
+    expect(() => new RingProducer(ring)).toThrow(expect.objectContaining({ code: ErrorCode.ROLE_TAKEN }));
+    b.push(2);
+    b.flush();
+    expect([consumer.pop(), consumer.pop(), consumer.pop()]).toEqual([1, 2, undefined]);
+    b.close();
+    expect(consumer.peerClosed).toBe(true);
+  });
+
+  it('the same holds for a consumer of a byte ring', () => {
+    const ring = allocateByteRing({ capacity: 64 });
+    const producer = new ByteRingProducer(ring);
+    const a = new ByteRingConsumer(ring);
+    expect(releaseRole(ring, 'consumer')).toBe(true);
+    const b = new ByteRingConsumer(ring);
+    a.close();
+    expect(producer.peerClosed).toBe(false);
+    expect(() => new ByteRingConsumer(ring)).toThrow(expect.objectContaining({ code: ErrorCode.ROLE_TAKEN }));
+    b.close();
+    expect(producer.peerClosed).toBe(true);
+  });
+
+  it('a native thread whose role was released leaves the role of the JS side attached after it alone when it ends', async () => {
+    const ring = allocateRing({ capacity: 8 });
+    // nothing is ever produced: the native consumer gives up after its timeout and releases its role
+    const thread = NativeRingThread.start(ring, { role: 'consumer', count: 1, timeoutMs: 200 });
+    expect(releaseRole(ring, 'consumer')).toBe(true);
+    const consumer = new RingConsumer(ring);
+    const result = await thread.finished();
+    expect(result.timedOut).toBe(true);
+    expect(() => new RingConsumer(ring)).toThrow(expect.objectContaining({ code: ErrorCode.ROLE_TAKEN }));
+    consumer.close();
+    expect(new RingConsumer(ring).closed).toBe(false);
+  });
+  it('a native thread whose role was released leaves the role of the native thread started after it alone', async () => {
+    const ring = allocateRing({ capacity: 8 });
+    const first = NativeRingThread.start(ring, { role: 'consumer', count: 1, timeoutMs: 200 });
+    expect(releaseRole(ring, 'consumer')).toBe(true);
+    const second = NativeRingThread.start(ring, { role: 'consumer', count: 1, timeoutMs: 20_000 });
+    expect((await first.finished()).timedOut).toBe(true);
+    expect(() => new RingConsumer(ring)).toThrow(
+      expect.objectContaining({ code: ErrorCode.ROLE_TAKEN, message: expect.stringMatching(/native thread/) }),
+    );
+    const producer = new RingProducer(ring);
+    producer.push(0); // the value the second thread waits for
+    producer.flush();
+    expect(await second.finished()).toMatchObject({ count: 1, errors: 0, timedOut: false });
+    expect(producer.peerClosed).toBe(true);
+    producer.close();
+  });
+});

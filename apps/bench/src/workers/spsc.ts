@@ -4,7 +4,8 @@
  * carrying transferred Int32Array batches. Driven by src/suites/spsc/pair.ts.
  *
  * Every loop spins (the thread does nothing else) and checks a deadline every 1024 turns, so a
- * stalled peer ends a sample with an error instead of hanging the run. Consumers check every
+ * stalled peer ends a sample with an error instead of hanging the run. A stream side whose peer
+ * makes no progress for a long run of turns naps briefly (Deadline.spin), whatever the ring. Consumers check every
  * value (or the first byte of every record) against the sequence and time first → last item.
  */
 import type { MessagePort } from 'node:worker_threads';
@@ -49,14 +50,42 @@ export const BATCH = 256;
 
 const now = () => process.hrtime.bigint();
 
+/** Consecutive misses without progress after which a stream side naps (see Deadline.spin). */
+const NAP_AFTER_MISSES = 2048;
+/** How long one nap lasts, in ms. */
+const NAP_MS = 0.05;
+/** Never notified: a nap is a plain timed sleep. */
+const napWord = new Int32Array(new SharedArrayBuffer(4));
+
 class Deadline {
   readonly #end: number;
   #turns = 0;
+  #progress = -1;
+  #idle = 0;
   constructor(capMs: number) {
     this.#end = performance.now() + capMs;
   }
-  /** Call in every spin; throws once the deadline passed (checked every 1024 calls). */
-  spin(what: string): void {
+  /**
+   * Call in every spin; throws once the deadline passed (checked every 1024 calls).
+   *
+   * Stream loops pass their progress (items done so far). After NAP_AFTER_MISSES misses with
+   * no progress (tens of µs or more: the peer thread is off its CPU, not just a batch behind),
+   * the side naps 50 µs instead of burning the core its peer needs. On this 2-vCPU machine any
+   * third busy process otherwise leaves both spinning sides running at once only part of the
+   * time, and a sample collapses by 10-20x. The same rule applies to every ring in this suite
+   * (ours and ringbuf.js alike) and never triggers while a stream flows; the postMessage peer
+   * sleeps in its event loop anyway. Ping-pong passes no progress and always spins.
+   */
+  spin(what: string, progress?: number): void {
+    if (progress !== undefined) {
+      if (progress !== this.#progress) {
+        this.#progress = progress;
+        this.#idle = 0;
+      } else if (++this.#idle >= NAP_AFTER_MISSES) {
+        this.#idle = 0;
+        Atomics.wait(napWord, 0, 0, NAP_MS);
+      }
+    }
     if ((++this.#turns & 1023) === 0 && performance.now() > this.#end) {
       throw new Error(`${what} stalled past its deadline`);
     }
@@ -70,7 +99,7 @@ function produce(args: StreamArgs): StreamResult {
     const p = new RingProducer(channel as SharedArrayBuffer);
     for (let i = 0; i < count; ) {
       if (p.push(i)) i++;
-      else deadline.spin('producer');
+      else deadline.spin('producer', i);
     }
     p.close();
   } else if (transport === 'ours-batch') {
@@ -82,7 +111,7 @@ function produce(args: StreamArgs): StreamResult {
       let done = 0;
       while (done < n) {
         const k = p.pushMany(done === 0 && n === BATCH ? batch : batch.subarray(done, n));
-        if (k === 0) deadline.spin('producer');
+        if (k === 0) deadline.spin('producer', i + done);
         done += k;
       }
       i += n;
@@ -94,7 +123,7 @@ function produce(args: StreamArgs): StreamResult {
     for (let i = 0; i < count; ) {
       record[0] = i & 0xff;
       if (p.write(record, 1)) i++;
-      else deadline.spin('producer');
+      else deadline.spin('producer', i);
     }
     p.close();
   } else if (transport === 'rb-item' || transport === 'rb-batch') {
@@ -107,7 +136,7 @@ function produce(args: StreamArgs): StreamResult {
       let done = 0;
       while (done < m) {
         const k = rb.push(batch, m - done, done);
-        if (k === 0) deadline.spin('producer');
+        if (k === 0) deadline.spin('producer', i + done);
         done += k;
       }
       i += m;
@@ -121,7 +150,7 @@ function produce(args: StreamArgs): StreamResult {
         record[0] = i & 0xff;
         rb.push(record);
         i++;
-      } else deadline.spin('producer');
+      } else deadline.spin('producer', i);
     }
   } else {
     const port = channel as MessagePort;
@@ -149,7 +178,7 @@ function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
     const c = new RingConsumer(channel as SharedArrayBuffer);
     while (got < count) {
       const v = c.pop();
-      if (v === undefined) deadline.spin('consumer');
+      if (v === undefined) deadline.spin('consumer', got);
       else {
         mark();
         if (v !== got) errors++;
@@ -162,7 +191,7 @@ function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
     const batch = new Int32Array(BATCH);
     while (got < count) {
       const n = c.popMany(batch);
-      if (n === 0) deadline.spin('consumer');
+      if (n === 0) deadline.spin('consumer', got);
       else {
         mark();
         for (let j = 0; j < n; j++) if (batch[j] !== got + j) errors++;
@@ -177,7 +206,7 @@ function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
       got++;
     };
     while (got < count) {
-      if (c.read(onRecord, BATCH) === 0) deadline.spin('consumer');
+      if (c.read(onRecord, BATCH) === 0) deadline.spin('consumer', got);
       else mark();
     }
     c.close();
@@ -186,7 +215,7 @@ function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
     const batch = new Int32Array(transport === 'rb-item' ? 1 : BATCH);
     while (got < count) {
       const n = rb.pop(batch);
-      if (n === 0) deadline.spin('consumer');
+      if (n === 0) deadline.spin('consumer', got);
       else {
         mark();
         for (let j = 0; j < n; j++) if (batch[j] !== got + j) errors++;
@@ -202,7 +231,7 @@ function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
         rb.pop(record);
         if (record[0] !== (got & 0xff)) errors++;
         got++;
-      } else deadline.spin('consumer');
+      } else deadline.spin('consumer', got);
     }
   }
   const elapsedNs = Number(now() - first);

@@ -3,6 +3,8 @@
 //
 //   byte 0    header: magic "CLRG", version, kind, element type, capacity, dataOffset, byteLength
 //   byte 64   roles: producer role @64, consumer role @68 (0 free, 1 JS, 2 native, 3 closed)
+//             generations: producer @72, consumer @76 (bumped by releaseRole(); a side releases
+//             its role only while the generation is still the one it claimed it under)
 //   byte 128  producer line: tail @128 (written by the producer only)
 //   byte 256  consumer line: head @256 (written by the consumer only)
 //   byte 384  wait line: producer sleeping @384, consumer sleeping @388
@@ -36,6 +38,8 @@ inline constexpr size_t kDataOffset = 20;
 inline constexpr size_t kByteLength = 24;
 inline constexpr size_t kProducerRole = 64;
 inline constexpr size_t kConsumerRole = 68;
+inline constexpr size_t kProducerGeneration = 72;
+inline constexpr size_t kConsumerGeneration = 76;
 inline constexpr size_t kTail = 128;
 inline constexpr size_t kHead = 256;
 inline constexpr size_t kProducerSleeping = 384;
@@ -101,18 +105,29 @@ inline const char* validate(uint8_t* base, size_t length, Kind kind, Ring& out) 
 }
 
 // Claims the producer or consumer role for a native thread; false when a live side holds it.
-inline bool claim_role(const Ring& ring, bool producer) {
+// On success `generation` is the role's generation, to hand to release_role() later.
+inline bool claim_role(const Ring& ring, bool producer, uint32_t& generation) {
   auto role = word(ring.base, producer ? offset::kProducerRole : offset::kConsumerRole);
   for (Role from : {Role::kFree, Role::kClosed}) {
     uint32_t expected = static_cast<uint32_t>(from);
-    if (role.compare_exchange_strong(expected, static_cast<uint32_t>(Role::kNative))) return true;
+    if (role.compare_exchange_strong(expected, static_cast<uint32_t>(Role::kNative))) {
+      // Read after the claim: releaseRole() bumps the generation before it frees the role.
+      generation = word(ring.base, producer ? offset::kProducerGeneration : offset::kConsumerGeneration).load();
+      return true;
+    }
   }
   return false;
 }
 
-// Releases a role: the peer sees it closed, and another side may attach.
-inline void release_role(const Ring& ring, bool producer) {
-  word(ring.base, producer ? offset::kProducerRole : offset::kConsumerRole).store(static_cast<uint32_t>(Role::kClosed));
+// Releases a role claimed under `generation`: the peer sees it closed, and another side may
+// attach. When releaseRole() took the role away meanwhile (the generation moved on), the role
+// may be someone else's by now and is left alone; returns false then.
+inline bool release_role(const Ring& ring, bool producer, uint32_t generation) {
+  auto current = word(ring.base, producer ? offset::kProducerGeneration : offset::kConsumerGeneration).load();
+  if (current != generation) return false;
+  uint32_t expected = static_cast<uint32_t>(Role::kNative);
+  return word(ring.base, producer ? offset::kProducerRole : offset::kConsumerRole)
+      .compare_exchange_strong(expected, static_cast<uint32_t>(Role::kClosed));
 }
 
 inline bool peer_closed(const Ring& ring, bool producer) {
