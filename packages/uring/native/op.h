@@ -42,7 +42,7 @@ enum class OpCode : int32_t {
 // Per-op flags JS writes into the descriptor (src/opcodes.ts mirrors them).
 enum OpFlags : uint32_t {
   kLinkNext = 1u << 0,   // the next op runs only if this one succeeds (IOSQE_IO_LINK)
-  kZeroCopy = 1u << 1,   // the buffer is a SharedArrayBuffer view: use it in place
+  // 1u << 1 is unused: a view over a SharedArrayBuffer is used in place, decided in Parse().
   kFixedFile = 1u << 2,  // fd is an index into the registered files
   kFixedBuffer = 1u << 3,  // a1 is the index of a registered buffer the view lies in
   kDrain = 1u << 4,        // starts only after every op submitted before it completed (IOSQE_IO_DRAIN)
@@ -81,7 +81,6 @@ struct Op {
   AlignedBytes memory;                // bounce memory owned by the op (reads and writes)
   uint8_t* data = nullptr;            // what the kernel reads from / writes into
   std::vector<Target> targets;        // views to copy read bytes back into, in order
-  Napi::Reference<Napi::Value> keep;  // zero-copy writes: keeps the view alive
 #ifdef __linux__
   std::vector<iovec> iov;
   struct statx stx {};
@@ -92,6 +91,34 @@ struct Op {
   bool cancelled = false;
   bool on_side = false;   // the io_uring backend handed it to its side pool (opcode missing)
   bool expired = false;   // a link timeout whose time ran out (the pool backend sets it)
+
+  // Back to a new op's state for reuse (see op_table.h), keeping the containers' capacity.
+  // A field added above must be reset here too.
+  void Reset() {
+    id = 0;
+    code = OpCode::kNop;
+    flags = 0;
+    fd = -1;
+    offset = 0;
+    length = 0;
+    a1 = 0;
+    a2 = 0;
+    path.clear();
+    path2.clear();
+    memory.reset();
+    data = nullptr;
+    targets.clear();  // drops the references to JS views: on the ring's thread only
+#ifdef __linux__
+    iov.clear();
+    stx = {};
+    ts = {};
+#endif
+    result = 0;
+    started = false;
+    cancelled = false;
+    on_side = false;
+    expired = false;
+  }
 };
 
 }  // namespace corelane_uring

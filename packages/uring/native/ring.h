@@ -8,10 +8,10 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "backend.h"
+#include "op_table.h"
 
 namespace corelane_uring {
 
@@ -49,7 +49,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
   std::string notes_;
   uint32_t setup_flags_ = 0;
   uint32_t features_ = 0;
-  std::unordered_map<uint32_t, std::unique_ptr<Op>> ops_;
+  OpTable ops_;
   std::vector<Completion> scratch_;
   Napi::Reference<Napi::Float64Array> completions_;
   Napi::FunctionReference on_complete_;

@@ -30,11 +30,22 @@ export function requireView(name: string, value: unknown): ArrayBufferView {
       `${name} must be a Buffer, TypedArray or DataView, got ${value === null ? 'null' : typeof value}`,
     );
   }
-  const buffer = value.buffer as ArrayBuffer & { detached?: boolean };
-  if (buffer.detached === true) {
+  if (isDetachedView(value)) {
     throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `${name} is detached (its ArrayBuffer was transferred)`);
   }
   return value;
+}
+
+/**
+ * Whether `view`'s buffer was detached. A TypedArray over a detached buffer reads as empty, so
+ * only an empty one needs `.buffer` (a runtime call, on the per-operation path); a DataView
+ * throws on `byteLength` once detached, so it is always checked through its buffer.
+ */
+export function isDetachedView(view: ArrayBufferView): boolean {
+  if (view instanceof Uint8Array ? view.byteLength !== 0 : !(view instanceof DataView) && view.byteLength !== 0) {
+    return false;
+  }
+  return (view.buffer as ArrayBuffer & { detached?: boolean }).detached === true;
 }
 
 /** Whether the kernel may use `view` in place: memory JS can neither detach nor shrink. */

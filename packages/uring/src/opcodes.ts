@@ -24,8 +24,8 @@ export const OpCode = {
 export const OpFlag = {
   /** The next op in the batch runs only if this one succeeds in full (IOSQE_IO_LINK). */
   linkNext: 1 << 0,
-  /** The view is over a SharedArrayBuffer: the kernel uses it in place, no bounce copy. */
-  zeroCopy: 1 << 1,
+  // 1 << 1 is unused: whether a view is used in place (it is over a SharedArrayBuffer) is
+  // decided natively, from the buffer N-API already hands over, not with `.buffer` in JS.
   /** `fd` is an index into the registered files (IOSQE_FIXED_FILE). */
   fixedFile: 1 << 2,
   /** The view lies in a registered buffer whose index is in `a1` (READ_FIXED / WRITE_FIXED). */

@@ -9,7 +9,6 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import {
-  isShared,
   MAX_IO_LENGTH,
   requireFd,
   requireMode,
@@ -157,14 +156,25 @@ export function readWriteSpec(
   const view = requireView('buffer', buffer);
   const pos = requirePosition(position);
   if (options === undefined && view instanceof Uint8Array && view.byteLength <= MAX_IO_LENGTH) {
-    // The common call, read(fd, bytes, position): nothing more to check, no option objects.
-    return spec(code, code === OpCode.read ? 'read' : 'write', {
+    // The common call, read(fd, bytes, position): nothing more to check, no option objects,
+    // and the spec built in place (the same fields in the same order as spec() makes).
+    return {
+      code,
+      flags: 0,
       fd: f,
-      flags: isShared(view) ? OpFlag.zeroCopy : 0,
       offset: pos,
       length: view.byteLength,
+      a1: 0,
+      a2: 0,
       ref0: view,
-    });
+      ref1: undefined,
+      syscall: code === OpCode.read ? 'read' : 'write',
+      path: undefined,
+      dest: undefined,
+      statx: undefined,
+      signal: undefined,
+      inPlace: undefined,
+    };
   }
   const o = requireOptions('options', options);
   const { bytes, length } = requireRange('buffer', view, o.offset, o.length);
@@ -173,8 +183,6 @@ export function readWriteSpec(
   if (o.registeredBuffer !== undefined) {
     a1 = requireInteger('options.registeredBuffer', o.registeredBuffer, 0, 0xffff);
     flags |= OpFlag.fixedBuffer;
-  } else if (isShared(view)) {
-    flags |= OpFlag.zeroCopy;
   }
   return spec(code, code === OpCode.read ? 'read' : 'write', {
     fd: f,

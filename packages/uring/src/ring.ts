@@ -11,7 +11,7 @@ import {
   requireOptions,
   systemError,
 } from '@corelane/shared';
-import { isShared, requireFd } from './arguments.js';
+import { isDetachedView, isShared, requireFd } from './arguments.js';
 import { Batch } from './batch.js';
 import { backendDecision } from './capabilities.js';
 import { FileSystemError } from './fs-error.js';
@@ -38,6 +38,7 @@ import {
   unlinkSpec,
   vectorSpec,
 } from './ops.js';
+import { Slots } from './slots.js';
 import { Staging } from './staging.js';
 import { decodeStatx, type FileStats } from './stats.js';
 
@@ -115,7 +116,7 @@ function resultValue(spec: OpSpec, result: number): unknown {
 }
 
 function isDetached(view: unknown): boolean {
-  return ArrayBuffer.isView(view) && (view.buffer as ArrayBuffer & { detached?: boolean }).detached === true;
+  return ArrayBuffer.isView(view) && isDetachedView(view);
 }
 
 function hasDetachedView(ref: unknown): boolean {
@@ -125,8 +126,6 @@ function hasDetachedView(ref: unknown): boolean {
 const ECANCELED = constants.errno.ECANCELED;
 const ETIME = constants.errno.ETIME;
 const EALREADY = constants.errno.EALREADY;
-const MAX_ID = 0xffffffff;
-const IN_PLACE = OpFlag.zeroCopy | OpFlag.fixedBuffer;
 
 /**
  * One io_uring (or its thread-pool stand-in) owned by the thread that created it: the main
@@ -141,12 +140,12 @@ export class IoRing {
   readonly #submitBatch: number;
   readonly #completions: Float64Array;
   readonly #staging = new Staging();
-  readonly #pending = new Map<number, Pending>();
+  /** Ops staged or in flight, by id (the descriptor's id, and the native side's index). */
+  readonly #pending = new Slots<Pending>();
   readonly #info: IoRingInfo;
   /** Staged ops in staging order (the descriptors' order), so a flush needs no map lookups. */
   #staged: Pending[] = [];
   #flushScheduled = false;
-  #nextId = 1;
   #destroyed = false;
   #registered: { buffer: ArrayBufferLike; start: number; end: number }[] = [];
   // Held here so the native side may reference it weakly while the ring is idle.
@@ -433,7 +432,7 @@ export class IoRing {
     for (const pending of this.#pending.values()) pending.cancelled = true;
     const reported = this.#native.destroy();
     this.#settleCompleted(reported);
-    for (const id of [...this.#pending.keys()]) {
+    for (const { id } of this.#pending.values()) {
       this.#fail(
         id,
         new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed while the operation was in flight'),
@@ -483,14 +482,13 @@ export class IoRing {
         }),
       );
     }
-    const id = this.#nextId;
-    this.#nextId = id === MAX_ID ? 1 : id + 1;
     let pending: Pending | undefined;
     const promise = new Promise<unknown>((resolve, reject) => {
-      pending = { id, resolve, reject, spec, staged: true, cancelled: false };
+      pending = { id: -1, resolve, reject, spec, staged: true, cancelled: false };
     });
     if (pending === undefined) throw new Error('unreachable: a Promise executor runs at once');
-    this.#pending.set(id, pending);
+    const id = this.#pending.add(pending);
+    pending.id = id;
     if (spec.signal !== undefined) {
       pending.onAbort = () => this.#abort(id);
       spec.signal.addEventListener('abort', pending.onAbort, { once: true });
@@ -538,7 +536,7 @@ export class IoRing {
       if (i < taken) {
         pending.staged = false;
         // An op may have completed during the submit: only one still pending is cancelled.
-        if (pending.cancelled && this.#pending.has(pending.id)) this.#native.cancel(pending.id);
+        if (pending.cancelled && this.#pending.get(pending.id) === pending) this.#native.cancel(pending.id);
       } else {
         this.#fail(
           pending.id,
@@ -551,12 +549,12 @@ export class IoRing {
 
   // A view detached between the call (which checked it) and this submit turns its op into a
   // no-op that rejects: nothing is read from or written into a detached buffer.
-  // Views over a SharedArrayBuffer (in place, registered) cannot be detached: not checked.
+  // Registered buffers are SharedArrayBuffers, which cannot be detached: not checked.
   #dropDetached(staged: Pending[]): void {
     const d = this.#staging.descriptors;
     for (let i = 0; i < staged.length; i++) {
       const pending = staged[i] as Pending;
-      if ((pending.spec.flags & IN_PLACE) !== 0 || !hasDetachedView(pending.spec.ref0)) continue;
+      if ((pending.spec.flags & OpFlag.fixedBuffer) !== 0 || !hasDetachedView(pending.spec.ref0)) continue;
       d[i * 8 + 1] = OpCode.nop;
       this.#staging.refs[i * 2] = undefined;
       pending.detached = true;

@@ -61,7 +61,9 @@ export class Staging {
 
   /** Forgets the staged ops (their refs too, so nothing is kept alive by the stage). */
   clear(): void {
-    this.refs.fill(undefined, 0, this.count * 2);
+    // A loop, not fill(): Array.prototype.fill is a runtime call, and this runs every submit.
+    const refs = this.refs;
+    for (let i = 0, end = this.count * 2; i < end; i++) refs[i] = undefined;
     this.count = 0;
   }
 }
