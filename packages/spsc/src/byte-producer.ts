@@ -126,9 +126,15 @@ export class ByteRingProducer extends RingSide {
     }
   }
 
+  /** No claim is open: `ERR_CORELANE_CLOSED` once closed (close() aborted the claim), else `INVALID_STATE`. */
+  #throwNoClaim(what: 'commit' | 'abort'): never {
+    if (this.closed) this.throwUnusable();
+    throw new CorelaneError(ErrorCode.INVALID_STATE, `${what}() without an open claim()`);
+  }
+
   /** Appends the claimed record (published like any write). */
   commit(): void {
-    if (this.#claimed < 0) throw new CorelaneError(ErrorCode.INVALID_STATE, 'commit() without an open claim()');
+    if (this.#claimed < 0) this.#throwNoClaim('commit');
     this.#tail = (this.#tail + this.#claimed) | 0;
     this.#claimed = -1;
     this.countPending();
@@ -136,7 +142,7 @@ export class ByteRingProducer extends RingSide {
 
   /** Drops the claimed record: nothing of it is ever seen by the consumer. */
   abort(): void {
-    if (this.#claimed < 0) throw new CorelaneError(ErrorCode.INVALID_STATE, 'abort() without an open claim()');
+    if (this.#claimed < 0) this.#throwNoClaim('abort');
     this.#claimed = -1;
   }
 

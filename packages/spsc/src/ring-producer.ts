@@ -91,7 +91,12 @@ export class RingProducer extends RingSide {
       free = this.capacity - ((tail - this.#headCache) | 0);
     }
     const count = Math.min(free, source.length);
-    if (count === 0) return 0;
+    if (count === 0) {
+      // Full, as push() sees it: publish what earlier push() calls left pending, or a loop that
+      // retries without flush() (autoFlush off) would wait for values the consumer cannot see.
+      this.flush();
+      return 0;
+    }
     const at = tail & this.mask;
     const first = Math.min(count, this.capacity - at);
     if (typed) {

@@ -252,11 +252,16 @@ export abstract class RingSide {
     else this.#release();
   }
 
-  /** True while the role is still this side's: no `releaseRole()` since it attached. */
+  /**
+   * True while the role is still this side's: no `releaseRole()` since it attached. The role is
+   * read first: `releaseRole()` bumps the generation before it frees the role, so a role word
+   * that shows another side's claim is always followed by a generation read that has moved on.
+   * (Generation first would leave a window: release and re-claim between the two loads.)
+   */
   #ownsRole(): boolean {
     return (
-      Atomics.load(this.words, this.#generationWord) === this.#generation &&
-      Atomics.load(this.words, this.#roleWord) === Role.JS
+      Atomics.load(this.words, this.#roleWord) === Role.JS &&
+      Atomics.load(this.words, this.#generationWord) === this.#generation
     );
   }
 

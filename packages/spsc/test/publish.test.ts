@@ -73,6 +73,25 @@ describe('publishing', () => {
     expect(consumer.read(() => {})).toBe(1);
   });
 
+  it('a full ring publishes what is pending, from push() and from pushMany() alike', () => {
+    const ring = allocateRing({ capacity: 4 });
+    const producer = new RingProducer(ring, { batch: 4, autoFlush: false });
+    const consumer = new RingConsumer(ring);
+    expect(producer.pushMany([0, 1])).toBe(2);
+    producer.push(2);
+    producer.push(3); // the ring is full; 2 and 3 are not published yet
+    expect(consumer.available).toBe(2);
+    expect(producer.pushMany([4])).toBe(0);
+    expect(consumer.available).toBe(4);
+    expect(consumer.popMany(new Int32Array(4))).toBe(4);
+    expect(producer.pushMany([4, 5])).toBe(2);
+    producer.push(6);
+    producer.push(7); // full again, 6 and 7 pending
+    expect(consumer.available).toBe(2);
+    expect(producer.push(8)).toBe(false);
+    expect(consumer.available).toBe(4);
+  });
+
   it('the consumer hands slots back at its batch threshold, when empty, or in a microtask', async () => {
     const ring = allocateRing({ capacity: 8 });
     const producer = new RingProducer(ring, { batch: 1 });

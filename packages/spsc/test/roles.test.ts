@@ -78,6 +78,8 @@ describe('roles', () => {
     expect(producer.closed).toBe(true);
     expect(() => producer.write(Uint8Array.of(1))).toThrow(expect.objectContaining({ code: ErrorCode.CLOSED }));
     expect(() => producer.claim(1)).toThrow(expect.objectContaining({ code: ErrorCode.CLOSED }));
+    expect(() => producer.commit()).toThrow(expect.objectContaining({ code: ErrorCode.CLOSED }));
+    expect(() => producer.abort()).toThrow(expect.objectContaining({ code: ErrorCode.CLOSED }));
     const got: number[][] = [];
     expect(consumer.read((bytes, type) => got.push([type, ...bytes]))).toBe(1);
     expect(got).toEqual([[9, 1, 2, 3]]);

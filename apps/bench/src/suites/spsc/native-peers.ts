@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,14 +36,11 @@ async function compile(): Promise<NativePeers | string> {
   }
   const boost = existsSync(BOOST_HEADER);
   const flags = ['-O2', '-std=c++20', '-pthread', '-I', include, ...(boost ? ['-DCORELANE_HAVE_BOOST'] : [])];
-  const hash = createHash('sha1')
-    .update(readFileSync(source))
-    .update(flags.join(' '))
-    .update(readFileSync(join(include, 'corelane', 'spsc', 'slot_ring.h')))
-    .update(readFileSync(join(include, 'corelane', 'spsc', 'byte_ring.h')))
-    .digest('hex')
-    .slice(0, 12);
-  const dir = join(tmpdir(), `corelane-bench-spsc-${hash}`);
+  const hash = createHash('sha1').update(readFileSync(source)).update(flags.join(' '));
+  // Every header of the twin, not only the two peers.cc names: they include layout.h.
+  const headers = join(include, 'corelane', 'spsc');
+  for (const name of readdirSync(headers).sort()) hash.update(name).update(readFileSync(join(headers, name)));
+  const dir = join(tmpdir(), `corelane-bench-spsc-${hash.digest('hex').slice(0, 12)}`);
   const binary = join(dir, 'peers');
   if (existsSync(binary)) return { binary, boost };
   mkdirSync(dir, { recursive: true });
