@@ -59,17 +59,15 @@ export class PreparedRecord {
   }
 
   /**
-   * A copy that owns its key bytes: a string key's bytes live in a scratch buffer that the
-   * next call overwrites, and a waiting routeAsync() writes its record later.
+   * A copy that owns its key bytes, for a routeAsync() that writes its record later: a string
+   * key's bytes live in a scratch buffer that the next call overwrites, and a `Uint8Array` key is
+   * the caller's (who may reuse it; the target was computed from the bytes it holds now).
    */
   detach(): PreparedRecord {
     const copy = new PreparedRecord();
     copy.target = this.target;
     copy.type = this.type;
-    copy.keyBytes =
-      this.type === RoutedRecordType.STRING && this.keyAscii === null
-        ? this.keyBytes.slice(0, this.keyLength)
-        : this.keyBytes;
+    copy.keyBytes = this.keyBytes === NO_BYTES ? NO_BYTES : this.keyBytes.slice(0, this.keyLength);
     copy.keyAscii = this.keyAscii; // a string: immutable
     copy.keyLength = this.keyLength;
     copy.wordLo = this.wordLo;

@@ -164,11 +164,14 @@ export class Router {
   /** The target under 'jump' or a custom partitioner; checks the key first, whatever the partitioner. */
   #otherTarget(key: RouterKey): number {
     hashKey64(key, 'key');
-    if (this.#by === PartitionBy.JUMP) {
-      fmix64(HALVES[HI] as number, HALVES[LO] as number);
-      return jumpFromHalves(this.size);
-    }
+    if (this.#by === PartitionBy.JUMP) return this.#jumpTarget();
     return checkCustomTarget((this.#custom as (key: RouterKey) => number)(key), this.size);
+  }
+
+  /** The jump target of the fxhash64 in `HALVES`. */
+  #jumpTarget(): number {
+    fmix64(HALVES[HI] as number, HALVES[LO] as number);
+    return jumpFromHalves(this.size);
   }
 
   /**
@@ -180,40 +183,43 @@ export class Router {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `payload must be a Uint8Array, got ${typeof payload}`);
     }
     const next = this.#next;
+    // 'modulo' and 'jump' both reduce the fxhash64 left in HALVES, hashed here once: a key is
+    // hashed (and a string encoded) a single time. Only a custom partitioner takes #otherTarget().
     const modulo = this.#by === PartitionBy.MODULO;
+    const custom = this.#by === PartitionBy.CUSTOM;
     let target: number;
     if (key instanceof Uint8Array) {
-      if (modulo) {
-        absorbSlice64(key);
-        target = modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
-      } else {
+      if (custom) {
         target = this.#otherTarget(key);
+      } else {
+        absorbSlice64(key);
+        target = modulo ? modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size) : this.#jumpTarget();
       }
       next.setBytes(RoutedRecordType.BYTES, key, key.length);
     } else if (typeof key === 'string') {
-      if (modulo && key.length <= ASCII_UP_TO && absorbAsciiStr64(key)) {
+      if (!custom && key.length <= ASCII_UP_TO && absorbAsciiStr64(key)) {
         // ASCII (most keys): hashed and later copied straight from the string, no encoding.
-        target = modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
+        target = modulo ? modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size) : this.#jumpTarget();
         next.setAscii(key);
       } else {
         let length: number;
-        if (modulo) {
-          length = encodeUtf8(key); // hashed from its UTF-8 bytes: the same as fxhash64(key)
-          absorbUtf8Str64(utf8Bytes(), length);
-          target = modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
-        } else {
+        if (custom) {
           target = this.#otherTarget(key); // first: a custom partitioner may reuse the scratch buffer
           length = encodeUtf8(key);
+        } else {
+          length = encodeUtf8(key); // hashed from its UTF-8 bytes: the same as fxhash64(key)
+          absorbUtf8Str64(utf8Bytes(), length);
+          target = modulo ? modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size) : this.#jumpTarget();
         }
         next.setBytes(RoutedRecordType.STRING, utf8Bytes(), length);
       }
     } else {
-      // A safe integer or a bigint in range: hashKey64() checks it, also for other partitioners.
-      if (modulo) {
-        hashKey64(key, 'key');
-        target = modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
-      } else {
+      // A safe integer or a bigint in range: hashKey64() checks it, also for a custom partitioner.
+      if (custom) {
         target = this.#otherTarget(key);
+      } else {
+        hashKey64(key, 'key');
+        target = modulo ? modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size) : this.#jumpTarget();
       }
       if (typeof key === 'number') {
         next.setWords(RoutedRecordType.NUMBER, key | 0, Math.floor(key / TWO_32) | 0);
@@ -287,7 +293,8 @@ export class Router {
    *
    * While a call waits, later `routeAsync()` calls to the same target wait in line behind it, so
    * records keep the order of the calls (calls to other targets go ahead). The record is copied
-   * into the ring when there is room: keep `payload` unchanged until the promise settles.
+   * into the ring when there is room: keep `payload` unchanged until the promise settles (the key
+   * is copied if the call has to wait).
    *
    * @throws (rejects with) the errors of {@link Router.route}; `ERR_CORELANE_CLOSED` also when
    *   `close()` is called while it waits.

@@ -110,6 +110,20 @@ describe('Router.routeAsync()', () => {
     }
   });
 
+  it("'block': a waiting call keeps its own copy of a Uint8Array key (the caller may reuse the buffer)", async () => {
+    const { buffers, consumers } = rings(1);
+    const router = track(new Router(buffers, { policy: 'block' }));
+    const key = Uint8Array.of(1, 2, 3);
+    let fitted = 0;
+    let p = router.routeAsync(key, Uint8Array.of(0));
+    while ((await state(p)) !== 'pending') p = router.routeAsync(key, Uint8Array.of(++fitted));
+    key.fill(9); // reused while p waits
+    expect(drain(consumers[0] as ByteRingConsumer)).toHaveLength(fitted);
+    expect(await p).toBe(0);
+    router.flush();
+    expect(drain(consumers[0] as ByteRingConsumer)).toEqual([[Uint8Array.of(1, 2, 3), fitted]]);
+  });
+
   it("'block' with timeoutMs rejects ERR_CORELANE_TIMEOUT with nothing written", async () => {
     const { buffers, consumers } = rings(1);
     const router = track(new Router(buffers, { timeoutMs: 30 }));
@@ -210,15 +224,17 @@ describe('Router: the partitioner option', () => {
     const { buffers, consumers } = rings(5, 1024);
     const router = track(new Router(buffers, { partitioner: 'jump' }));
     expect(router.partitioner).toBe('jump');
-    keys.forEach((key, i) => {
+    // Plus an ASCII key too long for the ASCII path (hashed from its UTF-8 encoding instead).
+    const jumpKeys: RouterKey[] = [...keys, 'long-ascii-key-'.repeat(6)];
+    jumpKeys.forEach((key, i) => {
       expect(router.targetOf(key)).toBe(jumpPartition(key, 5));
       expect(router.route(key, Uint8Array.of(i))).toBe(jumpPartition(key, 5));
     });
     router.flush();
     const arrived = consumers.flatMap((c, t) => drain(c).map(([key, i]) => [t, i, key] as const));
-    expect(arrived).toHaveLength(keys.length);
+    expect(arrived).toHaveLength(jumpKeys.length);
     for (const [t, i, key] of arrived) {
-      expect(t).toBe(jumpPartition(keys[i] as RouterKey, 5));
+      expect(t).toBe(jumpPartition(jumpKeys[i] as RouterKey, 5));
       expect(jumpPartition(key, 5)).toBe(t);
     }
     expect(keys.some((key) => jumpPartition(key, 5) !== partition(key, 5))).toBe(true);
