@@ -300,8 +300,7 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
     }
     if (rc < 0) {
       error = rc;
-      for (Op* dropped : chain) ops_.Remove(dropped->id);
-      break;
+      break;  // the chain's ops are removed below (Remove resets an op's id: once only)
     }
     accepted += chain.size();
     chain.clear();

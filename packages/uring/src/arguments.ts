@@ -42,13 +42,11 @@ export function requireView(name: string, value: unknown): ArrayBufferView {
  * throws on `byteLength` once detached, so it is always checked through its buffer.
  */
 export function isDetachedView(view: ArrayBufferView): boolean {
-  if (view instanceof Uint8Array ? view.byteLength !== 0 : !(view instanceof DataView) && view.byteLength !== 0) {
-    return false;
-  }
+  if (!(view instanceof DataView) && view.byteLength !== 0) return false;
   return (view.buffer as ArrayBuffer & { detached?: boolean }).detached === true;
 }
 
-/** Whether the kernel may use `view` in place: memory JS can neither detach nor shrink. */
+/** Whether `view` is over a SharedArrayBuffer: memory JS can neither detach nor shrink (registerBuffers needs it). */
 export function isShared(view: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && view.buffer instanceof SharedArrayBuffer;
 }

@@ -126,6 +126,8 @@ function hasDetachedView(ref: unknown): boolean {
 const ECANCELED = constants.errno.ECANCELED;
 const ETIME = constants.errno.ETIME;
 const EALREADY = constants.errno.EALREADY;
+/** Views of ops the kernel never gave back at destroy() (it may still write into them). */
+const neverReleased: unknown[] = [];
 
 /**
  * One io_uring (or its thread-pool stand-in) owned by the thread that created it: the main
@@ -432,6 +434,12 @@ export class IoRing {
     for (const pending of this.#pending.values()) pending.cancelled = true;
     const reported = this.#native.destroy();
     this.#settleCompleted(reported);
+    // With room left in the completion array every op the kernel gave back was reported, so
+    // the ops left are those it never gave back, which the native side leaks rather than free.
+    // A SharedArrayBuffer view it uses in place has no native reference: keep it alive here.
+    if (reported < this.#completions.length / 2) {
+      for (const { spec } of this.#pending.values()) neverReleased.push(spec.ref0);
+    }
     for (const { id } of this.#pending.values()) {
       this.#fail(
         id,

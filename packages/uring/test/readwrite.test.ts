@@ -130,6 +130,28 @@ describe.each(backends)('%s: read and write', (backend) => {
     await ring.close(fd);
   });
 
+  it('reuses op ids while one op stays in flight: every op settles with its own bytes', async () => {
+    const fifo = pipeFd(dir, `${backend}-reuse-fifo`);
+    const waiting = new Uint8Array(new SharedArrayBuffer(64)); // in place: no bounce copy
+    const long = ring.read(fifo, waiting, null); // nothing to read yet: holds its id throughout
+    const path = join(dir, `${backend}-reuse`);
+    const data = pattern(4096, 13);
+    writeFileSync(path, data);
+    const fd = await ring.open(path, 'r');
+    for (let round = 0; round < 100; round++) {
+      const views = [0, 1, 2].map(() => new Uint8Array(new SharedArrayBuffer(16)));
+      const at = (round * 48) % 4080; // 85 rounds of 48 bytes, then from the start again
+      expect(await Promise.all(views.map((view, i) => ring.read(fd, view, at + i * 16)))).toEqual([16, 16, 16]);
+      expect(Buffer.concat(views).equals(data.subarray(at, at + 48))).toBe(true);
+    }
+    expect(ring.inFlight).toBe(1);
+    writeSync(fifo, pattern(40, 14));
+    expect(await long).toBe(40);
+    expect(Buffer.from(waiting.buffer, 0, 40).equals(pattern(40, 14))).toBe(true);
+    await ring.close(fd);
+    closeSync(fifo);
+  });
+
   it('a buffer detached while its read is in flight is left untouched, and the read still settles', async () => {
     const fd = pipeFd(dir, `${backend}-detach-fifo`);
     const buffer = new Uint8Array(4096);

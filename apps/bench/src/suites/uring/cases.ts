@@ -25,12 +25,14 @@ function sampleMs(ctx: CaseContext, medium: Medium): number {
   return medium === 'disk' ? 1500 : 700;
 }
 
-/** A ring on io_uring, or the reason the case cannot measure io_uring here. */
-function ioUringRing(): IoRing | string {
+/** A ring on io_uring, or the reason the case cannot measure io_uring (or run `peer`) here. */
+function ioUringRing(peer: Peer): IoRing | string {
   const caps = capabilities();
   if (caps.backend !== 'io_uring') {
     return `io_uring is not available here (${caps.reason}); this case measures io_uring, not the thread-pool fallback`;
   }
+  const missingFio = peer === 'fio' ? fioUnavailable() : null;
+  if (missingFio !== null) return missingFio;
   return new IoRing({ backend: 'io_uring', entries: 256 });
 }
 
@@ -50,13 +52,8 @@ function randomReadCase(medium: Medium, depth: number, peer: Peer): BenchCase {
       'SharedArrayBuffer views; the same offsets, buffers and loop (one promise per read) for ours and fs.promises. ' +
       `The peer is ${peerNames[peer]}.`,
     setup(ctx) {
-      const ring = ioUringRing();
+      const ring = ioUringRing(peer);
       if (typeof ring === 'string') return unavailable(ring);
-      const missingFio = peer === 'fio' ? fioUnavailable() : null;
-      if (missingFio !== null) {
-        ring.destroy();
-        return unavailable(missingFio);
-      }
       const path = readFixture(medium);
       const ms = sampleMs(ctx, medium);
       const peers: Record<Peer, () => Promise<number>> = {
@@ -93,13 +90,8 @@ function syncedWriteCase(peer: Peer): BenchCase {
       'waiting for them to complete and without pausing later writes while the sync runs, so its syncs overlap ' +
       'its writes; ours and fs.promises make each group durable before the next one starts (group commit).',
     setup(ctx) {
-      const ring = ioUringRing();
+      const ring = ioUringRing(peer);
       if (typeof ring === 'string') return unavailable(ring);
-      const missingFio = peer === 'fio' ? fioUnavailable() : null;
-      if (missingFio !== null) {
-        ring.destroy();
-        return unavailable(missingFio);
-      }
       const path = writeTarget('disk');
       const ms = sampleMs(ctx, 'disk');
       const peers: Record<Peer, () => Promise<number>> = {
