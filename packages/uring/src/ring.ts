@@ -435,10 +435,11 @@ export class IoRing {
     const reported = this.#native.destroy();
     this.#settleCompleted(reported);
     // With room left in the completion array every op the kernel gave back was reported, so
-    // the ops left are those it never gave back, which the native side leaks rather than free.
+    // the submitted ops left are those it never gave back, which the native side leaks rather
+    // than free (staged ops never reached the kernel).
     // A SharedArrayBuffer view it uses in place has no native reference: keep it alive here.
     if (reported < this.#completions.length / 2) {
-      for (const { spec } of this.#pending.values()) neverReleased.push(spec.ref0);
+      for (const { spec, staged } of this.#pending.values()) if (!staged) neverReleased.push(spec.ref0);
     }
     for (const { id } of this.#pending.values()) {
       this.#fail(
