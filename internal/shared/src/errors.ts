@@ -46,22 +46,36 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** Extra facts an error may carry. */
 export interface ErrorDetails {
   cause?: unknown;
-  /** The errno name, such as `EPERM`, when a system call failed. */
-  errno?: string;
+  /** The errno number, negative as `node:fs` reports it (`-1` for EPERM), when a system call failed. */
+  errno?: number;
   /** The system call that failed. */
   syscall?: string;
 }
 
 function attach(error: Error & { code: ErrorCode }, code: ErrorCode, details: ErrorDetails): void {
   error.code = code;
-  if (details.errno !== undefined) Object.assign(error, { errno: details.errno });
+  if (details.errno !== undefined) {
+    Object.assign(error, { errno: -Math.abs(details.errno), errnoName: errnoName(details.errno) });
+  }
   if (details.syscall !== undefined) Object.assign(error, { syscall: details.syscall });
 }
 
-/** A failure that is not about the arguments: permission, platform, system call. */
+/**
+ * A failure that is not about the arguments: permission, platform, system call.
+ *
+ * One error shape across the packages: `code` is always a stable `ERR_CORELANE_*`; where a
+ * system call failed, `errno` is the negative number (as `node:fs`), `errnoName` its name and
+ * `syscall` the call. The one exception is `@corelane/uring`'s `FileSystemError`, which mirrors
+ * `node:fs` errors exactly (`code: 'ENOENT'`, `errno: -2`) so code written for `fs.promises`
+ * keeps working.
+ */
 export class CorelaneError extends Error {
   declare code: ErrorCode;
-  declare errno?: string;
+  /** The errno number, negative as `node:fs` and libuv report it (`-1` for EPERM). */
+  declare errno?: number;
+  /** The errno name (`EPERM`), beside `errno`; `code` stays the stable `ERR_CORELANE_*`. */
+  declare errnoName?: string;
+  /** The system call that failed. */
   declare syscall?: string;
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -104,5 +118,5 @@ export function errnoName(errno: number): string {
 export function systemError(syscall: string, errno: number, what: string): CorelaneError {
   const name = errnoName(errno);
   const code = name === 'EPERM' || name === 'EACCES' ? ErrorCode.PERMISSION : ErrorCode.SYSTEM;
-  return new CorelaneError(code, `${what}: ${syscall} failed with ${name}`, { errno: name, syscall });
+  return new CorelaneError(code, `${what}: ${syscall} failed with ${name}`, { errno, syscall });
 }

@@ -200,7 +200,7 @@ export class IoRing {
         info.backend === 'io_uring'
           ? `io_uring set up with ${entries} entries`
           : info.fallbackErrno !== 0
-            ? `io_uring_queue_init failed (${systemError('io_uring_queue_init', info.fallbackErrno, 'setup').errno}); thread pool of ${threads}`
+            ? `io_uring_queue_init failed (${systemError('io_uring_queue_init', info.fallbackErrno, 'setup').errnoName}); thread pool of ${threads}`
             : `${decision.reason}; thread pool of ${threads}`,
       setupFlags: kernelSetupFlags.filter(([, bit]) => (info.setupFlags & bit) !== 0).map(([name]) => name),
       refused: info.notes,
