@@ -1,5 +1,5 @@
-export * from './errors.js';
 export * from './deprecation.js';
+export * from './errors.js';
 export * from './layout.js';
 export * from './native-loader.js';
 export * from './validate.js';

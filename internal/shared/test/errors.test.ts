@@ -30,9 +30,18 @@ describe('error classes', () => {
   it('systemError maps EPERM/EACCES to PERMISSION and keeps errno and syscall', () => {
     const eperm = systemError('sched_setscheduler', 1, 'raise');
     expect(eperm).toBeInstanceOf(CorelaneError);
-    expect(eperm).toMatchObject({ code: 'ERR_CORELANE_PERMISSION', errno: -1, errnoName: 'EPERM', syscall: 'sched_setscheduler' });
+    expect(eperm).toMatchObject({
+      code: 'ERR_CORELANE_PERMISSION',
+      errno: -1,
+      errnoName: 'EPERM',
+      syscall: 'sched_setscheduler',
+    });
     expect(systemError('open', 13, 'open').code).toBe('ERR_CORELANE_PERMISSION');
-    expect(systemError('read', 22, 'read')).toMatchObject({ code: 'ERR_CORELANE_SYSTEM', errno: -22, errnoName: 'EINVAL' });
+    expect(systemError('read', 22, 'read')).toMatchObject({
+      code: 'ERR_CORELANE_SYSTEM',
+      errno: -22,
+      errnoName: 'EINVAL',
+    });
     expect(eperm.message).toBe('raise: sched_setscheduler failed with EPERM');
     expect(errnoName(99999)).toBe('E99999');
   });

@@ -3,6 +3,7 @@
 // without io_uring or gVisor), then runs node. Without CORELANE_URING=off or a backend option,
 // capabilities() must report the thread pool and why, and the same API must do real I/O.
 import { execFileSync } from 'node:child_process';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +73,8 @@ describe.each(['EPERM', 'ENOSYS'] as const)('io_uring_setup refused with %s by s
   it("backend: 'io_uring' throws with the errno the kernel gave", () => {
     expect(result.demanded).toEqual({
       code: errno === 'EPERM' ? 'ERR_CORELANE_PERMISSION' : 'ERR_CORELANE_SYSTEM',
-      errno,
+      errno: -constants.errno[errno],
+      errnoName: errno,
     });
   });
 });
