@@ -58,7 +58,7 @@ describe('setThreadPriority', () => {
         try { setThreadPriority(request); return 'none'; }
         catch (e) { return { code: e.code, errno: e.errno, errnoName: e.errnoName, syscall: e.syscall }; }
       };
-      const realtime = capabilities().realtimePriority.available;
+      const realtime = capabilities().realtimePriority.supported;
       if (realtime) { console.log(JSON.stringify({ realtime })); process.exit(0); }
       console.log(JSON.stringify({
         unprivileged: process.getuid() !== 0 && BigInt('0x' + capEff) === 0n,

@@ -1,10 +1,7 @@
+import { type Capability, capability } from '@corelane/shared';
 import { unsupportedReason } from './native.js';
 
-/** Whether one feature works here, and why (not). */
-export interface Capability {
-  available: boolean;
-  reason: string;
-}
+export type { Capability };
 
 /** What this package can do on this machine. */
 export interface RouterCapabilities {
@@ -19,8 +16,6 @@ export interface RouterCapabilities {
 export function capabilities(): RouterCapabilities {
   return {
     hashBatch:
-      unsupportedReason === null
-        ? { available: true, reason: 'native addon loaded' }
-        : { available: false, reason: unsupportedReason },
+      unsupportedReason === null ? capability(true, 'native addon loaded') : capability(false, unsupportedReason),
   };
 }

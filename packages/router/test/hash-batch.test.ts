@@ -5,7 +5,24 @@ import { allVectors, byteVectors, strVectors, u64Vectors } from './helpers/vecto
 
 describe('hashBatch() (native)', () => {
   it('the addon loaded here', () => {
-    expect(capabilities().hashBatch).toEqual({ available: true, reason: 'native addon loaded' });
+    expect(capabilities().hashBatch).toEqual({ supported: true, reason: 'native addon loaded' });
+  });
+
+  it("the old field 'available' still reads 'supported', with one DeprecationWarning CORELANE_DEP0006", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const entry = capabilities().hashBatch;
+      expect([entry.available, entry.available]).toEqual([entry.supported, entry.supported]);
+      expect(Object.keys(entry)).toEqual(['supported', 'reason']);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => [w.name, (w as Error & { code?: string }).code])).toEqual([
+      ['DeprecationWarning', 'CORELANE_DEP0006'],
+    ]);
   });
 
   it('hashes every vector, as one mixed array, like Rust', () => {
