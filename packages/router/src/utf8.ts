@@ -8,6 +8,9 @@ const NATIVE_ENCODE_FROM = 48;
 
 let scratch = new Uint8Array(256);
 
+/** How many bytes the last `encodeUtf8()` wrote. */
+let encoded = 0;
+
 /**
  * Encodes `s` as UTF-8 into the scratch buffer and returns the number of bytes; read them with
  * `utf8Bytes()` before the next call. Lone surrogates become U+FFFD (EF BF BD), exactly as
@@ -17,7 +20,10 @@ export function encodeUtf8(s: string): number {
   const length = s.length;
   // Three bytes per UTF-16 unit is the most UTF-8 needs (a surrogate pair: 4 bytes for 2 units).
   if (length * 3 > scratch.length) scratch = new Uint8Array(Math.max(length * 3, scratch.length * 2));
-  if (length > NATIVE_ENCODE_FROM) return encoder.encodeInto(s, scratch).written;
+  if (length > NATIVE_ENCODE_FROM) {
+    encoded = encoder.encodeInto(s, scratch).written;
+    return encoded;
+  }
   const out = scratch;
   let n = 0;
   for (let i = 0; i < length; i++) {
@@ -48,10 +54,16 @@ export function encodeUtf8(s: string): number {
     out[n++] = 0x80 | ((c >> 6) & 0x3f);
     out[n++] = 0x80 | (c & 0x3f);
   }
+  encoded = n;
   return n;
 }
 
 /** The scratch buffer `encodeUtf8()` wrote into (it may have been replaced by a larger one). */
 export function utf8Bytes(): Uint8Array {
   return scratch;
+}
+
+/** How many bytes the last `encodeUtf8()` wrote into `utf8Bytes()`. */
+export function utf8Length(): number {
+  return encoded;
 }
