@@ -5,6 +5,7 @@
 import { absorbAsciiStr64, absorbSlice64, absorbUtf8Str64, absorbWord64 } from './absorb64.js';
 import { AS_U64, HALVES, HI, LO } from './halves.js';
 import { bigintInRange, type RouterKey, rejectKey } from './key.js';
+import { absorbLongSlice64 } from './slice64-wasm.js';
 import { encodeUtf8, utf8Bytes } from './utf8.js';
 
 const TWO_32 = 4294967296;
@@ -36,7 +37,10 @@ export type KeyRead = (typeof KeyRead)[keyof typeof KeyRead];
 export function hashKey64(key: unknown, name: string): KeyRead {
   // Byte keys first: the routing hot path. A Buffer is a Uint8Array too.
   if (key instanceof Uint8Array) {
-    absorbSlice64(key);
+    // From WASM_FROM (32, slice64-wasm.ts; a literal, see absorb64.ts on module constants) the
+    // WebAssembly loop, with one i64.mul per word, beats the JS one despite copying the key.
+    if (key.length < 32) absorbSlice64(key);
+    else absorbLongSlice64(key);
     return KeyRead.BYTES;
   }
   if (typeof key === 'string') {
