@@ -25,9 +25,21 @@ export function formatFactor(x: number): string {
   return x.toFixed(2);
 }
 
-/** A plain reading of the ratio: `12.3x faster`, `1.50x slower`, or `same` within 0.5 %. */
-export function reading(ratio: number, higherIsBetter: boolean): string {
+/**
+ * Whether the rounds agree on which side is better: false when some round's ratio is above 1 and
+ * another's below (the medians then say little more than the noise), true otherwise.
+ */
+export function isClear(roundRatios: readonly number[]): boolean {
+  return !(roundRatios.some((r) => r > 1) && roundRatios.some((r) => r < 1));
+}
+
+/**
+ * A plain reading of the ratio: `12.3x faster`, `1.50x slower`, `same` within 0.5 %, or `no clear
+ * difference` when the rounds disagree on the side (see {@link isClear}).
+ */
+export function reading(ratio: number, higherIsBetter: boolean, roundRatios: readonly number[] = []): string {
   const s = speedup(ratio, higherIsBetter);
   if (Math.abs(s - 1) < 0.005) return 'same';
+  if (!isClear(roundRatios)) return 'no clear difference';
   return s > 1 ? `${formatFactor(s)}x faster` : `${formatFactor(1 / s)}x slower`;
 }

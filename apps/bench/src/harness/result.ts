@@ -28,8 +28,13 @@ export interface CaseResult {
   ratio: number | null;
   /** Times better ours is (> 1 better, < 1 worse): `ratio`, or `1 / ratio` when lower is better. */
   speedup: number | null;
-  /** Plain reading: `12.3x faster`, `1.50x slower`, `same`. */
+  /** Plain reading: `12.3x faster`, `1.50x slower`, `same`, `no clear difference`. */
   reading: string | null;
+  /**
+   * Whether every round's ratio falls on the same side of 1 (`null` when not measured). When
+   * false the reading is `no clear difference`, whatever the medians' ratio says.
+   */
+  clear: boolean | null;
   /** Recorded samples of ours and of the peer, in the order measured (round i: samples[i], then peerSamples[i]). */
   samples: number[];
   peerSamples: number[];

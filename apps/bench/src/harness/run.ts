@@ -1,4 +1,4 @@
-import { ratioOf, reading, speedup } from './ratio.js';
+import { isClear, ratioOf, reading, speedup } from './ratio.js';
 import type { CaseResult } from './result.js';
 import { median, summarize } from './stats.js';
 import {
@@ -75,6 +75,7 @@ export async function runCase(suite: Suite, c: BenchCase, options: RunOptions): 
     ratio: null,
     speedup: null,
     reading: null,
+    clear: null,
     samples: [],
     peerSamples: [],
     roundRatios: [],
@@ -127,7 +128,8 @@ export async function runCase(suite: Suite, c: BenchCase, options: RunOptions): 
     peerValue,
     ratio,
     speedup: speedup(ratio, c.higherIsBetter),
-    reading: reading(ratio, c.higherIsBetter),
+    reading: reading(ratio, c.higherIsBetter, base.roundRatios),
+    clear: isClear(base.roundRatios),
     stats: { ours: summarize(base.samples), peer: summarize(base.peerSamples) },
   });
 }
