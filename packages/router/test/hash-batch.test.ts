@@ -58,6 +58,17 @@ describe('hashBatch() (native)', () => {
     });
   });
 
+  it('packs strings that each need a larger UTF-8 scratch buffer than the one before, byte for byte', () => {
+    // Each key is longer than any before it: the encoder's scratch buffer is replaced for each.
+    const keys = ['a', 'é'.repeat(200), 'x'.repeat(5000), '中'.repeat(30_000), 'b'];
+    const packed = packKeys(keys);
+    keys.forEach((key, i) => {
+      const at = packed.offsets[i] as number;
+      expect(packed.data.subarray(at, packed.offsets[i + 1])).toEqual(new TextEncoder().encode(key));
+    });
+    expect([...hashBatch(packed)]).toEqual(keys.map((key) => fxhash64(key)));
+  });
+
   it('writes into out, and returns a view of the batch length when out is longer', () => {
     const out = new BigUint64Array(10).fill(7n);
     const result = hashBatch(['a', 'b', 'c'], out);
