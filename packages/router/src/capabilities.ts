@@ -1,6 +1,6 @@
 import { type Capability, capability } from '@corelane/shared';
+import { WASM_FROM, WASM_UP_TO, wasmUnavailableReason } from './fxhash64-wasm.js';
 import { unsupportedReason } from './native.js';
-import { WASM_FROM, WASM_UP_TO, wasmUnavailableReason } from './slice64-wasm.js';
 
 export type { Capability };
 
@@ -12,7 +12,8 @@ export interface RouterCapabilities {
    */
   hashBatch: Capability;
   /**
-   * Long byte keys hashed in WebAssembly (64-bit multiplies), a speed-up only: without
+   * Long keys (byte keys from 32 B, strings from 32 UTF-8 bytes unless short ASCII) hashed in
+   * WebAssembly (64-bit multiplies), a speed-up only: without
    * WebAssembly (`node --jitless`) the same hashes come from plain JavaScript.
    */
   wasmLongKeys: Capability;
@@ -25,7 +26,7 @@ export function capabilities(): RouterCapabilities {
       unsupportedReason === null ? capability(true, 'native addon loaded') : capability(false, unsupportedReason),
     wasmLongKeys:
       wasmUnavailableReason === null
-        ? capability(true, `byte keys of ${WASM_FROM} to ${WASM_UP_TO} bytes are hashed in WebAssembly`)
+        ? capability(true, `keys of ${WASM_FROM} to ${WASM_UP_TO} bytes are hashed in WebAssembly`)
         : capability(false, wasmUnavailableReason),
   };
 }

@@ -3,9 +3,9 @@
 // hashKey64(); it returns how it read the key, so the Router copies the key into its record
 // without asking again.
 import { absorbAsciiStr64, absorbSlice64, absorbUtf8Str64, absorbWord64 } from './absorb64.js';
+import { absorbLongSlice64, absorbStrWasm, wasmKeyBytes } from './fxhash64-wasm.js';
 import { AS_U64, HALVES, HI, LO } from './halves.js';
 import { bigintInRange, type RouterKey, rejectKey } from './key.js';
-import { absorbLongSlice64 } from './slice64-wasm.js';
 import { encodeUtf8, utf8Bytes } from './utf8.js';
 
 const TWO_32 = 4294967296;
@@ -37,7 +37,7 @@ export type KeyRead = (typeof KeyRead)[keyof typeof KeyRead];
 export function hashKey64(key: unknown, name: string): KeyRead {
   // Byte keys first: the routing hot path. A Buffer is a Uint8Array too.
   if (key instanceof Uint8Array) {
-    // From WASM_FROM (32, slice64-wasm.ts; a literal, see absorb64.ts on module constants) the
+    // From WASM_FROM (32, fxhash64-wasm.ts; a literal, see absorb64.ts on module constants) the
     // WebAssembly loop, with one i64.mul per word, beats the JS one despite copying the key.
     if (key.length < 32) absorbSlice64(key);
     else absorbLongSlice64(key);
@@ -45,8 +45,11 @@ export function hashKey64(key: unknown, name: string): KeyRead {
   }
   if (typeof key === 'string') {
     if (key.length <= ASCII_UP_TO && absorbAsciiStr64(key)) return KeyRead.ASCII;
-    const length = encodeUtf8(key); // first: it may replace the scratch buffer with a larger one
-    absorbUtf8Str64(utf8Bytes(), length);
+    const length = encodeUtf8(key); // first: it picks (or replaces) the buffer utf8Bytes() returns
+    const bytes = utf8Bytes();
+    // Long strings encoded into the WebAssembly key area are hashed there (32: WASM_FROM).
+    if (length >= 32 && bytes === wasmKeyBytes) absorbStrWasm(length);
+    else absorbUtf8Str64(bytes, length);
     return KeyRead.UTF8;
   }
   if (typeof key === 'number') {

@@ -1,13 +1,14 @@
-// fxhash64 of a long `&[u8]` in WebAssembly, where a u64 is one register: JavaScript has to
-// build every 64-bit multiply from four 32-bit ones (absorb64.ts), WebAssembly has `i64.mul`.
-// Past a few dozen bytes the saving per word outweighs copying the key into the module's memory
-// (one memcpy) and the call; below it, absorbSlice64()'s JS loop stays faster.
+// fxhash64 of long keys in WebAssembly, where a u64 is one register: JavaScript has to build
+// every 64-bit multiply from four 32-bit ones (absorb64.ts), WebAssembly has `i64.mul`. Past a
+// few dozen bytes the saving per word outweighs copying a byte key into the module's memory
+// (one memcpy) and the call; below it, the JS loops stay faster. Strings need no copy: the UTF-8
+// encoder writes them straight into the module's memory (utf8.ts).
 //
 // The module, as text (it is assembled below from named opcodes, so no toolchain is needed):
 //
 //   (module
 //     (memory (export "memory") 1)                      ;; one 64 KiB page, never grown
-//     (func (export "slice") (param $len i32)           ;; key bytes at [16, 16 + len)
+//     (func (export "slice") (param $len i32)           ;; a &[u8]: key bytes at [16, 16 + len)
 //       (local $h i64) (local $p i32) (local $end i32)
 //       (local.set $h (i64.mul (i64.extend_i32_u (local.get $len)) (i64.const K)))  ;; write_usize(len)
 //       (local.set $p (i32.const 16))
@@ -25,13 +26,17 @@
 //         MIX(i64.load8_u (local.get $p))
 //         (local.set $p (i32.add (local.get $p) (i32.const 1)))
 //         (br $bytes)))
-//       (i64.store (i32.const 0) (local.get $h))))      ;; the hash at [0, 8)
+//       (i64.store (i32.const 0) (local.get $h)))       ;; the hash at [0, 8)
+//     (func (export "str") (param $len i32)             ;; a &str: UTF-8 bytes at [16, 16 + len)
+//       ... the same, except: $h starts at 0 (no length prefix), and after the bytes
+//       MIX(i64.const 0xff)                              ;; write_u8(0xff), the str suffix
+//       (i64.store (i32.const 0) (local.get $h))))
 //
 //   MIX(w) = (local.set $h (i64.mul (i64.xor (i64.rotl (local.get $h) (i64.const 5)) w) (i64.const K)))
 //
-// with K = 0x517cc1b727220a95: fxhash 0.2.1's `write(&[u8])` after `write_usize(len)`, word for
-// word as absorbSlice64() does it (test/slice64-wasm.test.ts holds the two to each other and
-// to the Rust vectors).
+// with K = 0x517cc1b727220a95: fxhash 0.2.1's `write(&[u8])`, word for word as absorbSlice64()
+// and absorbUtf8Str64() do it (test/fxhash64-wasm.test.ts holds them to each other and to the
+// Rust vectors).
 
 import { absorbSlice64 } from './absorb64.js';
 import { HALVES, HI, LO } from './halves.js';
@@ -102,9 +107,14 @@ function uleb128(value: number): number[] {
 
 const K = [I64_CONST, ...sleb128(0x517cc1b727220a95n)];
 
-/** `h = (rotl(h, 5) ^ w) * K`, with `w` loaded from `p` by `load`. */
+/** `h = (rotl(h, 5) ^ w) * K`, with `w` pushed by `word`. */
+function mixWord(word: number[]): number[] {
+  return [LOCAL_GET, H, I64_CONST, 5, I64_ROTL, ...word, I64_XOR, ...K, I64_MUL, LOCAL_SET, H];
+}
+
+/** `mixWord()` of the word `load` reads at `p`. */
 function mix(load: number[]): number[] {
-  return [LOCAL_GET, H, I64_CONST, 5, I64_ROTL, LOCAL_GET, P, ...load, I64_XOR, ...K, I64_MUL, LOCAL_SET, H];
+  return mixWord([LOCAL_GET, P, ...load]);
 }
 
 /** `p += step`. */
@@ -112,28 +122,34 @@ function advance(step: number): number[] {
   return [LOCAL_GET, P, I32_CONST, step, I32_ADD, LOCAL_SET, P];
 }
 
-const body = [
-  ...[2, 1, 0x7e, 2, 0x7f], // locals: one i64 ($h), two i32 ($p, $end)
-  ...[LOCAL_GET, LEN, I64_EXTEND_I32_U, ...K, I64_MUL, LOCAL_SET, H],
-  ...[I32_CONST, KEY_AT, LOCAL_SET, P],
-  ...[LOCAL_GET, LEN, I32_CONST, KEY_AT, I32_ADD, LOCAL_SET, END_AT],
-  ...[BLOCK, VOID, LOOP, VOID],
-  ...[LOCAL_GET, END_AT, LOCAL_GET, P, I32_SUB, I32_CONST, 8, I32_LT_U, BR_IF, 1],
-  ...mix(I64_LOAD),
-  ...advance(8),
-  ...[BR, 0, END, END],
-  ...[LOCAL_GET, END_AT, LOCAL_GET, P, I32_SUB, I32_CONST, 4, I32_GE_U, IF, VOID],
-  ...mix(I64_LOAD32_U),
-  ...advance(4),
-  END,
-  ...[BLOCK, VOID, LOOP, VOID],
-  ...[LOCAL_GET, P, LOCAL_GET, END_AT, I32_GE_U, BR_IF, 1],
-  ...mix(I64_LOAD8_U),
-  ...advance(1),
-  ...[BR, 0, END, END],
-  ...[I32_CONST, 0, LOCAL_GET, H, ...I64_STORE],
-  END,
-];
+/** A function's body: `write(&[u8])` of the bytes at KEY_AT, with the slice prefix or the str suffix. */
+function hashBody(kind: 'slice' | 'str'): number[] {
+  return [
+    ...[2, 1, 0x7e, 2, 0x7f], // locals: one i64 ($h, zero), two i32 ($p, $end)
+    ...(kind === 'slice' ? [LOCAL_GET, LEN, I64_EXTEND_I32_U, ...K, I64_MUL, LOCAL_SET, H] : []),
+    ...[I32_CONST, KEY_AT, LOCAL_SET, P],
+    ...[LOCAL_GET, LEN, I32_CONST, KEY_AT, I32_ADD, LOCAL_SET, END_AT],
+    ...[BLOCK, VOID, LOOP, VOID],
+    ...[LOCAL_GET, END_AT, LOCAL_GET, P, I32_SUB, I32_CONST, 8, I32_LT_U, BR_IF, 1],
+    ...mix(I64_LOAD),
+    ...advance(8),
+    ...[BR, 0, END, END],
+    ...[LOCAL_GET, END_AT, LOCAL_GET, P, I32_SUB, I32_CONST, 4, I32_GE_U, IF, VOID],
+    ...mix(I64_LOAD32_U),
+    ...advance(4),
+    END,
+    ...[BLOCK, VOID, LOOP, VOID],
+    ...[LOCAL_GET, P, LOCAL_GET, END_AT, I32_GE_U, BR_IF, 1],
+    ...mix(I64_LOAD8_U),
+    ...advance(1),
+    ...[BR, 0, END, END],
+    ...(kind === 'str' ? mixWord([I64_CONST, ...sleb128(0xffn)]) : []),
+    ...[I32_CONST, 0, LOCAL_GET, H, ...I64_STORE],
+    END,
+  ];
+}
+
+const bodies = [hashBody('slice'), hashBody('str')];
 
 function section(id: number, content: number[]): number[] {
   return [id, ...uleb128(content.length), ...content];
@@ -144,21 +160,24 @@ function name(text: string): number[] {
 }
 
 /** The module's bytes (exported for the test that validates them). */
-export const SLICE64_WASM = Uint8Array.from([
+export const FXHASH64_WASM = Uint8Array.from([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
   ...section(1, [1, 0x60, 1, 0x7f, 0]), // types: (func (param i32))
-  ...section(3, [1, 0]), // functions: one, of type 0
+  ...section(3, [2, 0, 0]), // functions: two, of type 0
   ...section(5, [1, 0x00, 1]), // memories: one, min 1 page, no max
-  ...section(7, [2, ...name('memory'), 0x02, 0, ...name('slice'), 0x00, 0]), // exports
-  ...section(10, [1, ...uleb128(body.length), ...body]), // code
+  ...section(7, [3, ...name('memory'), 0x02, 0, ...name('slice'), 0x00, 0, ...name('str'), 0x00, 1]), // exports
+  ...section(10, [2, ...bodies.flatMap((body) => [...uleb128(body.length), ...body])]), // code
 ]);
 
-interface Slice64 {
-  /** The module's memory as bytes: the key goes at `KEY_AT`. */
+interface Fxhash64Wasm {
+  /** The module's memory as bytes: a byte key is copied to `KEY_AT`. */
   bytes: Uint8Array;
+  /** The key area, `[KEY_AT, KEY_AT + WASM_UP_TO)`: where the UTF-8 encoder writes strings. */
+  keyBytes: Uint8Array;
   /** The same memory as int32 words: the hash is words 0 (low) and 1 (high), little-endian. */
   words: Int32Array;
   slice: (length: number) => void;
+  str: (length: number) => void;
 }
 
 /** Why the WebAssembly path is off (the JS loop serves every key then), or null when it is on. */
@@ -170,19 +189,21 @@ interface WasmApi {
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
 
-function instantiate(): Slice64 | null {
+function instantiate(): Fxhash64Wasm | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (api === undefined) {
     wasmUnavailableReason = 'WebAssembly is not available in this runtime (node --jitless?)';
     return null;
   }
   try {
-    const { exports } = new api.Instance(new api.Module(SLICE64_WASM));
+    const { exports } = new api.Instance(new api.Module(FXHASH64_WASM));
     const memory = (exports.memory as { buffer: ArrayBuffer }).buffer;
     return {
       bytes: new Uint8Array(memory),
+      keyBytes: new Uint8Array(memory, KEY_AT, WASM_UP_TO),
       words: new Int32Array(memory, 0, 2),
       slice: exports.slice as (length: number) => void,
+      str: exports.str as (length: number) => void,
     };
   } catch (error) {
     wasmUnavailableReason = `the WebAssembly module did not instantiate: ${(error as Error).message}`;
@@ -191,20 +212,34 @@ function instantiate(): Slice64 | null {
 }
 
 /** The instance, or null when WebAssembly is unavailable here. */
-export const slice64: Slice64 | null = instantiate();
+export const fxhash64Wasm: Fxhash64Wasm | null = instantiate();
+
+/** Where encodeUtf8() writes strings that fit (the module's key area), or null without WebAssembly. */
+export const wasmKeyBytes: Uint8Array | null = fxhash64Wasm === null ? null : fxhash64Wasm.keyBytes;
 
 /**
  * Hashes `bytes` (at least `WASM_FROM` long) as a Rust `&[u8]` into `HALVES`: in WebAssembly up
  * to `WASM_UP_TO` bytes where it is available, else with absorbSlice64().
  */
 export function absorbLongSlice64(bytes: Uint8Array): void {
-  const wasm = slice64;
+  const wasm = fxhash64Wasm;
   if (wasm === null || bytes.length > 65520) {
     absorbSlice64(bytes);
     return;
   }
   wasm.bytes.set(bytes, 16); // KEY_AT, as a literal: see absorb64.ts on module constants
   wasm.slice(bytes.length);
+  HALVES[LO] = wasm.words[0] as number;
+  HALVES[HI] = wasm.words[1] as number;
+}
+
+/**
+ * Hashes the `length` UTF-8 bytes encodeUtf8() wrote into `wasmKeyBytes` as a Rust `&str` into
+ * `HALVES`. Only when `utf8Bytes() === wasmKeyBytes` (hashKey64() checks).
+ */
+export function absorbStrWasm(length: number): void {
+  const wasm = fxhash64Wasm as Fxhash64Wasm;
+  wasm.str(length);
   HALVES[LO] = wasm.words[0] as number;
   HALVES[HI] = wasm.words[1] as number;
 }
