@@ -21,7 +21,7 @@ function summaryTable(results: readonly CaseResult[]): string {
       `<tr><td>${esc(r.suite)}</td><td>${esc(r.case)}</td><td>${esc(r.ours)}</td>` +
       `<td class="num">${esc(r.status === 'ok' ? formatValue(r.value, r.unit) : r.status)}</td>` +
       `<td>${esc(r.peer)}</td><td class="num">${esc(formatValue(r.peerValue, r.unit))}</td>` +
-      `<td class="num">${esc(formatRatio(r.ratio))}</td><td style="color:${color}">${esc(r.reading ?? r.reason ?? '')}</td></tr>`
+      `<td class="num">${esc(formatRatio(r.ratio))}</td><td class="${r.status === 'ok' ? 'num' : ''}" style="color:${color}">${esc(r.reading ?? r.reason ?? '')}</td></tr>`
     );
   });
   return (
@@ -70,6 +70,7 @@ table.summary { font-size: 12px; width: 100%; }
 table.summary td { border-top: 1px solid #f3f4f6; overflow-wrap: break-word; }
 table.summary td:first-child, table.summary .num { white-space: nowrap; }
 table.summary .num { text-align: right; }
+table.summary td:last-child { text-align: left; }
 .chart { display: block; margin: 0.5rem 0; max-width: 100%; height: auto; }
 .chart text { font: 12px system-ui, sans-serif; fill: #111827; }
 .chart .tick { font-size: 10px; fill: #6b7280; }
