@@ -32,6 +32,7 @@ function result(name: string, speedup: number, extra: Partial<CaseResult> = {}):
     roundRatios: [1 / speedup],
     stats: null,
     description: null,
+    weakPeer: null,
     elapsedMs: 1,
     budgetMs: 1,
     ...extra,
@@ -152,6 +153,16 @@ describe('the page', () => {
     }
     expect(html).toContain(`<title>${LONG_PEER}:`);
     expect(html).toContain(`<td>${LONG_PEER}</td>`);
+  });
+
+  it('marks a case with a weak peer, in the summary, the table and the case, with the reason', () => {
+    const weak = result('pin a thread', 600, { weakPeer: 'a child process: most of its cost is the spawn' });
+    const page = renderHtml({ ...report, results: [weak, result('fair', 2)] });
+    expect(page).toContain('600x*</text>');
+    expect(page).toContain('(weak peer: a child process: most of its cost is the spawn)');
+    expect(page).toContain('<p class="weak">A weak peer: a child process: most of its cost is the spawn</p>');
+    expect(page).toContain('* a weak peer');
+    expect(html).not.toContain('weak peer'); // no case of the other report has one
   });
 
   it('greys a case whose rounds disagree, and says so', () => {

@@ -43,6 +43,13 @@ describe('runner', () => {
     expect([s.clear, s.reading]).toEqual([true, '1.20x faster']);
   });
 
+  it("carries a case's weakPeer reason into its result (null when it has none)", async () => {
+    const weak = fakeCase('weak', [], { ours: [2], peer: [1] }, { weakPeer: 'a child process' });
+    const fair = fakeCase('fair', [], { ours: [2], peer: [1] });
+    expect((await runCase(suiteOf(weak), weak, { quick: true, rounds: 1 })).weakPeer).toBe('a child process');
+    expect((await runCase(suiteOf(fair), fair, { quick: true, rounds: 1 })).weakPeer).toBeNull();
+  });
+
   it('reads the ratio of a cost the other way', async () => {
     const c = fakeCase('cost', [], { ours: [5], peer: [20] }, { higherIsBetter: false, unit: 'ns/op' });
     const r = await runCase(suiteOf(c), c, { quick: true, rounds: 2 });

@@ -127,7 +127,7 @@ export function summaryChart(results: readonly CaseResult[]): string {
       .map((line, i) => `<tspan x="${labelRight}" y="${px(firstBaseline + i * s.lineH)}">${esc(line)}</tspan>`)
       .join('');
     parts.push(
-      `<g class="row"><title>${esc(row.label)}: ${esc(r.reading ?? r.status)}</title>`,
+      `<g class="row"><title>${esc(row.label)}: ${esc(r.reading ?? r.status)}${r.weakPeer === null ? '' : ` (weak peer: ${esc(r.weakPeer)})`}</title>`,
       `<text text-anchor="end" class="label">${tspans}</text>`,
     );
     const barY = row.y + row.height / 2 - 9;
@@ -140,7 +140,7 @@ export function summaryChart(results: readonly CaseResult[]): string {
       const color = readingColor(r);
       parts.push(
         `<rect x="${px(Math.min(mid, end))}" y="${px(barY)}" width="${px(Math.max(1, Math.abs(end - mid)))}" height="18" rx="2" fill="${color}"/>`,
-        `<text x="${width - 4}" y="${px(barY + 14)}" text-anchor="end" class="value" style="fill:${color}">${esc(r.reading ?? '')}</text>`,
+        `<text x="${width - 4}" y="${px(barY + 14)}" text-anchor="end" class="value" style="fill:${color}">${esc(r.reading ?? '')}${r.weakPeer === null ? '' : '*'}</text>`,
       );
     }
     parts.push('</g>');

@@ -20,7 +20,7 @@ function summaryTable(results: readonly CaseResult[]): string {
     return (
       `<tr><td>${esc(r.suite)}</td><td>${esc(r.case)}</td><td>${esc(r.ours)}</td>` +
       `<td class="num">${esc(r.status === 'ok' ? formatValue(r.value, r.unit) : r.status)}</td>` +
-      `<td>${esc(r.peer)}</td><td class="num">${esc(formatValue(r.peerValue, r.unit))}</td>` +
+      `<td>${esc(r.peer)}${r.weakPeer === null ? '' : ` <span class="weak">(weak peer: ${esc(r.weakPeer)})</span>`}</td><td class="num">${esc(formatValue(r.peerValue, r.unit))}</td>` +
       `<td class="num">${esc(formatRatio(r.ratio))}</td><td class="${r.status === 'ok' ? 'num' : ''}" style="color:${color}">${esc(r.reading ?? r.reason ?? '')}</td></tr>`
     );
   });
@@ -51,6 +51,7 @@ function caseSection(r: CaseResult): string {
     `<p class="metric">${esc(r.metric)} in ${esc(r.unit)} (${r.higherIsBetter ? 'higher' : 'lower'} is better) — ` +
       `<b>${esc(r.ours)}</b> vs <b>${esc(r.peer)}</b></p>`,
     r.description ? `<p class="description">${esc(r.description)}</p>` : '',
+    r.weakPeer === null ? '' : `<p class="weak">A weak peer: ${esc(r.weakPeer)}</p>`,
     caseChart(r),
     samplesTable(r),
     '</section>',
@@ -64,6 +65,7 @@ h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #e5e7eb; pad
 h3 { font-size: 1rem; margin: 1.5rem 0 0.2rem; }
 p { margin: 0.2rem 0; }
 .metric, .description, .note { color: #4b5563; }
+.weak { color: #92400e; }
 table { border-collapse: collapse; margin: 0.5rem 0; }
 td, th { padding: 2px 10px 2px 0; text-align: left; vertical-align: top; font-variant-numeric: tabular-nums; }
 table.summary { font-size: 12px; width: 100%; }
@@ -115,6 +117,9 @@ export function renderHtml(report: Report): string {
     '<h2>Summary</h2>',
     `<p class="legend">speedup of ours over the peer, log scale<span style="background:${BETTER}"></span>ours better<span style="background:${WORSE}"></span>ours worse<span style="background:${UNCLEAR}"></span>no clear difference (the rounds disagree)</p>`,
     summaryChart(report.results),
+    report.results.some((r) => r.weakPeer !== null)
+      ? '<p class="note weak">* a weak peer (the case says why): its ratio is no win over a fair rival.</p>'
+      : '',
     '<details open><summary>the summary as a table</summary>',
     summaryTable(report.results),
     '</details>',

@@ -42,6 +42,8 @@ export interface CaseResult {
   roundRatios: number[];
   stats: { ours: Summary; peer: Summary } | null;
   description: string | null;
+  /** Why the peer is a weak one (the case's `weakPeer`), or null. */
+  weakPeer: string | null;
   /** Wall-clock time of the whole case (setup, warm-up, rounds, teardown) and its budget, in ms. */
   elapsedMs: number;
   budgetMs: number;

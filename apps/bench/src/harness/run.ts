@@ -81,6 +81,7 @@ export async function runCase(suite: Suite, c: BenchCase, options: RunOptions): 
     roundRatios: [],
     stats: null,
     description: c.description ?? null,
+    weakPeer: c.weakPeer ?? null,
     elapsedMs: 0,
     budgetMs,
   };
