@@ -20,7 +20,8 @@ let encoded = 0;
 
 /**
  * Encodes `s` as UTF-8 into the scratch buffer and returns the number of bytes; read them with
- * `utf8Bytes()` before the next call. Lone surrogates become U+FFFD (EF BF BD), exactly as
+ * `utf8Bytes()` before the next call, and before a byte key of 32 bytes or more is hashed (it is
+ * copied into the same WebAssembly memory). Lone surrogates become U+FFFD (EF BF BD), exactly as
  * `TextEncoder` and `Buffer.from(s)` encode them (a Rust `&str` cannot hold one).
  */
 export function encodeUtf8(s: string): number {
