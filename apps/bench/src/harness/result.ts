@@ -31,8 +31,9 @@ export interface CaseResult {
   /** Plain reading: `12.3x faster`, `1.50x slower`, `same`, `no clear difference`. */
   reading: string | null;
   /**
-   * Whether every round's ratio falls on the same side of 1 (`null` when not measured). When
-   * false the reading is `no clear difference`, whatever the medians' ratio says.
+   * Whether the rounds agree on the side: at most a fifth of them have their ratio on the other
+   * side of 1 from the median round (`null` when not measured). When false the reading is `no
+   * clear difference`, whatever the medians' ratio says.
    */
   clear: boolean | null;
   /** Recorded samples of ours and of the peer, in the order measured (round i: samples[i], then peerSamples[i]). */
