@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatRatio, formatValue } from '../src/harness/format.js';
-import { ratioOf, reading, speedup } from '../src/harness/ratio.js';
+import { isClear, ratioOf, reading, speedup } from '../src/harness/ratio.js';
 
 describe('ratio = value / peerValue', () => {
   it('is ours divided by the peer, whatever the metric', () => {
@@ -25,6 +25,18 @@ describe('ratio = value / peerValue', () => {
     expect(reading(1, true)).toBe('same');
     expect(reading(1.004, false)).toBe('same');
     expect(reading(1.01, true)).toBe('1.01x faster');
+  });
+
+  it("says 'no clear difference' when more than a fifth of the rounds disagree with the median on the side", () => {
+    expect(isClear([1.3, 0.9, 1.1])).toBe(false); // 3 rounds (--quick): one against is too many
+    expect(isClear([1.3, 1.2, 1.1])).toBe(true);
+    expect(isClear([0.7, 0.8, 1])).toBe(true); // a tie in one round is no disagreement
+    expect(isClear([0.5, 0.6, 5.2, 0.4, 0.5])).toBe(true); // one outlier of 5 is tolerated
+    expect(isClear([0.5, 0.6, 5.2, 1.4, 0.5])).toBe(false); // two of 5 are not
+    expect(isClear([0.52, 0.55, 0.47, 0.48, 1.16, 0.57, 0.39])).toBe(true); // one of 7
+    expect(reading(1.1, true, [1.3, 0.9, 1.1])).toBe('no clear difference');
+    expect(reading(1.1, true, [1.3, 1.2, 1.1])).toBe('1.10x faster');
+    expect(reading(1.002, true, [1.3, 0.9, 1.002])).toBe('same');
   });
 
   it('refuses a ratio of anything but two positive finite values', () => {

@@ -31,6 +31,25 @@ describe('runner', () => {
     expect(r.stats?.ours.median).toBe(200);
   });
 
+  it("calls rounds that disagree on the side 'no clear difference', whatever the medians say", async () => {
+    // Recorded rounds: ratios 1.3, 0.9, 1.1 (median 1.1): one round has the peer ahead.
+    const c = fakeCase('noisy', [], { ours: [1, 130, 90, 110], peer: [1, 100, 100, 100] });
+    const r = await runCase(suiteOf(c), c, { quick: true, rounds: 3 });
+    expect(r.roundRatios).toEqual([1.3, 0.9, 1.1]);
+    expect(r.ratio).toBeCloseTo(1.1, 12);
+    expect([r.clear, r.reading]).toEqual([false, 'no clear difference']);
+    const steady = fakeCase('steady', [], { ours: [1, 130, 120, 110], peer: [1, 100, 100, 100] });
+    const s = await runCase(suiteOf(steady), steady, { quick: true, rounds: 3 });
+    expect([s.clear, s.reading]).toEqual([true, '1.20x faster']);
+  });
+
+  it("carries a case's weakPeer reason into its result (null when it has none)", async () => {
+    const weak = fakeCase('weak', [], { ours: [2], peer: [1] }, { weakPeer: 'a child process' });
+    const fair = fakeCase('fair', [], { ours: [2], peer: [1] });
+    expect((await runCase(suiteOf(weak), weak, { quick: true, rounds: 1 })).weakPeer).toBe('a child process');
+    expect((await runCase(suiteOf(fair), fair, { quick: true, rounds: 1 })).weakPeer).toBeNull();
+  });
+
   it('reads the ratio of a cost the other way', async () => {
     const c = fakeCase('cost', [], { ours: [5], peer: [20] }, { higherIsBetter: false, unit: 'ns/op' });
     const r = await runCase(suiteOf(c), c, { quick: true, rounds: 2 });

@@ -1,3 +1,4 @@
+export * from './capability.js';
 export * from './deprecation.js';
 export * from './errors.js';
 export * from './layout.js';

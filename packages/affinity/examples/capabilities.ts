@@ -5,5 +5,5 @@ const caps = capabilities();
 console.log(`supported: ${caps.supported} (${caps.platform})`);
 for (const [name, capability] of Object.entries(caps)) {
   if (typeof capability === 'object')
-    console.log(`${name}: ${capability.available ? 'yes' : 'no'} — ${capability.reason}`);
+    console.log(`${name}: ${capability.supported ? 'yes' : 'no'} — ${capability.reason}`);
 }

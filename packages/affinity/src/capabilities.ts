@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { type Capability, capability } from '@corelane/shared';
 import { addon, unsupportedReason } from './native.js';
 import { topology } from './topology.js';
 
-/** Whether one feature works here, and why (not). */
-export interface Capability {
-  available: boolean;
-  reason: string;
-}
+export type { Capability };
 
 /** What this package can do on this machine. Nothing here changes any thread. */
 export interface AffinityCapabilities {
@@ -39,7 +36,7 @@ function hasCapSysNice(): boolean | null {
 /** Reports which features work here and why the others do not. */
 export function capabilities(): AffinityCapabilities {
   if (unsupportedReason !== null) {
-    const no = { available: false, reason: unsupportedReason };
+    const no = capability(false, unsupportedReason);
     return {
       supported: false,
       platform: process.platform,
@@ -55,25 +52,22 @@ export function capabilities(): AffinityCapabilities {
   const rtLimit = native.realtimeLimit();
   const realtimePriority: Capability =
     capSysNice === true
-      ? { available: true, reason: 'CAP_SYS_NICE is in the effective set (not tried)' }
+      ? capability(true, 'CAP_SYS_NICE is in the effective set (not tried)')
       : rtLimit > 0
-        ? { available: true, reason: `RLIMIT_RTPRIO allows priorities up to ${rtLimit} (not tried)` }
-        : {
-            available: false,
-            reason: 'no CAP_SYS_NICE and RLIMIT_RTPRIO is 0: sched_setscheduler would fail with EPERM',
-          };
+        ? capability(true, `RLIMIT_RTPRIO allows priorities up to ${rtLimit} (not tried)`)
+        : capability(false, 'no CAP_SYS_NICE and RLIMIT_RTPRIO is 0: sched_setscheduler would fail with EPERM');
   return {
     supported: true,
     platform: process.platform,
-    pinThread: { available: true, reason: 'sched_setaffinity on the calling thread' },
-    currentCpu: { available: true, reason: 'sched_getcpu' },
+    pinThread: capability(true, 'sched_setaffinity on the calling thread'),
+    currentCpu: capability(true, 'sched_getcpu'),
     topology:
       layout.missing.length === 0
-        ? { available: true, reason: `read from /sys: ${layout.cpus.length} CPUs` }
-        : {
-            available: false,
-            reason: `/sys is incomplete (${layout.missing.slice(0, 3).join(', ')}…); fallback values were used`,
-          },
+        ? capability(true, `read from /sys: ${layout.cpus.length} CPUs`)
+        : capability(
+            false,
+            `/sys is incomplete (${layout.missing.slice(0, 3).join(', ')}…); fallback values were used`,
+          ),
     realtimePriority,
   };
 }

@@ -8,7 +8,8 @@ describe('capabilities()', () => {
     expect(caps.supported).toBe(process.platform === 'linux');
     expect(caps.platform).toBe(process.platform);
     for (const key of ['pinThread', 'currentCpu', 'topology', 'realtimePriority'] as const) {
-      expect(typeof caps[key].available).toBe('boolean');
+      expect(typeof caps[key].supported).toBe('boolean');
+      expect(caps[key].available).toBe(caps[key].supported); // the deprecated name, for one release
       expect(caps[key].reason.length).toBeGreaterThan(5);
     }
     const capEff = BigInt(`0x${/^CapEff:\s*(\w+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]}`);

@@ -41,36 +41,53 @@ describe('setThreadPriority', () => {
     expect(threadPriority()).toEqual(before);
   });
 
-  it('EPERM is ERR_CORELANE_PERMISSION, never a silent no-op (run as an unprivileged user)', () => {
-    // As root the kernel would allow it, so the check runs in a child process as `nobody`,
-    // where RLIMIT_RTPRIO is 0 and CAP_SYS_NICE is absent: the real-time request is refused
-    // by the kernel and no thread is ever raised.
+  it('EPERM/EACCES is ERR_CORELANE_PERMISSION, never a silent no-op (run as an unprivileged user)', () => {
+    // As root the kernel would allow it, so the check runs in a child process that gives up
+    // root itself (setgroups, setgid, setuid to `nobody`) once it has loaded the package and its
+    // addon: the checkout may sit where `nobody` cannot read (a clone in /root, a 0700 temp
+    // folder), so the child must not be started as `nobody`. setuid() from root to a non-zero
+    // uid clears every capability, and RLIMIT_RTPRIO is 0: the real-time request is refused by
+    // the kernel, and no thread is ever raised (the child exits first if it could be).
     const entry = new URL('../dist/index.js', import.meta.url).href;
     const script = `
+      import { readFileSync } from 'node:fs';
       import { capabilities, setThreadPriority, threadPriority } from ${JSON.stringify(entry)};
-      const codeOf = (request) => { try { setThreadPriority(request); return 'none'; } catch (e) { return e.code; } };
-      const realtime = capabilities().realtimePriority.available;
+      if (process.getuid() === 0) { process.setgroups([]); process.setgid(65534); process.setuid(65534); }
+      const capEff = /^CapEff:\\s*(\\w+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))[1];
+      const refusal = (request) => {
+        try { setThreadPriority(request); return 'none'; }
+        catch (e) { return { code: e.code, errno: e.errno, errnoName: e.errnoName, syscall: e.syscall }; }
+      };
+      const realtime = capabilities().realtimePriority.supported;
       if (realtime) { console.log(JSON.stringify({ realtime })); process.exit(0); }
       console.log(JSON.stringify({
+        unprivileged: process.getuid() !== 0 && BigInt('0x' + capEff) === 0n,
         realtime,
-        fifo: codeOf({ policy: 'fifo', priority: 1 }),
-        rr: codeOf({ policy: 'rr', priority: 1 }),
-        raiseNice: codeOf({ policy: 'other', nice: -5 }),
+        fifo: refusal({ policy: 'fifo', priority: 1 }),
+        rr: refusal({ policy: 'rr', priority: 1 }),
+        raiseNice: refusal({ policy: 'other', nice: -5 }),
         after: threadPriority(),
       }));`;
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
       cwd: tmpdir(),
       timeout: 20_000,
-      ...asNobody,
     });
+    expect(child.error).toBeUndefined();
     expect(child.stderr).toBe('');
+    // The error shape of every package: errno negative (as node:fs), errnoName beside it.
+    const refused = (syscall: string, errno: number, errnoName: string) => ({
+      code: 'ERR_CORELANE_PERMISSION',
+      errno,
+      errnoName,
+      syscall,
+    });
     expect(JSON.parse(child.stdout)).toEqual({
+      unprivileged: true,
       realtime: false,
-      fifo: 'ERR_CORELANE_PERMISSION',
-      rr: 'ERR_CORELANE_PERMISSION',
-      raiseNice: 'ERR_CORELANE_PERMISSION',
+      fifo: refused('sched_setscheduler', -1, 'EPERM'),
+      rr: refused('sched_setscheduler', -1, 'EPERM'),
+      raiseNice: refused('setpriority', -13, 'EACCES'), // setpriority(2): lowering nice is EACCES
       after: { policy: 'other', priority: 0, nice: 0 },
     });
   });

@@ -2,7 +2,7 @@
 // Run: node examples/hash-batch.ts
 import { capabilities, fxhash64, hashBatch, packKeys } from '@corelane/router';
 
-console.log(`native batch hashing: ${capabilities().hashBatch.available ? 'yes' : 'no'}`);
+console.log(`native batch hashing: ${capabilities().hashBatch.supported ? 'yes' : 'no'}`);
 const keys = Array.from({ length: 10_000 }, (_, i) => `customer-${i}`);
 const packed = packKeys(keys); // pack once: one buffer + offsets, the fastest form
 const hashes = hashBatch(packed); // BigUint64Array, hashes[i] === fxhash64(keys[i])

@@ -39,7 +39,9 @@ export function packKeys(keys: readonly string[] | readonly Uint8Array[]): Packe
     const key: unknown = keys[i];
     let bytes: Uint8Array;
     if (strings && typeof key === 'string') {
-      bytes = utf8Bytes().slice(0, encodeUtf8(key));
+      // Encode first: it may replace the scratch buffer with a larger one, which utf8Bytes() then returns.
+      const length = encodeUtf8(key);
+      bytes = utf8Bytes().slice(0, length);
     } else if (!strings && key instanceof Uint8Array) {
       bytes = key;
     } else {

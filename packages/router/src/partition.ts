@@ -1,6 +1,5 @@
 // partition(key, n) = fxhash64(key) % n, without a bigint: the hash stays in two uint32 halves
 // and the remainder comes from exact double arithmetic; see modHalves().
-import { absorbSlice64 } from './absorb64.js';
 import { hashKey64 } from './fxhash64.js';
 import { HALVES, HI, LO } from './halves.js';
 import { isCount, type RouterKey, rejectCount } from './key.js';
@@ -21,8 +20,6 @@ import { modHalves } from './mod-halves.js';
  */
 export function partition(key: RouterKey, n: number): number {
   if (!isCount(n)) rejectCount('n', n);
-  // Byte keys straight to their loop (the routing hot path); every other kind via the dispatch.
-  if (key instanceof Uint8Array) absorbSlice64(key);
-  else hashKey64(key, 'key');
+  hashKey64(key, 'key');
   return modHalves(HALVES[HI] as number, HALVES[LO] as number, n);
 }

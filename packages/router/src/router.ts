@@ -13,8 +13,7 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import type { SideOptions } from '@corelane/spsc';
-import { absorbAsciiStr64, absorbSlice64, absorbUtf8Str64 } from './absorb64.js';
-import { hashKey64 } from './fxhash64.js';
+import { hashKey64, KeyRead } from './fxhash64.js';
 import { AS_U64, fmix64, HALVES, HI, LO } from './halves.js';
 import { jumpFromHalves } from './jump-hash.js';
 import type { RouterKey } from './key.js';
@@ -23,7 +22,7 @@ import { checkCustomTarget, PartitionBy, type Partitioner, resolvePartitioner } 
 import { PreparedRecord } from './prepared-record.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 import { attachTargets, type RouterTarget, type TargetProducer } from './router-targets.js';
-import { encodeUtf8, utf8Bytes } from './utf8.js';
+import { encodeUtf8, utf8Bytes, utf8Length } from './utf8.js';
 
 /** What `route()` does when the target's ring has no room for the record. */
 export type BackpressurePolicy = 'block' | 'error' | 'drop';
@@ -52,9 +51,10 @@ export interface RouterOptions {
    */
   partitioner?: Partitioner;
   /**
-   * Options of the producers the router attaches to targets given as buffers: `batch` (publish
-   * every so many records, default 64) and `autoFlush` (publish the rest at the end of the task,
-   * default true). Targets given as producers keep their own.
+   * Options of the producers the router attaches to targets given as buffers (`SideOptions` of
+   * `@corelane/spsc`): how many records they write between publishes (default 64) and
+   * `autoFlush` (publish the rest at the end of the task, default true). Targets given as
+   * producers keep their own.
    */
   ring?: SideOptions;
 }
@@ -74,9 +74,6 @@ export interface RouterTargetStats {
 }
 
 const TWO_32 = 4294967296;
-
-/** String keys up to this many units try the ASCII path (as fxhash64() does). */
-const ASCII_UP_TO = 64;
 
 const noop = (): void => {};
 
@@ -155,23 +152,22 @@ export class Router {
 
   /** The target that owns `key` under this router's partitioner. Routes nothing. */
   targetOf(key: RouterKey): number {
-    if (this.#by !== PartitionBy.MODULO) return this.#otherTarget(key);
-    if (key instanceof Uint8Array) absorbSlice64(key);
-    else hashKey64(key, 'key');
-    return modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
-  }
-
-  /** The target under 'jump' or a custom partitioner; checks the key first, whatever the partitioner. */
-  #otherTarget(key: RouterKey): number {
     hashKey64(key, 'key');
-    if (this.#by === PartitionBy.JUMP) return this.#jumpTarget();
-    return checkCustomTarget((this.#custom as (key: RouterKey) => number)(key), this.size);
+    return this.#targetOfHashed(key);
   }
 
-  /** The jump target of the fxhash64 in `HALVES`. */
-  #jumpTarget(): number {
-    fmix64(HALVES[HI] as number, HALVES[LO] as number);
-    return jumpFromHalves(this.size);
+  /**
+   * The target of `key`, whose fxhash64 hashKey64() has just left in `HALVES`: 'modulo' and
+   * 'jump' reduce that hash (a key is hashed, and a string encoded, once); a custom partitioner
+   * is called with the key, which hashKey64() has checked first.
+   */
+  #targetOfHashed(key: RouterKey): number {
+    if (this.#by === PartitionBy.MODULO) return modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size);
+    if (this.#by === PartitionBy.JUMP) {
+      fmix64(HALVES[HI] as number, HALVES[LO] as number);
+      return jumpFromHalves(this.size);
+    }
+    return checkCustomTarget((this.#custom as (key: RouterKey) => number)(key), this.size);
   }
 
   /**
@@ -183,50 +179,22 @@ export class Router {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `payload must be a Uint8Array, got ${typeof payload}`);
     }
     const next = this.#next;
-    // 'modulo' and 'jump' both reduce the fxhash64 left in HALVES, hashed here once: a key is
-    // hashed (and a string encoded) a single time. Only a custom partitioner takes #otherTarget().
-    const modulo = this.#by === PartitionBy.MODULO;
-    const custom = this.#by === PartitionBy.CUSTOM;
-    let target: number;
-    if (key instanceof Uint8Array) {
-      if (custom) {
-        target = this.#otherTarget(key);
-      } else {
-        absorbSlice64(key);
-        target = modulo ? modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size) : this.#jumpTarget();
-      }
-      next.setBytes(RoutedRecordType.BYTES, key, key.length);
-    } else if (typeof key === 'string') {
-      if (!custom && key.length <= ASCII_UP_TO && absorbAsciiStr64(key)) {
-        // ASCII (most keys): hashed and later copied straight from the string, no encoding.
-        target = modulo ? modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size) : this.#jumpTarget();
-        next.setAscii(key);
-      } else {
-        let length: number;
-        if (custom) {
-          target = this.#otherTarget(key); // first: a custom partitioner may reuse the scratch buffer
-          length = encodeUtf8(key);
-        } else {
-          length = encodeUtf8(key); // hashed from its UTF-8 bytes: the same as fxhash64(key)
-          absorbUtf8Str64(utf8Bytes(), length);
-          target = modulo ? modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size) : this.#jumpTarget();
-        }
-        next.setBytes(RoutedRecordType.STRING, utf8Bytes(), length);
-      }
+    const read = hashKey64(key, 'key');
+    const target = this.#targetOfHashed(key);
+    if (read === KeyRead.BYTES) {
+      next.setBytes(RoutedRecordType.BYTES, key as Uint8Array, (key as Uint8Array).length);
+    } else if (read === KeyRead.ASCII) {
+      next.setAscii(key as string); // copied later straight from the string: no encoding
+    } else if (read === KeyRead.UTF8) {
+      // The UTF-8 hashKey64() encoded is still in the scratch buffer, unless a custom
+      // partitioner hashed a string of its own since: then encode again.
+      const length = this.#custom === null ? utf8Length() : encodeUtf8(key as string);
+      next.setBytes(RoutedRecordType.STRING, utf8Bytes(), length);
+    } else if (read === KeyRead.NUMBER) {
+      next.setWords(RoutedRecordType.NUMBER, (key as number) | 0, Math.floor((key as number) / TWO_32) | 0);
     } else {
-      // A safe integer or a bigint in range: hashKey64() checks it, also for a custom partitioner.
-      if (custom) {
-        target = this.#otherTarget(key);
-      } else {
-        hashKey64(key, 'key');
-        target = modulo ? modHalves(HALVES[HI] as number, HALVES[LO] as number, this.size) : this.#jumpTarget();
-      }
-      if (typeof key === 'number') {
-        next.setWords(RoutedRecordType.NUMBER, key | 0, Math.floor(key / TWO_32) | 0);
-      } else {
-        AS_U64[0] = BigInt.asUintN(64, key as bigint);
-        next.setWords(RoutedRecordType.BIGINT, HALVES[LO] as number, HALVES[HI] as number);
-      }
+      AS_U64[0] = BigInt.asUintN(64, key as bigint); // HALVES now holds the key's bits, not its hash
+      next.setWords(RoutedRecordType.BIGINT, HALVES[LO] as number, HALVES[HI] as number);
     }
     const length = ROUTED_HEADER_BYTES + next.keyLength + payload.length;
     const producer = this.#producers[target] as TargetProducer;
@@ -256,7 +224,7 @@ export class Router {
   /**
    * Writes one record holding `key` and `payload` into the ring of the key's target, and
    * returns that target's index — or -1 when the ring was full and the policy is `'drop'`. The
-   * record is published with the ring's next batch (or `flush()`).
+   * record is published with the ring's next publish (or `flush()`).
    *
    * @throws `TypeError`/`RangeError` for a bad key (as `fxhash64()`) or a payload that is not a
    *   `Uint8Array`; `RangeError` `ERR_CORELANE_OUT_OF_RANGE` when a custom partitioner returns
@@ -437,7 +405,7 @@ export class Router {
     }
   }
 
-  /** Publishes every target's written records now (they are otherwise published per batch and at the end of the task). */
+  /** Publishes every target's written records now (the rings otherwise publish every so many records and at the end of the task). */
   flush(): void {
     for (const producer of this.#producers) if (!producer.closed) producer.flush();
   }

@@ -5,7 +5,24 @@ import { allVectors, byteVectors, strVectors, u64Vectors } from './helpers/vecto
 
 describe('hashBatch() (native)', () => {
   it('the addon loaded here', () => {
-    expect(capabilities().hashBatch).toEqual({ available: true, reason: 'native addon loaded' });
+    expect(capabilities().hashBatch).toEqual({ supported: true, reason: 'native addon loaded' });
+  });
+
+  it("the old field 'available' still reads 'supported', with one DeprecationWarning CORELANE_DEP0006", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const entry = capabilities().hashBatch;
+      expect([entry.available, entry.available]).toEqual([entry.supported, entry.supported]);
+      expect(Object.keys(entry)).toEqual(['supported', 'reason']);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => [w.name, (w as Error & { code?: string }).code])).toEqual([
+      ['DeprecationWarning', 'CORELANE_DEP0006'],
+    ]);
   });
 
   it('hashes every vector, as one mixed array, like Rust', () => {
@@ -39,6 +56,17 @@ describe('hashBatch() (native)', () => {
     keys.forEach((key, i) => {
       expect(out[i]).toBe(fxhash64(key));
     });
+  });
+
+  it('packs strings that each need a larger UTF-8 scratch buffer than the one before, byte for byte', () => {
+    // Each key is longer than any before it: the encoder's scratch buffer is replaced for each.
+    const keys = ['a', 'é'.repeat(200), 'x'.repeat(5000), '中'.repeat(30_000), 'b'];
+    const packed = packKeys(keys);
+    keys.forEach((key, i) => {
+      const at = packed.offsets[i] as number;
+      expect(packed.data.subarray(at, packed.offsets[i + 1])).toEqual(new TextEncoder().encode(key));
+    });
+    expect([...hashBatch(packed)]).toEqual(keys.map((key) => fxhash64(key)));
   });
 
   it('writes into out, and returns a view of the batch length when out is longer', () => {

@@ -1,3 +1,5 @@
+import { median } from './stats.js';
+
 /**
  * How a result compares with its peer.
  *
@@ -25,9 +27,27 @@ export function formatFactor(x: number): string {
   return x.toFixed(2);
 }
 
-/** A plain reading of the ratio: `12.3x faster`, `1.50x slower`, or `same` within 0.5 %. */
-export function reading(ratio: number, higherIsBetter: boolean): string {
+/**
+ * Whether the rounds agree on which side is better: false when more than a fifth of them have
+ * their ratio on the other side of 1 from the median round (then the medians say little more
+ * than the noise). With 3 rounds (`--quick`) one disagreeing round is enough; with 5 or more, a
+ * single outlier round (a neighbour's burst on a shared machine) is tolerated.
+ */
+export function isClear(roundRatios: readonly number[]): boolean {
+  if (roundRatios.length === 0) return true;
+  const middle = median(roundRatios);
+  if (middle === 1) return true;
+  const against = roundRatios.filter((r) => (middle > 1 ? r < 1 : r > 1)).length;
+  return against <= roundRatios.length / 5;
+}
+
+/**
+ * A plain reading of the ratio: `12.3x faster`, `1.50x slower`, `same` within 0.5 %, or `no clear
+ * difference` when the rounds disagree on the side (see {@link isClear}).
+ */
+export function reading(ratio: number, higherIsBetter: boolean, roundRatios: readonly number[] = []): string {
   const s = speedup(ratio, higherIsBetter);
   if (Math.abs(s - 1) < 0.005) return 'same';
+  if (!isClear(roundRatios)) return 'no clear difference';
   return s > 1 ? `${formatFactor(s)}x faster` : `${formatFactor(1 / s)}x slower`;
 }

@@ -28,8 +28,14 @@ export interface CaseResult {
   ratio: number | null;
   /** Times better ours is (> 1 better, < 1 worse): `ratio`, or `1 / ratio` when lower is better. */
   speedup: number | null;
-  /** Plain reading: `12.3x faster`, `1.50x slower`, `same`. */
+  /** Plain reading: `12.3x faster`, `1.50x slower`, `same`, `no clear difference`. */
   reading: string | null;
+  /**
+   * Whether the rounds agree on the side: at most a fifth of them have their ratio on the other
+   * side of 1 from the median round (`null` when not measured). When false the reading is `no
+   * clear difference`, whatever the medians' ratio says.
+   */
+  clear: boolean | null;
   /** Recorded samples of ours and of the peer, in the order measured (round i: samples[i], then peerSamples[i]). */
   samples: number[];
   peerSamples: number[];
@@ -37,6 +43,8 @@ export interface CaseResult {
   roundRatios: number[];
   stats: { ours: Summary; peer: Summary } | null;
   description: string | null;
+  /** Why the peer is a weak one (the case's `weakPeer`), or null. */
+  weakPeer: string | null;
   /** Wall-clock time of the whole case (setup, warm-up, rounds, teardown) and its budget, in ms. */
   elapsedMs: number;
   budgetMs: number;

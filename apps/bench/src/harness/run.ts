@@ -1,4 +1,4 @@
-import { ratioOf, reading, speedup } from './ratio.js';
+import { isClear, ratioOf, reading, speedup } from './ratio.js';
 import type { CaseResult } from './result.js';
 import { median, summarize } from './stats.js';
 import {
@@ -75,11 +75,13 @@ export async function runCase(suite: Suite, c: BenchCase, options: RunOptions): 
     ratio: null,
     speedup: null,
     reading: null,
+    clear: null,
     samples: [],
     peerSamples: [],
     roundRatios: [],
     stats: null,
     description: c.description ?? null,
+    weakPeer: c.weakPeer ?? null,
     elapsedMs: 0,
     budgetMs,
   };
@@ -127,7 +129,8 @@ export async function runCase(suite: Suite, c: BenchCase, options: RunOptions): 
     peerValue,
     ratio,
     speedup: speedup(ratio, c.higherIsBetter),
-    reading: reading(ratio, c.higherIsBetter),
+    reading: reading(ratio, c.higherIsBetter, base.roundRatios),
+    clear: isClear(base.roundRatios),
     stats: { ours: summarize(base.samples), peer: summarize(base.peerSamples) },
   });
 }

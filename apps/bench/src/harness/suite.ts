@@ -64,6 +64,11 @@ export interface BenchCase {
   budgetMs?: Budget;
   /** One line on what is compared and how; shown in the HTML report. */
   description?: string;
+  /**
+   * Set when the peer is a weak one, saying why (e.g. `a child process: most of its cost is the
+   * spawn`): the report marks the case so its ratio is not read as a win over a fair rival.
+   */
+  weakPeer?: string;
   /** Prepares both sides (spawn workers, check tools) or says why the case cannot run here. */
   setup(ctx: CaseContext): CaseRun | Unavailable | Promise<CaseRun | Unavailable>;
 }

@@ -5,15 +5,16 @@ const HEADER = ['suite', 'case', 'metric', 'ours', 'peer', 'peer value', 'ratio'
 
 function row(r: CaseResult): string[] {
   const metric = `${r.metric} (${r.higherIsBetter ? 'higher' : 'lower'} is better)`;
+  const peer = r.weakPeer === null ? r.peer : `${r.peer} (weak peer: ${r.weakPeer})`;
   if (r.status !== 'ok') {
-    return [r.suite, r.case, metric, r.status, r.peer, '–', '–', r.reason ?? ''];
+    return [r.suite, r.case, metric, r.status, peer, '–', '–', r.reason ?? ''];
   }
   return [
     r.suite,
     r.case,
     metric,
     formatValue(r.value, r.unit),
-    r.peer,
+    peer,
     formatValue(r.peerValue, r.unit),
     formatRatio(r.ratio),
     r.reading ?? '',
