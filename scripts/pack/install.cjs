@@ -55,15 +55,16 @@ const notLoaded = loadPrebuild();
 if (notLoaded === null) process.exit(0);
 
 const prebuilt = shipped.includes(here)
-  ? `its prebuild for ${here} does not load: ${notLoaded}`
-  : `no prebuilt addon matches ${here}, ${shipped.length > 0 ? `only ${shipped.join(', ')}` : 'none is shipped'}`;
+  ? `its prebuilt addon for ${here} does not load (${notLoaded})`
+  : `no prebuilt addon matches ${here} (prebuilt: ${shipped.join(', ') || 'none'})`;
 const missing = toolchainMissing();
 if (missing.length === 0 && build()) process.exit(0);
 
+const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
 const why =
   missing.length > 0
-    ? `${prebuilt}, and ${missing.join(', ')} to build one ${missing.length > 1 ? 'are' : 'is'} missing`
-    : `${prebuilt}, and building one failed (see above)`;
+    ? `${prebuilt} and ${list}, needed to build one, ${missing.length > 1 ? 'are' : 'is'} missing`
+    : `${prebuilt} and building one failed (node-gyp's log is above)`;
 if (optional) {
   console.warn(`${manifest.name}: installed without its native addon: ${why}; capabilities() says what is off.`);
   process.exit(0);
