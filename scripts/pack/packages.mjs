@@ -83,6 +83,14 @@ export function checkTarball(file) {
   if (![...entries].some((e) => e.startsWith('dist/') && e.endsWith('.d.cts')))
     problems.push(`${name}: lacks dist/*.d.cts types`);
   if (!entries.has('README.md') || !entries.has('LICENSE')) problems.push(`${name}: lacks README.md or LICENSE`);
+  // On the npm page a relative link leads nowhere: every link must be absolute (or an anchor).
+  const readme = entries.has('README.md')
+    ? execFileSync('tar', ['-xOzf', file, 'package/README.md'], { encoding: 'utf8' })
+    : '';
+  for (const [, target] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (!/^(https?:|mailto:|#)/.test(target))
+      problems.push(`${name}: README.md links to ${target}, dead on the npm page`);
+  }
   if (manifest.gypfile === true) {
     for (const target of TARGETS) {
       if (![...entries].some((e) => e.startsWith(`prebuilds/linux-${target.arch}/`) && e.endsWith('.node'))) {
