@@ -219,3 +219,32 @@ describe(`npm install where no prebuild matches (${NO_PREBUILD_ARCH}) and nothin
     });
   }
 });
+
+describe('npm install that builds from source (npm_config_build_from_source=true, a compiler on PATH)', () => {
+  // One native package is enough to prove the path through dist/install.cjs and node-gyp; uring is
+  // the one whose build also finds and links liburing.a.
+  const target = packages.find((p) => p.manifest.name === '@corelane/uring') ?? packages.find((p) => p.native);
+
+  it(`${target?.manifest.name ?? 'a native package'} compiles at install and loads its own build`, () => {
+    expect(target, 'a native package to build').toBeDefined();
+    const { manifest, tarball } = target as (typeof packages)[number];
+    // The machine's PATH (with g++, make, python3); node-gyp takes the headers from the local Node
+    // (npm_config_nodedir, set by scripts/env.sh) since nothing may be downloaded here.
+    const env = { ...userEnv(), PATH: `${bin}:${process.env.PATH}`, npm_config_build_from_source: 'true' };
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by npm, not a turbo task input
+    const nodedir = process.env.npm_config_nodedir;
+    if (nodedir) env.npm_config_nodedir = nodedir;
+    const { project, npm } = install('from-source', [tarball], env);
+    expect(npm.status, npm.output).toBe(0);
+    const dir = join(project, 'node_modules', manifest.name);
+    const loaded = run(
+      join(bin, 'node'),
+      ['-e', `console.log(require('node-gyp-build').resolve(${JSON.stringify(dir)}))`],
+      dir,
+      userEnv(),
+    );
+    expect(loaded.output).toContain(join(dir, 'build/Release'));
+    const example = runReadmeExample(project, manifest.name, userEnv());
+    expect(example.status, example.output).toBe(0);
+  });
+});
