@@ -3,6 +3,7 @@
 // g++, make or python), then require() and import of every package and each README's first example.
 // The same again where no prebuild matches (npm_config_arch=riscv64, which node-gyp-build reads):
 // packages whose addon is optional install and run without it, the others fail with one sentence.
+// Last, with a compiler and npm_config_build_from_source=true, one native package builds at install.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
