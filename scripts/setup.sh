@@ -19,6 +19,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: not a Debian system; make sure these are installed: ${missing[*]}" >&2
   elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${missing[*]} with apt-get" >&2
+    # Packages of another architecture (liburing-dev:arm64 for the arm64 prebuilds) need it enabled.
+    for foreign in $(printf '%s\n' "${missing[@]}" | sed -n 's/.*:\([a-z0-9]*\)$/\1/p' | sort -u); do
+      dpkg --print-foreign-architectures | grep -qx "$foreign" || dpkg --add-architecture "$foreign"
+    done
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
   else

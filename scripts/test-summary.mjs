@@ -1,6 +1,7 @@
 // Adds up the JSON reports that every package's vitest run leaves in <package>/.vitest/ and
 // prints one closing line, "Tests: N passed, N failed, N skipped". A package that has a test
-// script but left no report counts as a failure: its tests did not run.
+// script but left no report counts as a failure: its tests did not run. So does a missing report
+// of the install test (scripts/test, `pnpm run test:pack`), which `pnpm ci` runs after packing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,9 +13,11 @@ const folders = ['packages', 'internal', 'apps']
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const folder of folders) {
+for (const folder of [...folders, 'scripts/test']) {
   const manifest = join(root, folder, 'package.json');
-  if (!existsSync(manifest) || !JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test) continue;
+  const hasTests =
+    folder === 'scripts/test' || (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test);
+  if (!hasTests) continue;
   const report = join(root, folder, '.vitest/results.json');
   if (!existsSync(report)) {
     console.log(`${folder}: no test report (its tests did not run)`);
