@@ -1,0 +1,109 @@
+import type { RouterKey } from '@corelane/router';
+import { CorelaneError, ErrorCode } from '@corelane/shared';
+import type { Codec } from '../codec/codec.js';
+import { Kind } from '../codec/frame.js';
+import { KeyEncoder, KeyTag } from '../codec/key.js';
+import type { BackpressurePolicy } from '../options.js';
+import type { Outbound } from './outbound.js';
+
+/**
+ * Encodes messages and writes them to an endpoint's outbound rings, applying the backpressure
+ * policy once a target's overflow queue holds `overflowLimit` records. Replies and control
+ * records bypass the policy: they are never dropped or refused (a request already taken must
+ * be answered). Both the main thread and the cores send through one of these.
+ */
+export class Sender {
+  readonly outbound: (Outbound | null)[];
+  readonly #codec: Codec;
+  readonly #policy: BackpressurePolicy;
+  readonly #limit: number;
+  /** `'block'`: called when a target is over the limit; returns once the message may be queued. */
+  readonly #onFull: (out: Outbound) => void;
+  /** Called after every write (schedules the flush when no loop turn will). */
+  readonly #onWrite: () => void;
+  readonly #keys = new KeyEncoder();
+  /** Messages the `'drop'` policy dropped. */
+  dropped = 0;
+
+  constructor(
+    outbound: (Outbound | null)[],
+    codec: Codec,
+    policy: BackpressurePolicy,
+    overflowLimit: number,
+    onFull: (out: Outbound) => void,
+    onWrite: () => void,
+  ) {
+    this.outbound = outbound;
+    this.#codec = codec;
+    this.#policy = policy;
+    this.#limit = overflowLimit;
+    this.#onFull = onFull;
+    this.#onWrite = onWrite;
+  }
+
+  /** Encodes a value (`null` for undefined, which travels as a flag). */
+  encode(value: unknown): Uint8Array | null {
+    return value === undefined ? null : this.#codec.encode(value);
+  }
+
+  /**
+   * Sends a SEND or REQUEST to `target` under the backpressure policy. Returns false when the
+   * `'drop'` policy dropped it; throws `ERR_CORELANE_BACKPRESSURE` under `'error'`.
+   */
+  message(target: number, kind: number, id: number, key: RouterKey | undefined, value: unknown): boolean {
+    const out = this.outbound[target] as Outbound;
+    const bytes = this.encode(value);
+    if (out.overflowDepth >= this.#limit && out.flush() >= this.#limit) {
+      if (this.#policy === 'drop') {
+        this.dropped++;
+        return false;
+      }
+      if (this.#policy === 'error') {
+        throw new CorelaneError(
+          ErrorCode.BACKPRESSURE,
+          `the ring to ${target === this.outbound.length - 1 ? 'the main thread' : `core ${target}`} and its overflow queue (${this.#limit} messages) are full`,
+        );
+      }
+      this.#onFull(out);
+    }
+    if (key === undefined) out.write(kind, id, KeyTag.NONE, null, bytes);
+    else {
+      const keyBytes = this.#keys.encode(key);
+      out.write(kind, id, this.#keys.tag, keyBytes, bytes);
+    }
+    this.#onWrite();
+    return true;
+  }
+
+  /** Sends a reply (value, or an encoded error) to `target`; never refused. */
+  reply(target: number, id: number, ok: boolean, bytes: Uint8Array | null): void {
+    (this.outbound[target] as Outbound).write(ok ? Kind.REPLY : Kind.ERROR, id, KeyTag.NONE, null, bytes);
+    this.#onWrite();
+  }
+
+  /** Sends a control record to `target`; never refused. */
+  control(target: number, op: number, bytes: Uint8Array | null): void {
+    (this.outbound[target] as Outbound).write(Kind.CONTROL, op, KeyTag.NONE, null, bytes);
+    this.#onWrite();
+  }
+
+  /** Flushes every outbound ring; returns the records still waiting in overflow queues. */
+  flush(): number {
+    let waiting = 0;
+    for (const out of this.outbound) if (out !== null && (out.dirty || out.overflowDepth > 0)) waiting += out.flush();
+    return waiting;
+  }
+
+  /** Records waiting in overflow queues (no flush). */
+  get overflowDepth(): number {
+    let n = 0;
+    for (const out of this.outbound) if (out !== null) n += out.overflowDepth;
+    return n;
+  }
+
+  /** True when some target is at or past the overflow limit. */
+  get overLimit(): boolean {
+    for (const out of this.outbound) if (out !== null && out.overflowDepth >= this.#limit && this.#limit >= 0 && out.overflowDepth > 0) return true;
+    return false;
+  }
+}
