@@ -38,31 +38,42 @@ export class Outbound {
   }
 
   /**
-   * Writes one frame. Returns true when it went into the ring, false when it was queued.
-   * Throws `ERR_CORELANE_RECORD_TOO_LARGE` (nothing written) when it can never fit the ring.
+   * Writes one frame: into the ring when it has room and nothing waits before it, else to the
+   * overflow queue when `mayQueue`. Returns `Written.RING`, `Written.QUEUED`, or `Written.FULL`
+   * (nothing written). Throws `ERR_CORELANE_RECORD_TOO_LARGE` (nothing written) when the frame
+   * can never fit the ring.
    */
-  write(kind: number, id: number, keyTag: number, key: Uint8Array | null, value: Uint8Array | null): boolean {
+  write(
+    kind: number,
+    id: number,
+    keyTag: number,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+    mayQueue = true,
+  ): number {
     const length = frameLength(kind, keyTag, key === null ? 0 : key.length, value === null ? 0 : value.length);
     const type = frameType(kind, keyTag, value === null);
-    this.dirty = true;
     if (this.#head === this.#queue.length) {
       const view = this.producer.claim(length, type);
       if (view !== null) {
         writeFrame(view, kind, id, keyTag, key, value);
         this.producer.commit();
         this.sent++;
-        return true;
+        this.dirty = true;
+        return Written.RING;
       }
+      this.dirty = true; // claim() published what was pending: the target may need its doorbell
     } else if (length > this.producer.maxRecordBytes) {
       this.producer.claim(length, type); // throws the ring's own RECORD_TOO_LARGE
     }
+    if (!mayQueue) return Written.FULL;
     const copy = new Uint8Array(length);
     writeFrame(copy, kind, id, keyTag, key, value);
     this.#queue.push(copy);
     this.#types.push(type);
     const depth = this.overflowDepth;
     if (depth > this.overflowMax) this.overflowMax = depth;
-    return false;
+    return Written.QUEUED;
   }
 
   /**
@@ -113,4 +124,7 @@ export class Outbound {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** What `Outbound.write()` did. */
+export const Written = { RING: 0, QUEUED: 1, FULL: 2 } as const;
 

@@ -4,7 +4,7 @@ import type { Codec } from '../codec/codec.js';
 import { Kind } from '../codec/frame.js';
 import { KeyEncoder, KeyTag } from '../codec/key.js';
 import type { BackpressurePolicy } from '../options.js';
-import type { Outbound } from './outbound.js';
+import { type Outbound, Written } from './outbound.js';
 
 /**
  * Encodes messages and writes them to an endpoint's outbound rings, applying the backpressure
@@ -53,7 +53,15 @@ export class Sender {
   message(target: number, kind: number, id: number, key: RouterKey | undefined, value: unknown): boolean {
     const out = this.outbound[target] as Outbound;
     const bytes = this.encode(value);
-    if (out.overflowDepth >= this.#limit && out.flush() >= this.#limit) {
+    let keyTag: number = KeyTag.NONE;
+    let keyBytes: Uint8Array | null = null;
+    if (key !== undefined) {
+      keyBytes = this.#keys.encode(key);
+      keyTag = this.#keys.tag;
+    }
+    // The overflow queue may grow up to the limit; past it (the ring full too) the policy applies.
+    const mayQueue = out.overflowDepth < this.#limit || out.flush() < this.#limit;
+    if (out.write(kind, id, keyTag, keyBytes, bytes, mayQueue) === Written.FULL) {
       if (this.#policy === 'drop') {
         this.dropped++;
         return false;
@@ -64,12 +72,9 @@ export class Sender {
           `the ring to ${target === this.outbound.length - 1 ? 'the main thread' : `core ${target}`} and its overflow queue (${this.#limit} messages) are full`,
         );
       }
+      // 'block': the main thread waits for room; a core queues past the limit and holds intake.
       this.#onFull(out);
-    }
-    if (key === undefined) out.write(kind, id, KeyTag.NONE, null, bytes);
-    else {
-      const keyBytes = this.#keys.encode(key);
-      out.write(kind, id, this.#keys.tag, keyBytes, bytes);
+      out.write(kind, id, keyTag, keyBytes, bytes, true);
     }
     this.#onWrite();
     return true;
@@ -101,9 +106,9 @@ export class Sender {
     return n;
   }
 
-  /** True when some target is at or past the overflow limit. */
+  /** True when some target's overflow queue is at or past the limit (and not empty). */
   get overLimit(): boolean {
-    for (const out of this.outbound) if (out !== null && out.overflowDepth >= this.#limit && this.#limit >= 0 && out.overflowDepth > 0) return true;
+    for (const out of this.outbound) if (out !== null && out.overflowDepth > 0 && out.overflowDepth >= this.#limit) return true;
     return false;
   }
 }
