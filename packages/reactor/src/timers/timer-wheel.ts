@@ -127,7 +127,7 @@ export class TimerWheel<T> {
     if (now % HORIZON === 0 && this.#far.length > 0) {
       const far = this.#far;
       this.#far = [];
-      for (const entry of far) if (!entry.cancelled) this.#place(entry);
+      for (const entry of far) if (!entry.cancelled) this.#place(entry, true);
     }
     for (let l = LEVELS - 1; l >= 1; l--) {
       const unit = UNITS[l] as number;
@@ -136,7 +136,7 @@ export class TimerWheel<T> {
       const slot = this.#slots[index] as Entry<T>[];
       if (slot.length === 0) continue;
       this.#slots[index] = [];
-      for (const entry of slot) if (!entry.cancelled) this.#place(entry);
+      for (const entry of slot) if (!entry.cancelled) this.#place(entry, true);
     }
     const index = now % SLOTS;
     const slot = this.#slots[index] as Entry<T>[];
@@ -149,9 +149,14 @@ export class TimerWheel<T> {
     return fired;
   }
 
-  #place(entry: Entry<T>): void {
+  /** Puts `entry` where it waits; `cascading`: moved down at time `now`, whose level-0 slot fires next. */
+  #place(entry: Entry<T>, cascading = false): void {
     const now = this.#now;
     const due = entry.due;
+    if (due === now && cascading) {
+      (this.#slots[now % SLOTS] as Entry<T>[]).push(entry);
+      return;
+    }
     if (due <= now) {
       this.#overdue.push(entry);
       return;
