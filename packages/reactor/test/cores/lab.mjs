@@ -73,6 +73,8 @@ export default defineCore({
       case 'ask':
         // A core-to-core request through the mesh.
         return ctx.request(value.key, { op: 'who' });
+      case 'ask-slow':
+        return ctx.request(value.key, { op: 'sleep', ms: 60_000 });
       case 'who':
         return { core: ctx.core, key };
       case 'sleep':
