@@ -1,5 +1,5 @@
 import { CorelaneTypeError, ErrorCode } from '@corelane/shared';
-import { addExtension, Packr } from 'msgpackr';
+import { Packr } from 'msgpackr';
 
 /**
  * How values cross the rings: `encode` turns a value into bytes (which the ring copies at once,
@@ -15,21 +15,13 @@ export interface Codec {
 /** The `codec` option: `'msgpack'` (default), `'raw'` (Uint8Array in, a view out), or your own. */
 export type CodecOption = 'msgpack' | 'raw' | Codec;
 
-// msgpack has no Map type: without this, a Map would come back as a plain object. Registered
-// once per module instance; it only adds a type, so other Packr users see Maps kept as Maps too.
-const MAP_EXTENSION = 0x4d; // 'M'
-addExtension({
-  Class: Map,
-  type: MAP_EXTENSION,
-  write: (map: Map<unknown, unknown>) => [...map],
-  read: (entries: [unknown, unknown][]) => new Map(entries),
-});
-
 function msgpackCodec(): Codec {
-  // useRecords: false — record structures would be learned per thread, and the main thread's
-  // encoder and a core's decoder would not agree. copyBuffers — a decoded Uint8Array must not
-  // be a view into the ring, which the producer overwrites once the record is consumed.
-  const packr = new Packr({ useRecords: false, moreTypes: true, copyBuffers: true, mapsAsObjects: true });
+  // Plain objects travel as records, whose structure each message carries itself (no shared
+  // structures: a core decodes records from several senders, in any order), so msgpack maps
+  // can stay Maps (mapsAsObjects: false). moreTypes: Set, Error, typed arrays. copyBuffers: a
+  // decoded Uint8Array must not be a view into the ring, which the producer overwrites once
+  // the record is consumed.
+  const packr = new Packr({ useRecords: true, mapsAsObjects: false, moreTypes: true, copyBuffers: true });
   return { encode: (value) => packr.pack(value), decode: (bytes) => packr.unpack(bytes) };
 }
 

@@ -117,6 +117,15 @@ export default defineCore({
         return ctx
           .listen({ port: value.port, host: '127.0.0.1' }, (socket) => socket.end(`core ${ctx.core}\n`))
           .then((server) => server.address().port);
+      case 'io':
+        // Reads this module's own first bytes through the core's io ring.
+        return (async () => {
+          const fd = await ctx.io.open(new URL(import.meta.url), 'r');
+          const buffer = new Uint8Array(64);
+          const bytes = await ctx.io.read(fd, buffer, 0);
+          await (ctx.io.closeFile ? ctx.io.closeFile(fd) : ctx.io.close(fd));
+          return { backend: ctx.io.backend, bytes };
+        })();
       case 'echo':
         return value.v;
       default:
