@@ -85,6 +85,12 @@ export interface RuntimeOptions {
   heartbeatMs?: number;
   /** Records a core takes from one ring before it turns to the next. Default 256. */
   budget?: number;
+  /**
+   * After sending requests, the main thread spins up to this long for their replies before it
+   * parks (fractions allowed). Default 0: never spin. Lowers the latency of request loops, but
+   * blocks the main thread's event loop meanwhile.
+   */
+  replySpinMs?: number;
   /** Any structured-cloneable value, given to every core as `ctx.data`. */
   data?: unknown;
   /** Memory limits of each core's worker (`worker_threads` `resourceLimits`). */
@@ -113,6 +119,7 @@ export interface Plan {
   restartWindowMs: number;
   heartbeatMs: number;
   budget: number;
+  replySpinMs: number;
   dataDir: string | null;
   fsync: FsyncPolicy;
 }
@@ -269,6 +276,7 @@ export function resolveOptions(options: RuntimeOptions): {
   const restart = resolveRestart(options.restart);
   const heartbeatMs = requireInteger('heartbeatMs', options.heartbeatMs ?? 1000, 10, 2 ** 31 - 1);
   const budget = requireInteger('budget', options.budget ?? 256, 1, 2 ** 20);
+  const replySpinMs = requireNumber('replySpinMs', options.replySpinMs, 0, 1000, 0);
   const dataDir = resolveDataDir(options.dataDir);
   const fsync = resolveFsync(options.fsync);
   if (options.resourceLimits !== undefined) requireOptions('resourceLimits', options.resourceLimits);
@@ -299,6 +307,7 @@ export function resolveOptions(options: RuntimeOptions): {
       restartWindowMs: restart.windowMs,
       heartbeatMs,
       budget,
+      replySpinMs,
       dataDir,
       fsync,
     },

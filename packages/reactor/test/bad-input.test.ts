@@ -122,7 +122,7 @@ describe('codecs', () => {
   }, 30_000);
 
   it('a custom codec is used on both sides', async () => {
-    const { jsonCodec } = (await import('./cores/custom-codec.mjs')) as { jsonCodec: { encode(v: unknown): Uint8Array; decode(b: Uint8Array): unknown } };
+    const { jsonCodec } = (await import(String(cores('custom-codec.mjs')))) as { jsonCodec: { encode(v: unknown): Uint8Array; decode(b: Uint8Array): unknown } };
     const rt = await Runtime.start({ module: cores('custom-codec.mjs'), cores: 2, codec: jsonCodec });
     try {
       expect(await rt.request('k', { a: [1, 2] })).toEqual({ core: rt.owner('k'), key: 'k', value: { a: [1, 2] } });

@@ -46,11 +46,22 @@ export class KeyEncoder {
   }
 }
 
+/** Short ASCII keys without a TextDecoder call (the common case on the hot path). */
+function shortString(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b >= 0x80) return decoder.decode(bytes);
+    s += String.fromCharCode(b);
+  }
+  return s;
+}
+
 /** Decodes the key bytes of a record (a copy: the handler may keep it). */
 export function decodeKey(tag: number, bytes: Uint8Array): RouterKey | undefined {
   switch (tag) {
     case KeyTag.STRING:
-      return decoder.decode(bytes);
+      return bytes.length <= 32 ? shortString(bytes) : decoder.decode(bytes);
     case KeyTag.NUMBER:
       f64Bytes.set(bytes);
       return f64[0] as number;

@@ -111,6 +111,7 @@ export class CoreNode {
       plan.overflow,
       () => {}, // 'block' in a core: keep the message; the loop stops taking from the main thread (hold)
       this.#afterWrite,
+      cores,
     );
     this.timers = new CoreTimers(now, (error) => this.#handlerFailed(error));
     this.ctx = this.#makeContext(boot.data);

@@ -25,6 +25,7 @@ export class Loop {
   readonly #idle: Required<IdleOptions>;
   readonly #words: Int32Array;
   #parked = false;
+  #running = false;
   #stopped = false;
   #scheduled = false;
   #scheduledAt = 0;
@@ -66,11 +67,13 @@ export class Loop {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#stopped || this.#parked) return;
+    if (this.#scheduled || this.#running || this.#stopped || this.#parked) return;
     this.#scheduled = true;
     this.#scheduledAt = now();
-    setImmediate(this.#run);
+    setImmediate(this.#runSoon);
   }
+
+  readonly #runSoon = (): void => void this.#run();
 
   /** Phases 1–5 once; returns the work they found. */
   #phases(): number {
@@ -97,14 +100,16 @@ export class Loop {
     return n;
   }
 
-  readonly #run = (): void => {
+  readonly #run = async (): Promise<void> => {
     this.#scheduled = false;
     if (this.#stopped) return;
+    this.#running = true;
     const start = now();
     this.lagMs = start - this.#scheduledAt;
     const { strategy, spinMs, yieldMs } = this.#idle;
     let lastWork = start;
     let t = start;
+    let park = false;
     for (;;) {
       this.turns++;
       Atomics.store(this.#words, ControlWord.HEARTBEAT, this.turns | 0);
@@ -117,18 +122,24 @@ export class Loop {
       } else this.idleMs += t - phaseStart;
       // For stop()'s quiescence check: this pass found nothing (a plain sample).
       this.#words[ControlWord.IDLE] = n > 0 ? 0 : 1;
-      if (t - start >= yieldMs) break; // yield to the Node event loop, then continue
-      if (n > 0) continue;
+      if (t - start >= yieldMs || this.#stopped) break; // yield to the Node event loop, then continue
+      if (n > 0) {
+        // Let the microtasks this pass queued run (replies that resolved a ctx.request(), the
+        // continuation of async handlers) before the next pass: cheap, and it keeps
+        // core-to-core request chains from waiting for the next event-loop turn.
+        await undefined;
+        continue;
+      }
       if (strategy === 'park' || (strategy === 'hybrid' && t - lastWork >= spinMs)) {
-        this.#publish();
-        this.afterRun();
-        this.#park();
-        return;
+        park = true;
+        break;
       }
     }
+    this.#running = false;
     this.#publish();
     this.afterRun();
-    this.#schedule();
+    if (park) this.#park();
+    else this.#schedule();
   };
 
   #publish(): void {

@@ -112,7 +112,7 @@ export class Runtime extends EventEmitter {
       const producer = new ByteRingProducer(this.#rings[ringIndex(n, c, n)] as SharedArrayBuffer, { autoFlush: false });
       outbound.push(new Outbound(producer, c, new Doorbell(controlWords(this.#control, c))));
     }
-    this.#sender = new Sender(outbound, codec, plan.policy, plan.overflow, (out) => this.#waitForRoom(out), this.#afterWrite);
+    this.#sender = new Sender(outbound, codec, plan.policy, plan.overflow, (out) => this.#waitForRoom(out), this.#afterWrite, n);
     const sources = Array.from({ length: n }, (_, c) => ({ source: c, ring: this.#rings[ringIndex(c, n, n)] as SharedArrayBuffer }));
     this.#inbound = new Inbound(sources, controlWords(this.#control, n), n);
     this.#bell = new Doorbell(controlWords(this.#control, n));
@@ -245,10 +245,12 @@ export class Runtime extends EventEmitter {
       }
     } catch (error) {
       this.#pending.forget(id);
+      // A full target is a condition of the moment: the promise says so. A bad value throws.
+      const code = (error as { code?: string }).code;
+      if (code === ErrorCode.BACKPRESSURE || code === ErrorCode.TIMEOUT) return Promise.reject(error);
       throw error;
     }
-    this.#arm();
-    return promise;
+    return promise; // the flush at the end of this task arms the reply wait
   }
 
   // ── flushing what the main thread wrote ──────────────────────────────────────────────
@@ -263,7 +265,22 @@ export class Runtime extends EventEmitter {
 
   readonly #flush = (): void => {
     this.#flushQueued = false;
-    if (this.#sender.flush() > 0 && this.#overflowTimer === null) {
+    const waiting = this.#sender.flush();
+    if (this.#pending.size > 0) {
+      const spin = this.#plan.replySpinMs;
+      if (spin > 0) {
+        // Opt-in: the replies of a request loop often come back within microseconds.
+        const until = now() + spin;
+        while (now() < until) {
+          if (this.#inbound.hasWork(false)) {
+            this.#receive();
+            break;
+          }
+        }
+      }
+      this.#arm();
+    }
+    if (waiting > 0 && this.#overflowTimer === null) {
       // A core frees room without ringing us: retry soon (never a busy loop on the event loop).
       this.#overflowTimer = setTimeout(() => {
         this.#overflowTimer = null;

@@ -22,6 +22,8 @@ export class Sender {
   /** Called after every write (schedules the flush when no loop turn will). */
   readonly #onWrite: () => void;
   readonly #keys = new KeyEncoder();
+  /** The endpoint number of the main thread (for messages). */
+  readonly #main: number;
   /** Messages the `'drop'` policy dropped. */
   dropped = 0;
 
@@ -32,7 +34,9 @@ export class Sender {
     overflowLimit: number,
     onFull: (out: Outbound) => void,
     onWrite: () => void,
+    main: number,
   ) {
+    this.#main = main;
     this.outbound = outbound;
     this.#codec = codec;
     this.#policy = policy;
@@ -69,7 +73,7 @@ export class Sender {
       if (this.#policy === 'error') {
         throw new CorelaneError(
           ErrorCode.BACKPRESSURE,
-          `the ring to ${target === this.outbound.length - 1 ? 'the main thread' : `core ${target}`} and its overflow queue (${this.#limit} messages) are full`,
+          `the ring to ${target === this.#main ? 'the main thread' : `core ${target}`} and its overflow queue (${this.#limit} messages) are full`,
         );
       }
       // 'block': the main thread waits for room; a core queues past the limit and holds intake.
