@@ -33,6 +33,8 @@ function checkTotal(): void {
 }
 
 const BARRIER = new Uint8Array([1]);
+/** Events generated per loop pass. */
+const CHUNK = 2048;
 
 export default defineCore({
   onMessage(ctx, key, value) {
@@ -51,18 +53,24 @@ export default defineCore({
         return ctx.core;
       case 'generate': {
         // Events keyed over `keys`: counted here when this core owns the key, else routed to
-        // the owner through the mesh. Then a mark to every other core: it arrives after all of
-        // this core's events (per-ring order), so a core has them all once it has every mark.
+        // the owner through the mesh. In chunks, one per loop pass (a timer of 0 ms), so this
+        // core keeps draining what the other cores route to it meanwhile. Then a mark to every
+        // other core: it arrives after all of this core's events (per-ring order), so a core
+        // has them all once it has every mark.
         const n = m.n as number;
-        const local = new Map<string, number>();
-        for (let i = 0; i < n; i++) {
-          const k = keys[(i * 31 + ctx.core * 17) % keys.length] as string;
-          if (ctx.owner(k) === ctx.core) local.set(k, (local.get(k) ?? 0) + 1);
-          else ctx.send(k, undefined);
-        }
-        for (const [k, c] of local) counts.set(k, (counts.get(k) ?? 0) + c);
-        for (let c = 0; c < ctx.cores; c++) if (c !== ctx.core) ctx.sendTo(c, { op: 'mark' });
-        return n;
+        return (async () => {
+          for (let from = 0; from < n; from += CHUNK) {
+            const to = Math.min(n, from + CHUNK);
+            for (let i = from; i < to; i++) {
+              const k = keys[(i * 31 + ctx.core * 17) % keys.length] as string;
+              if (ctx.owner(k) === ctx.core) counts.set(k, (counts.get(k) ?? 0) + 1);
+              else ctx.send(k, undefined);
+            }
+            await new Promise<void>((resolve) => ctx.timers.after(0, resolve));
+          }
+          for (let c = 0; c < ctx.cores; c++) if (c !== ctx.core) ctx.sendTo(c, { op: 'mark' });
+          return n;
+        })();
       }
       case 'mark':
         marks++;
