@@ -194,7 +194,9 @@ function resolveFsync(option: unknown): FsyncPolicy {
   if (option === undefined) return 'always';
   if (option === 'always' || option === 'none') return option;
   if (typeof option === 'object' && option !== null && !Array.isArray(option)) {
-    return { intervalMs: requireInteger('fsync.intervalMs', (option as { intervalMs?: unknown }).intervalMs, 1, 2 ** 31 - 1) };
+    return {
+      intervalMs: requireInteger('fsync.intervalMs', (option as { intervalMs?: unknown }).intervalMs, 1, 2 ** 31 - 1),
+    };
   }
   throw typeError(`fsync must be 'always', 'none' or { intervalMs }, got ${JSON.stringify(option)}`);
 }
@@ -234,7 +236,10 @@ function resolveCpus(
         throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `cores[${i}] repeats CPU ${cpu}`);
       }
       if (available !== null && !available.has(cpu as number)) {
-        throw new CorelaneRangeError(ErrorCode.CPU_UNAVAILABLE, `cores[${i}] is CPU ${cpu}, which this process may not run on`);
+        throw new CorelaneRangeError(
+          ErrorCode.CPU_UNAVAILABLE,
+          `cores[${i}] is CPU ${cpu}, which this process may not run on`,
+        );
       }
       seen.add(cpu as number);
     });
@@ -244,10 +249,14 @@ function resolveCpus(
     throw typeError(`cores must be a count, 'all' or an array of CPU ids, got ${typeof cores}`);
   }
   if (!pin) {
-    const n = cores === undefined || cores === 'all' ? availableCpus().length : requireInteger('cores', cores, 1, MAX_CORES);
+    const n =
+      cores === undefined || cores === 'all' ? availableCpus().length : requireInteger('cores', cores, 1, MAX_CORES);
     return { cpus: Array.from({ length: n }, () => null), pinReason: 'pin: false' };
   }
-  const count = cores === undefined || cores === 'all' ? physicalCoreCount(placement) : requireInteger('cores', cores, 1, MAX_CORES);
+  const count =
+    cores === undefined || cores === 'all'
+      ? physicalCoreCount(placement)
+      : requireInteger('cores', cores, 1, MAX_CORES);
   if (placement.avoidSmtSiblings !== undefined) return { cpus: planPlacement(count, placement), pinReason: '' };
   try {
     return { cpus: planPlacement(count, { ...placement, avoidSmtSiblings: true }), pinReason: '' };
@@ -270,9 +279,11 @@ export function resolveOptions(options: RuntimeOptions): {
   const moduleUrl = resolveModule(options.module);
   const idle = resolveIdle(options.idle);
   const ring = requireInteger('ring', options.ring ?? 2 ** 18, 4096, 2 ** 30);
-  if (!isPowerOfTwo(ring)) throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `ring must be a power of two, got ${ring}`);
+  if (!isPowerOfTwo(ring))
+    throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `ring must be a power of two, got ${ring}`);
   const bp = resolveBackpressure(options.backpressure);
-  const codec = options.codec === undefined || options.codec === 'msgpack' ? 'msgpack' : options.codec === 'raw' ? 'raw' : 'custom';
+  const codec =
+    options.codec === undefined || options.codec === 'msgpack' ? 'msgpack' : options.codec === 'raw' ? 'raw' : 'custom';
   const restart = resolveRestart(options.restart);
   const heartbeatMs = requireInteger('heartbeatMs', options.heartbeatMs ?? 1000, 10, 2 ** 31 - 1);
   const budget = requireInteger('budget', options.budget ?? 256, 1, 2 ** 20);

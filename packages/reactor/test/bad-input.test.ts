@@ -36,7 +36,11 @@ const badOptions: [string, string, Partial<RuntimeOptions> & Record<string, unkn
   ['backpressure unknown', 'ERR_CORELANE_OUT_OF_RANGE', { backpressure: 'wait' as 'block' }],
   ['backpressure.overflow negative', 'ERR_CORELANE_OUT_OF_RANGE', { backpressure: { overflow: -1 } }],
   ['codec unknown', 'ERR_CORELANE_INVALID_ARGUMENT', { codec: 'json' as 'raw' }],
-  ['codec custom but not in the module', 'ERR_CORELANE_INVALID_ARGUMENT', { codec: { encode: () => new Uint8Array(), decode: () => 0 } }],
+  [
+    'codec custom but not in the module',
+    'ERR_CORELANE_INVALID_ARGUMENT',
+    { codec: { encode: () => new Uint8Array(), decode: () => 0 } },
+  ],
   ['restart negative', 'ERR_CORELANE_OUT_OF_RANGE', { restart: -1 }],
   ['restart.windowMs 0', 'ERR_CORELANE_OUT_OF_RANGE', { restart: { windowMs: 0 } }],
   ['heartbeatMs too small', 'ERR_CORELANE_OUT_OF_RANGE', { heartbeatMs: 1 }],
@@ -48,13 +52,19 @@ const badOptions: [string, string, Partial<RuntimeOptions> & Record<string, unkn
 describe('bad options and modules', () => {
   it.each(badOptions)('%s → %s, no worker started', async (_name, code, options) => {
     const before = await nextThreadId();
-    await expect(Runtime.start({ module: LAB, cores: 1, ...options } as RuntimeOptions)).rejects.toMatchObject({ code });
+    await expect(Runtime.start({ module: LAB, cores: 1, ...options } as RuntimeOptions)).rejects.toMatchObject({
+      code,
+    });
     expect(await nextThreadId()).toBe(before + 1);
   });
 
   it('Runtime.start() without options, or with a non-object', async () => {
-    await expect(Runtime.start(undefined as unknown as RuntimeOptions)).rejects.toMatchObject({ code: 'ERR_CORELANE_INVALID_ARGUMENT' });
-    await expect(Runtime.start('lab' as unknown as RuntimeOptions)).rejects.toMatchObject({ code: 'ERR_CORELANE_INVALID_ARGUMENT' });
+    await expect(Runtime.start(undefined as unknown as RuntimeOptions)).rejects.toMatchObject({
+      code: 'ERR_CORELANE_INVALID_ARGUMENT',
+    });
+    await expect(Runtime.start('lab' as unknown as RuntimeOptions)).rejects.toMatchObject({
+      code: 'ERR_CORELANE_INVALID_ARGUMENT',
+    });
   });
 
   it('defineCore() refuses a definition without onMessage or with a non-function hook', () => {
@@ -70,15 +80,25 @@ describe('bad calls on a running runtime', () => {
   it('bad keys, bad core numbers, too-large values and raw values that are not bytes', async () => {
     await withLab({ cores: 2, ring: 4096 }, async (rt) => {
       for (const key of [1.5, Number.NaN, {}, null, undefined, 2n ** 70n]) {
-        expect(() => rt.send(key as string, 1)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_CORELANE_(INVALID_ARGUMENT|OUT_OF_RANGE)$/) }));
-        expect(() => rt.request(key as string, 1)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_CORELANE_/) }));
+        expect(() => rt.send(key as string, 1)).toThrow(
+          expect.objectContaining({ code: expect.stringMatching(/^ERR_CORELANE_(INVALID_ARGUMENT|OUT_OF_RANGE)$/) }),
+        );
+        expect(() => rt.request(key as string, 1)).toThrow(
+          expect.objectContaining({ code: expect.stringMatching(/^ERR_CORELANE_/) }),
+        );
       }
       for (const core of [-1, 2, 1.5, '0']) {
-        expect(() => rt.sendTo(core as number, 1)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_CORELANE_(INVALID_ARGUMENT|OUT_OF_RANGE)$/) }));
-        expect(() => rt.requestTo(core as number, 1)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_CORELANE_/) }));
+        expect(() => rt.sendTo(core as number, 1)).toThrow(
+          expect.objectContaining({ code: expect.stringMatching(/^ERR_CORELANE_(INVALID_ARGUMENT|OUT_OF_RANGE)$/) }),
+        );
+        expect(() => rt.requestTo(core as number, 1)).toThrow(
+          expect.objectContaining({ code: expect.stringMatching(/^ERR_CORELANE_/) }),
+        );
       }
       // Larger than a 4 KiB ring can ever hold: refused, nothing sent, the runtime still works.
-      expect(() => rt.send('k', 'x'.repeat(5000))).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_RECORD_TOO_LARGE' }));
+      expect(() => rt.send('k', 'x'.repeat(5000))).toThrow(
+        expect.objectContaining({ code: 'ERR_CORELANE_RECORD_TOO_LARGE' }),
+      );
       expect(await rt.request('k', { op: 'echo', v: 'still fine' })).toBe('still fine');
       // A request whose reply cannot be encoded rejects (the handler's value is a function).
       await expect(rt.request('k', { op: 'echo', v: 1n << 80n })).resolves.toBe(1n << 80n);
@@ -115,14 +135,18 @@ describe('codecs', () => {
       const reply = (await rt.request('k', bytes)) as Uint8Array;
       expect(reply).toBeInstanceOf(Uint8Array);
       expect([...reply]).toEqual([...bytes].reverse());
-      expect(() => rt.send('k', { not: 'bytes' })).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_INVALID_ARGUMENT' }));
+      expect(() => rt.send('k', { not: 'bytes' })).toThrow(
+        expect.objectContaining({ code: 'ERR_CORELANE_INVALID_ARGUMENT' }),
+      );
     } finally {
       await rt.stop();
     }
   }, 30_000);
 
   it('a custom codec is used on both sides', async () => {
-    const { jsonCodec } = (await import(String(cores('custom-codec.mjs')))) as { jsonCodec: { encode(v: unknown): Uint8Array; decode(b: Uint8Array): unknown } };
+    const { jsonCodec } = (await import(String(cores('custom-codec.mjs')))) as {
+      jsonCodec: { encode(v: unknown): Uint8Array; decode(b: Uint8Array): unknown };
+    };
     const rt = await Runtime.start({ module: cores('custom-codec.mjs'), cores: 2, codec: jsonCodec });
     try {
       expect(await rt.request('k', { a: [1, 2] })).toEqual({ core: rt.owner('k'), key: 'k', value: { a: [1, 2] } });

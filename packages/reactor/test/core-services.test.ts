@@ -36,7 +36,11 @@ describe('core services', () => {
   it('timers: one-shots fire in delay order, a cancelled one never, an interval until cancelled', async () => {
     await withLab({ cores: 2, idle: 'park' }, async (rt) => {
       const delays = [30, 5, 17, 1, 60, 0, 5];
-      const report = (await rt.requestTo(1, { op: 'timers', delays, cancel: 2 })) as { order: number[]; ticks: number; size: number };
+      const report = (await rt.requestTo(1, { op: 'timers', delays, cancel: 2 })) as {
+        order: number[];
+        ticks: number;
+        size: number;
+      };
       const expected = delays
         .map((d, i) => ({ d, i }))
         .filter(({ i }) => i !== 2)

@@ -29,7 +29,12 @@ describe('handler errors', () => {
   it('a throwing or rejecting handler fails only its request, with name, message and code', async () => {
     await withLab({ cores: 2 }, async (rt) => {
       const error = await rt.request('k', { op: 'throw' }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ name: 'RangeError', message: 'refused k', code: 'E_REFUSED', core: partition('k', 2) });
+      expect(error).toMatchObject({
+        name: 'RangeError',
+        message: 'refused k',
+        code: 'E_REFUSED',
+        core: partition('k', 2),
+      });
       const rejected = await rt.request('k', { op: 'reject' }).catch((e: unknown) => e);
       expect(rejected).toMatchObject({ name: 'TypeError', message: 'async refusal' });
       // Still running, nothing restarted.
@@ -90,7 +95,9 @@ describe('a core that dies is restarted', () => {
       const key = keysOf(1, 2, 1)[0] as string;
       // core 0 asks core 1 (owner of `key`) for something slow; then core 1 dies.
       const asked = rt.requestTo(0, { op: 'ask-slow', key }).catch((e: unknown) => e);
-      await sleep(50);
+      // Only once core 1 has taken core 0's request is it in flight when core 1 dies.
+      for (let i = 0; i < 2000 && (rt.stats().cores[1]?.requests ?? 0) < 1; i++) await sleep(5);
+      expect(rt.stats().cores[1]?.requests).toBe(1);
       const restarted = nextEvent<RestartEvent>(rt, 'restart');
       rt.sendTo(1, { op: 'die', how: 'exit' });
       await restarted;

@@ -54,7 +54,10 @@ describe('mesh', () => {
     const n = 30_000;
     await withLab({ cores: 2, ring: 4096, backpressure: { policy: 'block', overflow: 64 } }, async (rt) => {
       // Both floods start together; each core's ring to the other fills at once.
-      const sent = await Promise.all([rt.requestTo(0, { op: 'flood', n, to: 1 }), rt.requestTo(1, { op: 'flood', n, to: 0 })]);
+      const sent = await Promise.all([
+        rt.requestTo(0, { op: 'flood', n, to: 1 }),
+        rt.requestTo(1, { op: 'flood', n, to: 0 }),
+      ]);
       expect(sent).toEqual([n, n]);
       let reports: MeshReport[] = [];
       for (let i = 0; i < 4000; i++) {

@@ -14,7 +14,8 @@ describe('parking', () => {
           if (gap > 0) await sleep(gap);
           const key = `sparse-${i++}`;
           // Alternate: main → core, and core → core (a request through the mesh, both parked).
-          const reply = i % 2 === 0 ? await rt.request(key, { op: 'who' }) : await rt.requestTo(i % 2, { op: 'ask', key });
+          const reply =
+            i % 2 === 0 ? await rt.request(key, { op: 'who' }) : await rt.requestTo(i % 2, { op: 'ask', key });
           expect((reply as { key: string }).key).toBe(key);
         }
         const stats = rt.stats();

@@ -46,7 +46,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 30_000_000 }))
+      .oneof(
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 30_000_000 }),
+      )
       .map((by) => ({ kind: 'advance' as const, by })),
   },
 );
@@ -88,20 +92,24 @@ describe('TimerWheel', () => {
 
   it('nextEventAt() is never later than the next due timer', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 32 }), fc.array(delay, { minLength: 1, maxLength: 50 }), (start, delays) => {
-        const wheel = new TimerWheel<number>(start);
-        for (const d of delays) wheel.schedule(start + d, d);
-        let now = start;
-        let left = delays.length;
-        while (left > 0) {
-          const at = wheel.nextEventAt();
-          expect(at).toBeGreaterThanOrEqual(now);
-          const earliest = Math.min(...delays.filter((d) => start + Math.max(d, 0) > now).map((d) => start + d));
-          if (Number.isFinite(earliest)) expect(at).toBeLessThanOrEqual(Math.max(earliest, now));
-          now = Math.max(at, now + 1);
-          left -= wheel.advance(now, () => {});
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 }),
+        fc.array(delay, { minLength: 1, maxLength: 50 }),
+        (start, delays) => {
+          const wheel = new TimerWheel<number>(start);
+          for (const d of delays) wheel.schedule(start + d, d);
+          let now = start;
+          let left = delays.length;
+          while (left > 0) {
+            const at = wheel.nextEventAt();
+            expect(at).toBeGreaterThanOrEqual(now);
+            const earliest = Math.min(...delays.filter((d) => start + Math.max(d, 0) > now).map((d) => start + d));
+            if (Number.isFinite(earliest)) expect(at).toBeLessThanOrEqual(Math.max(earliest, now));
+            now = Math.max(at, now + 1);
+            left -= wheel.advance(now, () => {});
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

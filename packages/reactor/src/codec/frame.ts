@@ -65,7 +65,13 @@ function writeU32(out: Uint8Array, at: number, value: number): void {
 
 /** Reads a little-endian u32 at `at`. */
 export function readU32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
+  return (
+    ((bytes[at] as number) |
+      ((bytes[at + 1] as number) << 8) |
+      ((bytes[at + 2] as number) << 16) |
+      ((bytes[at + 3] as number) << 24)) >>>
+    0
+  );
 }
 
 /** Writes a frame's payload into `out` (exactly `frameLength()` bytes). */

@@ -100,7 +100,9 @@ export class CoreNode {
         continue;
       }
       sources.push({ source: e, ring: rings[ringIndex(e, core, cores)] as SharedArrayBuffer });
-      const producer = new ByteRingProducer(rings[ringIndex(core, e, cores)] as SharedArrayBuffer, { autoFlush: false });
+      const producer = new ByteRingProducer(rings[ringIndex(core, e, cores)] as SharedArrayBuffer, {
+        autoFlush: false,
+      });
       outbound.push(new Outbound(producer, e, new Doorbell(controlWords(control, e))));
     }
     this.inbound = new Inbound(sources, this.controlWords, cores);
@@ -150,14 +152,20 @@ export class CoreNode {
       listen: (port: number | CoreListenOptions, onConnection) => listen(node.servers, port, onConnection),
       get state() {
         if (node.state === null) {
-          throw new CorelaneError(ErrorCode.INVALID_STATE, 'ctx.state needs defineCore({ state }) and Runtime.start({ dataDir })');
+          throw new CorelaneError(
+            ErrorCode.INVALID_STATE,
+            'ctx.state needs defineCore({ state }) and Runtime.start({ dataDir })',
+          );
         }
         return node.state.state;
       },
       commit: (record) => {
         if (node.state === null) {
           return Promise.reject(
-            new CorelaneError(ErrorCode.INVALID_STATE, 'ctx.commit() needs defineCore({ state }) and Runtime.start({ dataDir })'),
+            new CorelaneError(
+              ErrorCode.INVALID_STATE,
+              'ctx.commit() needs defineCore({ state }) and Runtime.start({ dataDir })',
+            ),
           );
         }
         return node.state.commit(record);
@@ -168,7 +176,8 @@ export class CoreNode {
   #checkCore(core: unknown): number {
     if (core === this.core) return this.core;
     const n = requireInteger('core', core, 0, 2 ** 31 - 1);
-    if (n >= this.cores) throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `core must be in 0..${this.cores - 1}, got ${n}`);
+    if (n >= this.cores)
+      throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `core must be in 0..${this.cores - 1}, got ${n}`);
     return n;
   }
 
@@ -188,7 +197,9 @@ export class CoreNode {
     try {
       if (!this.#send(target, Kind.REQUEST, key, value, id)) {
         this.pending.forget(id);
-        return Promise.reject(new CorelaneError(ErrorCode.BACKPRESSURE, `request to core ${target} dropped: its queue is full`));
+        return Promise.reject(
+          new CorelaneError(ErrorCode.BACKPRESSURE, `request to core ${target} dropped: its queue is full`),
+        );
       }
     } catch (error) {
       this.pending.forget(id);
@@ -336,7 +347,14 @@ export class CoreNode {
   }
 
   /** Publishes the counters to the control block (plain stores: a sample for stats()). */
-  publishCounters(extra: { busyMs: number; idleMs: number; parks: number; wakeups: number; lagMs: number; turns: number }): void {
+  publishCounters(extra: {
+    busyMs: number;
+    idleMs: number;
+    parks: number;
+    wakeups: number;
+    lagMs: number;
+    turns: number;
+  }): void {
     const c = this.counters;
     c[Counter.MESSAGES_IN] = this.messagesIn;
     c[Counter.MESSAGES_OUT] = this.messagesOut;

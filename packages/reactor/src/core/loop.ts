@@ -152,10 +152,16 @@ export class Loop {
     // Overflow waiting for room: the consumer does not ring us when it frees space, so poll.
     const overflow = node.sender.overflowDepth > 0 ? 1 : Number.POSITIVE_INFINITY;
     const timeout = Math.min(node.timers.msUntilNext(now()), overflow);
-    if (timeout <= 0) return this.#schedule();
+    if (timeout <= 0) {
+      this.#schedule();
+      return;
+    }
     const parkedAt = now();
     const wait = node.doorbell.park(() => node.hasWork(this.#hold), timeout);
-    if (wait === null) return this.#schedule();
+    if (wait === null) {
+      this.#schedule();
+      return;
+    }
     this.#parked = true;
     this.parks++;
     wait.then((result) => {

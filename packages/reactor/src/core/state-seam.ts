@@ -56,7 +56,10 @@ export function openState<S, R>(
   options: { fsync: FsyncPolicy; core: number },
 ): Promise<StateHost<S, R>> {
   if (opener === null) {
-    throw new CorelaneError(ErrorCode.UNSUPPORTED, 'durable core state (defineCore({ state })) is not available in this build');
+    throw new CorelaneError(
+      ErrorCode.UNSUPPORTED,
+      'durable core state (defineCore({ state })) is not available in this build',
+    );
   }
   return opener(dir, spec, options);
 }

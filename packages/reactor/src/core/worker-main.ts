@@ -1,8 +1,9 @@
 // The entry of every core's worker_thread: pin, load the module, attach the mesh, run init,
 // then hand over to the loop. Control messages (ready, drained, stop) use the worker's
 // MessagePort; data only ever crosses the rings.
-import { parentPort, workerData } from 'node:worker_threads';
+
 import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
 import { pinThread } from '@corelane/affinity';
 import { CorelaneError, ErrorCode } from '@corelane/shared';
 import { resolveCodec } from '../codec/codec.js';

@@ -1,4 +1,4 @@
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { CorelaneError, ErrorCode } from '@corelane/shared';
 import type { BootData, CoreMessage, MainMessage } from '../core/boot-data.js';
 
@@ -75,7 +75,9 @@ export class CoreHandle {
           reject(
             (cause as { code?: string }).code === ErrorCode.BAD_MODULE
               ? cause
-              : new CorelaneError(ErrorCode.CORE_FAILED, `core ${this.core} failed to start: ${cause.message}`, { cause }),
+              : new CorelaneError(ErrorCode.CORE_FAILED, `core ${this.core} failed to start: ${cause.message}`, {
+                  cause,
+                }),
           );
         } else this.#events.onMessage(this, message);
       });

@@ -11,7 +11,11 @@ export interface LatencySummary {
 
 /** Request latency, recorded in microseconds in an HdrHistogram (3 significant digits). */
 export class Latency {
-  readonly #histogram: Histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  readonly #histogram: Histogram = build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 
   /** Records one round trip that started at `sentAt` (`performance.now()`). */
   record(sentAt: number, now: number): void {

@@ -24,7 +24,7 @@ import { Sender } from '../mesh/sender.js';
 import { type Plan, type RuntimeOptions, resolveOptions } from '../options.js';
 import { PendingRequests } from '../pending.js';
 import { decodeError } from '../remote-error.js';
-import { CoreHandle, type CoreDeath } from './core-handle.js';
+import { type CoreDeath, CoreHandle } from './core-handle.js';
 import { Latency } from './latency.js';
 import type { CoreStats, RuntimeStats } from './stats.js';
 
@@ -112,8 +112,19 @@ export class Runtime extends EventEmitter {
       const producer = new ByteRingProducer(this.#rings[ringIndex(n, c, n)] as SharedArrayBuffer, { autoFlush: false });
       outbound.push(new Outbound(producer, c, new Doorbell(controlWords(this.#control, c))));
     }
-    this.#sender = new Sender(outbound, codec, plan.policy, plan.overflow, (out) => this.#waitForRoom(out), this.#afterWrite, n);
-    const sources = Array.from({ length: n }, (_, c) => ({ source: c, ring: this.#rings[ringIndex(c, n, n)] as SharedArrayBuffer }));
+    this.#sender = new Sender(
+      outbound,
+      codec,
+      plan.policy,
+      plan.overflow,
+      (out) => this.#waitForRoom(out),
+      this.#afterWrite,
+      n,
+    );
+    const sources = Array.from({ length: n }, (_, c) => ({
+      source: c,
+      ring: this.#rings[ringIndex(c, n, n)] as SharedArrayBuffer,
+    }));
     this.#inbound = new Inbound(sources, controlWords(this.#control, n), n);
     this.#bell = new Doorbell(controlWords(this.#control, n));
     const events = { onDeath: this.#onDeath, onMessage: this.#onCoreMessage };
@@ -133,7 +144,11 @@ export class Runtime extends EventEmitter {
     try {
       mod = (await import(moduleUrl.href)) as { default?: unknown };
     } catch (cause) {
-      throw new CorelaneError(ErrorCode.BAD_MODULE, `module ${moduleUrl.href} failed to load: ${(cause as Error)?.message}`, { cause });
+      throw new CorelaneError(
+        ErrorCode.BAD_MODULE,
+        `module ${moduleUrl.href} failed to load: ${(cause as Error)?.message}`,
+        { cause },
+      );
     }
     if (!isCoreDefinition(mod.default)) {
       throw new CorelaneTypeError(
@@ -145,7 +160,7 @@ export class Runtime extends EventEmitter {
     if (plan.codec === 'custom' && mod.default.codec === undefined) {
       throw new CorelaneTypeError(
         ErrorCode.INVALID_ARGUMENT,
-        'a custom codec must also be the module\'s defineCore({ codec }), so every core decodes what the main thread encodes',
+        "a custom codec must also be the module's defineCore({ codec }), so every core decodes what the main thread encodes",
       );
     }
     const runtime = new Runtime(plan, codec, data, resourceLimits);
@@ -193,7 +208,8 @@ export class Runtime extends EventEmitter {
 
   #checkCore(core: unknown): number {
     const n = requireInteger('core', core, 0, 2 ** 31 - 1);
-    if (n >= this.#plan.cores) throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `core must be in 0..${this.#plan.cores - 1}, got ${n}`);
+    if (n >= this.#plan.cores)
+      throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `core must be in 0..${this.#plan.cores - 1}, got ${n}`);
     return n;
   }
 
@@ -241,7 +257,9 @@ export class Runtime extends EventEmitter {
     try {
       if (!this.#sender.message(target, Kind.REQUEST, id, key, value)) {
         this.#pending.forget(id);
-        return Promise.reject(new CorelaneError(ErrorCode.BACKPRESSURE, `request to core ${target} dropped: its queue is full`));
+        return Promise.reject(
+          new CorelaneError(ErrorCode.BACKPRESSURE, `request to core ${target} dropped: its queue is full`),
+        );
       }
     } catch (error) {
       this.#pending.forget(id);
@@ -297,7 +315,10 @@ export class Runtime extends EventEmitter {
       if (out.flush() < this.#plan.overflow) return;
       const remaining = deadline - now();
       if (remaining <= 0) {
-        throw new CorelaneError(ErrorCode.TIMEOUT, `core ${out.target} took no message for ${this.#plan.blockTimeoutMs} ms (backpressure 'block')`);
+        throw new CorelaneError(
+          ErrorCode.TIMEOUT,
+          `core ${out.target} took no message for ${this.#plan.blockTimeoutMs} ms (backpressure 'block')`,
+        );
       }
       out.producer.waitWritable(Math.max(1, Math.min(20, Math.ceil(remaining))));
     }
@@ -354,7 +375,8 @@ export class Runtime extends EventEmitter {
   readonly #onCoreMessage = (handle: CoreHandle, message: CoreMessage): void => {
     if (message.type === 'drained') this.#drained.get(handle.core)?.();
     else if (message.type === 'stopped') {
-      if (message.error !== undefined) this.emit('handlerError', { core: handle.core, error: rebuild(message.error), count: 1 });
+      if (message.error !== undefined)
+        this.emit('handlerError', { core: handle.core, error: rebuild(message.error), count: 1 });
       this.#stopped.get(handle.core)?.();
     } else if (message.type === 'handler-error') {
       this.emit('handlerError', { core: handle.core, error: rebuild(message.error), count: message.count });
@@ -371,7 +393,8 @@ export class Runtime extends EventEmitter {
     }
     const t = now();
     const window = this.#plan.restartWindowMs;
-    while (handle.restartTimes.length > 0 && t - (handle.restartTimes[0] as number) > window) handle.restartTimes.shift();
+    while (handle.restartTimes.length > 0 && t - (handle.restartTimes[0] as number) > window)
+      handle.restartTimes.shift();
     if (handle.restartTimes.length >= this.#plan.restartMax) {
       this.#fail(
         new CorelaneError(
@@ -389,12 +412,22 @@ export class Runtime extends EventEmitter {
     this.#reattach(core);
     this.#pending.rejectTarget(
       core,
-      () => new CorelaneError(ErrorCode.CORE_RESTARTED, `core ${core} died (${death.reason}) while this request was in flight; it was restarted`),
+      () =>
+        new CorelaneError(
+          ErrorCode.CORE_RESTARTED,
+          `core ${core} died (${death.reason}) while this request was in flight; it was restarted`,
+        ),
     );
     for (const other of this.#handles) if (other !== handle) other.post({ type: 'peer-restarted', core });
     handle.spawn(this.#boot(core, handle.restarts)).then(
       () => {
-        const event: RestartEvent = { core, cpu: handle.cpu, restarts: handle.restarts, reason: death.reason, error: death.error };
+        const event: RestartEvent = {
+          core,
+          cpu: handle.cpu,
+          restarts: handle.restarts,
+          reason: death.reason,
+          error: death.error,
+        };
         this.emit('restart', event);
       },
       (error: unknown) => this.#fail(error as Error),
@@ -573,7 +606,10 @@ export class Runtime extends EventEmitter {
     for (const h of this.#handles) h.phase = 'stopped';
     this.#stopHeartbeat();
     if (this.#overflowTimer !== null) clearTimeout(this.#overflowTimer);
-    this.#pending.rejectTarget(-1, () => new CorelaneError(ErrorCode.CLOSED, 'the runtime stopped before this request was answered'));
+    this.#pending.rejectTarget(
+      -1,
+      () => new CorelaneError(ErrorCode.CLOSED, 'the runtime stopped before this request was answered'),
+    );
     for (const out of this.#sender.outbound) out?.producer.close();
     this.#inbound.close();
     this.#state = 'stopped';

@@ -127,4 +127,3 @@ const EMPTY = new Uint8Array(0);
 
 /** What `Outbound.write()` did. */
 export const Written = { RING: 0, QUEUED: 1, FULL: 2 } as const;
-

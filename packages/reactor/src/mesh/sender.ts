@@ -112,7 +112,8 @@ export class Sender {
 
   /** True when some target's overflow queue is at or past the limit (and not empty). */
   get overLimit(): boolean {
-    for (const out of this.outbound) if (out !== null && out.overflowDepth > 0 && out.overflowDepth >= this.#limit) return true;
+    for (const out of this.outbound)
+      if (out !== null && out.overflowDepth > 0 && out.overflowDepth >= this.#limit) return true;
     return false;
   }
 }

@@ -51,12 +51,14 @@ export default defineCore({
       case 'blast': {
         // Sends value.n records to every core (itself included), interleaved.
         for (let seq = 0; seq < value.n; seq++) {
-          for (let to = 0; to < ctx.cores; to++) ctx.sendTo(to, { op: 'mesh', from: ctx.core, seq, x: (seq * 7 + ctx.core) | 0 });
+          for (let to = 0; to < ctx.cores; to++)
+            ctx.sendTo(to, { op: 'mesh', from: ctx.core, seq, x: (seq * 7 + ctx.core) | 0 });
         }
         return value.n * ctx.cores;
       }
       case 'flood': {
-        for (let seq = 0; seq < value.n; seq++) ctx.sendTo(value.to, { op: 'mesh', from: ctx.core, seq, x: (seq * 7 + ctx.core) | 0 });
+        for (let seq = 0; seq < value.n; seq++)
+          ctx.sendTo(value.to, { op: 'mesh', from: ctx.core, seq, x: (seq * 7 + ctx.core) | 0 });
         return value.n;
       }
       case 'mesh': {
@@ -69,7 +71,14 @@ export default defineCore({
         return undefined;
       }
       case 'meshReport':
-        return { core: ctx.core, meshReceived, meshChecksum, meshSum, meshOutOfOrder, fromCore: Object.fromEntries(fromCore) };
+        return {
+          core: ctx.core,
+          meshReceived,
+          meshChecksum,
+          meshSum,
+          meshOutOfOrder,
+          fromCore: Object.fromEntries(fromCore),
+        };
       case 'ask':
         // A core-to-core request through the mesh.
         return ctx.request(value.key, { op: 'who' });
@@ -87,7 +96,10 @@ export default defineCore({
       case 'reject':
         return Promise.reject(new TypeError('async refusal'));
       case 'die':
-        if (value.how === 'uncaught') setTimeout(() => { throw new Error('uncaught outside a handler'); }, 0);
+        if (value.how === 'uncaught')
+          setTimeout(() => {
+            throw new Error('uncaught outside a handler');
+          }, 0);
         else if (value.how === 'exit') process.exit(7);
         else if (value.how === 'oom') {
           const hog = [];
@@ -110,7 +122,9 @@ export default defineCore({
           if (ticks === 3) ctx.timers.cancel(every);
         });
         return new Promise((resolve) => {
-          ctx.timers.after(Math.max(...value.delays) + 20, () => resolve({ order: [...timerLog], ticks, size: ctx.timers.size }));
+          ctx.timers.after(Math.max(...value.delays) + 20, () =>
+            resolve({ order: [...timerLog], ticks, size: ctx.timers.size }),
+          );
         });
       }
       case 'listen':

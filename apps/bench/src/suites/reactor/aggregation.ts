@@ -1,8 +1,9 @@
 // Keyed aggregation: every core generates keyed events and routes each to the core that owns
 // its key, which counts it; against the same work in one thread, and against piscina (workers
 // return partial maps, the main thread merges them).
-import Piscina from 'piscina';
+
 import type { Runtime } from '@corelane/reactor';
+import Piscina from 'piscina';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { workerScript } from '../../harness/worker.js';
 import { KEYS, startRuntime } from './rig.js';
@@ -60,7 +61,10 @@ export function keyedAggregation(peer: 'single' | 'piscina'): BenchCase {
     unit: 'events/s',
     higherIsBetter: true,
     ours: 'every core generates keyed events, counts its own, routes the rest to their owner (ctx.send)',
-    peer: peer === 'single' ? 'the same events counted in one thread' : 'piscina: 2 workers return partial maps, main merges',
+    peer:
+      peer === 'single'
+        ? 'the same events counted in one thread'
+        : 'piscina: 2 workers return partial maps, main merges',
     budgetMs: { quick: 15_000, full: 60_000 },
     description:
       'Events over 1024 short string keys; each core generates the same number. Ours: a core counts the events of ' +

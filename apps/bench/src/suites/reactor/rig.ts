@@ -12,7 +12,10 @@ export function startRuntime(options: Omit<RuntimeOptions, 'module'>): Promise<R
 }
 
 /** Runs `fn` against a fresh runtime, stopped afterwards: a spinning runtime must not burn CPU while the peer runs. */
-export async function withRuntime<T>(options: Omit<RuntimeOptions, 'module'>, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+export async function withRuntime<T>(
+  options: Omit<RuntimeOptions, 'module'>,
+  fn: (rt: Runtime) => Promise<T>,
+): Promise<T> {
   const rt = await startRuntime(options);
   try {
     return await fn(rt);

@@ -1,8 +1,9 @@
 // Fire-and-forget sends to 2 cores with a no-op handler, against postMessage per message,
 // postMessage of 64 per message, and piscina run() per message.
-import Piscina from 'piscina';
+
 import type { MessagePort } from 'node:worker_threads';
 import type { Runtime } from '@corelane/reactor';
+import Piscina from 'piscina';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { workerScript } from '../../harness/worker.js';
 import { KEYS, PeerWorker, startRuntime } from './rig.js';
@@ -42,7 +43,8 @@ async function postMessageSends(peers: PeerWorker[], count: number, batch: numbe
   for (const s of sinks) s.port.postMessage(null);
   const counts = await Promise.all(sinks.map((s) => s.done));
   const elapsed = performance.now() - start;
-  if ((counts[0] as number) + (counts[1] as number) !== count) throw new Error(`postMessage sinks got ${counts.join('+')}, sent ${count}`);
+  if ((counts[0] as number) + (counts[1] as number) !== count)
+    throw new Error(`postMessage sinks got ${counts.join('+')}, sent ${count}`);
   return count / (elapsed / 1000);
 }
 
@@ -88,7 +90,9 @@ export function fireAndForget(peer: Peer): BenchCase {
       return {
         ours: () => runtimeSends(rt, count),
         peer: () =>
-          pool !== null ? piscinaSends(pool, peerCount) : postMessageSends(peers, peerCount, peer === 'batch' ? 64 : 1, ctx.budgetMs),
+          pool !== null
+            ? piscinaSends(pool, peerCount)
+            : postMessageSends(peers, peerCount, peer === 'batch' ? 64 : 1, ctx.budgetMs),
         teardown: async () => {
           await Promise.allSettled([rt.stop(), ...peers.map((p) => p.close()), pool?.destroy()]);
         },
