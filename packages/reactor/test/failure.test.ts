@@ -83,6 +83,7 @@ describe('a core that dies is restarted', () => {
         // The other core kept its state and keeps working.
         sendRecs(rt, otherKeys, 100, otherNext);
         expect(await rt.requestTo(other, { op: 'report' })).toMatchObject({ received: 600, outOfOrder: 0 });
+        expect(await rt.requestTo(victim, { op: 'ctx' })).toEqual({ core: victim, cores: 2, restarts: 1 });
         const stats = rt.stats();
         expect(stats.cores[victim]?.restarts).toBe(1);
         expect(stats.cores[other]?.restarts).toBe(0);

@@ -1,4 +1,5 @@
 import type { Plan } from '../options.js';
+import type { ErrorData } from '../remote-error.js';
 
 /** What the main thread hands a core's worker (`workerData`). */
 export interface BootData {
@@ -16,24 +17,10 @@ export interface BootData {
 /** Messages a core posts to the main thread (the control plane; data goes through rings). */
 export type CoreMessage =
   | { type: 'ready'; cpu: number | null }
-  | { type: 'failed'; error: { name: string; message: string; code?: string; stack?: string } }
+  | { type: 'failed'; error: ErrorData }
   | { type: 'drained' }
-  | { type: 'stopped'; error?: { name: string; message: string; code?: string } }
-  | { type: 'handler-error'; error: { name: string; message: string; code?: string; stack?: string }; count: number };
+  | { type: 'stopped'; error?: ErrorData }
+  | { type: 'handler-error'; error: ErrorData; count: number };
 
 /** Messages the main thread posts to a core. */
 export type MainMessage = { type: 'stop' } | { type: 'peer-restarted'; core: number };
-
-/** A thrown value as plain data for postMessage. */
-export function errorData(error: unknown): { name: string; message: string; code?: string; stack?: string } {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return {
-      name: error.name,
-      message: error.message,
-      ...(error.stack === undefined ? {} : { stack: error.stack }),
-      ...(typeof code === 'string' ? { code } : {}),
-    };
-  }
-  return { name: 'Error', message: String(error) };
-}

@@ -17,6 +17,8 @@ export interface CoreContext<S = unknown, R = unknown> {
   readonly cores: number;
   /** The CPU this core is pinned to, or null when it is not pinned (`pin: false`, or no affinity on this platform). */
   readonly cpu: number | null;
+  /** How many times this core was restarted before this start (0 on the first). */
+  readonly restarts: number;
   /** `Runtime.start({ data })`, structured-cloned into every core. */
   readonly data: unknown;
   /** The core that owns `key`: `partition(key, cores)` of `@corelane/router`. */

@@ -116,7 +116,7 @@ export class CoreNode {
       cores,
     );
     this.timers = new CoreTimers(now, (error) => this.#handlerFailed(error));
-    this.ctx = this.#makeContext(boot.data);
+    this.ctx = this.#makeContext(boot.data, boot.restarts);
   }
 
   /** Writes outside a loop turn (async replies, socket callbacks) are flushed at the end of their task. */
@@ -132,12 +132,13 @@ export class CoreNode {
     this.sender.flush();
   };
 
-  #makeContext(data: unknown): CoreContext {
+  #makeContext(data: unknown, restarts: number): CoreContext {
     const node = this;
     return {
       core: this.core,
       cores: this.cores,
       cpu: this.cpu,
+      restarts,
       data,
       owner: (key) => partition(key, node.cores),
       send: (key, value) => node.#send(partition(key, node.cores), Kind.SEND, key, value),

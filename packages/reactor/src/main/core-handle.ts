@@ -1,6 +1,7 @@
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { CorelaneError, ErrorCode } from '@corelane/shared';
 import type { BootData, CoreMessage, MainMessage } from '../core/boot-data.js';
+import { errorFromData } from '../remote-error.js';
 
 /** The worker script every core runs (dist/core-worker.js, beside the bundle that holds this code). */
 const CORE_WORKER = new URL('./core-worker.js', import.meta.url);
@@ -16,14 +17,6 @@ export interface CoreDeath {
 export interface CoreEvents {
   onDeath(handle: CoreHandle, death: CoreDeath): void;
   onMessage(handle: CoreHandle, message: CoreMessage): void;
-}
-
-function rebuild(data: { name: string; message: string; code?: string; stack?: string }): Error {
-  const error = new Error(data.message) as Error & { code?: string };
-  error.name = data.name;
-  if (data.code !== undefined) error.code = data.code;
-  if (data.stack !== undefined) error.stack = data.stack;
-  return error;
 }
 
 /**
@@ -70,7 +63,7 @@ export class CoreHandle {
           resolve();
         } else if (message.type === 'failed' && !settled) {
           settled = true;
-          const cause = rebuild(message.error);
+          const cause = errorFromData(message.error, this.core);
           void worker.terminate();
           reject(
             (cause as { code?: string }).code === ErrorCode.BAD_MODULE

@@ -23,7 +23,7 @@ import { Outbound } from '../mesh/outbound.js';
 import { Sender } from '../mesh/sender.js';
 import { type Plan, type RuntimeOptions, resolveOptions } from '../options.js';
 import { PendingRequests } from '../pending.js';
-import { decodeError } from '../remote-error.js';
+import { decodeError, errorFromData } from '../remote-error.js';
 import { type CoreDeath, CoreHandle } from './core-handle.js';
 import { Latency } from './latency.js';
 import type { CoreStats, RuntimeStats } from './stats.js';
@@ -59,13 +59,6 @@ const STOP_TIMEOUT_MS = 30_000;
 
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function rebuild(data: { name: string; message: string; code?: string; stack?: string }): Error {
-  const error = new Error(data.message) as Error & { code?: string };
-  error.name = data.name;
-  if (data.code !== undefined) error.code = data.code;
-  return error;
-}
 
 /**
  * A thread-per-core runtime: one pinned worker per core, each running the module's
@@ -376,10 +369,14 @@ export class Runtime extends EventEmitter {
     if (message.type === 'drained') this.#drained.get(handle.core)?.();
     else if (message.type === 'stopped') {
       if (message.error !== undefined)
-        this.emit('handlerError', { core: handle.core, error: rebuild(message.error), count: 1 });
+        this.emit('handlerError', { core: handle.core, error: errorFromData(message.error, handle.core), count: 1 });
       this.#stopped.get(handle.core)?.();
     } else if (message.type === 'handler-error') {
-      this.emit('handlerError', { core: handle.core, error: rebuild(message.error), count: message.count });
+      this.emit('handlerError', {
+        core: handle.core,
+        error: errorFromData(message.error, handle.core),
+        count: message.count,
+      });
     }
   };
 
@@ -517,6 +514,7 @@ export class Runtime extends EventEmitter {
         cpu: h.cpu,
         restarts: h.restarts,
         stuck: h.stuck,
+        holding: Atomics.load(controlWords(this.#control, h.core), ControlWord.HOLD) === 1,
         messagesIn: c[Counter.MESSAGES_IN] as number,
         messagesOut: c[Counter.MESSAGES_OUT] as number,
         requests: c[Counter.REQUESTS] as number,

@@ -9,6 +9,8 @@ export interface CoreStats {
   restarts: number;
   /** True while its heartbeat says the loop stopped turning (a handler that never returns). */
   stuck: boolean;
+  /** True while a `'block'` core takes no work from the main thread (its overflow queues are full). */
+  holding: boolean;
   messagesIn: number;
   messagesOut: number;
   requests: number;

@@ -20,8 +20,6 @@ export class Inbound {
   readonly consumers: ByteRingConsumer[];
   readonly sources: number[];
   readonly #rings: SharedArrayBuffer[];
-  /** Records read from each source, by position in `sources`. */
-  readonly received: number[];
   readonly #control: Int32Array;
   /** Position in `sources` of the main thread's ring. */
   readonly mainIndex: number;
@@ -33,7 +31,6 @@ export class Inbound {
     this.sources = rings.map((r) => r.source);
     this.#rings = rings.map((r) => r.ring);
     this.consumers = rings.map((r) => new ByteRingConsumer(r.ring, { autoFlush: false }));
-    this.received = rings.map(() => 0);
     this.#control = control;
     this.mainIndex = this.sources.indexOf(main);
     control[ControlWord.HANDLING_RING] = -1;
@@ -73,7 +70,6 @@ export class Inbound {
       } finally {
         control[ControlWord.HANDLING_RING] = -1;
       }
-      this.received[i] = (this.received[i] as number) + got;
       total += got;
     }
     return total;

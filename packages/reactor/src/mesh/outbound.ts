@@ -19,8 +19,6 @@ export class Outbound {
   #queue: Uint8Array[] = [];
   #types: number[] = [];
   #head = 0;
-  /** Records written into the ring so far (published or not). */
-  sent = 0;
   /** The most records the overflow queue held at once. */
   overflowMax = 0;
   /** Something was written since the last `flush()`: the target may need its doorbell rung. */
@@ -58,7 +56,6 @@ export class Outbound {
       if (view !== null) {
         writeFrame(view, kind, id, keyTag, key, value);
         this.producer.commit();
-        this.sent++;
         this.dirty = true;
         return Written.RING;
       }
@@ -98,7 +95,6 @@ export class Outbound {
     while (head < queue.length && this.producer.write(queue[head] as Uint8Array, types[head] as number)) {
       queue[head] = EMPTY;
       head++;
-      this.sent++;
       this.dirty = true;
     }
     if (head === queue.length) {

@@ -140,6 +140,8 @@ export default defineCore({
           await (ctx.io.closeFile ? ctx.io.closeFile(fd) : ctx.io.close(fd));
           return { backend: ctx.io.backend, bytes };
         })();
+      case 'ctx':
+        return { core: ctx.core, cores: ctx.cores, restarts: ctx.restarts };
       case 'echo':
         return value.v;
       default:
