@@ -58,6 +58,14 @@ describe('bad options and modules', () => {
     expect(await nextThreadId()).toBe(before + 1);
   });
 
+  it('a definition with state needs dataDir (typed, before any worker)', async () => {
+    const before = await nextThreadId();
+    await expect(Runtime.start({ module: cores('stateful.mjs'), cores: 1 })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_INVALID_ARGUMENT',
+    });
+    expect(await nextThreadId()).toBe(before + 1);
+  });
+
   it('Runtime.start() without options, or with a non-object', async () => {
     await expect(Runtime.start(undefined as unknown as RuntimeOptions)).rejects.toMatchObject({
       code: 'ERR_CORELANE_INVALID_ARGUMENT',

@@ -125,7 +125,9 @@ export class Runtime extends EventEmitter {
   }
 
   /**
-   * Starts the cores and resolves once every core ran its `init`.
+   * Starts the cores and resolves once every core ran its `init`. The module is also imported
+   * once on the main thread, to check its default export before any worker starts: keep its
+   * top level free of side effects (open files and sockets in `init`).
    *
    * @throws TypeError/RangeError with a stable `code` for a bad option; `ERR_CORELANE_BAD_MODULE`
    *   for a module that is missing or has no `defineCore()` default export; both before any
@@ -155,6 +157,9 @@ export class Runtime extends EventEmitter {
         ErrorCode.INVALID_ARGUMENT,
         "a custom codec must also be the module's defineCore({ codec }), so every core decodes what the main thread encodes",
       );
+    }
+    if (mod.default.state !== undefined && plan.dataDir === null) {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'defineCore({ state }) needs Runtime.start({ dataDir })');
     }
     const runtime = new Runtime(plan, codec, data, resourceLimits);
     try {
@@ -226,7 +231,9 @@ export class Runtime extends EventEmitter {
   /**
    * Sends `value` to the core that owns `key` and resolves with its handler's reply. Rejects
    * with the handler's error (its `name`, `message` and `code`), `ERR_CORELANE_CORE_RESTARTED`
-   * when the core died meanwhile, `ERR_CORELANE_CLOSED` when the runtime stopped first.
+   * when the core died meanwhile, `ERR_CORELANE_CLOSED` when the runtime stopped first, and
+   * `ERR_CORELANE_BACKPRESSURE` when the core's queue is full under `'error'` or `'drop'`.
+   * A bad key or value throws at once.
    */
   request(key: RouterKey, value: unknown): Promise<unknown> {
     this.#checkOpen();
@@ -311,6 +318,13 @@ export class Runtime extends EventEmitter {
         throw new CorelaneError(
           ErrorCode.TIMEOUT,
           `core ${out.target} took no message for ${this.#plan.blockTimeoutMs} ms (backpressure 'block')`,
+        );
+      }
+      if (out.producer.peerClosed) {
+        // The core's thread ended (its restart needs this thread's event loop): do not wait.
+        throw new CorelaneError(
+          ErrorCode.CORE_RESTARTED,
+          `core ${out.target} died while send() waited for room in its ring`,
         );
       }
       out.producer.waitWritable(Math.max(1, Math.min(20, Math.ceil(remaining))));
@@ -470,6 +484,7 @@ export class Runtime extends EventEmitter {
       h.phase = 'failed';
       void h.terminate();
     }
+    for (const resolve of [...this.#drained.values(), ...this.#stopped.values()]) resolve();
     this.emit('error', error);
   }
 
@@ -567,17 +582,10 @@ export class Runtime extends EventEmitter {
     this.#state = 'stopping';
     const deadline = now() + STOP_TIMEOUT_MS;
     const live = () => this.#handles.filter((h) => h.phase === 'running' || h.phase === 'restarting');
-    // 1. What the main thread sent reaches the rings, with a DRAIN behind it in each.
+    // 1. What the main thread sent reaches the rings, with a DRAIN behind it in each; each
+    //    core answers `drained` once it has handled everything before it.
     while (this.#sender.flush() > 0 && now() < deadline) await sleep(1);
-    await Promise.all(
-      live().map(
-        (h) =>
-          new Promise<void>((resolve) => {
-            this.#drained.set(h.core, resolve);
-            this.#sender.control(h.core, ControlOp.DRAIN, null);
-          }),
-      ),
-    );
+    await this.#each(live(), this.#drained, deadline, (h) => this.#sender.control(h.core, ControlOp.DRAIN, null));
     this.#sender.flush();
     // 2. Core-to-core traffic settles: every ring empty, every core idle, twice in a row.
     let quietTwice = 0;
@@ -587,19 +595,11 @@ export class Runtime extends EventEmitter {
       quietTwice = this.#quiet() ? quietTwice + 1 : 0;
     }
     this.#receive();
-    // 3. onStop, close, end.
-    await Promise.all(
-      live().map(
-        (h) =>
-          new Promise<void>((resolve) => {
-            h.phase = 'stopping';
-            this.#stopped.set(h.core, resolve);
-            h.post({ type: 'stop' });
-            const timer = setTimeout(resolve, Math.max(0, deadline - now()));
-            timer.unref();
-          }),
-      ),
-    );
+    // 3. onStop, close, end (a core that does not answer by the deadline is terminated).
+    await this.#each(live(), this.#stopped, deadline, (h) => {
+      h.phase = 'stopping';
+      h.post({ type: 'stop' });
+    });
     await Promise.all(this.#handles.map((h) => h.terminate()));
     for (const h of this.#handles) h.phase = 'stopped';
     this.#stopHeartbeat();
@@ -611,6 +611,29 @@ export class Runtime extends EventEmitter {
     for (const out of this.#sender.outbound) out?.producer.close();
     this.#inbound.close();
     this.#state = 'stopped';
+  }
+
+  /** Does `start(h)` for each handle and waits until each answered (its resolver in `waiters` ran) or `deadline`. */
+  async #each(
+    handles: CoreHandle[],
+    waiters: Map<number, () => void>,
+    deadline: number,
+    start: (h: CoreHandle) => void,
+  ): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - now()));
+    });
+    const answers = handles.map(
+      (h) =>
+        new Promise<void>((resolve) => {
+          waiters.set(h.core, resolve);
+          start(h);
+        }),
+    );
+    await Promise.race([Promise.all(answers), late]);
+    clearTimeout(timer);
+    waiters.clear();
   }
 
   #quiet(): boolean {
