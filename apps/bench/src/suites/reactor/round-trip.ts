@@ -33,18 +33,20 @@ export function requestRoundTrip(): BenchCase {
     metric: 'round trips (target >= 5x)',
     unit: 'round trips/s',
     higherIsBetter: true,
-    ours: "runtime.requestTo(0, v) awaited in a loop (1 core, idle 'spin', replySpinMs 0.05)",
+    ours: 'runtime.requestTo(0, v) awaited in a loop (1 core, default options)',
     peer: 'postMessage to a worker that echoes, reply awaited in a loop',
     budgetMs: { quick: 15_000, full: 60_000 },
     description:
-      'One request in flight at a time from the main thread to one core and back. Ours: a 1-core runtime whose core ' +
-      'spins when idle and whose main thread spins up to 50 µs for the reply before parking (msgpack values). Peer: ' +
-      'a worker_thread echoing each postMessage on a MessagePort.',
+      'One request in flight at a time from the main thread to one core and back. Ours: a 1-core runtime with the ' +
+      "default options (idle 'hybrid': the core spins 50 µs, then parks on its doorbell; the main thread parks on " +
+      'its own with Atomics.waitAsync; msgpack values). On a shared 2-CPU machine spinning (idle "spin", ' +
+      'replySpinMs) measured slower here: spinning threads lose the CPU to other work. Peer: a worker_thread ' +
+      'echoing each postMessage on a MessagePort.',
     async setup(ctx: CaseContext) {
       const count = ctx.quick ? 5_000 : 50_000;
       const peer = await PeerWorker.start();
       return {
-        ours: () => withRuntime({ cores: 1, idle: 'spin', replySpinMs: 0.05 }, (rt) => requestLoop(rt, count)),
+        ours: () => withRuntime({ cores: 1 }, (rt) => requestLoop(rt, count)),
         peer: () => postMessageLoop(peer, count),
         teardown: () => peer.close(),
       };
