@@ -35,11 +35,20 @@ export interface StateHost<S = unknown, R = unknown> {
   close(): Promise<void>;
 }
 
+/** What the core hands the opener besides the directory and the spec. */
+export interface StateOpenOptions {
+  fsync: FsyncPolicy;
+  /** The core's index. */
+  core: number;
+  /** The core's `ctx`, for `spec.apply(state, record, ctx)`. */
+  ctx: unknown;
+}
+
 /** Opens (or recovers) the durable state of one core in `dir`. */
 export type StateOpener = <S, R>(
   dir: string,
   spec: StateSpec<S, R>,
-  options: { fsync: FsyncPolicy; core: number },
+  options: StateOpenOptions,
 ) => Promise<StateHost<S, R>>;
 
 let opener: StateOpener | null = null;
@@ -53,7 +62,7 @@ export function provideStateOpener(open: StateOpener): void {
 export function openState<S, R>(
   dir: string,
   spec: StateSpec<S, R>,
-  options: { fsync: FsyncPolicy; core: number },
+  options: StateOpenOptions,
 ): Promise<StateHost<S, R>> {
   if (opener === null) {
     throw new CorelaneError(

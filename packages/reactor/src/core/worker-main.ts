@@ -36,7 +36,12 @@ async function start(): Promise<void> {
     if (plan.dataDir === null) {
       throw new CorelaneError(ErrorCode.INVALID_ARGUMENT, 'defineCore({ state }) needs Runtime.start({ dataDir })');
     }
-    node.state = await openState(join(plan.dataDir, `core-${core}`), definition.state, { fsync: plan.fsync, core });
+    // Recovered (checkpoint + log) before init runs, so init and every handler see the state.
+    node.state = await openState(join(plan.dataDir, `core-${core}`), definition.state, {
+      fsync: plan.fsync,
+      core,
+      ctx: node.ctx,
+    });
   }
   await definition.init?.(node.ctx);
 

@@ -452,6 +452,8 @@ export class Runtime extends EventEmitter {
    * skipped: the one that killed the core is among them. See mesh/inbound.ts.
    */
   #reattach(core: number): void {
+    // Runs after the worker's 'exit': its thread has ended, so its plain stores to the control
+    // slot (HANDLED, HANDLING_*) are visible here, and nothing else writes them until the new core starts.
     const n = this.#plan.cores;
     const words = controlWords(this.#control, core);
     for (let e = 0; e <= n; e++) {
