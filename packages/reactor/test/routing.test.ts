@@ -75,8 +75,23 @@ describe('routing', () => {
         expect(r.checksum).toBe(expected.checksum[r.core]);
       }
       expect(reports.reduce((n, r) => n + r.received, 0)).toBe(MESSAGES);
+      // stats() counts the same messages (+ the report requests), once each core published them.
+      const counted = () => rt.stats().cores.reduce((n, c) => n + c.messagesIn, 0);
+      for (let i = 0; i < 400 && counted() < MESSAGES + 2; i++) await sleep(5);
+      expect(counted()).toBe(MESSAGES + 2);
+      expect(rt.stats().cores.reduce((n, c) => n + c.requests, 0)).toBe(2);
     });
   }, 120_000);
+
+  it("cores 'all' (the default): one pinned core per physical core, on distinct CPUs", async () => {
+    await withLab({}, async (rt) => {
+      expect(rt.size).toBeGreaterThanOrEqual(1);
+      expect(rt.pinning).toEqual({ pinned: true, reason: '' });
+      expect(new Set(rt.cpus).size).toBe(rt.size);
+      const who = (await rt.broadcast({ op: 'ctx' })) as { core: number; cores: number }[];
+      expect(who.map((w) => w.core)).toEqual(Array.from({ length: rt.size }, (_, i) => i));
+    });
+  }, 60_000);
 
   for (const policy of ['drop', 'error'] as const) {
     it(`'${policy}': what was accepted arrives, what was refused is counted, and the two add up`, async () => {
