@@ -10,7 +10,7 @@ serve({
   echo({ port }: { port: MessagePort }): void {
     port.on('message', (v: unknown) => port.postMessage(v));
   },
-  /** Counts messages (an array counts as its length) until a null; answers with the count. */
+  /** Counts messages (a batch `{ count, bytes }` counts as `count`) until a null; answers with the count. */
   sink({ port }: { port: MessagePort }): Promise<number> {
     return new Promise((resolve) => {
       let count = 0;
@@ -18,7 +18,7 @@ serve({
         if (v === null) {
           port.close();
           resolve(count);
-        } else count += Array.isArray(v) ? v.length : 1;
+        } else count += typeof v === 'object' && v !== null && 'count' in v ? (v as { count: number }).count : 1;
       });
     });
   },

@@ -27,17 +27,26 @@ async function postMessageSends(peers: PeerWorker[], count: number, batch: numbe
   if (batch === 1) {
     for (let i = 0; i < count; i++) (sinks[i & 1] as { port: MessagePort }).port.postMessage(PAYLOAD);
   } else {
-    const pending: Uint8Array[][] = [[], []];
+    // What a user batching by hand does: copy each message's bytes into a buffer per target
+    // and post the buffer (cloned) every `batch` messages.
+    const size = PAYLOAD.length;
+    const buffers = [new Uint8Array(batch * size), new Uint8Array(batch * size)];
+    const filled = [0, 0];
     for (let i = 0; i < count; i++) {
-      const list = pending[i & 1] as Uint8Array[];
-      list.push(PAYLOAD);
-      if (list.length === batch) {
-        (sinks[i & 1] as { port: MessagePort }).port.postMessage(list);
-        pending[i & 1] = [];
-      }
+      const t = i & 1;
+      const n = filled[t] as number;
+      (buffers[t] as Uint8Array).set(PAYLOAD, n * size);
+      if (n + 1 === batch) {
+        (sinks[t] as { port: MessagePort }).port.postMessage({ count: batch, bytes: buffers[t] });
+        filled[t] = 0;
+      } else filled[t] = n + 1;
     }
-    pending.forEach((list, t) => {
-      if (list.length > 0) (sinks[t] as { port: MessagePort }).port.postMessage(list);
+    filled.forEach((n, t) => {
+      if (n > 0)
+        (sinks[t] as { port: MessagePort }).port.postMessage({
+          count: n,
+          bytes: (buffers[t] as Uint8Array).subarray(0, n * size),
+        });
     });
   }
   for (const s of sinks) s.port.postMessage(null);
