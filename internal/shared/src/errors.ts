@@ -39,6 +39,12 @@ export const ErrorCode = {
   TIMEOUT: 'ERR_CORELANE_TIMEOUT',
   /** A call that the object's current state does not allow (a second `claim()` before `commit()`, `commit()` without a claim). */
   INVALID_STATE: 'ERR_CORELANE_INVALID_STATE',
+  /** A runtime's module is missing, failed to load, or has no `defineCore()` default export. Nothing was started. */
+  BAD_MODULE: 'ERR_CORELANE_BAD_MODULE',
+  /** The core handling a request died and was restarted; the request's effect may or may not have happened. */
+  CORE_RESTARTED: 'ERR_CORELANE_CORE_RESTARTED',
+  /** A core failed to start, or died more often than the restart limit allows: the runtime is down. */
+  CORE_FAILED: 'ERR_CORELANE_CORE_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

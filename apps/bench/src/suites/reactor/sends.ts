@@ -1,0 +1,111 @@
+// Fire-and-forget sends to 2 cores with a no-op handler, against postMessage per message,
+// postMessage of 64 per message, and piscina run() per message.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { Runtime } from '@corelane/reactor';
+import Piscina from 'piscina';
+import type { BenchCase, CaseContext } from '../../harness/suite.js';
+import { workerScript } from '../../harness/worker.js';
+import { KEYS, PeerWorker, startRuntime } from './rig.js';
+
+const CORES = 2;
+const PAYLOAD = new Uint8Array(16).fill(7);
+
+/** Messages per second: `count` keyed sends ('raw' codec, 16 B), then a barrier request per core. */
+async function runtimeSends(rt: Runtime, count: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < count; i++) rt.send(KEYS[i & 1023] as string, PAYLOAD);
+  // A keyless request is answered after everything sent to that core before it.
+  await Promise.all([rt.requestTo(0, PAYLOAD), rt.requestTo(1, PAYLOAD)]);
+  return count / ((performance.now() - start) / 1000);
+}
+
+/** Messages per second through postMessage to two counting workers, `batch` messages per postMessage. */
+async function postMessageSends(peers: PeerWorker[], count: number, batch: number, capMs: number): Promise<number> {
+  const sinks = peers.map((p) => p.sink(capMs));
+  const start = performance.now();
+  if (batch === 1) {
+    for (let i = 0; i < count; i++) (sinks[i & 1] as { port: MessagePort }).port.postMessage(PAYLOAD);
+  } else {
+    // What a user batching by hand does: copy each message's bytes into a buffer per target
+    // and post the buffer (cloned) every `batch` messages.
+    const size = PAYLOAD.length;
+    const buffers = [new Uint8Array(batch * size), new Uint8Array(batch * size)];
+    const filled = [0, 0];
+    for (let i = 0; i < count; i++) {
+      const t = i & 1;
+      const n = filled[t] as number;
+      (buffers[t] as Uint8Array).set(PAYLOAD, n * size);
+      if (n + 1 === batch) {
+        (sinks[t] as { port: MessagePort }).port.postMessage({ count: batch, bytes: buffers[t] });
+        filled[t] = 0;
+      } else filled[t] = n + 1;
+    }
+    filled.forEach((n, t) => {
+      if (n > 0)
+        (sinks[t] as { port: MessagePort }).port.postMessage({
+          count: n,
+          bytes: (buffers[t] as Uint8Array).subarray(0, n * size),
+        });
+    });
+  }
+  for (const s of sinks) s.port.postMessage(null);
+  const counts = await Promise.all(sinks.map((s) => s.done));
+  const elapsed = performance.now() - start;
+  if ((counts[0] as number) + (counts[1] as number) !== count)
+    throw new Error(`postMessage sinks got ${counts.join('+')}, sent ${count}`);
+  return count / (elapsed / 1000);
+}
+
+/** Messages per second through piscina: one run() per message, all awaited. */
+async function piscinaSends(pool: Piscina, count: number): Promise<number> {
+  const start = performance.now();
+  const runs: Promise<unknown>[] = [];
+  for (let i = 0; i < count; i++) runs.push(pool.run(PAYLOAD, { name: 'noop' }));
+  await Promise.all(runs);
+  return count / ((performance.now() - start) / 1000);
+}
+
+type Peer = 'message' | 'batch' | 'piscina';
+
+export function fireAndForget(peer: Peer): BenchCase {
+  const target = { message: '>= 50x', batch: '>= 2x', piscina: '>= 100x' }[peer];
+  return {
+    name: `fire-and-forget sends to 2 cores vs ${peer === 'message' ? 'postMessage per message' : peer === 'batch' ? 'postMessage batched 64' : 'piscina run()'}`,
+    metric: `messages (target ${target})`,
+    unit: 'msgs/s',
+    higherIsBetter: true,
+    ours: "runtime.send(key, 16 B) to 2 cores, codec 'raw', no-op handler",
+    peer:
+      peer === 'message'
+        ? 'postMessage(16 B) per message to 2 workers'
+        : peer === 'batch'
+          ? 'postMessage of 64 messages per message to 2 workers'
+          : 'piscina run() per message, 2 threads, no-op task',
+    budgetMs: { quick: 15_000, full: 60_000 },
+    description:
+      'Keyed 16-byte messages from the main thread to 2 cores (each to partition(key, 2)), timed until a barrier ' +
+      'request to each core is answered (it follows every message in its ring). Divide by 2 for events per second ' +
+      'per core. Peers: the same count of messages to 2 workers that count them, or piscina tasks.',
+    async setup(ctx: CaseContext) {
+      const count = ctx.quick ? 200_000 : 1_000_000;
+      const rt = await startRuntime({ cores: CORES, codec: 'raw' });
+      let peers: PeerWorker[] = [];
+      let pool: Piscina | null = null;
+      if (peer === 'piscina') {
+        pool = new Piscina({ filename: workerScript('reactor-task').href, minThreads: CORES, maxThreads: CORES });
+      } else peers = await Promise.all([PeerWorker.start(), PeerWorker.start()]);
+      const peerCount = peer === 'piscina' ? count / 20 : peer === 'message' ? count / 4 : count;
+      return {
+        ours: () => runtimeSends(rt, count),
+        peer: () =>
+          pool !== null
+            ? piscinaSends(pool, peerCount)
+            : postMessageSends(peers, peerCount, peer === 'batch' ? 64 : 1, ctx.budgetMs),
+        teardown: async () => {
+          await Promise.allSettled([rt.stop(), ...peers.map((p) => p.close()), pool?.destroy()]);
+        },
+      };
+    },
+  };
+}

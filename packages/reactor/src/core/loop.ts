@@ -1,0 +1,175 @@
+import { ControlWord } from '../mesh/layout.js';
+import type { IdleOptions } from '../options.js';
+import type { CoreNode } from './core-node.js';
+
+const now = () => performance.now();
+
+/**
+ * The loop of one core. Each turn runs the phases in this order, again and again while they
+ * find work, for at most `yieldMs`:
+ *
+ * ```
+ *   ┌─▶ 1. drain inbound rings, round-robin, `budget` records per ring ─┐
+ *   │   2. handlers (called by the drain, one record at a time)         │
+ *   │   3. flush outbound rings (+ overflow queues, doorbells)          │
+ *   │   4. due timers (the timer wheel)                                 │
+ *   │   5. io completions (the core's io_uring, when it has ops)        │
+ *   └───────────── work found and under yieldMs ◀──────────────────────┘
+ *        │ yieldMs passed: setImmediate → the worker's Node event loop runs (sockets, fs)
+ *        │ no work: idle — spin up to spinMs ('hybrid'), then park on the doorbell
+ *        ▼ with Atomics.waitAsync (the Node event loop keeps running while parked)
+ * ```
+ */
+export class Loop {
+  readonly #node: CoreNode;
+  readonly #idle: Required<IdleOptions>;
+  readonly #words: Int32Array;
+  #parked = false;
+  #running = false;
+  #stopped = false;
+  #scheduled = false;
+  #scheduledAt = 0;
+  #hold = false;
+  busyMs = 0;
+  idleMs = 0;
+  parks = 0;
+  wakeups = 0;
+  lagMs = 0;
+  turns = 0;
+  /** Called after each run of the loop, between phases and the event loop (drain checks). */
+  afterRun: () => void = () => {};
+
+  readonly #holdOnOverflow: boolean;
+
+  constructor(node: CoreNode, idle: Required<IdleOptions>, holdOnOverflow: boolean) {
+    this.#node = node;
+    this.#holdOnOverflow = holdOnOverflow;
+    this.#idle = idle;
+    this.#words = node.controlWords;
+    node.onLocalWork = () => this.wake();
+  }
+
+  /** Starts turning. */
+  start(): void {
+    this.#schedule();
+  }
+
+  /** Stops after the current run; a parked loop is woken and stays stopped. */
+  stop(): void {
+    this.#stopped = true;
+    this.#node.doorbell.ringAlways();
+  }
+
+  /** Wakes the loop when it parks (work arrived from this thread's own event loop). */
+  wake(): void {
+    if (this.#parked) this.#node.doorbell.ringAlways();
+    else this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#running || this.#stopped || this.#parked) return;
+    this.#scheduled = true;
+    this.#scheduledAt = now();
+    setImmediate(this.#runSoon);
+  }
+
+  readonly #runSoon = (): void => void this.#run();
+
+  /** Phases 1–5 once; returns the work they found. */
+  #phases(): number {
+    const node = this.#node;
+    node.inTurn = true;
+    let n: number;
+    try {
+      n = node.drain(this.#hold); // 1 + 2
+      const waiting = node.sender.flush(); // 3
+      n += node.timers.run(now()); // 4
+      n += node.pollIo(); // 5
+      if (n > 0) node.sender.flush(); // what the timers and io callbacks sent
+      // 'block': a target over its overflow limit stops intake from the main thread (the
+      // source of new work) until its queue drains; core-to-core rings keep draining, so two
+      // cores that flood each other still make progress.
+      const hold = this.#holdOnOverflow && waiting > 0 && node.sender.overLimit;
+      if (hold !== this.#hold) {
+        this.#hold = hold;
+        Atomics.store(this.#words, ControlWord.HOLD, hold ? 1 : 0);
+      }
+    } finally {
+      node.inTurn = false;
+    }
+    return n;
+  }
+
+  readonly #run = async (): Promise<void> => {
+    this.#scheduled = false;
+    if (this.#stopped) return;
+    this.#running = true;
+    const start = now();
+    this.lagMs = start - this.#scheduledAt;
+    const { strategy, spinMs, yieldMs } = this.#idle;
+    let lastWork = start;
+    let t = start;
+    let park = false;
+    for (;;) {
+      this.turns++;
+      Atomics.store(this.#words, ControlWord.HEARTBEAT, this.turns | 0);
+      const phaseStart = t;
+      const n = this.#phases();
+      t = now();
+      if (n > 0) {
+        this.busyMs += t - phaseStart;
+        lastWork = t;
+      } else this.idleMs += t - phaseStart;
+      // For stop()'s quiescence check: this pass found nothing (a plain sample).
+      this.#words[ControlWord.IDLE] = n > 0 ? 0 : 1;
+      if (t - start >= yieldMs || this.#stopped) break; // yield to the Node event loop, then continue
+      if (n > 0) {
+        // Let the microtasks this pass queued run (replies that resolved a ctx.request(), the
+        // continuation of async handlers) before the next pass: cheap, and it keeps
+        // core-to-core request chains from waiting for the next event-loop turn.
+        await undefined;
+        continue;
+      }
+      if (strategy === 'park' || (strategy === 'hybrid' && t - lastWork >= spinMs)) {
+        park = true;
+        break;
+      }
+    }
+    this.#running = false;
+    this.#publish();
+    this.afterRun();
+    if (park) this.#park();
+    else this.#schedule();
+  };
+
+  #publish(): void {
+    this.#node.publishCounters(this);
+  }
+
+  #park(): void {
+    if (this.#stopped) return;
+    const node = this.#node;
+    // Overflow waiting for room: the consumer does not ring us when it frees space, so poll.
+    const overflow = node.sender.overflowDepth > 0 ? 1 : Number.POSITIVE_INFINITY;
+    const timeout = Math.min(node.timers.msUntilNext(now()), overflow);
+    if (timeout <= 0) {
+      this.#schedule();
+      return;
+    }
+    const parkedAt = now();
+    const wait = node.doorbell.park(() => node.hasWork(this.#hold), timeout);
+    if (wait === null) {
+      this.#schedule();
+      return;
+    }
+    this.#parked = true;
+    this.parks++;
+    wait.then((result) => {
+      node.doorbell.unpark();
+      this.#parked = false;
+      this.idleMs += now() - parkedAt;
+      if (result === 'ok') this.wakeups++;
+      this.#schedule();
+    });
+  }
+}

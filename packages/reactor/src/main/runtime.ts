@@ -1,0 +1,651 @@
+import { EventEmitter } from 'node:events';
+import { partition, type RouterKey } from '@corelane/router';
+import { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
+import { ByteRingConsumer, ByteRingProducer, releaseRole } from '@corelane/spsc';
+import { type Codec, isRaw, resolveCodec } from '../codec/codec.js';
+import { ControlOp, FrameView, Kind } from '../codec/frame.js';
+import type { BootData, CoreMessage } from '../core/boot-data.js';
+import { isCoreDefinition } from '../define-core.js';
+import { Doorbell } from '../mesh/doorbell.js';
+import { Inbound } from '../mesh/inbound.js';
+import {
+  allocateControl,
+  allocateMesh,
+  ControlWord,
+  Counter,
+  controlCounters,
+  controlWords,
+  ringEmpty,
+  ringHead,
+  ringIndex,
+} from '../mesh/layout.js';
+import { Outbound } from '../mesh/outbound.js';
+import { Sender } from '../mesh/sender.js';
+import { type Plan, type RuntimeOptions, resolveOptions } from '../options.js';
+import { PendingRequests } from '../pending.js';
+import { decodeError, errorFromData } from '../remote-error.js';
+import { type CoreDeath, CoreHandle } from './core-handle.js';
+import { Latency } from './latency.js';
+import type { CoreStats, RuntimeStats } from './stats.js';
+
+/** The `'restart'` event: a core died and a new one runs in its place, on the same CPU. */
+export interface RestartEvent {
+  core: number;
+  cpu: number | null;
+  /** Restarts of this core so far. */
+  restarts: number;
+  reason: string;
+  /** What it died of (null for an exit without an error). */
+  error: Error | null;
+}
+
+/** The `'stuck'` event: a core's loop has not turned for `heartbeatMs` (a handler that never returns). */
+export interface StuckEvent {
+  core: number;
+  cpu: number | null;
+  sinceMs: number;
+}
+
+/** The `'handlerError'` event: a handler of a message without a reply (or a timer) threw. */
+export interface HandlerErrorEvent {
+  core: number;
+  error: Error;
+  /** Errors since the last report (reports are rate-limited; all are counted in stats). */
+  count: number;
+}
+
+/** How long stop() waits for the cores to finish what was sent before it, at most. */
+const STOP_TIMEOUT_MS = 30_000;
+
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A thread-per-core runtime: one pinned worker per core, each running the module's
+ * `defineCore()` definition, connected by a mesh of shared-memory SPSC rings. Keys route to
+ * the core `partition(key, size)` names; per key, messages are handled in the order sent.
+ *
+ * Events: `'restart'` ({@link RestartEvent}), `'stuck'` / `'unstuck'` ({@link StuckEvent}),
+ * `'handlerError'` ({@link HandlerErrorEvent}), and `'error'` when a core died more often than
+ * `restart` allows — the runtime is then down (unhandled, it ends the process: loud).
+ */
+export class Runtime extends EventEmitter {
+  readonly #plan: Plan;
+  readonly #codec: Codec;
+  readonly #rings: (SharedArrayBuffer | null)[];
+  readonly #control: SharedArrayBuffer;
+  readonly #handles: CoreHandle[];
+  readonly #sender: Sender;
+  readonly #inbound: Inbound;
+  readonly #bell: Doorbell;
+  readonly #pending = new PendingRequests();
+  readonly #latency = new Latency();
+  readonly #frame = new FrameView();
+  readonly #data: unknown;
+  #state: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' = 'starting';
+  #failure: Error | null = null;
+  #armed = false;
+  #flushQueued = false;
+  #overflowTimer: NodeJS.Timeout | null = null;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #stopPromise: Promise<void> | null = null;
+  readonly #drained = new Map<number, () => void>();
+  readonly #stopped = new Map<number, () => void>();
+
+  private constructor(plan: Plan, codec: Codec, data: unknown, resourceLimits: RuntimeOptions['resourceLimits']) {
+    super();
+    this.#plan = plan;
+    this.#codec = codec;
+    this.#data = data;
+    const n = plan.cores;
+    this.#rings = allocateMesh(n, plan.ring);
+    this.#control = allocateControl(n);
+    const outbound: Outbound[] = [];
+    for (let c = 0; c < n; c++) {
+      const producer = new ByteRingProducer(this.#rings[ringIndex(n, c, n)] as SharedArrayBuffer, { autoFlush: false });
+      outbound.push(new Outbound(producer, c, new Doorbell(controlWords(this.#control, c))));
+    }
+    this.#sender = new Sender(
+      outbound,
+      codec,
+      plan.policy,
+      plan.overflow,
+      (out) => this.#waitForRoom(out),
+      this.#afterWrite,
+      n,
+    );
+    const sources = Array.from({ length: n }, (_, c) => ({
+      source: c,
+      ring: this.#rings[ringIndex(c, n, n)] as SharedArrayBuffer,
+    }));
+    this.#inbound = new Inbound(sources, controlWords(this.#control, n), n);
+    this.#bell = new Doorbell(controlWords(this.#control, n));
+    const events = { onDeath: this.#onDeath, onMessage: this.#onCoreMessage };
+    this.#handles = plan.cpus.map((cpu, core) => new CoreHandle(core, cpu, events, resourceLimits));
+  }
+
+  /**
+   * Starts the cores and resolves once every core ran its `init`. The module is also imported
+   * once on the main thread, to check its default export before any worker starts: keep its
+   * top level free of side effects (open files and sockets in `init`).
+   *
+   * @throws TypeError/RangeError with a stable `code` for a bad option; `ERR_CORELANE_BAD_MODULE`
+   *   for a module that is missing or has no `defineCore()` default export; both before any
+   *   worker starts. `ERR_CORELANE_CORE_FAILED` when a core's `init` throws (every worker is ended).
+   */
+  static async start(options: RuntimeOptions): Promise<Runtime> {
+    const { plan, moduleUrl, resourceLimits, data } = resolveOptions(options);
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(moduleUrl.href)) as { default?: unknown };
+    } catch (cause) {
+      throw new CorelaneError(
+        ErrorCode.BAD_MODULE,
+        `module ${moduleUrl.href} failed to load: ${(cause as Error)?.message}`,
+        { cause },
+      );
+    }
+    if (!isCoreDefinition(mod.default)) {
+      throw new CorelaneTypeError(
+        ErrorCode.BAD_MODULE,
+        `module ${moduleUrl.href} must export default defineCore({ onMessage, … }), got ${mod.default === undefined ? 'no default export' : typeof mod.default}`,
+      );
+    }
+    const codec = resolveCodec(options.codec);
+    if (plan.codec === 'custom' && mod.default.codec === undefined) {
+      throw new CorelaneTypeError(
+        ErrorCode.INVALID_ARGUMENT,
+        "a custom codec must also be the module's defineCore({ codec }), so every core decodes what the main thread encodes",
+      );
+    }
+    if (mod.default.state !== undefined && plan.dataDir === null) {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'defineCore({ state }) needs Runtime.start({ dataDir })');
+    }
+    const runtime = new Runtime(plan, codec, data, resourceLimits);
+    try {
+      await Promise.all(runtime.#handles.map((h) => h.spawn(runtime.#boot(h.core, 0))));
+    } catch (error) {
+      await Promise.all(runtime.#handles.map((h) => h.terminate()));
+      runtime.#state = 'failed';
+      throw error;
+    }
+    runtime.#state = 'running';
+    runtime.#startHeartbeat();
+    return runtime;
+  }
+
+  #boot(core: number, restarts: number): BootData {
+    return { core, plan: this.#plan, rings: this.#rings, control: this.#control, data: this.#data, restarts };
+  }
+
+  /** The number of cores. */
+  get size(): number {
+    return this.#plan.cores;
+  }
+
+  /** The CPU each core is pinned to (null where not pinned). */
+  get cpus(): (number | null)[] {
+    return [...this.#plan.cpus];
+  }
+
+  /** Whether the cores are pinned, and if not, why. */
+  get pinning(): { pinned: boolean; reason: string } {
+    return { pinned: this.#plan.pinReason === '', reason: this.#plan.pinReason };
+  }
+
+  /** The core that owns `key`: `partition(key, size)`. */
+  owner(key: RouterKey): number {
+    return partition(key, this.#plan.cores);
+  }
+
+  #checkOpen(): void {
+    if (this.#state === 'running') return;
+    if (this.#state === 'failed' && this.#failure !== null) throw this.#failure;
+    throw new CorelaneError(ErrorCode.CLOSED, `the runtime is ${this.#state === 'stopping' ? 'stopping' : 'stopped'}`);
+  }
+
+  #checkCore(core: unknown): number {
+    const n = requireInteger('core', core, 0, 2 ** 31 - 1);
+    if (n >= this.#plan.cores)
+      throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `core must be in 0..${this.#plan.cores - 1}, got ${n}`);
+    return n;
+  }
+
+  /**
+   * Sends `value` to the core that owns `key`. Returns false when the `'drop'` policy dropped
+   * it; throws `ERR_CORELANE_BACKPRESSURE` under `'error'` when the core's ring and overflow
+   * queue are full; under `'block'` waits for room (up to `backpressure.timeoutMs`).
+   * @throws `ERR_CORELANE_CLOSED` once `stop()` was called.
+   */
+  send(key: RouterKey, value: unknown): boolean {
+    this.#checkOpen();
+    return this.#sender.message(partition(key, this.#plan.cores), Kind.SEND, 0, key, value);
+  }
+
+  /** Sends `value` to core `core` (its handler gets `key` undefined). */
+  sendTo(core: number, value: unknown): boolean {
+    this.#checkOpen();
+    return this.#sender.message(this.#checkCore(core), Kind.SEND, 0, undefined, value);
+  }
+
+  /**
+   * Sends `value` to the core that owns `key` and resolves with its handler's reply. Rejects
+   * with the handler's error (its `name`, `message` and `code`), `ERR_CORELANE_CORE_RESTARTED`
+   * when the core died meanwhile, `ERR_CORELANE_CLOSED` when the runtime stopped first, and
+   * `ERR_CORELANE_BACKPRESSURE` when the core's queue is full under `'error'` or `'drop'`.
+   * A bad key or value throws at once.
+   */
+  request(key: RouterKey, value: unknown): Promise<unknown> {
+    this.#checkOpen();
+    return this.#request(partition(key, this.#plan.cores), key, value);
+  }
+
+  /** Requests from core `core` (its handler gets `key` undefined). */
+  requestTo(core: number, value: unknown): Promise<unknown> {
+    this.#checkOpen();
+    return this.#request(this.#checkCore(core), undefined, value);
+  }
+
+  /** Sends `value` to every core; resolves with their replies, in core order. */
+  broadcast(value: unknown): Promise<unknown[]> {
+    this.#checkOpen();
+    return Promise.all(this.#handles.map((h) => this.#request(h.core, undefined, value)));
+  }
+
+  #request(target: number, key: RouterKey | undefined, value: unknown): Promise<unknown> {
+    const { id, promise } = this.#pending.add(target, now());
+    try {
+      if (!this.#sender.message(target, Kind.REQUEST, id, key, value)) {
+        this.#pending.forget(id);
+        return Promise.reject(
+          new CorelaneError(ErrorCode.BACKPRESSURE, `request to core ${target} dropped: its queue is full`),
+        );
+      }
+    } catch (error) {
+      this.#pending.forget(id);
+      // A full target is a condition of the moment: the promise says so. A bad value throws.
+      const code = (error as { code?: string }).code;
+      if (code === ErrorCode.BACKPRESSURE || code === ErrorCode.TIMEOUT) return Promise.reject(error);
+      throw error;
+    }
+    return promise; // the flush at the end of this task arms the reply wait
+  }
+
+  // ── flushing what the main thread wrote ──────────────────────────────────────────────
+
+  /** One flush per task, however many messages it sent (one publish + doorbell per ring). */
+  readonly #afterWrite = (): void => {
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flush);
+    }
+  };
+
+  readonly #flush = (): void => {
+    this.#flushQueued = false;
+    const waiting = this.#sender.flush();
+    if (this.#pending.size > 0) {
+      const spin = this.#plan.replySpinMs;
+      if (spin > 0) {
+        // Opt-in: the replies of a request loop often come back within microseconds.
+        const until = now() + spin;
+        while (now() < until) {
+          if (this.#inbound.hasWork(false)) {
+            this.#receive();
+            break;
+          }
+        }
+      }
+      this.#arm();
+    }
+    if (waiting > 0 && this.#overflowTimer === null) {
+      // A core frees room without ringing us: retry soon (never a busy loop on the event loop).
+      this.#overflowTimer = setTimeout(() => {
+        this.#overflowTimer = null;
+        this.#flush();
+      }, 1);
+    }
+  };
+
+  /** `'block'`: waits (blocking this thread) until `out`'s overflow queue is under its limit. */
+  #waitForRoom(out: Outbound): void {
+    const deadline = now() + this.#plan.blockTimeoutMs;
+    for (;;) {
+      this.#receive(); // a core may wait for room in its ring to us: keep taking replies
+      if (out.flush() < this.#plan.overflow) return;
+      const remaining = deadline - now();
+      if (remaining <= 0) {
+        throw new CorelaneError(
+          ErrorCode.TIMEOUT,
+          `core ${out.target} took no message for ${this.#plan.blockTimeoutMs} ms (backpressure 'block')`,
+        );
+      }
+      if (out.producer.peerClosed) {
+        // The core's thread ended (its restart needs this thread's event loop): do not wait.
+        throw new CorelaneError(
+          ErrorCode.CORE_RESTARTED,
+          `core ${out.target} died while send() waited for room in its ring`,
+        );
+      }
+      out.producer.waitWritable(Math.max(1, Math.min(20, Math.ceil(remaining))));
+    }
+  }
+
+  // ── receiving replies ────────────────────────────────────────────────────────────────
+
+  readonly #onRecord = (source: number, bytes: Uint8Array, type: number): void => {
+    const f = this.#frame.parse(bytes, type);
+    if (f.kind !== Kind.REPLY && f.kind !== Kind.ERROR) return;
+    let ok = f.kind === Kind.REPLY;
+    let value: unknown;
+    try {
+      if (!ok) value = decodeError(bytes.subarray(f.valueStart), source);
+      else if (!f.noValue) {
+        const view = bytes.subarray(f.valueStart);
+        value = this.#codec.decode(isRaw(this.#codec) ? view.slice() : view);
+      }
+    } catch (error) {
+      ok = false;
+      value = error;
+    }
+    const sentAt = this.#pending.settle(f.id, ok, value);
+    if (sentAt > 0) this.#latency.record(sentAt, now());
+  };
+
+  #receive(): void {
+    while (this.#inbound.drain(this.#onRecord, 1 << 20, false) > 0) {}
+  }
+
+  /** Parks on the main thread's doorbell (without blocking: waitAsync) while requests wait. */
+  #arm(): void {
+    if (this.#armed) return;
+    for (;;) {
+      if (this.#pending.size === 0) return;
+      const wait = this.#bell.park(() => this.#inbound.hasWork(false), Number.POSITIVE_INFINITY);
+      if (wait === null) {
+        this.#receive();
+        continue;
+      }
+      this.#armed = true;
+      void wait.then(() => {
+        this.#bell.unpark();
+        this.#armed = false;
+        this.#receive();
+        this.#arm();
+      });
+      return;
+    }
+  }
+
+  // ── the control plane ────────────────────────────────────────────────────────────────
+
+  readonly #onCoreMessage = (handle: CoreHandle, message: CoreMessage): void => {
+    if (message.type === 'drained') this.#drained.get(handle.core)?.();
+    else if (message.type === 'stopped') {
+      if (message.error !== undefined)
+        this.emit('handlerError', { core: handle.core, error: errorFromData(message.error, handle.core), count: 1 });
+      this.#stopped.get(handle.core)?.();
+    } else if (message.type === 'handler-error') {
+      this.emit('handlerError', {
+        core: handle.core,
+        error: errorFromData(message.error, handle.core),
+        count: message.count,
+      });
+    }
+  };
+
+  readonly #onDeath = (handle: CoreHandle, death: CoreDeath): void => {
+    const core = handle.core;
+    if (this.#state !== 'running') {
+      handle.phase = 'stopped';
+      this.#drained.get(core)?.();
+      this.#stopped.get(core)?.();
+      return;
+    }
+    const t = now();
+    const window = this.#plan.restartWindowMs;
+    while (handle.restartTimes.length > 0 && t - (handle.restartTimes[0] as number) > window)
+      handle.restartTimes.shift();
+    if (handle.restartTimes.length >= this.#plan.restartMax) {
+      this.#fail(
+        new CorelaneError(
+          ErrorCode.CORE_FAILED,
+          `core ${core} died ${handle.restartTimes.length + 1} times within ${window} ms (restart limit ${this.#plan.restartMax}): ${death.reason}`,
+          { cause: death.error ?? undefined },
+        ),
+      );
+      return;
+    }
+    handle.restartTimes.push(t);
+    handle.restarts++;
+    handle.phase = 'restarting';
+    handle.stuck = false;
+    this.#reattach(core);
+    this.#pending.rejectTarget(
+      core,
+      () =>
+        new CorelaneError(
+          ErrorCode.CORE_RESTARTED,
+          `core ${core} died (${death.reason}) while this request was in flight; it was restarted`,
+        ),
+    );
+    for (const other of this.#handles) if (other !== handle) other.post({ type: 'peer-restarted', core });
+    handle.spawn(this.#boot(core, handle.restarts)).then(
+      () => {
+        const event: RestartEvent = {
+          core,
+          cpu: handle.cpu,
+          restarts: handle.restarts,
+          reason: death.reason,
+          error: death.error,
+        };
+        this.emit('restart', event);
+      },
+      (error: unknown) => this.#fail(error as Error),
+    );
+  };
+
+  /**
+   * Gives a dead core's ring roles back so the new core can attach where it stopped: its
+   * inbound rings' consumer role, its outbound rings' producer role. The records its last
+   * `read()` had handed out (and not published as consumed, since it died inside it) are
+   * skipped: the one that killed the core is among them. See mesh/inbound.ts.
+   */
+  #reattach(core: number): void {
+    // Runs after the worker's 'exit': its thread has ended, so its plain stores to the control
+    // slot (HANDLED, HANDLING_*) are visible here, and nothing else writes them until the new core starts.
+    const n = this.#plan.cores;
+    const words = controlWords(this.#control, core);
+    for (let e = 0; e <= n; e++) {
+      if (e === core) continue;
+      releaseRole(this.#rings[ringIndex(e, core, n)] as SharedArrayBuffer, 'consumer');
+      releaseRole(this.#rings[ringIndex(core, e, n)] as SharedArrayBuffer, 'producer');
+    }
+    const source = words[ControlWord.HANDLING_RING] as number;
+    const handed = words[ControlWord.HANDLED] as number;
+    if (source >= 0 && source !== core && source <= n && handed > 0) {
+      const ring = this.#rings[ringIndex(source, core, n)] as SharedArrayBuffer;
+      if (ringHead(ring) === words[ControlWord.HANDLING_HEAD]) {
+        const skip = new ByteRingConsumer(ring, { autoFlush: false });
+        skip.read(() => {}, handed);
+        skip.close();
+      }
+    }
+    words[ControlWord.HANDLING_RING] = -1;
+    words[ControlWord.HOLD] = 0;
+    Atomics.store(words, ControlWord.PARKED, 0);
+  }
+
+  #fail(error: Error): void {
+    if (this.#state === 'failed' || this.#state === 'stopped') return;
+    this.#state = 'failed';
+    this.#failure = error;
+    this.#stopHeartbeat();
+    this.#pending.rejectTarget(-1, () => error);
+    for (const h of this.#handles) {
+      h.phase = 'failed';
+      void h.terminate();
+    }
+    for (const resolve of [...this.#drained.values(), ...this.#stopped.values()]) resolve();
+    this.emit('error', error);
+  }
+
+  #startHeartbeat(): void {
+    const every = this.#plan.heartbeatMs;
+    this.#heartbeat = setInterval(() => {
+      for (const h of this.#handles) {
+        if (h.phase !== 'running') continue;
+        const words = controlWords(this.#control, h.core);
+        const beat = Atomics.load(words, ControlWord.HEARTBEAT);
+        const parked = Atomics.load(words, ControlWord.PARKED) !== 0;
+        if (beat !== h.lastHeartbeat || parked) {
+          h.lastHeartbeat = beat;
+          if (h.stuck) {
+            h.stuck = false;
+            this.emit('unstuck', { core: h.core, cpu: h.cpu, sinceMs: 0 } satisfies StuckEvent);
+          }
+        } else if (!h.stuck) {
+          h.stuck = true;
+          this.emit('stuck', { core: h.core, cpu: h.cpu, sinceMs: every } satisfies StuckEvent);
+        }
+      }
+    }, every);
+    this.#heartbeat.unref();
+  }
+
+  #stopHeartbeat(): void {
+    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+  }
+
+  // ── stats ────────────────────────────────────────────────────────────────────────────
+
+  /** Per-core counters (a sample each core publishes once per loop turn) and request latency. */
+  stats(): RuntimeStats {
+    const cores: CoreStats[] = this.#handles.map((h) => {
+      const c = controlCounters(this.#control, h.core);
+      const busyMs = c[Counter.BUSY_MS] as number;
+      const idleMs = c[Counter.IDLE_MS] as number;
+      return {
+        core: h.core,
+        cpu: h.cpu,
+        restarts: h.restarts,
+        stuck: h.stuck,
+        holding: Atomics.load(controlWords(this.#control, h.core), ControlWord.HOLD) === 1,
+        messagesIn: c[Counter.MESSAGES_IN] as number,
+        messagesOut: c[Counter.MESSAGES_OUT] as number,
+        requests: c[Counter.REQUESTS] as number,
+        busyMs,
+        idleMs,
+        utilization: busyMs + idleMs > 0 ? busyMs / (busyMs + idleMs) : 0,
+        parks: c[Counter.PARKS] as number,
+        wakeups: c[Counter.WAKEUPS] as number,
+        ringBytes: c[Counter.RING_BYTES] as number,
+        overflow: c[Counter.OVERFLOW] as number,
+        overflowMax: c[Counter.OVERFLOW_MAX] as number,
+        dropped: c[Counter.DROPPED] as number,
+        timers: c[Counter.TIMERS] as number,
+        timersFired: c[Counter.TIMERS_FIRED] as number,
+        loopLagMs: c[Counter.LOOP_LAG_MS] as number,
+        handlerErrors: c[Counter.HANDLER_ERRORS] as number,
+        turns: c[Counter.TURNS] as number,
+      };
+    });
+    return {
+      cores,
+      main: {
+        pending: this.#pending.size,
+        overflow: this.#sender.overflowDepth,
+        dropped: this.#sender.dropped,
+        latency: this.#latency.summary(),
+      },
+    };
+  }
+
+  // ── stop ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Stops the runtime: every message sent before the call is handled (and the replies to
+   * requests among them delivered), then each core runs `onStop`, closes its rings, timers,
+   * servers and io ring, and its worker ends. From the call on, `send`/`request` throw
+   * `ERR_CORELANE_CLOSED`. Idempotent.
+   */
+  stop(): Promise<void> {
+    if (this.#stopPromise === null) this.#stopPromise = this.#stop();
+    return this.#stopPromise;
+  }
+
+  async #stop(): Promise<void> {
+    if (this.#state === 'failed') {
+      await Promise.all(this.#handles.map((h) => h.terminate()));
+      this.#state = 'stopped';
+      return;
+    }
+    this.#state = 'stopping';
+    const deadline = now() + STOP_TIMEOUT_MS;
+    const live = () => this.#handles.filter((h) => h.phase === 'running' || h.phase === 'restarting');
+    // 1. What the main thread sent reaches the rings, with a DRAIN behind it in each; each
+    //    core answers `drained` once it has handled everything before it.
+    while (this.#sender.flush() > 0 && now() < deadline) await sleep(1);
+    await this.#each(live(), this.#drained, deadline, (h) => this.#sender.control(h.core, ControlOp.DRAIN, null));
+    this.#sender.flush();
+    // 2. Core-to-core traffic settles: every ring empty, every core idle, twice in a row.
+    let quietTwice = 0;
+    while (quietTwice < 2 && now() < deadline) {
+      await sleep(1);
+      this.#receive();
+      quietTwice = this.#quiet() ? quietTwice + 1 : 0;
+    }
+    this.#receive();
+    // 3. onStop, close, end (a core that does not answer by the deadline is terminated).
+    await this.#each(live(), this.#stopped, deadline, (h) => {
+      h.phase = 'stopping';
+      h.post({ type: 'stop' });
+    });
+    await Promise.all(this.#handles.map((h) => h.terminate()));
+    for (const h of this.#handles) h.phase = 'stopped';
+    this.#stopHeartbeat();
+    if (this.#overflowTimer !== null) clearTimeout(this.#overflowTimer);
+    this.#pending.rejectTarget(
+      -1,
+      () => new CorelaneError(ErrorCode.CLOSED, 'the runtime stopped before this request was answered'),
+    );
+    for (const out of this.#sender.outbound) out?.producer.close();
+    this.#inbound.close();
+    this.#state = 'stopped';
+  }
+
+  /** Does `start(h)` for each handle and waits until each answered (its resolver in `waiters` ran) or `deadline`. */
+  async #each(
+    handles: CoreHandle[],
+    waiters: Map<number, () => void>,
+    deadline: number,
+    start: (h: CoreHandle) => void,
+  ): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - now()));
+    });
+    const answers = handles.map(
+      (h) =>
+        new Promise<void>((resolve) => {
+          waiters.set(h.core, resolve);
+          start(h);
+        }),
+    );
+    await Promise.race([Promise.all(answers), late]);
+    clearTimeout(timer);
+    waiters.clear();
+  }
+
+  #quiet(): boolean {
+    for (const ring of this.#rings) if (ring !== null && !ringEmpty(ring)) return false;
+    for (const h of this.#handles) {
+      if (h.phase !== 'running') continue;
+      const words = controlWords(this.#control, h.core);
+      if (words[ControlWord.IDLE] !== 1) return false;
+      if ((controlCounters(this.#control, h.core)[Counter.BACKLOG] as number) > 0) return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,76 @@
+import { ControlWord } from './layout.js';
+
+/** `Atomics.waitAsync` (ES2024), typed here because the project's lib is older. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs?: number,
+    ): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
+
+/**
+ * The doorbell of one endpoint: the words PARKED and BELL of its control slot.
+ *
+ * Park (the owner):  `bell = load(BELL)` → `store(PARKED, 1)` → re-check every inbound ring
+ * → `waitAsync(BELL, bell)` → `store(PARKED, 0)`.
+ * Ring (a producer): publish the ring's tail (a seq-cst store) → `load(PARKED)` → only when 1:
+ * `add(BELL, 1)` + `notify(BELL)`.
+ *
+ * Proof obligation (no lost wake-up): all four accesses are sequentially consistent. If the
+ * owner's re-check missed the producer's tail, the producer's tail store comes after the
+ * owner's re-check in the total order, so the producer's PARKED load comes after the owner's
+ * `store(PARKED, 1)` and sees 1: it bumps BELL after the owner read `bell`, and `waitAsync`
+ * either sees a changed value and returns at once or is woken by the notify. A producer that
+ * sees PARKED 0 notifies nobody: no notify per message while the owner runs.
+ */
+export class Doorbell {
+  readonly #words: Int32Array;
+
+  constructor(words: Int32Array) {
+    this.#words = words;
+  }
+
+  /** True while the owner announced it parks (a sample). */
+  get parked(): boolean {
+    return Atomics.load(this.#words, ControlWord.PARKED) !== 0;
+  }
+
+  /** Producer side: call after publishing; wakes the owner only when it announced parking. */
+  ring(): void {
+    if (Atomics.load(this.#words, ControlWord.PARKED) !== 0) {
+      Atomics.add(this.#words, ControlWord.BELL, 1);
+      Atomics.notify(this.#words, ControlWord.BELL);
+    }
+  }
+
+  /** Wakes the owner whether or not it parks (control messages, shutdown). */
+  ringAlways(): void {
+    Atomics.add(this.#words, ControlWord.BELL, 1);
+    Atomics.notify(this.#words, ControlWord.BELL);
+  }
+
+  /**
+   * Owner side: announces parking, calls `hasWork()` (which must re-read the rings' shared
+   * indices), and returns null when there is work (parking was cancelled), or a promise that
+   * settles when a producer rings or `timeoutMs` passes. Call `unpark()` once it settles.
+   */
+  park(hasWork: () => boolean, timeoutMs: number): Promise<unknown> | null {
+    const bell = Atomics.load(this.#words, ControlWord.BELL);
+    Atomics.store(this.#words, ControlWord.PARKED, 1);
+    if (hasWork()) {
+      Atomics.store(this.#words, ControlWord.PARKED, 0);
+      return null;
+    }
+    const result = waitAsync(this.#words, ControlWord.BELL, bell, timeoutMs);
+    return result.async ? result.value : Promise.resolve(result.value);
+  }
+
+  /** Owner side: the park is over (producers stop notifying). */
+  unpark(): void {
+    Atomics.store(this.#words, ControlWord.PARKED, 0);
+  }
+}
