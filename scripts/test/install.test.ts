@@ -6,6 +6,7 @@
 // Last, with a compiler and npm_config_build_from_source=true, one native package builds at install.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -68,9 +69,7 @@ function loadBothWays(project: string, name: string, env: NodeJS.ProcessEnv) {
     [
       '-e',
       `const m = require(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports');
-       // spsc reports through nativeThreads() until its capabilities() lands (CORELANE_DEP0005).
-       const capabilities = typeof m.capabilities === 'function' ? m.capabilities()
-         : typeof m.nativeThreads === 'function' ? { nativeThreads: m.nativeThreads() } : {};
+       const capabilities = typeof m.capabilities === 'function' ? m.capabilities() : {};
        console.log(JSON.stringify(capabilities));`,
     ],
     project,
@@ -90,8 +89,15 @@ function loadBothWays(project: string, name: string, env: NodeJS.ProcessEnv) {
 }
 
 function runReadmeExample(project: string, name: string, env: NodeJS.ProcessEnv) {
-  const readme = readFileSync(join(project, 'node_modules', name, 'README.md'), 'utf8');
-  const file = join(project, `readme-${name.split('/').at(-1)}.mts`);
+  const installed = join(project, 'node_modules', name);
+  const readme = readFileSync(join(installed, 'README.md'), 'utf8');
+  // The example runs where examples/quick-start.ts sits in the package, beside a copy of the
+  // shipped examples/, so the files it names (a core module for the runtime) resolve as they do
+  // in the repository; outside node_modules, because Node strips types only there.
+  const dir = join(project, `readme-${name.split('/').at(-1)}`);
+  if (existsSync(join(installed, 'examples'))) cpSync(join(installed, 'examples'), dir, { recursive: true });
+  else mkdirSync(dir);
+  const file = join(dir, 'readme.mts');
   writeFileSync(file, firstExample(readme));
   return run(join(bin, 'node'), [file], project, env);
 }
@@ -192,8 +198,8 @@ describe(`npm install where no prebuild matches (${NO_PREBUILD_ARCH}) and nothin
       expect(esm.status, esm.output).toBe(0);
       const capabilities = JSON.parse(cjs.output.trim().split('\n').at(-1) ?? '{}');
       const unavailable = Object.values(capabilities).filter(
-        (c): c is { available: boolean; reason: string } =>
-          typeof c === 'object' && c !== null && (c as { available?: unknown }).available === false,
+        (c): c is { supported: boolean; reason: string } =>
+          typeof c === 'object' && c !== null && (c as { supported?: unknown }).supported === false,
       );
       expect(unavailable.length, `${manifest.name} needs capabilities() reporting the missing addon`).toBeGreaterThan(
         0,
