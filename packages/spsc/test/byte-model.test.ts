@@ -47,8 +47,8 @@ describe('byte ring against a record-queue model', () => {
         ),
         (capacity, start, program) => {
           const ring = startCountersAt(allocateByteRing({ capacity }), start);
-          const producer = new ByteRingProducer(ring, { batch: 1, autoFlush: false });
-          const consumer = new ByteRingConsumer(ring, { batch: 1, autoFlush: false });
+          const producer = new ByteRingProducer(ring, { publishEvery: 1, autoFlush: false });
+          const consumer = new ByteRingConsumer(ring, { publishEvery: 1, autoFlush: false });
           const max = maxRecordBytes(capacity);
           expect(producer.maxRecordBytes).toBe(max);
           const queue: Rec[] = [];

@@ -35,8 +35,8 @@ describe('slot ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'slot',
-      { count, timeoutMs: TIMEOUT, wait: 'park', batch: 4 },
-      { count, timeoutMs: TIMEOUT, wait: 'park', pop: true, batch: 4 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', publishEvery: 4 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', pop: true, publishEvery: 4 },
     );
   });
 
@@ -46,7 +46,7 @@ describe('slot ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'slot',
-      { count, timeoutMs: TIMEOUT, wait: 'park', batch: 1 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', publishEvery: 1 },
       { count, timeoutMs: TIMEOUT, wait: 'park', perMessage: true },
     );
   });
@@ -57,7 +57,7 @@ describe('slot ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'slot',
-      { count, timeoutMs: TIMEOUT, wait: 'async', batch: 8 },
+      { count, timeoutMs: TIMEOUT, wait: 'async', publishEvery: 8 },
       { count, timeoutMs: TIMEOUT, wait: 'async', perMessage: true },
     );
   });
@@ -96,7 +96,7 @@ describe('byte ring, JS worker → JS worker', () => {
   it('32-byte records through a small ring, both sides parking', async () => {
     const ring = allocateByteRing({ capacity: 256 });
     const count = 30_000;
-    const spec = { count, timeoutMs: TIMEOUT, wait: 'park', fixedLength: 32, batch: 4 } as const;
+    const spec = { count, timeoutMs: TIMEOUT, wait: 'park', fixedLength: 32, publishEvery: 4 } as const;
     await pair(ring, 'byte', spec, spec);
   });
 
@@ -114,7 +114,7 @@ describe('byte ring, JS worker → JS worker', () => {
   it('async waits on both sides', async () => {
     const ring = allocateByteRing({ capacity: 512 });
     const count = 10_000;
-    const spec = { count, timeoutMs: TIMEOUT, wait: 'async', maxLength: 200, batch: 2 } as const;
+    const spec = { count, timeoutMs: TIMEOUT, wait: 'async', maxLength: 200, publishEvery: 2 } as const;
     await pair(ring, 'byte', spec, { ...spec, perMessage: true });
   });
 });

@@ -1,7 +1,7 @@
 // The C++ twin and JS speak the same protocol: a native thread produces what a JS worker consumes
 // and back, for both ring kinds, with sequence numbers and checksums, bounded in count and time.
 import { describe, expect, it } from 'vitest';
-import { allocateByteRing, allocateRing, type ElementType, NativeRingThread, nativeThreads } from '../src/index.js';
+import { allocateByteRing, allocateRing, capabilities, type ElementType, NativeRingThread } from '../src/index.js';
 import { type JsSpec, jsSide, type SideReport } from './helpers/pair.js';
 
 const TIMEOUT = 40_000;
@@ -28,8 +28,11 @@ async function jsToNative(buffer: SharedArrayBuffer, kind: 'slot' | 'byte', js: 
 }
 
 describe('native threads', () => {
-  it('are available in this build', () => {
-    expect(nativeThreads()).toEqual({ available: true, reason: null });
+  it('are available in this build, and so are futex sleeps for JS sides', () => {
+    expect(capabilities()).toEqual({
+      nativeThreads: { supported: true, reason: null },
+      futex: { supported: true, reason: null },
+    });
   });
 });
 
@@ -55,7 +58,7 @@ describe('slot ring: native ⇄ JS', () => {
       allocateRing({ capacity: 16 }),
       'slot',
       { count: 3_000, timeoutMs: TIMEOUT, wait: 'park', perMessage: true },
-      { batch: 1 },
+      { publishEvery: 1 },
     );
   });
 
@@ -103,7 +106,7 @@ describe('byte ring: native ⇄ JS', () => {
       ring,
       'byte',
       { count: 3_000, timeoutMs: TIMEOUT, wait: 'park', perMessage: true, fixedLength: 256 },
-      { fixedLength: 256, batch: 1 },
+      { fixedLength: 256, publishEvery: 1 },
     );
   });
 
