@@ -134,6 +134,7 @@ void Teardown(Napi::Env, State* state) {
 
 namespace corelane::spsc::addon {
 void RegisterFutex(Napi::Env env, Napi::Object exports);
+void RegisterLayout(Napi::Env env, Napi::Object exports);
 }
 
 namespace {
@@ -141,6 +142,7 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<State, Teardown>(new State());
   corelane::spsc::addon::RegisterFutex(env, exports);
+  corelane::spsc::addon::RegisterLayout(env, exports);
   exports.Set("start", Napi::Function::New(env, Start));
   exports.Set("done", Napi::Function::New(env, Done));
   exports.Set("join", Napi::Function::New(env, Join));

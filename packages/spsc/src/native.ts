@@ -1,6 +1,6 @@
 import { CorelaneError, ErrorCode, loadNative } from '@corelane/shared';
 
-/** What the C++ side exports (native/threads.cc and native/futex.cc). */
+/** What the C++ side exports (native/threads.cc, native/futex.cc, native/layout.cc). */
 export interface SpscAddon {
   start(
     view: Int32Array,
@@ -17,6 +17,8 @@ export interface SpscAddon {
   join(
     handle: number,
   ): { count: number; checksum: number; errors: number; elapsedNs: number; timedOut: boolean } | null;
+  /** layout.h's capacity rule: null when it accepts `capacity` for ring `kind`, else why not (for the tests). */
+  capacityError(kind: number, capacity: number): string | null;
   /** Why this build cannot futex-wait (not Linux), or null. */
   futexUnsupported: string | null;
   /** Blocks in futex(FUTEX_WAIT) while `view[index] === expected`, at most `timeoutMs` (-1: no limit). 0 woken, 1 the value differed, 2 timed out, else -errno. */
