@@ -110,6 +110,29 @@ describe('byte ring: native ⇄ JS', () => {
     );
   });
 
+  it.each(['park', 'async'] as const)(
+    'native → JS in lockstep, the JS consumer (%s) sleeping in futex(2) for every record',
+    async (wait) => {
+      const ring = allocateByteRing({ capacity: 1024 });
+      await nativeToJs(
+        ring,
+        'byte',
+        { count: 1_000, timeoutMs: TIMEOUT, wait, perMessage: true, fixedLength: 32 },
+        { fixedLength: 32, publishEvery: 1, lockstep: true },
+      );
+    },
+  );
+
+  it('JS → native, the native consumer parked in futex(2) and woken by the JS producer', async () => {
+    const ring = allocateByteRing({ capacity: 1024 });
+    await jsToNative(
+      ring,
+      'byte',
+      { count: 300, timeoutMs: TIMEOUT, wait: 'park', fixedLength: 32, pauseMsEvery: 1 },
+      { fixedLength: 32 },
+    );
+  });
+
   it('JS → native, async waits on the JS side', async () => {
     const ring = allocateByteRing({ capacity: 256 });
     await jsToNative(

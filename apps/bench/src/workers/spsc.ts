@@ -9,12 +9,20 @@
  * value (or the first byte of every record) against the sequence and time first → last item.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { ByteRingConsumer, ByteRingProducer, RingConsumer, RingProducer } from '@corelane/spsc';
+import { ByteRingConsumer, ByteRingProducer, NativeRingThread, RingConsumer, RingProducer } from '@corelane/spsc';
 import { RingBuffer } from 'ringbuf.js';
 import { serve } from '../harness/worker-serve.js';
 
 /** How items travel in a stream. */
-export type Transport = 'ours-item' | 'ours-batch' | 'ours-record' | 'rb-item' | 'rb-batch' | 'rb-record' | 'pm-batch';
+export type Transport =
+  | 'ours-item'
+  | 'ours-batch'
+  | 'ours-record'
+  | 'ours-native-park'
+  | 'rb-item'
+  | 'rb-batch'
+  | 'rb-record'
+  | 'pm-batch';
 
 export interface StreamArgs {
   transport: Transport;
@@ -95,7 +103,9 @@ class Deadline {
 function produce(args: StreamArgs): StreamResult {
   const { transport, channel, count, size } = args;
   const deadline = new Deadline(args.capMs);
-  if (transport === 'ours-item') {
+  if (transport === 'ours-native-park') {
+    // the producer is a native thread, started by the consumer's worker (consumeNativePark)
+  } else if (transport === 'ours-item') {
     const p = new RingProducer(channel as SharedArrayBuffer);
     for (let i = 0; i < count; ) {
       if (p.push(i)) i++;
@@ -164,9 +174,47 @@ function produce(args: StreamArgs): StreamResult {
   return { count, elapsedNs: 0 };
 }
 
+/**
+ * A native producer (the C++ twin, in lockstep: it writes record i only once this consumer has
+ * taken every record and sleeps) into a JS consumer that reads one record and then parks in
+ * waitReadable(): every record is one futex sleep of this thread and one FUTEX_WAKE from the
+ * native thread. Records: the twin's sequence (payload byte j of record i is (i + j) & 0xff).
+ */
+function consumeNativePark(args: StreamArgs): StreamResult {
+  const { channel, count, size, capMs } = args;
+  const ring = channel as SharedArrayBuffer;
+  const thread = NativeRingThread.start(ring, {
+    role: 'producer',
+    count,
+    publishEvery: 1,
+    fixedLength: size,
+    lockstep: true,
+    timeoutMs: capMs,
+  });
+  const c = new ByteRingConsumer(ring);
+  let got = 0;
+  let errors = 0;
+  let first = 0n;
+  const onRecord = (bytes: Uint8Array) => {
+    if (first === 0n) first = now();
+    if (bytes[0] !== (got & 0xff) || bytes.length !== size) errors++;
+    got++;
+  };
+  while (got < count) {
+    if (c.read(onRecord, 1) === 0 && !c.waitReadable(capMs)) break;
+  }
+  const elapsedNs = Number(now() - first);
+  c.close();
+  const produced = thread.join();
+  if (got < count || produced.timedOut) throw new Error(`ours-native-park: only ${got} of ${count} records arrived`);
+  if (errors !== 0) throw new Error(`ours-native-park: ${errors} records out of sequence`);
+  return { count: count - 1, elapsedNs };
+}
+
 function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
   const { transport, channel, count, size } = args;
   if (transport === 'pm-batch') return consumePort(channel as MessagePort, count, args.capMs);
+  if (transport === 'ours-native-park') return consumeNativePark(args);
   const deadline = new Deadline(args.capMs);
   let got = 0;
   let errors = 0;
@@ -270,9 +318,9 @@ function pingPong(args: PingArgs, lead: boolean): PingResult {
   const { count } = args;
   const rtt = lead ? new Float64Array(count) : null;
   if (args.impl === 'ours') {
-    // The producer publishes every push (batch 1), as a request/response protocol needs; the
-    // consumer hands slots back every 64 (its default): the producer is never short of room.
-    const out = new RingProducer(lead ? args.there : args.back, { batch: 1 });
+    // The producer publishes every push (publishEvery 1), as a request/response protocol needs;
+    // the consumer hands slots back every 64 (its default): the producer is never short of room.
+    const out = new RingProducer(lead ? args.there : args.back, { publishEvery: 1 });
     const inp = new RingConsumer(lead ? args.back : args.there);
     for (let i = 0; i < count; i++) {
       const t0 = lead ? performance.now() : 0;

@@ -23,6 +23,8 @@ export interface JsSpec {
   lingerUntilPeerCloses?: boolean;
   /** Producer: flush after every n items. */
   flushEvery?: number;
+  /** Producer: after every n items, publish and idle one timer tick (the native consumer parks meanwhile). */
+  pauseMsEvery?: number;
   fixedLength?: number;
   maxLength?: number;
 }

@@ -57,6 +57,11 @@ export async function produce(buffer, kind, spec) {
     if (ok) {
       i++;
       if (spec.flushEvery && i % spec.flushEvery === 0) side.flush();
+      // pauseMsEvery: publish, then idle a timer tick, so a native consumer has parked by then
+      if (spec.pauseMsEvery && i % spec.pauseMsEvery === 0) {
+        side.flush();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
     } else if (!(await waitFor(side, spec, deadline))) {
       timedOut = true;
       break;
