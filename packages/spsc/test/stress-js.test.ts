@@ -70,7 +70,7 @@ describe('slot ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'slot',
-      { count, timeoutMs: TIMEOUT, wait: 'spin', batch: 4096, lingerUntilPeerCloses: true },
+      { count, timeoutMs: TIMEOUT, wait: 'spin', publishEvery: 4096, lingerUntilPeerCloses: true },
       { count, timeoutMs: TIMEOUT, wait: 'park' },
     );
   });
@@ -106,7 +106,7 @@ describe('byte ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'byte',
-      { count, timeoutMs: TIMEOUT, wait: 'park', batch: 1, maxLength: 100 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', publishEvery: 1, maxLength: 100 },
       { count, timeoutMs: TIMEOUT, wait: 'park', perMessage: true, maxLength: 100 },
     );
   });

@@ -67,7 +67,7 @@ describe('slot ring: native ⇄ JS', () => {
       count: 20_000,
       timeoutMs: TIMEOUT,
       wait: 'park',
-      batch: 2,
+      publishEvery: 2,
     });
   });
 });

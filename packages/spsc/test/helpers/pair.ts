@@ -12,7 +12,7 @@ export interface SideReport {
 export interface JsSpec {
   count: number;
   timeoutMs: number;
-  batch?: number;
+  publishEvery?: number;
   /** How to wait when the ring is full or empty. */
   wait: 'spin' | 'park' | 'async';
   /** Consumer: handle one item per call, and wait again after each (the lost-wake-up variant). */

@@ -28,8 +28,8 @@ export async function produce(buffer, kind, spec) {
   const deadline = performance.now() + spec.timeoutMs;
   const side =
     kind === 'slot'
-      ? new RingProducer(buffer, { publishEvery: spec.batch })
-      : new ByteRingProducer(buffer, { publishEvery: spec.batch });
+      ? new RingProducer(buffer, { publishEvery: spec.publishEvery })
+      : new ByteRingProducer(buffer, { publishEvery: spec.publishEvery });
   const big = side.type === 'bigint64';
   let checksum = FNV_START;
   let i = 0;
@@ -81,8 +81,8 @@ export async function consume(buffer, kind, spec) {
   const deadline = performance.now() + spec.timeoutMs;
   const side =
     kind === 'slot'
-      ? new RingConsumer(buffer, { publishEvery: spec.batch })
-      : new ByteRingConsumer(buffer, { publishEvery: spec.batch });
+      ? new RingConsumer(buffer, { publishEvery: spec.publishEvery })
+      : new ByteRingConsumer(buffer, { publishEvery: spec.publishEvery });
   let checksum = FNV_START;
   let errors = 0;
   let i = 0;
