@@ -1,5 +1,5 @@
 import { Role, Sleeper, Word } from './layout.js';
-import { futex } from './native.js';
+import { futex, type SpscAddon } from './native.js';
 import { roleState } from './role.js';
 
 /**
@@ -129,28 +129,48 @@ export class SleepProtocol {
   }
 
   /**
+   * S1-S3 of one sleep. Returns the verdict (true: ready, false: stopped or timed out) when no
+   * sleep is needed, the sleep already left then; else what to sleep on, and the caller sleeps
+   * (S4) and then calls `#leave(plan.mechanism)`.
+   */
+  #begin(ready: () => boolean, stop: () => boolean, deadline: number): boolean | SleepPlan {
+    const mechanism = this.#mechanism();
+    this.#enter(mechanism); // S1
+    let verdict = false;
+    try {
+      const seen = Atomics.load(this.#words, this.#wakeWord); // S2
+      if (ready())
+        verdict = true; // S3
+      else if (!stop()) {
+        const remaining = deadline - performance.now();
+        if (remaining > 0) return { mechanism, seen, sliceMs: this.#sliceMs(mechanism, remaining) };
+      }
+    } catch (error) {
+      this.#leave(mechanism);
+      throw error;
+    }
+    this.#leave(mechanism);
+    return verdict;
+  }
+
+  /**
    * Blocks until `ready()` (true), or `stop()` or the timeout (false). `ready` and `stop` must
    * read shared memory (S3); `timeoutMs` may be Infinity.
    */
   sleepSync(ready: () => boolean, stop: () => boolean, timeoutMs: number): boolean {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const mechanism = this.#mechanism();
-      this.#enter(mechanism);
+      const plan = this.#begin(ready, stop, deadline);
+      if (typeof plan === 'boolean') return plan;
       try {
-        const seen = Atomics.load(this.#words, this.#wakeWord); // S2
-        if (ready()) return true; // S3
-        if (stop()) return false;
-        const remaining = deadline - performance.now();
-        if (remaining <= 0) return false;
-        const slice = this.#sliceMs(mechanism, remaining);
-        if (mechanism === Sleeper.FUTEX) {
-          (futex as NonNullable<typeof futex>).futexWait(this.#words, this.#wakeWord, seen, toFutexMs(slice)); // S4
+        // S4
+        if (plan.mechanism === Sleeper.FUTEX) {
+          (futex as SpscAddon).futexWait(this.#words, this.#wakeWord, plan.seen, toFutexMs(plan.sliceMs));
         } else {
-          Atomics.wait(this.#words, this.#wakeWord, seen, slice); // S4
+          Atomics.wait(this.#words, this.#wakeWord, plan.seen, plan.sliceMs);
         }
       } finally {
-        this.#leave(mechanism);
+        this.#leave(plan.mechanism);
       }
     }
   }
@@ -162,33 +182,34 @@ export class SleepProtocol {
     const keepAlive = setInterval(() => {}, 2 ** 30);
     try {
       for (;;) {
-        const mechanism = this.#mechanism();
-        this.#enter(mechanism);
+        const plan = this.#begin(ready, stop, deadline);
+        if (typeof plan === 'boolean') return plan;
         try {
-          const seen = Atomics.load(this.#words, this.#wakeWord); // S2
-          if (ready()) return true; // S3
-          if (stop()) return false;
-          const remaining = deadline - performance.now();
-          if (remaining <= 0) return false;
-          const slice = this.#sliceMs(mechanism, remaining);
-          if (mechanism === Sleeper.FUTEX) {
-            const words = this.#words;
-            const at = this.#wakeWord;
+          // S4
+          if (plan.mechanism === Sleeper.FUTEX) {
+            const { seen, sliceMs } = plan;
             await new Promise<number>((resolve) =>
-              (futex as NonNullable<typeof futex>).futexWaitAsync(words, at, seen, toFutexMs(slice), resolve),
-            ); // S4
+              (futex as SpscAddon).futexWaitAsync(this.#words, this.#wakeWord, seen, toFutexMs(sliceMs), resolve),
+            );
           } else {
-            const result = atomicsWaitAsync(this.#words, this.#wakeWord, seen, slice); // S4
+            const result = atomicsWaitAsync(this.#words, this.#wakeWord, plan.seen, plan.sliceMs);
             if (result.async) await result.value;
           }
         } finally {
-          this.#leave(mechanism);
+          this.#leave(plan.mechanism);
         }
       }
     } finally {
       clearInterval(keepAlive);
     }
   }
+}
+
+/** What one sleep waits on: the mechanism, the wake word's value at S2, and for how long. */
+interface SleepPlan {
+  mechanism: number;
+  seen: number;
+  sliceMs: number;
 }
 
 /** A timeout for the addon: whole ms, rounded up; -1 for none. */
