@@ -8,7 +8,7 @@
 export { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
 export { allocateByteRing, allocateRing, type ByteRingOptions, type RingOptions } from './allocate.js';
 export type { SideOptions } from './attach.js';
-export { ByteRingConsumer, type RecordHandler } from './byte-consumer.js';
+export { ByteRingConsumer, type RecordHandler, type RecordOffsetHandler } from './byte-consumer.js';
 export { ByteRingProducer } from './byte-producer.js';
 export { type Capability, capabilities, type SpscCapabilities } from './capabilities.js';
 export { type ElementType, maxRecordBytes } from './layout.js';

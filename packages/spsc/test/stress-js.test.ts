@@ -93,6 +93,12 @@ describe('byte ring, JS worker → JS worker', () => {
     await pair(ring, 'byte', spec, spec);
   });
 
+  it('records of 0..120 bytes in place (claimOffset / readOffsets), wrapping at every offset', async () => {
+    const ring = allocateByteRing({ capacity: 4096 });
+    const spec = { count: 30_000, timeoutMs: TIMEOUT, wait: 'spin', maxLength: 120, inPlace: true } as const;
+    await pair(ring, 'byte', spec, spec);
+  });
+
   it('32-byte records through a small ring, both sides parking', async () => {
     const ring = allocateByteRing({ capacity: 256 });
     const count = 30_000;

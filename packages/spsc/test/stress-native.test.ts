@@ -133,6 +133,16 @@ describe('byte ring: native ⇄ JS', () => {
     );
   });
 
+  it.each(['native thread → JS worker', 'JS worker → native thread'])(
+    '%s, records of 0..120 bytes in place (claimOffset / readOffsets)',
+    async (direction) => {
+      const ring = allocateByteRing({ capacity: 2048 });
+      const js = { count: 10_000, timeoutMs: TIMEOUT, wait: 'park', maxLength: 120, inPlace: true } as const;
+      if (direction.startsWith('native')) await nativeToJs(ring, 'byte', js, { maxLength: 120 });
+      else await jsToNative(ring, 'byte', js, { maxLength: 120 });
+    },
+  );
+
   it('JS → native, async waits on the JS side', async () => {
     const ring = allocateByteRing({ capacity: 256 });
     await jsToNative(

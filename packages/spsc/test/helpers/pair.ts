@@ -27,6 +27,8 @@ export interface JsSpec {
   pauseMsEvery?: number;
   fixedLength?: number;
   maxLength?: number;
+  /** Byte rings: claimOffset() / readOffsets() into the sides' `data` instead of views. */
+  inPlace?: boolean;
 }
 
 /** Runs one side of a ring in a fresh worker thread. */

@@ -42,13 +42,15 @@ export async function produce(buffer, kind, spec) {
     } else {
       const length = recordLength(spec, i);
       const type = i & 0xffff;
-      const bytes = side.claim(length, type);
+      // inPlace: claimOffset() into the one `data` view instead of a view per claim
+      const at = spec.inPlace ? side.claimOffset(length, type) : 0;
+      const bytes = spec.inPlace ? (at >= 0 ? side.data : null) : side.claim(length, type);
       ok = bytes !== null;
       if (ok) {
         checksum = fnv(fnv(checksum, length), type);
         for (let j = 0; j < length; j++) {
-          bytes[j] = (i + j) & 0xff;
-          checksum = fnv(checksum, bytes[j]);
+          bytes[at + j] = (i + j) & 0xff;
+          checksum = fnv(checksum, bytes[at + j]);
         }
         side.commit();
       }
@@ -92,16 +94,17 @@ export async function consume(buffer, kind, spec) {
     checksum = fnv(checksum, Number(v));
     i++;
   };
-  const onRecord = (bytes, type) => {
-    const length = bytes.length;
+  const onBytes = (bytes, at, length, type) => {
     if (length !== recordLength(spec, i) || type !== (i & 0xffff)) errors++;
     checksum = fnv(fnv(checksum, length), type);
     for (let j = 0; j < length; j++) {
-      if (bytes[j] !== ((i + j) & 0xff)) errors++;
-      checksum = fnv(checksum, bytes[j]);
+      if (bytes[at + j] !== ((i + j) & 0xff)) errors++;
+      checksum = fnv(checksum, bytes[at + j]);
     }
     i++;
   };
+  const onRecord = (bytes, type) => onBytes(bytes, 0, bytes.length, type);
+  const onOffset = (at, length, type) => onBytes(side.data, at, length, type);
   // 'park' with perMessage: read one item, then sleep again: the lost-wake-up variant.
   const max = spec.perMessage ? 1 : Number.POSITIVE_INFINITY;
   while (i < spec.count) {
@@ -115,7 +118,8 @@ export async function consume(buffer, kind, spec) {
           n = 1;
         }
       } else n = side.drain(onValue, Math.min(max, spec.count - i));
-    } else n = side.read(onRecord, Math.min(max, spec.count - i));
+    } else if (spec.inPlace) n = side.readOffsets(onOffset, Math.min(max, spec.count - i));
+    else n = side.read(onRecord, Math.min(max, spec.count - i));
     if (n === 0 && !(await waitFor(side, spec, deadline))) {
       // a peer that closed may still have left items: read once more before giving up
       if (kind === 'slot' ? side.available > 0 : side.availableBytes > 0) continue;
