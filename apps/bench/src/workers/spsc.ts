@@ -19,6 +19,8 @@ export type Transport =
   | 'ours-batch'
   | 'ours-record'
   | 'ours-native-park'
+  | 'ours-varying-views'
+  | 'ours-varying-offsets'
   | 'rb-item'
   | 'rb-batch'
   | 'rb-record'
@@ -55,6 +57,11 @@ export interface PingResult {
 
 /** Items per batch for the batched transports (as in the C++ peers). */
 export const BATCH = 256;
+
+/** Payload length of record i in the varying-length streams: 8 .. size bytes. */
+export function varyingLength(i: number, size: number): number {
+  return 8 + ((i * 7) % (size - 7));
+}
 
 const now = () => process.hrtime.bigint();
 
@@ -105,6 +112,37 @@ function produce(args: StreamArgs): StreamResult {
   const deadline = new Deadline(args.capMs);
   if (transport === 'ours-native-park') {
     // the producer is a native thread, started by the consumer's worker (consumeNativePark)
+  } else if (transport === 'ours-varying-views') {
+    // claim() hands a view per record: one allocation whenever the length at a position changes
+    const p = new ByteRingProducer(channel as SharedArrayBuffer);
+    for (let i = 0; i < count; ) {
+      const length = varyingLength(i, size);
+      const view = p.claim(length, 1);
+      if (view === null) deadline.spin('producer', i);
+      else {
+        view[0] = i & 0xff;
+        view[length - 1] = length;
+        p.commit();
+        i++;
+      }
+    }
+    p.close();
+  } else if (transport === 'ours-varying-offsets') {
+    // claimOffset(): an offset into the one data view, nothing allocated
+    const p = new ByteRingProducer(channel as SharedArrayBuffer);
+    const data = p.data;
+    for (let i = 0; i < count; ) {
+      const length = varyingLength(i, size);
+      const at = p.claimOffset(length, 1);
+      if (at < 0) deadline.spin('producer', i);
+      else {
+        data[at] = i & 0xff;
+        data[at + length - 1] = length;
+        p.commit();
+        i++;
+      }
+    }
+    p.close();
   } else if (transport === 'ours-item') {
     const p = new RingProducer(channel as SharedArrayBuffer);
     for (let i = 0; i < count; ) {
@@ -255,6 +293,32 @@ function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
     };
     while (got < count) {
       if (c.read(onRecord, BATCH) === 0) deadline.spin('consumer', got);
+      else mark();
+    }
+    c.close();
+  } else if (transport === 'ours-varying-views') {
+    const c = new ByteRingConsumer(channel as SharedArrayBuffer);
+    const onRecord = (bytes: Uint8Array) => {
+      const length = varyingLength(got, size);
+      if (bytes.length !== length || bytes[0] !== (got & 0xff) || bytes[length - 1] !== length) errors++;
+      got++;
+    };
+    while (got < count) {
+      if (c.read(onRecord, BATCH) === 0) deadline.spin('consumer', got);
+      else mark();
+    }
+    c.close();
+  } else if (transport === 'ours-varying-offsets') {
+    const c = new ByteRingConsumer(channel as SharedArrayBuffer);
+    const data = c.data;
+    const onRecord = (at: number, length: number) => {
+      if (length !== varyingLength(got, size) || data[at] !== (got & 0xff) || data[at + length - 1] !== length) {
+        errors++;
+      }
+      got++;
+    };
+    while (got < count) {
+      if (c.readOffsets(onRecord, BATCH) === 0) deadline.spin('consumer', got);
       else mark();
     }
     c.close();

@@ -197,6 +197,38 @@ function nativeParkCase(size: number): BenchCase {
   };
 }
 
+/**
+ * Records of varying length (8..size bytes), built and read in place: `claimOffset()` /
+ * `readOffsets()` into one reusable view, against `claim()` / `read()`, which hand a view per
+ * record (cached per position, so a view is allocated whenever a position sees a new length).
+ */
+function inPlaceCase(size: number): BenchCase {
+  return {
+    name: `8..${size}B records in place vs views`,
+    metric: 'records through the ring',
+    unit: 'msgs/s',
+    higherIsBetter: true,
+    ours: '@corelane/spsc claimOffset / readOffsets (offsets into one view)',
+    peer: '@corelane/spsc claim / read (a view per record)',
+    budgetMs: { quick: 15_000, full: 60_000 },
+    description:
+      `A producer thread claims records of 8 to ${size} bytes (record i: 8 + (i * 7) % ${size - 7}), writes the ` +
+      'first and last payload byte and commits; the consumer checks both. Ours: claimOffset() and readOffsets(), ' +
+      "offsets into the sides' one data view, no allocation per record. Peer: claim() and read(), a Uint8Array " +
+      'view per record (reused per position while the length there stays the same).',
+    async setup(ctx: CaseContext): Promise<CaseRun | Unavailable> {
+      const count = countFor('record', 32, ctx.quick);
+      const capMs = ctx.budgetMs / 2;
+      const pair = await SpscPair.start();
+      return {
+        ours: () => pair.stream('ours-varying-offsets', count, size, capMs),
+        peer: () => pair.stream('ours-varying-views', count, size, capMs),
+        teardown: () => pair.close(),
+      };
+    },
+  };
+}
+
 /** Every case of the suite, in order. */
 export const spscCases: BenchCase[] = [
   streamCase('item', 4, postMessagePerMessage()),
@@ -223,5 +255,6 @@ export const spscCases: BenchCase[] = [
   pingPongCase('median', 'twin', '<= 3x'),
   pingPongCase('p99', 'twin'),
   pingPongCase('median', 'rb', '>= 2x'),
+  inPlaceCase(64),
   nativeParkCase(32),
 ];
