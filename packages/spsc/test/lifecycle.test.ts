@@ -22,6 +22,17 @@ import { jsSide } from './helpers/pair.js';
 const state = (ring: SharedArrayBuffer, word: number) => Atomics.load(new Int32Array(ring), word) & ROLE_STATE_MASK;
 const generation = (ring: SharedArrayBuffer, word: number) => Atomics.load(new Int32Array(ring), word) >>> 2;
 
+/** Waits (bounded) until the consumer's sleeping word is non-zero; returns it. */
+async function sleepingBits(ring: SharedArrayBuffer): Promise<number> {
+  const words = new Int32Array(ring);
+  for (let i = 0; i < 2_000; i++) {
+    const bits = Atomics.load(words, Word.CONSUMER_SLEEPING);
+    if (bits !== 0) return bits;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return 0;
+}
+
 describe('the role word: state and claim generation together', () => {
   it('each claim moves the generation on; close keeps it; a closed role can be claimed again', () => {
     const ring = allocateRing({ capacity: 8 });
@@ -78,6 +89,23 @@ describe('the role word: state and claim generation together', () => {
   });
 });
 
+describe('a native side parked in futex(2)', () => {
+  it('wakes when its JS peer closes with nothing pending, and stops there', async () => {
+    const ring = allocateRing({ capacity: 8 });
+    const thread = NativeRingThread.start(ring, { role: 'consumer', count: 1_000, timeoutMs: 20_000 });
+    const producer = new RingProducer(ring);
+    for (let i = 0; i < 10; i++) {
+      while (!producer.push(i)) expect(producer.waitWritable(10_000)).toBe(true); // a futex sleep: the peer is native
+    }
+    producer.flush();
+    // wait (bounded) until the native consumer has taken all 10 and parked, then close
+    expect(await sleepingBits(ring)).toBe(Sleeper.FUTEX);
+    producer.close();
+    const result = await thread.finished();
+    expect(result).toMatchObject({ count: 10, errors: 0, timedOut: true }); // stopped: the peer closed
+  });
+});
+
 describe('Symbol.dispose', () => {
   it('`using` closes every kind of side at the end of its block', () => {
     const slots = allocateRing({ capacity: 8 });
@@ -115,17 +143,6 @@ describe('a side collected without close()', () => {
 });
 
 describe('how a JS side sleeps', () => {
-  /** Waits (bounded) until the consumer's sleeping word is non-zero; returns it. */
-  async function sleepingBits(ring: SharedArrayBuffer): Promise<number> {
-    const words = new Int32Array(ring);
-    for (let i = 0; i < 2_000; i++) {
-      const bits = Atomics.load(words, Word.CONSUMER_SLEEPING);
-      if (bits !== 0) return bits;
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    return 0;
-  }
-
   it('with a JS peer: Atomics.wait, woken by Atomics.notify', async () => {
     const ring = allocateRing({ capacity: 8 });
     const producer = new RingProducer(ring);
