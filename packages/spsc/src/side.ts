@@ -179,7 +179,10 @@ export abstract class RingSide extends PublishSchedule implements Disposable {
   #release(): void {
     untrack(this.#tracked);
     const words = this.words;
-    if (ownsRole(words, this.#roleWord, this.#token)) {
+    const owned = ownsRole(words, this.#roleWord, this.#token);
+    // Before the role is free: no pending wait of this side writes the sleeping word after it.
+    this.#sleep.detach(owned);
+    if (owned) {
       this.flush();
       // One compare-exchange of the whole word (state + generation): never frees a role that
       // changed hands after the check above.

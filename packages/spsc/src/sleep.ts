@@ -7,7 +7,8 @@ import { roleState } from './role.js';
  * wakes the peer. The C++ twin keeps the same protocol (native/include/corelane/spsc/wait.h).
  *
  * Words (layout.ts): each side has a *sleeping* word (`Sleeper` bits, written only by that side)
- * and a *wake* word (the word it sleeps on, bumped by anything it must see).
+ * and a *wake* word (the word it sleeps on, bumped by anything it must see). Both belong to the
+ * role: a closed side whose wait is still pending writes the sleeping word no more (`detach`).
  *
  * Sleeper, per sleep:
  *   S1 store sleeping = its bits        (seq-cst)
@@ -85,6 +86,8 @@ export class SleepProtocol {
   /** Pending sleeps of this side (several async waits may be pending), per mechanism. */
   #atomics = 0;
   #futex = 0;
+  /** The side closed: its sleeps no longer write the sleeping word, which the role's next holder owns. */
+  #detached = false;
 
   constructor(words: Int32Array, producer: boolean, peerRoleWord: number) {
     const own = sleepWordsOf(producer);
@@ -92,6 +95,19 @@ export class SleepProtocol {
     this.#sleepWord = own.sleep;
     this.#wakeWord = own.wake;
     this.#peerRoleWord = peerRoleWord;
+  }
+
+  /**
+   * This side's `close()`, before it releases its role. The sleeping word belongs to the role,
+   * not to a side: a wait of this side still pending ends some tasks later, and by then another
+   * side may hold the role and have announced its own sleep there; writing this side's (empty)
+   * bits then would erase that announcement, and the peer's next publish would wake nobody (a
+   * lost wake-up). So from now on this side's sleeps leave the word alone, and `owned` (the role
+   * is still this side's) clears the word now, so no stale bit costs the peer a wake per publish.
+   */
+  detach(owned: boolean): void {
+    this.#detached = true;
+    if (owned) Atomics.store(this.#words, this.#sleepWord, 0);
   }
 
   /** Wakes this side's own pending waits (its `close()`), so they see it closed. */
@@ -113,13 +129,18 @@ export class SleepProtocol {
   #enter(mechanism: number): void {
     if (mechanism === Sleeper.FUTEX) this.#futex++;
     else this.#atomics++;
-    Atomics.store(this.#words, this.#sleepWord, this.#bits());
+    this.#announce();
   }
 
   #leave(mechanism: number): void {
     if (mechanism === Sleeper.FUTEX) this.#futex--;
     else this.#atomics--;
-    Atomics.store(this.#words, this.#sleepWord, this.#bits());
+    this.#announce();
+  }
+
+  /** Stores this side's bits in its sleeping word (seq-cst), unless it closed (see `detach`). */
+  #announce(): void {
+    if (!this.#detached) Atomics.store(this.#words, this.#sleepWord, this.#bits());
   }
 
   #sliceMs(mechanism: number, remaining: number): number {
