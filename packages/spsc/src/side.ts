@@ -218,6 +218,9 @@ export abstract class RingSide extends PublishSchedule implements Disposable {
     this.throwIfUnusable();
     if (ready()) return true;
     this.flush();
-    return this.#sleep.sleepAsync(ready, this.#stopAsync, timeout);
+    // A close() of this side while the wait is pending wins over records that arrived meanwhile:
+    // the wait resolves false, as close() promises, not true for records it can no longer read.
+    const open = (): boolean => (this.gate & Gate.CLOSED) === 0 && ready();
+    return this.#sleep.sleepAsync(open, this.#stopAsync, timeout);
   }
 }

@@ -44,4 +44,16 @@ describe('close() during an async wait of the same side', () => {
     expect(await within(waiting, 2_000)).toBe(false);
     consumer.close();
   });
+
+  it('a wait whose records arrived but whose side closed before it resumed resolves false, not true', async () => {
+    const ring = allocateRing({ capacity: 8 });
+    const producer = new RingProducer(ring);
+    const consumer = new RingConsumer(ring);
+    const waiting = consumer.readable(); // asleep (Atomics.waitAsync: it resumes in a later task)
+    producer.push(1);
+    producer.flush(); // wakes it: it will find a value ready...
+    consumer.close(); // ...but its side is closed by then: reading would throw ERR_CORELANE_CLOSED
+    expect(await within(waiting, 2_000)).toBe(false);
+    producer.close();
+  });
 });
