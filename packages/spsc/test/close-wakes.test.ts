@@ -10,15 +10,7 @@ import {
   RingConsumer,
   RingProducer,
 } from '../src/index.js';
-
-/** Resolves with the wait's result, or 'still waiting' if it has not settled after `ms`. */
-function within<T>(wait: Promise<T>, ms: number): Promise<T | 'still waiting'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'still waiting'>((resolve) => {
-    timer = setTimeout(() => resolve('still waiting'), ms);
-  });
-  return Promise.race([wait, late]).finally(() => clearTimeout(timer));
-}
+import { within } from './helpers/within.js';
 
 describe('close() during an async wait of the same side', () => {
   it('a consumer waiting in readable() resolves false when it is closed (peer attached, JS)', async () => {

@@ -7,15 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { allocateRing, RingConsumer, RingProducer } from '../src/index.js';
 import { Role, Word } from '../src/layout.js';
 import { futex } from '../src/native.js';
-
-/** Resolves with the wait's result, or 'still waiting' if it has not settled after `ms`. */
-function within<T>(wait: Promise<T>, ms: number): Promise<T | 'still waiting'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'still waiting'>((resolve) => {
-    timer = setTimeout(() => resolve('still waiting'), ms);
-  });
-  return Promise.race([wait, late]).finally(() => clearTimeout(timer));
-}
+import { within } from './helpers/within.js';
 
 describe('a side attaching while the closed side’s wait is still pending', () => {
   it('with a JS peer (Atomics): the new consumer’s readable() is woken by the next publish', async () => {
