@@ -15,11 +15,11 @@ if (isMainThread) {
   const [count, total] = await new Promise<[number, number]>((resolve) => worker.once('message', resolve));
   console.log(`worker read ${count} values, total ${total}`);
 } else {
-  const consumer = new RingConsumer(workerData);
+  const consumer = new RingConsumer(workerData, { type: 'float64' });
   let count = 0;
   let total = 0;
   while (consumer.waitReadable(5_000)) {
-    count += consumer.drain((x) => (total += x as number));
+    count += consumer.drain((x) => (total += x));
   }
   parentPort?.postMessage([count, total]);
 }

@@ -3,7 +3,8 @@
 // that deliver native results through a ring; the rings themselves need no native code.
 //
 // JS validates every argument first (src/native-thread.ts). start() returns a positive handle,
-// -1 when the buffer is not a ring of that kind, -2 when the role is taken.
+// -1 when the buffer is not a ring of that kind, -2 when the role is taken. The futex calls a JS
+// side sleeps with are in futex.cc; Init() here registers both.
 #include <napi.h>
 
 #include <atomic>
@@ -36,7 +37,7 @@ struct State {
   std::atomic<bool> stop{false};
 };
 
-workload::Result run(Ring ring, workload::Spec spec, uint32_t generation, const std::atomic<bool>& stop) {
+workload::Result run(Ring ring, workload::Spec spec, uint32_t token, const std::atomic<bool>& stop) {
   workload::Runner runner(spec, stop);
   workload::Result result;
   if (ring.kind == Kind::kByte) {
@@ -48,11 +49,13 @@ workload::Result run(Ring ring, workload::Spec spec, uint32_t generation, const 
   } else {
     result = runner.slot<int64_t>(ring);
   }
-  corelane::spsc::release_role(ring, spec.producer, generation);
+  // The peer must see the close: wake it whether or not it sleeps (P2-P3 of a close, wait.h).
+  if (corelane::spsc::release_role(ring, spec.producer, token)) corelane::spsc::wake_side(ring, !spec.producer);
   return result;
 }
 
-// start(view: Int32Array over the whole ring, kind, producer, count, batch, timeoutMs, fixedLength, maxLength)
+// start(view: Int32Array over the whole ring, kind, producer, count, publishEvery, timeoutMs, fixedLength,
+//       maxLength, lockstep)
 Napi::Value Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   State* state = env.GetInstanceData<State>();
@@ -64,21 +67,22 @@ Napi::Value Start(const Napi::CallbackInfo& info) {
   workload::Spec spec;
   spec.producer = info[2].As<Napi::Boolean>().Value();
   spec.count = info[3].As<Napi::Number>().DoubleValue();
-  spec.batch = info[4].As<Napi::Number>().Uint32Value();
+  spec.publish_every = info[4].As<Napi::Number>().Uint32Value();
   spec.timeout_ms = info[5].As<Napi::Number>().DoubleValue();
   spec.fixed_length = info[6].As<Napi::Number>().Int32Value();
   spec.max_length = info[7].As<Napi::Number>().Uint32Value();
+  spec.lockstep = info[8].As<Napi::Boolean>().Value();
 
   Ring ring;
   if (corelane::spsc::validate(base, view.ByteLength(), kind, ring) != nullptr) return Napi::Number::New(env, -1);
-  uint32_t generation = 0;
-  if (!corelane::spsc::claim_role(ring, spec.producer, generation)) return Napi::Number::New(env, -2);
+  uint32_t token = 0;
+  if (!corelane::spsc::claim_role(ring, spec.producer, token)) return Napi::Number::New(env, -2);
 
   auto job = std::make_unique<Job>();
   job->keep_alive = Napi::Persistent(view);
   Job* raw = job.get();
-  raw->thread = std::thread([raw, ring, spec, generation, state] {
-    raw->result = run(ring, spec, generation, state->stop);
+  raw->thread = std::thread([raw, ring, spec, token, state] {
+    raw->result = run(ring, spec, token, state->stop);
     raw->done.store(true, std::memory_order_release);
   });
   std::lock_guard<std::mutex> lock(state->mutex);
@@ -126,8 +130,19 @@ void Teardown(Napi::Env, State* state) {
   delete state;
 }
 
+}  // namespace
+
+namespace corelane::spsc::addon {
+void RegisterFutex(Napi::Env env, Napi::Object exports);
+void RegisterLayout(Napi::Env env, Napi::Object exports);
+}
+
+namespace {
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<State, Teardown>(new State());
+  corelane::spsc::addon::RegisterFutex(env, exports);
+  corelane::spsc::addon::RegisterLayout(env, exports);
   exports.Set("start", Napi::Function::New(env, Start));
   exports.Set("done", Napi::Function::New(env, Done));
   exports.Set("join", Napi::Function::New(env, Join));

@@ -1,11 +1,17 @@
 // The workloads a native thread runs on a ring, for tests and the benchmark: a producer that
 // writes a known sequence and a consumer that checks it. The same sequence and checksum are
-// written in JavaScript (test/helpers/workload.ts), so any producer pairs with any consumer.
+// written in JavaScript (test/workers/workload.mjs), so any producer pairs with any consumer.
 //
 //   slot ring:  value i is i (converted to the element type)
 //   byte ring:  record i has length fixed_length, or (i * 7) % (max_length + 1) when fixed_length
 //               is negative; type i & 0xffff; payload byte j is (i + j) & 0xff
 //   checksum:   FNV-1a (32-bit) over the values (as uint32), or over length, type and each byte
+//
+// Waiting: spin and yield a little (Backoff), then park in futex(2) on the ring's wake word
+// (wait.h), so a JS peer's publish or close wakes the thread at once. `lockstep` (the benchmark of
+// wake-ups): the producer writes the next item only once the consumer has taken every item and is
+// asleep, and the consumer parks as soon as the ring is empty, so every item costs one sleep and
+// one wake.
 #pragma once
 
 #include <atomic>
@@ -21,11 +27,15 @@ namespace corelane::spsc::workload {
 struct Spec {
   bool producer = true;
   double count = 0;
-  uint32_t batch = 64;
+  uint32_t publish_every = 64;
   double timeout_ms = 10000;
   int32_t fixed_length = -1;
   uint32_t max_length = 0;
+  bool lockstep = false;
 };
+
+// The longest single futex sleep: the thread then re-checks its deadline and the stop flag.
+inline constexpr int64_t kParkSliceMs = 50;
 
 struct Result {
   double count = 0;
@@ -51,35 +61,59 @@ class Runner {
     deadline_ = start_ + std::chrono::microseconds(static_cast<int64_t>(spec.timeout_ms * 1000));
   }
 
-  // Waits one step; false when the run must end (deadline, stop, or the peer closed and `peer_gone` says so).
-  bool wait(bool peer_gone) {
+  // Waits one step, for `ready()`: false when the run must end (deadline, stop, or `peer_gone`).
+  // Spins and yields first (Backoff), then parks in futex(2) until woken or kParkSliceMs.
+  template <typename Ready>
+  bool wait(const Ring& ring, bool peer_gone, Ready&& ready) {
     if (stop_.load(std::memory_order_relaxed) || peer_gone || Clock::now() > deadline_) {
       result_.timed_out = true;
       return false;
     }
-    backoff_.pause();
+    if (!spec_.lockstep && !backoff_.done()) {
+      backoff_.pause();
+      return true;
+    }
+    park(ring, spec_.producer, ready, [&] { return stop_.load(std::memory_order_relaxed) || peer_closed(ring, spec_.producer); },
+         kParkSliceMs);
     return true;
+  }
+
+  // Lockstep producer: waits until the consumer has taken every item and sleeps (or the run ends).
+  bool await_sleeping_consumer(const Ring& ring, uint32_t tail) {
+    Backoff spin;
+    for (;;) {
+      const bool drained = word(ring.base, offset::kHead).load(std::memory_order_seq_cst) == tail;
+      if (drained && word(ring.base, offset::kConsumerSleeping).load(std::memory_order_seq_cst) != 0) return true;
+      if (stop_.load(std::memory_order_relaxed) || peer_closed(ring, true) || Clock::now() > deadline_) {
+        result_.timed_out = true;
+        return false;
+      }
+      spin.pause();
+    }
   }
 
   template <typename T>
   Result slot(const Ring& ring) {
     const uint32_t total = static_cast<uint32_t>(spec_.count);
     if (spec_.producer) {
-      SlotProducer<T> p(ring, spec_.batch);
+      const uint32_t start = word(ring.base, offset::kTail).load(std::memory_order_relaxed);
+      SlotProducer<T> p(ring, spec_.publish_every);
       uint32_t i = 0;
       while (i < total) {
+        if (spec_.lockstep && !await_sleeping_consumer(ring, start + i)) break;
         if (p.push(static_cast<T>(i))) {
           result_.checksum = fnv(result_.checksum, i);
           ++i;
+          if (spec_.lockstep) p.flush();
           backoff_.reset();
-        } else if (!wait(peer_closed(ring, true))) {
+        } else if (!wait(ring, peer_closed(ring, true), [&] { return !p.full(); })) {
           break;
         }
       }
       p.flush();
       result_.count = i;
     } else {
-      SlotConsumer<T> c(ring, spec_.batch);
+      SlotConsumer<T> c(ring, spec_.publish_every);
       uint32_t i = 0;
       while (i < total) {
         const uint32_t n = c.drain(
@@ -88,10 +122,10 @@ class Runner {
               result_.checksum = fnv(result_.checksum, static_cast<uint32_t>(static_cast<int64_t>(v)));
               ++i;
             },
-            total - i);
+            spec_.lockstep ? 1 : total - i);
         if (n != 0) {
           backoff_.reset();
-        } else if (!wait(peer_closed(ring, false) && c.drain([](T) {}, 0) == 0 && empty(ring))) {
+        } else if (!wait(ring, peer_closed(ring, false) && empty(ring), [&] { return !c.empty(); })) {
           break;
         }
       }
@@ -103,9 +137,11 @@ class Runner {
   Result bytes(const Ring& ring) {
     const uint32_t total = static_cast<uint32_t>(spec_.count);
     if (spec_.producer) {
-      ByteProducer p(ring, spec_.batch);
+      ByteProducer p(ring, spec_.publish_every);
       uint32_t i = 0;
+      uint32_t written = word(ring.base, offset::kTail).load(std::memory_order_relaxed);
       while (i < total) {
+        if (spec_.lockstep && !await_sleeping_consumer(ring, written)) break;
         const uint32_t length = record_length(spec_, i);
         const int32_t type = static_cast<int32_t>(i & 0xffff);
         uint8_t* to = p.claim(length, type);
@@ -117,8 +153,12 @@ class Runner {
           }
           p.commit();
           ++i;
+          if (spec_.lockstep) {
+            p.flush();
+            written = word(ring.base, offset::kTail).load(std::memory_order_relaxed);
+          }
           backoff_.reset();
-        } else if (!wait(peer_closed(ring, true))) {
+        } else if (!wait(ring, peer_closed(ring, true), [&] { return p.fits(length); })) {
           break;
         }
       }
@@ -138,10 +178,10 @@ class Runner {
               }
               ++i;
             },
-            total - i);
+            spec_.lockstep ? 1 : total - i);
         if (n != 0) {
           backoff_.reset();
-        } else if (!wait(peer_closed(ring, false) && empty(ring))) {
+        } else if (!wait(ring, peer_closed(ring, false) && empty(ring), [&] { return !c.empty(); })) {
           break;
         }
       }

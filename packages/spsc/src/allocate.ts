@@ -1,13 +1,13 @@
 import {
   CorelaneRangeError,
   ErrorCode,
-  isPowerOfTwo,
   requireInteger,
   requireOneOf,
   requireOptions,
   writeHeader,
 } from '@corelane/shared';
 import {
+  capacityError,
   DATA_OFFSET,
   ELEMENT_TYPES,
   type ElementType,
@@ -34,9 +34,10 @@ export interface ByteRingOptions {
   capacity: number;
 }
 
-function requireCapacity(value: unknown, min: number, max: number): number {
+/** The capacity option: an integer in range (else `requireInteger`'s error), then the one capacity rule. */
+function requireCapacity(value: unknown, kind: number, min: number, max: number): number {
   const capacity = requireInteger('capacity', value, min, max);
-  if (!isPowerOfTwo(capacity)) {
+  if (capacityError(kind, capacity) !== null) {
     throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `capacity must be a power of two, got ${capacity}`);
   }
   return capacity;
@@ -49,7 +50,7 @@ function requireCapacity(value: unknown, min: number, max: number): number {
  */
 export function allocateRing(options: RingOptions): SharedArrayBuffer {
   const opts = requireOptions('options', options);
-  const capacity = requireCapacity(opts.capacity, MIN_SLOT_CAPACITY, MAX_SLOT_CAPACITY);
+  const capacity = requireCapacity(opts.capacity, RingKind.SLOT, MIN_SLOT_CAPACITY, MAX_SLOT_CAPACITY);
   const type = requireOneOf('type', opts.type ?? 'int32', Object.keys(ELEMENT_TYPES) as ElementType[]);
   const spec = ELEMENT_TYPES[type];
   const byteLength = DATA_OFFSET + capacity * spec.bytes;
@@ -73,7 +74,7 @@ export function allocateRing(options: RingOptions): SharedArrayBuffer {
  */
 export function allocateByteRing(options: ByteRingOptions): SharedArrayBuffer {
   const opts = requireOptions('options', options);
-  const capacity = requireCapacity(opts.capacity, MIN_BYTE_CAPACITY, MAX_BYTE_CAPACITY);
+  const capacity = requireCapacity(opts.capacity, RingKind.BYTE, MIN_BYTE_CAPACITY, MAX_BYTE_CAPACITY);
   const byteLength = DATA_OFFSET + capacity;
   const buffer = new SharedArrayBuffer(byteLength);
   writeHeader(buffer, {

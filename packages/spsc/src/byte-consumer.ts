@@ -16,12 +16,21 @@ function corruptRecord(at: number, length: number, type: number): CorelaneError 
 export type RecordHandler = (bytes: Uint8Array, type: number) => void;
 
 /**
+ * Called with each record as a place in the consumer's `data`: the payload is
+ * `data[offset]` … `data[offset + length - 1]`, valid only during the call, then its type.
+ */
+export type RecordOffsetHandler = (offset: number, length: number, type: number) => void;
+
+/**
  * The reading end of a byte ring. `read()` hands each record to a handler as a view into the
- * ring itself (no copy) and gives the space back with one index store per call.
+ * ring itself (no copy), `readOffsets()` as an offset into `data` (no view either), and both
+ * give the space back with one index store per call.
  */
 export class ByteRingConsumer extends RingSide {
   /** The largest payload a record may have in this ring. */
   readonly maxRecordBytes: number;
+  /** The ring's whole data region, one view for the life of the side: what `readOffsets()` offsets index. */
+  readonly data: Uint8Array;
   readonly #views: RecordViews;
   #head: number;
 
@@ -30,6 +39,7 @@ export class ByteRingConsumer extends RingSide {
     super(buffer, BYTE_RING, 'consumer', options, () => {});
     this.maxRecordBytes = maxRecordBytes(this.capacity);
     this.#views = new RecordViews(this.buffer, this.capacity);
+    this.data = this.#views.bytes;
     this.#head = Atomics.load(this.words, Word.HEAD);
   }
 
@@ -51,6 +61,19 @@ export class ByteRingConsumer extends RingSide {
    * record is handed out, and the role is released once the records read so far are published.
    */
   read(handler: RecordHandler, max?: number): number {
+    return this.#read(handler, max, false);
+  }
+
+  /**
+   * `read()` without views: calls `handler(offset, length, type)` for each ready record, the
+   * payload being `data[offset]` … `data[offset + length - 1]` (contiguous, valid only until the
+   * handler returns). Allocates nothing, whatever the lengths. The rest is as `read()`.
+   */
+  readOffsets(handler: RecordOffsetHandler, max?: number): number {
+    return this.#read(handler, max, true);
+  }
+
+  #read(handler: RecordHandler | RecordOffsetHandler, max: number | undefined, offsets: boolean): number {
     this.throwIfUnusable();
     if (typeof handler !== 'function') {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `handler must be a function, got ${typeof handler}`);
@@ -79,7 +102,8 @@ export class ByteRingConsumer extends RingSide {
         head = next;
         if (padding) continue;
         done++;
-        handler(views.at(at + RECORD_HEADER_BYTES, length), type);
+        if (offsets) (handler as RecordOffsetHandler)(at + RECORD_HEADER_BYTES, length, type);
+        else (handler as RecordHandler)(views.at(at + RECORD_HEADER_BYTES, length), type);
         if (this.gate !== Gate.READING) break; // close() inside the handler: hand out nothing more
       }
     } finally {

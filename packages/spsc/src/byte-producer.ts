@@ -19,11 +19,17 @@ export function recordSize(length: number): number {
 /**
  * The writing end of a byte ring: variable-length records, each with a payload of 0 to
  * `maxRecordBytes` bytes and a type (an integer 0..2^31-1). Write a record in one call with
- * `write()`, or build it in place with `claim()` then `commit()` (or `abort()`).
+ * `write()`, or build it in place with `claim()` (a view of the payload) or `claimOffset()` (an
+ * offset into `data`, allocating nothing) then `commit()` (or `abort()`).
  */
 export class ByteRingProducer extends RingSide {
   /** The largest payload a record may have here: capacity / 2 - 8 bytes. */
   readonly maxRecordBytes: number;
+  /**
+   * The ring's whole data region, one view for the life of the side: `claimOffset()` returns
+   * where in it the claimed payload goes (never across the end: a payload is contiguous).
+   */
+  readonly data: Uint8Array;
   readonly #views: RecordViews;
   #tail: number;
   #headCache: number;
@@ -35,6 +41,7 @@ export class ByteRingProducer extends RingSide {
     super(buffer, BYTE_RING, 'producer', options, () => {});
     this.maxRecordBytes = maxRecordBytes(this.capacity);
     this.#views = new RecordViews(this.buffer, this.capacity);
+    this.data = this.#views.bytes;
     this.#tail = Atomics.load(this.words, Word.TAIL);
     this.#headCache = Atomics.load(this.words, Word.HEAD);
   }
@@ -113,11 +120,21 @@ export class ByteRingProducer extends RingSide {
    * `commit()`; `abort()` gives the room back. One claim may be open at a time.
    */
   claim(length: number, type = 0): Uint8Array | null {
+    const at = this.claimOffset(length, type);
+    return at < 0 ? null : this.#views.at(at, length);
+  }
+
+  /**
+   * `claim()` without a view: reserves a record of `length` bytes and returns the offset in
+   * `data` where its payload goes (`data[offset]` … `data[offset + length - 1]`), or -1 when the
+   * ring has no room now. Allocates nothing, whatever the lengths (Agrona's `tryClaim`). Then
+   * `commit()` or `abort()`, as after `claim()`.
+   */
+  claimOffset(length: number, type = 0): number {
     this.throwIfUnusable();
     this.#checkNoClaim();
     this.#checkRecord(length, type);
-    const at = this.#reserve(length, type);
-    return at < 0 ? null : this.#views.at(at, length);
+    return this.#reserve(length, type);
   }
 
   #checkNoClaim(): void {

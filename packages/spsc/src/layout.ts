@@ -1,7 +1,7 @@
 import { FALSE_SHARING_BYTES, HEADER_BYTES, type HeaderFields, isPowerOfTwo, magicOf } from '@corelane/shared';
 
 /**
- * The byte layout of both ring kinds (layout version 1). The same bytes are read by the C++ twin
+ * The byte layout of both ring kinds (layout version 2). The same bytes are read by the C++ twin
  * in native/include/corelane/spsc/layout.h; change both together and bump `RING_VERSION`.
  *
  * ```
@@ -9,18 +9,22 @@ import { FALSE_SHARING_BYTES, HEADER_BYTES, type HeaderFields, isPowerOfTwo, mag
  *           │ header: magic "CLRG", version, kind, element type, capacity, │
  *           │         dataOffset (512), byteLength                         │
  * byte 64   ├──────────────────────────────────────────────────────────────┤
- *           │ roles: producer role @64, consumer role @68                  │
- *           │        (0 free · 1 JS · 2 native · 3 closed)                 │
- *           │ generations: producer @72, consumer @76 (bumped by           │
- *           │        releaseRole(); a side releases its role only while    │
- *           │        the generation is still the one it attached under)    │
+ *           │ roles: producer role @64, consumer role @68, one word each:  │
+ *           │        bits 0-1 the state (0 free · 1 JS · 2 native ·        │
+ *           │        3 closed), bits 2-31 the claim generation (+1 per     │
+ *           │        claim), so one compare-exchange checks both           │
  * byte 128  ├──────────────────────────────────────────────────────────────┤
  *           │ producer line: tail @128 — written by the producer only      │
  * byte 256  ├──────────────────────────────────────────────────────────────┤
  *           │ consumer line: head @256 — written by the consumer only      │
  * byte 384  ├──────────────────────────────────────────────────────────────┤
  *           │ wait line: producer sleeping @384, consumer sleeping @388    │
- *           │            (written only around a sleep, read per publish)   │
+ *           │            (`Sleeper` bits, written by that side around a    │
+ *           │            sleep, read by the peer per publish);             │
+ *           │            producer wake @392, consumer wake @396 (the word  │
+ *           │            each side sleeps on, bumped by every change it    │
+ *           │            must see: a publish while it sleeps, a close, a   │
+ *           │            role taken back)                                  │
  * byte 512  ├──────────────────────────────────────────────────────────────┤
  *           │ data: capacity slots of the element type (slot ring), or     │
  *           │       capacity bytes of 8-byte-aligned records (byte ring)   │
@@ -32,11 +36,12 @@ import { FALSE_SHARING_BYTES, HEADER_BYTES, type HeaderFields, isPowerOfTwo, mag
  * is `(tail - head) mod 2^32`, exact because capacity ≤ 2^30 < 2^32. JS keeps them as int32
  * (`| 0` after each add) and C++ as `uint32_t`: the same bits.
  *
- * The generation words start at zero, as a fresh ring's bytes do. No release of the package has
- * used another layout, so layout version 1 includes them.
+ * Version 1 kept the generation in its own word (a check, then a compare-exchange of the role:
+ * a race) and had sleepers wait on the peer's index, which `close()` does not change (a lost
+ * wake-up). Version 1 rings are refused with `ERR_CORELANE_BAD_RING`.
  */
 export const RING_MAGIC = magicOf('CLRG');
-export const RING_VERSION = 1;
+export const RING_VERSION = 2;
 
 /** `kind` in the header. */
 export const RingKind = { SLOT: 1, BYTE: 2 } as const;
@@ -45,16 +50,27 @@ export const RingKind = { SLOT: 1, BYTE: 2 } as const;
 export const Word = {
   PRODUCER_ROLE: 64 / 4,
   CONSUMER_ROLE: 68 / 4,
-  PRODUCER_GENERATION: 72 / 4,
-  CONSUMER_GENERATION: 76 / 4,
   TAIL: 128 / 4,
   HEAD: 256 / 4,
   PRODUCER_SLEEPING: 384 / 4,
   CONSUMER_SLEEPING: 388 / 4,
+  PRODUCER_WAKE: 392 / 4,
+  CONSUMER_WAKE: 396 / 4,
 } as const;
 
-/** Values of a role word. */
+/** The state in the low two bits of a role word. */
 export const Role = { FREE: 0, JS: 1, NATIVE: 2, CLOSED: 3 } as const;
+/** The bits of a role word that hold the state; the rest is the claim generation. */
+export const ROLE_STATE_MASK = 3;
+/** What one claim adds to a role word's generation bits. */
+export const ROLE_GENERATION_ONE = 4;
+
+/**
+ * Bits of a sleeping word: how the side sleeps, so the peer wakes it the right way. V8's
+ * `Atomics.notify` reaches only `Atomics.wait`ers; `futex(FUTEX_WAKE)` reaches only `futex(2)`
+ * sleepers (a native thread, or JS through the addon).
+ */
+export const Sleeper = { ATOMICS: 1, FUTEX: 2 } as const;
 
 /** Where the data starts: the header line, then roles, producer, consumer and wait lines. */
 export const DATA_OFFSET = 512;
@@ -107,30 +123,28 @@ export function maxRecordBytes(capacity: number): number {
   return capacity / 2 - RECORD_HEADER_BYTES;
 }
 
-function checkSlotCapacity(fields: HeaderFields): string | null {
-  const { capacity } = fields;
-  if (!isPowerOfTwo(capacity) || capacity < MIN_SLOT_CAPACITY || capacity > MAX_SLOT_CAPACITY) {
-    return `capacity ${capacity} is not a power of two in ${MIN_SLOT_CAPACITY}..${MAX_SLOT_CAPACITY}`;
-  }
-  return null;
-}
-
-function checkByteCapacity(fields: HeaderFields): string | null {
-  const { capacity } = fields;
-  if (!isPowerOfTwo(capacity) || capacity < MIN_BYTE_CAPACITY || capacity > MAX_BYTE_CAPACITY) {
-    return `capacity ${capacity} is not a power of two in ${MIN_BYTE_CAPACITY}..${MAX_BYTE_CAPACITY}`;
+/**
+ * The one capacity rule, for both kinds (the C++ twin's `capacity_error()` in layout.h is the
+ * same rule; test/capacity-rule.test.ts holds them to it): a power of two from the kind's
+ * minimum to its maximum. Returns why `capacity` is refused, or null.
+ */
+export function capacityError(kind: number, capacity: number): string | null {
+  const [min, max] =
+    kind === RingKind.BYTE ? [MIN_BYTE_CAPACITY, MAX_BYTE_CAPACITY] : [MIN_SLOT_CAPACITY, MAX_SLOT_CAPACITY];
+  if (!isPowerOfTwo(capacity) || capacity < min || capacity > max) {
+    return `capacity ${capacity} is not a power of two in ${min}..${max}`;
   }
   return null;
 }
 
 /** The header expectation of a slot ring (any element type; the side checks the one it wants). */
 export const SLOT_RING = {
-  what: 'corelane slot ring (version 1)',
+  what: `corelane slot ring (version ${RING_VERSION})`,
   magic: RING_MAGIC,
   version: RING_VERSION,
   kind: RingKind.SLOT,
   variants: Object.values(ELEMENT_TYPES).map((t) => t.code),
-  checkCapacity: checkSlotCapacity,
+  checkCapacity: (f: HeaderFields) => capacityError(RingKind.SLOT, f.capacity),
   expectedLayout: (f: HeaderFields) => {
     const type = elementTypeOf(f.variant) ?? 'int32';
     return { dataOffset: DATA_OFFSET, byteLength: DATA_OFFSET + f.capacity * ELEMENT_TYPES[type].bytes };
@@ -139,11 +153,11 @@ export const SLOT_RING = {
 
 /** The header expectation of a byte ring. */
 export const BYTE_RING = {
-  what: 'corelane byte ring (version 1)',
+  what: `corelane byte ring (version ${RING_VERSION})`,
   magic: RING_MAGIC,
   version: RING_VERSION,
   kind: RingKind.BYTE,
   variants: [0],
-  checkCapacity: checkByteCapacity,
+  checkCapacity: (f: HeaderFields) => capacityError(RingKind.BYTE, f.capacity),
   expectedLayout: (f: HeaderFields) => ({ dataOffset: DATA_OFFSET, byteLength: DATA_OFFSET + f.capacity }),
 };

@@ -1,6 +1,16 @@
-import { CorelaneError, ErrorCode, requireInteger, requireOneOf, requireOptions } from '@corelane/shared';
+import {
+  CorelaneError,
+  deprecated,
+  ErrorCode,
+  optionalBoolean,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+} from '@corelane/shared';
+import { publishEveryOption } from './attach.js';
+import { capabilities } from './capabilities.js';
 import { MAX_RECORD_TYPE, maxRecordBytes, RingKind } from './layout.js';
-import { addon, unsupportedReason } from './native.js';
+import { addon } from './native.js';
 import { validateAnyRing } from './release-role.js';
 import type { RingRole } from './side.js';
 
@@ -10,8 +20,17 @@ export interface NativeThreadOptions {
   role: RingRole;
   /** How many items (values or records) to produce or consume, 1..2^31-1. */
   count: number;
-  /** Publish every `batch` items (default 64). */
+  /** Publish every `publishEvery` items (default 64). */
+  publishEvery?: number;
+  /** @deprecated Use `publishEvery` (`CORELANE_DEP0004`). */
   batch?: number;
+  /**
+   * Take turns with the peer, one item at a time (default false): a producer writes the next
+   * item only once the consumer has taken every item and sleeps; a consumer takes one item per
+   * read and sleeps as soon as the ring is empty. Every item then costs one sleep and one wake:
+   * what the benchmark of wake-ups measures.
+   */
+  lockstep?: boolean;
   /** Give up after this long, in ms (default 30 000); the result then says `timedOut`. */
   timeoutMs?: number;
   /** Byte rings: every record has this many payload bytes (default: varying, see `maxLength`). */
@@ -34,9 +53,14 @@ export interface NativeThreadResult {
   timedOut: boolean;
 }
 
-/** Can native ring threads run here: `{ available, reason }` (the reason is null when available). */
+/**
+ * Can native ring threads run here: `{ available, reason }` (the reason is null when available).
+ * @deprecated Use `capabilities().nativeThreads` (`CORELANE_DEP0005`).
+ */
 export function nativeThreads(): { available: boolean; reason: string | null } {
-  return { available: unsupportedReason === null, reason: unsupportedReason };
+  deprecated('CORELANE_DEP0005', 'spsc `nativeThreads()`', '`capabilities().nativeThreads`');
+  const { supported, reason } = capabilities().nativeThreads;
+  return { available: supported, reason };
 }
 
 /**
@@ -61,7 +85,8 @@ export class NativeRingThread {
     const opts = requireOptions('options', options);
     const role = requireOneOf('options.role', opts.role, ['producer', 'consumer'] as const);
     const count = requireInteger('options.count', opts.count, 1, 2 ** 31 - 1);
-    const batch = requireInteger('options.batch', opts.batch ?? 64, 1, 2 ** 30);
+    const publishEvery = publishEveryOption(opts, 64, 2 ** 30);
+    const lockstep = optionalBoolean('options.lockstep', opts.lockstep, false);
     const timeoutMs = requireInteger('options.timeoutMs', opts.timeoutMs ?? 30_000, 1, 2 ** 31 - 1);
     const fields = validateAnyRing(buffer);
     const kind = fields.kind;
@@ -75,10 +100,11 @@ export class NativeRingThread {
       kind,
       role === 'producer',
       count,
-      batch,
+      publishEvery,
       timeoutMs,
       fixedLength,
       maxLength,
+      lockstep,
     );
     if (handle === -2) {
       throw new CorelaneError(ErrorCode.ROLE_TAKEN, `the ${role} role of this ring is already held`);

@@ -1,6 +1,8 @@
 import { HEADER_BYTES, type HeaderFields, readHeader, requireOneOf, validateHeader } from '@corelane/shared';
 import { BYTE_RING, RingKind, Role, SLOT_RING, Word } from './layout.js';
+import { forceCloseRole } from './role.js';
 import type { RingRole } from './side.js';
+import { sleepWordsOf, wakeSide } from './sleep.js';
 
 /** Validates `buffer` as a ring of either kind, choosing the expectation from its kind word. */
 export function validateAnyRing(buffer: unknown): HeaderFields {
@@ -17,20 +19,17 @@ export function validateAnyRing(buffer: unknown): HeaderFields {
  * old one stopped (records it wrote but never published are lost). Returns true when the role
  * was held.
  *
- * The role's generation is bumped as well, so a side that was in fact still alive never takes
- * the role back: its later `close()` publishes nothing and leaves the role to whoever holds it
- * now (a native thread behaves the same when it ends).
+ * A side that was in fact still alive never takes the role back: its role token (the role word
+ * with the generation of its claim) no longer matches, so its later `close()` publishes nothing
+ * and leaves the role to whoever holds it now (a native thread behaves the same when it ends).
  */
 export function releaseRole(buffer: SharedArrayBuffer, role: RingRole): boolean {
   validateAnyRing(buffer);
   const which = requireOneOf('role', role, ['producer', 'consumer'] as const);
   const words = new Int32Array(buffer, 0, 128);
   const producer = which === 'producer';
-  // Bump the generation first: the side that held the role sees it changed and, when it closes
-  // later after all, leaves the role (by then perhaps another side's) alone.
-  Atomics.add(words, producer ? Word.PRODUCER_GENERATION : Word.CONSUMER_GENERATION, 1);
-  const before = Atomics.exchange(words, producer ? Word.PRODUCER_ROLE : Word.CONSUMER_ROLE, Role.CLOSED);
-  Atomics.notify(words, Word.TAIL);
-  Atomics.notify(words, Word.HEAD);
+  const before = forceCloseRole(words, producer ? Word.PRODUCER_ROLE : Word.CONSUMER_ROLE);
+  // Wake both: the peer must see the role closed, and the old side (if it still sleeps) too.
+  for (const side of [sleepWordsOf(!producer), sleepWordsOf(producer)]) wakeSide(words, side.sleep, side.wake);
   return before === Role.JS || before === Role.NATIVE;
 }

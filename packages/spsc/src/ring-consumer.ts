@@ -1,12 +1,19 @@
 import { CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
 import { type ElementType, SLOT_RING, Word } from './layout.js';
 import { Gate, RingSide, type SideOptions } from './side.js';
-import { arrayClassOf, checkElementType, type SlotArray, type SlotValue, slotArray } from './slot-data.js';
+import {
+  arrayClassOf,
+  checkElementType,
+  type SlotArray,
+  type SlotArrayOf,
+  type SlotValueOf,
+  slotArray,
+} from './slot-data.js';
 
 /** Options of `new RingConsumer()`. */
-export interface RingConsumerOptions extends SideOptions {
-  /** Throw `ERR_CORELANE_BAD_RING` unless the ring holds this element type. */
-  type?: ElementType;
+export interface RingConsumerOptions<T extends ElementType = ElementType> extends SideOptions {
+  /** Throw `ERR_CORELANE_BAD_RING` unless the ring holds this element type (and type the values by it). */
+  type?: T;
 }
 
 /** Checks the `max` argument of `drain`/`read`: a count, or Infinity for everything available. */
@@ -17,24 +24,24 @@ export function requireMax(max: unknown): number {
 
 /**
  * The reading end of a slot ring. One per ring at a time. Slots it has read are handed back to
- * the producer once per `drain()`/`popMany()`, and for `pop()` after `batch` values, when the
- * ring looks empty, or in a microtask.
+ * the producer once per `drain()`/`popMany()`, and for `pop()` after `publishEvery` values, when
+ * the ring looks empty, or in a microtask. `T` types the values as for `RingProducer`.
  */
-export class RingConsumer extends RingSide {
+export class RingConsumer<T extends ElementType = ElementType> extends RingSide {
   /** The ring's element type. */
-  readonly type: ElementType;
+  readonly type: T;
   readonly #data: SlotArray;
   #head: number;
   /** The producer's tail as last read: re-read only when it says the ring is empty. */
   #tailCache: number;
 
   /** Attaches to `buffer` (from `allocateRing()`) as its consumer. */
-  constructor(buffer: SharedArrayBuffer, options?: RingConsumerOptions) {
+  constructor(buffer: SharedArrayBuffer, options?: RingConsumerOptions<T>) {
     let type: ElementType = 'int32';
     super(buffer, SLOT_RING, 'consumer', options, (fields) => {
       type = checkElementType(fields, options?.type);
     });
-    this.type = type;
+    this.type = type as T;
     this.#data = slotArray(this.buffer, type, this.capacity);
     this.#head = Atomics.load(this.words, Word.HEAD);
     this.#tailCache = Atomics.load(this.words, Word.TAIL);
@@ -56,7 +63,7 @@ export class RingConsumer extends RingSide {
   }
 
   /** The next value, or `undefined` when the ring is empty. */
-  pop(): SlotValue | undefined {
+  pop(): SlotValueOf<T> | undefined {
     if (this.gate !== 0) this.throwUnusable();
     const head = this.#head;
     if (head === this.#tailCache) {
@@ -66,14 +73,14 @@ export class RingConsumer extends RingSide {
         return undefined;
       }
     }
-    const value = this.#data[head & this.mask];
+    const value = this.#data[head & this.mask] as SlotValueOf<T>;
     this.#head = (head + 1) | 0;
     this.countPending();
     return value;
   }
 
   /** Copies up to `target.length` values into `target` (a typed array of the ring's type); returns how many. */
-  popMany(target: SlotArray): number {
+  popMany(target: SlotArrayOf<T>): number {
     this.throwIfUnusable();
     const Typed = arrayClassOf(this.type);
     if (!(target instanceof Typed)) {
@@ -116,7 +123,7 @@ export class RingConsumer extends RingSide {
    * yet, so a nested read would see them again. `close()` inside `handler` is allowed: no further
    * value is handed out, and the role is released once the values handled so far are published.
    */
-  drain(handler: (value: SlotValue) => void, max?: number): number {
+  drain(handler: (value: SlotValueOf<T>) => void, max?: number): number {
     this.throwIfUnusable();
     if (typeof handler !== 'function') {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `handler must be a function, got ${typeof handler}`);
@@ -129,7 +136,7 @@ export class RingConsumer extends RingSide {
     this.beginRead();
     try {
       while (done < limit) {
-        const value = data[head & mask] as SlotValue;
+        const value = data[head & mask] as SlotValueOf<T>;
         head = (head + 1) | 0;
         done++;
         handler(value);

@@ -6,24 +6,30 @@ import {
   checkElementType,
   checkSlotValue,
   type SlotArray,
+  type SlotArrayOf,
   type SlotValue,
+  type SlotValueOf,
   slotArray,
 } from './slot-data.js';
 
 /** Options of `new RingProducer()`. */
-export interface RingProducerOptions extends SideOptions {
-  /** Throw `ERR_CORELANE_BAD_RING` unless the ring holds this element type. */
-  type?: ElementType;
+export interface RingProducerOptions<T extends ElementType = ElementType> extends SideOptions {
+  /** Throw `ERR_CORELANE_BAD_RING` unless the ring holds this element type (and type the values by it). */
+  type?: T;
 }
 
 /**
  * The writing end of a slot ring. One per ring at a time (the role is claimed in the header).
- * Pushed values become visible to the consumer at `flush()`, after `batch` values, and at the
- * latest in a microtask at the end of the current task.
+ * Pushed values become visible to the consumer at `flush()`, after `publishEvery` values, and at
+ * the latest in a microtask at the end of the current task.
+ *
+ * `T` types the values: `new RingProducer(buffer, { type: 'bigint64' })` is a
+ * `RingProducer<'bigint64'>`, whose `push()` takes a `bigint`; `'int32'` and `'float64'` take a
+ * `number`. Without `type` it takes either (and checks at run time against the ring's type).
  */
-export class RingProducer extends RingSide {
+export class RingProducer<T extends ElementType = ElementType> extends RingSide {
   /** The ring's element type. */
-  readonly type: ElementType;
+  readonly type: T;
   readonly #data: SlotArray;
   readonly #int32: boolean;
   #tail: number;
@@ -31,12 +37,12 @@ export class RingProducer extends RingSide {
   #headCache: number;
 
   /** Attaches to `buffer` (from `allocateRing()`) as its producer. */
-  constructor(buffer: SharedArrayBuffer, options?: RingProducerOptions) {
+  constructor(buffer: SharedArrayBuffer, options?: RingProducerOptions<T>) {
     let type: ElementType = 'int32';
     super(buffer, SLOT_RING, 'producer', options, (fields) => {
       type = checkElementType(fields, options?.type);
     });
-    this.type = type;
+    this.type = type as T;
     this.#int32 = type === 'int32';
     this.#data = slotArray(this.buffer, type, this.capacity);
     this.#tail = Atomics.load(this.words, Word.TAIL);
@@ -50,7 +56,7 @@ export class RingProducer extends RingSide {
   }
 
   /** Appends `value`; false when the ring is full (nothing is written then). */
-  push(value: SlotValue): boolean {
+  push(value: SlotValueOf<T>): boolean {
     if (this.gate !== 0) this.throwUnusable();
     // int32 (the common case) is checked inline; other types, and any value that fails, take the call.
     if (!this.#int32 || typeof value !== 'number' || (value | 0) !== value) checkSlotValue(this.type, value);
@@ -73,7 +79,7 @@ export class RingProducer extends RingSide {
    * store). Returns how many were written. `source` is a typed array of the ring's type or an
    * array of values.
    */
-  pushMany(source: ArrayLike<SlotValue>): number {
+  pushMany(source: SlotArrayOf<T> | ArrayLike<SlotValueOf<T>>): number {
     this.throwIfUnusable();
     const Typed = arrayClassOf(this.type);
     const typed = source instanceof Typed;
@@ -83,7 +89,7 @@ export class RingProducer extends RingSide {
         `source must be a ${Typed.name} or an array of values, got ${source === null ? 'null' : typeof source}`,
       );
     }
-    if (!typed) for (let i = 0; i < source.length; i++) checkSlotValue(this.type, source[i]);
+    if (!typed) for (let i = 0; i < source.length; i++) checkSlotValue(this.type, (source as ArrayLike<SlotValue>)[i]);
     const tail = this.#tail;
     let free = this.capacity - ((tail - this.#headCache) | 0);
     if (free < source.length) {
@@ -110,7 +116,8 @@ export class RingProducer extends RingSide {
         if (count > first) data.set(src.subarray(first, count), 0);
       }
     } else {
-      for (let i = 0; i < count; i++) this.#data[(tail + i) & this.mask] = source[i] as never;
+      const values = source as ArrayLike<SlotValue>;
+      for (let i = 0; i < count; i++) this.#data[(tail + i) & this.mask] = values[i] as never;
     }
     this.#tail = (tail + count) | 0;
     this.publish(this.#tail);

@@ -1,46 +1,15 @@
-import {
-  CorelaneError,
-  ErrorCode,
-  type HeaderExpectation,
-  type HeaderFields,
-  optionalBoolean,
-  requireInteger,
-  requireOptions,
-  validateHeader,
-} from '@corelane/shared';
+import { CorelaneError, ErrorCode, type HeaderExpectation, type HeaderFields, requireInteger } from '@corelane/shared';
+import { checkAttach, type SideOptions } from './attach.js';
+import { type Tracked, track, untrack } from './exit-registry.js';
 import { Role, Word } from './layout.js';
+import { PublishSchedule } from './publish-schedule.js';
+import { claimRole, ownsRole, releaseOwnRole, roleState } from './role.js';
+import { SleepProtocol, sleepWordsOf, wake, wakeSide } from './sleep.js';
 
-/** Options both sides of both ring kinds take. */
-export interface SideOptions {
-  /**
-   * Publish after this many unpublished records (producer) or released records (consumer).
-   * 1 publishes every record. Default: 64, or a quarter of the capacity when that is smaller.
-   */
-  batch?: number;
-  /**
-   * Publish what is left at the end of the current task, in a microtask (default `true`), so
-   * that a user who never calls `flush()` still has every record delivered.
-   */
-  autoFlush?: boolean;
-}
+export type { SideOptions } from './attach.js';
 
 /** Which end of the ring a side is. */
 export type RingRole = 'producer' | 'consumer';
-
-/** `Atomics.waitAsync` (ES2024; Node 16+), typed here because the project's lib is older. */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(
-      array: Int32Array,
-      index: number,
-      value: number,
-      timeoutMs: number,
-    ): { async: false; value: string } | { async: true; value: Promise<string> };
-  }
-).waitAsync;
-
-/** The longest sleep of a side whose peer cannot notify it (a native thread): it polls this often. */
-const POLL_SLICE_MS = 1;
 
 /** Bits of `RingSide.gate`: a side reads or writes only while no bit is set. */
 export const Gate = {
@@ -50,26 +19,13 @@ export const Gate = {
   READING: 2,
 } as const;
 
-/** Sides that attached in this thread and are still open, closed when the thread exits. */
-const open = new Set<WeakRef<RingSide>>();
-let exitHookInstalled = false;
-
-function closeAllOnExit(): void {
-  for (const ref of open) ref.deref()?.close();
-}
-
 /**
- * What every side of every ring shares: header validation on attach, the role claim, the
- * publishing schedule (batch threshold and microtask), close, peer state and the sleeping
- * handshake of the waits.
- *
- * Waits: a side that wants to sleep first publishes what it holds, then sets its "sleeping"
- * word, re-reads the peer's index and only then sleeps on that index word. The peer stores its
- * index, then reads the sleeping word and notifies only when it is set. Both are sequentially
- * consistent, so at least one of the two sees the other: no lost wake-up, and no notify per
- * message while nobody sleeps.
+ * What every side of every ring shares, each concern in its own file: the header checks
+ * (attach.ts), the role claim (role.ts), the publishing schedule (publish-schedule.ts), the
+ * exit and collection registry (exit-registry.ts) and the sleep protocol (sleep.ts). This
+ * class ties them together: publish, close, peer state and the waits.
  */
-export abstract class RingSide {
+export abstract class RingSide extends PublishSchedule implements Disposable {
   /** The ring's buffer. */
   readonly buffer: SharedArrayBuffer;
   /** Slots (slot ring) or bytes (byte ring) of the ring. */
@@ -78,30 +34,23 @@ export abstract class RingSide {
   readonly role: RingRole;
   protected readonly words: Int32Array;
   protected readonly mask: number;
-  protected readonly batch: number;
   /**
    * `Gate` bits; 0 while the side may be used. One field, so a hot path pays one test for both
    * "closed" and "inside a handler".
    */
   protected gate = 0;
-  protected pending = 0;
-  readonly #autoFlush: boolean;
-  #flushQueued = false;
-  #sleepers = 0;
-  readonly #ref: WeakRef<RingSide>;
+  /** This side's index word: what it publishes. */
+  protected readonly indexWord: number;
   readonly #roleWord: number;
-  readonly #generationWord: number;
-  /** The role's generation when this side claimed it: `releaseRole()` bumps it. */
-  #generation = 0;
+  /** The role word as this side's claim wrote it: the side owns the role while the word equals it. */
+  readonly #token: number;
+  readonly #peerRoleWord: number;
+  readonly #peerSleepWord: number;
+  readonly #peerWakeWord: number;
+  readonly #sleep: SleepProtocol;
+  readonly #tracked: Tracked;
   /** `close()` was called inside a handler: release the role once the handler loop ends. */
   #releaseAfterRead = false;
-  readonly #peerRoleWord: number;
-  /** The peer's index word: where this side sleeps. */
-  readonly #watchWord: number;
-  readonly #sleepWord: number;
-  readonly #peerSleepWord: number;
-  /** This side's index word: what it publishes and notifies on. */
-  protected readonly indexWord: number;
 
   protected constructor(
     buffer: unknown,
@@ -111,47 +60,38 @@ export abstract class RingSide {
     checkFields: (fields: HeaderFields) => void,
   ) {
     // Read and check everything first: a wrong header or option throws before any write.
-    const fields = validateHeader(buffer, expected);
-    checkFields(fields);
-    const opts = requireOptions('options', options);
-    const defaultBatch = Math.max(1, Math.min(64, fields.capacity / 4));
-    this.batch = requireInteger('options.batch', opts.batch ?? defaultBatch, 1, fields.capacity);
-    this.#autoFlush = optionalBoolean('options.autoFlush', opts.autoFlush, true);
+    const { fields, publishEvery, autoFlush } = checkAttach(buffer, expected, options, checkFields);
+    super(publishEvery, autoFlush);
     this.buffer = buffer as SharedArrayBuffer;
     this.capacity = fields.capacity;
     this.mask = fields.capacity - 1;
     this.role = role;
-    this.words = new Int32Array(this.buffer, 0, fields.byteLength >> 2);
+    const words = new Int32Array(this.buffer, 0, fields.byteLength >> 2);
+    this.words = words;
     const producer = role === 'producer';
     this.#roleWord = producer ? Word.PRODUCER_ROLE : Word.CONSUMER_ROLE;
-    this.#generationWord = producer ? Word.PRODUCER_GENERATION : Word.CONSUMER_GENERATION;
     this.#peerRoleWord = producer ? Word.CONSUMER_ROLE : Word.PRODUCER_ROLE;
     this.indexWord = producer ? Word.TAIL : Word.HEAD;
-    this.#watchWord = producer ? Word.HEAD : Word.TAIL;
-    this.#sleepWord = producer ? Word.PRODUCER_SLEEPING : Word.CONSUMER_SLEEPING;
-    this.#peerSleepWord = producer ? Word.CONSUMER_SLEEPING : Word.PRODUCER_SLEEPING;
-    this.#claimRole();
-    this.#ref = new WeakRef(this);
-    open.add(this.#ref);
-    if (!exitHookInstalled) {
-      exitHookInstalled = true;
-      process.once('exit', closeAllOnExit);
+    const peer = sleepWordsOf(!producer);
+    this.#peerSleepWord = peer.sleep;
+    this.#peerWakeWord = peer.wake;
+    this.#sleep = new SleepProtocol(words, producer, this.#peerRoleWord);
+    const token = claimRole(words, this.#roleWord, Role.JS);
+    if (token === -1) {
+      const holder =
+        roleState(Atomics.load(words, this.#roleWord)) === Role.NATIVE ? 'a native thread' : 'another side';
+      throw new CorelaneError(
+        ErrorCode.ROLE_TAKEN,
+        `the ${role} role of this ring is held by ${holder}; it must close() before another ${role} attaches`,
+      );
     }
-  }
-
-  #claimRole(): void {
-    for (const from of [Role.FREE, Role.CLOSED]) {
-      if (Atomics.compareExchange(this.words, this.#roleWord, from, Role.JS) === from) {
-        // Read after the claim: a releaseRole() bumps the generation before it frees the role.
-        this.#generation = Atomics.load(this.words, this.#generationWord);
-        return;
-      }
-    }
-    const holder = Atomics.load(this.words, this.#roleWord) === Role.NATIVE ? 'a native thread' : 'another side';
-    throw new CorelaneError(
-      ErrorCode.ROLE_TAKEN,
-      `the ${this.role} role of this ring is held by ${holder}; it must close() before another ${this.role} attaches`,
-    );
+    this.#token = token;
+    // If this side is collected without close(): release the role and wake the peer. The
+    // closure holds the words and numbers only, never `this`.
+    const roleWord = this.#roleWord;
+    this.#tracked = track(this, () => {
+      if (releaseOwnRole(words, roleWord, token)) wakeSide(words, peer.sleep, peer.wake);
+    });
   }
 
   /** True once `close()` was called on this side. */
@@ -161,47 +101,26 @@ export abstract class RingSide {
 
   /** True while the other end's role is held (by a JS side or a native thread). */
   get peerAttached(): boolean {
-    const role = Atomics.load(this.words, this.#peerRoleWord);
-    return role === Role.JS || role === Role.NATIVE;
+    const state = roleState(Atomics.load(this.words, this.#peerRoleWord));
+    return state === Role.JS || state === Role.NATIVE;
   }
 
   /** True when the other end attached and then closed (or its thread exited). */
   get peerClosed(): boolean {
-    return Atomics.load(this.words, this.#peerRoleWord) === Role.CLOSED;
-  }
-
-  /** Makes everything written (producer) or read (consumer) so far visible to the peer. */
-  abstract flush(): void;
-
-  /** Publishes `index` as this side's index and wakes the peer only if it announced a sleep. */
-  protected publish(index: number): void {
-    this.pending = 0;
-    Atomics.store(this.words, this.indexWord, index);
-    if (Atomics.load(this.words, this.#peerSleepWord) !== 0) Atomics.notify(this.words, this.indexWord);
+    return roleState(Atomics.load(this.words, this.#peerRoleWord)) === Role.CLOSED;
   }
 
   /**
-   * After one more record: publish at the batch threshold, else make sure a microtask will.
-   * The microtask is queued when the first unpublished record appears (`pending` 0 → 1), not
-   * checked per record: every publish resets `pending`, so a record is never left without one.
+   * Publishes `index` as this side's index and wakes the peer only if it announced a sleep
+   * (P1-P3 of sleep.ts: one seq-cst store and one load of the wait line per publish).
    */
-  protected countPending(): void {
-    const pending = ++this.pending;
-    if (pending >= this.batch) this.flush();
-    else if (pending === 1) this.#queueFlush();
+  protected publish(index: number): void {
+    this.pending = 0;
+    const words = this.words;
+    Atomics.store(words, this.indexWord, index); // P1
+    const sleeping = Atomics.load(words, this.#peerSleepWord); // P2
+    if (sleeping !== 0) wake(words, this.#peerWakeWord, sleeping); // P3
   }
-
-  #queueFlush(): void {
-    if (!this.#flushQueued && this.#autoFlush) {
-      this.#flushQueued = true;
-      queueMicrotask(this.#flushFromMicrotask);
-    }
-  }
-
-  readonly #flushFromMicrotask = (): void => {
-    this.#flushQueued = false;
-    if ((this.gate & Gate.CLOSED) === 0) this.flush();
-  };
 
   /** Throws `ERR_CORELANE_CLOSED` after `close()`, or `ERR_CORELANE_INVALID_STATE` inside a handler. */
   protected throwIfUnusable(): void {
@@ -252,51 +171,34 @@ export abstract class RingSide {
     else this.#release();
   }
 
-  /**
-   * True while the role is still this side's: no `releaseRole()` since it attached. The role is
-   * read first: `releaseRole()` bumps the generation before it frees the role, so a role word
-   * that shows another side's claim is always followed by a generation read that has moved on.
-   * (Generation first would leave a window: release and re-claim between the two loads.)
-   */
-  #ownsRole(): boolean {
-    return (
-      Atomics.load(this.words, this.#roleWord) === Role.JS &&
-      Atomics.load(this.words, this.#generationWord) === this.#generation
-    );
+  /** `close()`, so that `using side = new RingProducer(buffer)` closes it at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   #release(): void {
-    open.delete(this.#ref);
-    if (this.#ownsRole()) {
+    untrack(this.#tracked);
+    const words = this.words;
+    const owned = ownsRole(words, this.#roleWord, this.#token);
+    // Before the role is free: no pending wait of this side writes the sleeping word after it.
+    this.#sleep.detach(owned);
+    if (owned) {
       this.flush();
-      // A compare-exchange, as the C++ twin's release_role(): never frees a role that changed hands.
-      Atomics.compareExchange(this.words, this.#roleWord, Role.JS, Role.CLOSED);
-      Atomics.notify(this.words, this.indexWord);
+      // One compare-exchange of the whole word (state + generation): never frees a role that
+      // changed hands after the check above.
+      if (releaseOwnRole(words, this.#roleWord, this.#token)) wakeSide(words, this.#peerSleepWord, this.#peerWakeWord);
     }
-    // This side's own pending async waits sleep on the peer's index: wake them so they see
-    // `closed` and resolve false. Only sides of this role wait on that word, so a peer never
-    // wakes spuriously because of it.
-    Atomics.notify(this.words, this.#watchWord);
-  }
-
-  #sleepSlice(remainingMs: number): number {
-    // V8's Atomics.wait cannot be woken by a native thread: poll when the peer is not JS.
-    const peer = Atomics.load(this.words, this.#peerRoleWord);
-    return peer === Role.JS ? remainingMs : Math.min(remainingMs, POLL_SLICE_MS);
-  }
-
-  #announceSleep(): void {
-    if (this.#sleepers++ === 0) Atomics.store(this.words, this.#sleepWord, 1);
-  }
-
-  #endSleep(): void {
-    if (--this.#sleepers === 0) Atomics.store(this.words, this.#sleepWord, 0);
+    // This side's own pending waits sleep on its own wake word: wake them so they see `closed`.
+    this.#sleep.wakeOwn();
   }
 
   static #checkTimeout(timeoutMs: unknown): number {
     if (timeoutMs === undefined || timeoutMs === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
     return requireInteger('timeoutMs', timeoutMs, 0, 2 ** 31 - 1);
   }
+
+  readonly #stopSync = (): boolean => this.peerClosed;
+  readonly #stopAsync = (): boolean => this.peerClosed || (this.gate & Gate.CLOSED) !== 0;
 
   /**
    * Blocks this thread until `ready()` holds (true), or the timeout passes or the peer closes
@@ -307,45 +209,18 @@ export abstract class RingSide {
     this.throwIfUnusable();
     if (ready()) return true;
     this.flush();
-    const deadline = performance.now() + timeout;
-    this.#announceSleep();
-    try {
-      for (;;) {
-        const seen = Atomics.load(this.words, this.#watchWord);
-        if (ready()) return true;
-        if (this.peerClosed) return false;
-        const remaining = deadline - performance.now();
-        if (remaining <= 0) return false;
-        Atomics.wait(this.words, this.#watchWord, seen, this.#sleepSlice(remaining));
-      }
-    } finally {
-      this.#endSleep();
-    }
+    return this.#sleep.sleepSync(ready, this.#stopSync, timeout);
   }
 
-  /** The same as `waitSync`, sleeping with `Atomics.waitAsync` so the event loop keeps running. */
+  /** The same as `waitSync`, sleeping without blocking the thread so the event loop keeps running. */
   protected async waitAsync(ready: () => boolean, timeoutMs: unknown): Promise<boolean> {
     const timeout = RingSide.#checkTimeout(timeoutMs);
     this.throwIfUnusable();
     if (ready()) return true;
     this.flush();
-    const deadline = performance.now() + timeout;
-    this.#announceSleep();
-    // A pending Atomics.waitAsync does not keep Node's event loop alive; this timer does.
-    const keepAlive = setInterval(() => {}, 2 ** 30);
-    try {
-      for (;;) {
-        const seen = Atomics.load(this.words, this.#watchWord);
-        if (ready()) return true;
-        if (this.peerClosed || (this.gate & Gate.CLOSED) !== 0) return false;
-        const remaining = deadline - performance.now();
-        if (remaining <= 0) return false;
-        const result = waitAsync(this.words, this.#watchWord, seen, this.#sleepSlice(remaining));
-        if (result.async) await result.value;
-      }
-    } finally {
-      clearInterval(keepAlive);
-      this.#endSleep();
-    }
+    // A close() of this side while the wait is pending wins over records that arrived meanwhile:
+    // the wait resolves false, as close() promises, not true for records it can no longer read.
+    const open = (): boolean => (this.gate & Gate.CLOSED) === 0 && ready();
+    return this.#sleep.sleepAsync(open, this.#stopAsync, timeout);
   }
 }

@@ -7,6 +7,16 @@ export type SlotArray = Int32Array | Float64Array | BigInt64Array;
 /** A value of a slot ring: `number` for int32 and float64 rings, `bigint` for bigint64 rings. */
 export type SlotValue = number | bigint;
 
+/** The value type of a slot ring of element type `T`: `bigint` for `'bigint64'`, else `number`. */
+export type SlotValueOf<T extends ElementType> = T extends 'bigint64' ? bigint : number;
+
+/** The typed array of a slot ring of element type `T`. */
+export type SlotArrayOf<T extends ElementType> = T extends 'int32'
+  ? Int32Array
+  : T extends 'float64'
+    ? Float64Array
+    : BigInt64Array;
+
 /** Checks the element type the header declares against the one the caller asked for. */
 export function checkElementType(fields: HeaderFields, wanted: unknown): ElementType {
   const type = elementTypeOf(fields.variant) as ElementType;

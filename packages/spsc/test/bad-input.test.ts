@@ -55,7 +55,8 @@ describe('attaching to a buffer that is not the right ring', () => {
     ['a zeroed SharedArrayBuffer', () => new SharedArrayBuffer(1024)],
     ['a tiny SharedArrayBuffer', () => new SharedArrayBuffer(8)],
     ['wrong magic', corrupt(0, 0x12345678)],
-    ['wrong version', corrupt(4, 2)],
+    ['layout version 1 (before the wake words and packed roles)', corrupt(4, 1)],
+    ['a future layout version', corrupt(4, 3)],
     ['wrong kind', corrupt(8, 7)],
     ['unknown element type', corrupt(12, 9)],
     ['capacity not a power of two', corrupt(16, 6)],
@@ -103,8 +104,8 @@ describe('attaching to a buffer that is not the right ring', () => {
   it('bad options throw before the role is claimed', () => {
     const ring = slot();
     const before = snapshot(ring);
-    expect(() => new RingProducer(ring, { batch: 0 })).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
-    expect(() => new RingProducer(ring, { batch: 9 })).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
+    expect(() => new RingProducer(ring, { publishEvery: 0 })).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
+    expect(() => new RingProducer(ring, { publishEvery: 9 })).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
     expect(() => new RingConsumer(ring, { autoFlush: 'yes' as never })).toThrow(
       code(ErrorCode.INVALID_ARGUMENT, TypeError),
     );
@@ -174,7 +175,7 @@ describe('values and records', () => {
 describe('a corrupt ring', () => {
   it('a record header that ends past the tail throws ERR_CORELANE_BAD_RING instead of looping', () => {
     const ring = allocateByteRing({ capacity: 256 });
-    const producer = new ByteRingProducer(ring, { batch: 1 });
+    const producer = new ByteRingProducer(ring, { publishEvery: 1 });
     const consumer = new ByteRingConsumer(ring);
     producer.write(Uint8Array.of(1, 2, 3), 5);
     producer.write(Uint8Array.of(4), 6);

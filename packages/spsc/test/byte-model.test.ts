@@ -1,4 +1,5 @@
-// Model-based tests of the byte ring: random writes, claims (committed or aborted) and reads of
+// Model-based tests of the byte ring: random writes, claims (committed or aborted; views or
+// offsets into `data`) and reads (views or offsets) of
 // records from 0 bytes to the maximum, checked against a queue of records and the documented
 // space rule (8-byte header, 8-byte alignment, a padding record when the end is too close), from
 // every start offset, including just before the 32-bit counters wrap.
@@ -37,18 +38,20 @@ describe('byte ring against a record-queue model', () => {
               length: fc.integer({ min: 0, max: 120 }),
               type: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
               commit: fc.boolean(),
+              offset: fc.boolean(),
             }),
             fc.record({
               op: fc.constant('read' as const),
               max: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+              offsets: fc.boolean(),
             }),
           ),
           { maxLength: 150 },
         ),
         (capacity, start, program) => {
           const ring = startCountersAt(allocateByteRing({ capacity }), start);
-          const producer = new ByteRingProducer(ring, { batch: 1, autoFlush: false });
-          const consumer = new ByteRingConsumer(ring, { batch: 1, autoFlush: false });
+          const producer = new ByteRingProducer(ring, { publishEvery: 1, autoFlush: false });
+          const consumer = new ByteRingConsumer(ring, { publishEvery: 1, autoFlush: false });
           const max = maxRecordBytes(capacity);
           expect(producer.maxRecordBytes).toBe(max);
           const queue: Rec[] = [];
@@ -58,10 +61,12 @@ describe('byte ring against a record-queue model', () => {
           for (const step of program) {
             if (step.op === 'read') {
               const seen: Rec[] = [];
-              const n = consumer.read(
-                (bytes, type) => seen.push({ type, bytes: Array.from(bytes), cost: 0 }),
-                step.max,
-              );
+              const n = step.offsets
+                ? consumer.readOffsets((offset, length, type) => {
+                    expect(offset + length).toBeLessThanOrEqual(capacity); // contiguous, never across the end
+                    seen.push({ type, bytes: Array.from(consumer.data.subarray(offset, offset + length)), cost: 0 });
+                  }, step.max)
+                : consumer.read((bytes, type) => seen.push({ type, bytes: Array.from(bytes), cost: 0 }), step.max);
               const expected = queue.splice(0, Math.min(step.max ?? Number.POSITIVE_INFINITY, queue.length));
               expect(n).toBe(expected.length);
               expect(seen.map(({ type, bytes }) => ({ type, bytes }))).toEqual(
@@ -81,11 +86,24 @@ describe('byte ring against a record-queue model', () => {
               expect(producer.write(Uint8Array.from(bytes), step.type)).toBe(fits);
               committed = fits;
             } else {
-              const view = producer.claim(length, step.type);
-              expect(view !== null).toBe(fits);
-              if (view !== null) {
-                expect(view.length).toBe(length);
-                view.set(bytes);
+              let claimed = false;
+              if (step.offset) {
+                const offset = producer.claimOffset(length, step.type);
+                claimed = offset >= 0;
+                if (claimed) {
+                  expect(offset + length).toBeLessThanOrEqual(capacity);
+                  producer.data.set(bytes, offset);
+                }
+              } else {
+                const view = producer.claim(length, step.type);
+                claimed = view !== null;
+                if (view !== null) {
+                  expect(view.length).toBe(length);
+                  view.set(bytes);
+                }
+              }
+              expect(claimed).toBe(fits);
+              if (claimed) {
                 if (step.commit) producer.commit();
                 else producer.abort();
                 committed = step.commit;

@@ -10,15 +10,7 @@ import {
   RingConsumer,
   RingProducer,
 } from '../src/index.js';
-
-/** Resolves with the wait's result, or 'still waiting' if it has not settled after `ms`. */
-function within<T>(wait: Promise<T>, ms: number): Promise<T | 'still waiting'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'still waiting'>((resolve) => {
-    timer = setTimeout(() => resolve('still waiting'), ms);
-  });
-  return Promise.race([wait, late]).finally(() => clearTimeout(timer));
-}
+import { within } from './helpers/within.js';
 
 describe('close() during an async wait of the same side', () => {
   it('a consumer waiting in readable() resolves false when it is closed (peer attached, JS)', async () => {
@@ -43,5 +35,17 @@ describe('close() during an async wait of the same side', () => {
     producer.close();
     expect(await within(waiting, 2_000)).toBe(false);
     consumer.close();
+  });
+
+  it('a wait whose records arrived but whose side closed before it resumed resolves false, not true', async () => {
+    const ring = allocateRing({ capacity: 8 });
+    const producer = new RingProducer(ring);
+    const consumer = new RingConsumer(ring);
+    const waiting = consumer.readable(); // asleep (Atomics.waitAsync: it resumes in a later task)
+    producer.push(1);
+    producer.flush(); // wakes it: it will find a value ready...
+    consumer.close(); // ...but its side is closed by then: reading would throw ERR_CORELANE_CLOSED
+    expect(await within(waiting, 2_000)).toBe(false);
+    producer.close();
   });
 });

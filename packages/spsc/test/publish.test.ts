@@ -15,7 +15,7 @@ const microtask = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 describe('publishing', () => {
   it('values become visible at the batch threshold, not before', () => {
     const ring = allocateRing({ capacity: 16 });
-    const producer = new RingProducer(ring, { batch: 4, autoFlush: false });
+    const producer = new RingProducer(ring, { publishEvery: 4, autoFlush: false });
     const consumer = new RingConsumer(ring);
     for (let i = 0; i < 3; i++) producer.push(i);
     expect(consumer.available).toBe(0);
@@ -29,7 +29,7 @@ describe('publishing', () => {
 
   it('what is left is published in a microtask at the end of the task', async () => {
     const ring = allocateRing({ capacity: 16, type: 'bigint64' });
-    const producer = new RingProducer(ring, { batch: 8 });
+    const producer = new RingProducer(ring, { publishEvery: 8 });
     const consumer = new RingConsumer(ring);
     producer.push(1n);
     producer.push(2n);
@@ -41,7 +41,7 @@ describe('publishing', () => {
 
   it('a single record after every publish still gets its microtask (slot and byte rings)', async () => {
     const ring = allocateRing({ capacity: 16 });
-    const producer = new RingProducer(ring, { batch: 2 });
+    const producer = new RingProducer(ring, { publishEvery: 2 });
     const consumer = new RingConsumer(ring);
     producer.push(1); // the only record of this task
     await microtask();
@@ -52,7 +52,7 @@ describe('publishing', () => {
     await microtask();
     expect([consumer.pop(), consumer.pop(), consumer.pop(), consumer.pop()]).toEqual([2, 3, 4, undefined]);
     const bytes = allocateByteRing({ capacity: 256 });
-    const writer = new ByteRingProducer(bytes, { batch: 4 });
+    const writer = new ByteRingProducer(bytes, { publishEvery: 4 });
     const reader = new ByteRingConsumer(bytes);
     writer.write(Uint8Array.of(9), 1);
     await microtask();
@@ -63,7 +63,7 @@ describe('publishing', () => {
 
   it('autoFlush: false leaves publishing to flush() and the batch threshold', async () => {
     const ring = allocateByteRing({ capacity: 256 });
-    const producer = new ByteRingProducer(ring, { batch: 8, autoFlush: false });
+    const producer = new ByteRingProducer(ring, { publishEvery: 8, autoFlush: false });
     const consumer = new ByteRingConsumer(ring);
     producer.write(Uint8Array.of(1));
     await microtask();
@@ -75,7 +75,7 @@ describe('publishing', () => {
 
   it('a full ring publishes what is pending, from push() and from pushMany() alike', () => {
     const ring = allocateRing({ capacity: 4 });
-    const producer = new RingProducer(ring, { batch: 4, autoFlush: false });
+    const producer = new RingProducer(ring, { publishEvery: 4, autoFlush: false });
     const consumer = new RingConsumer(ring);
     expect(producer.pushMany([0, 1])).toBe(2);
     producer.push(2);
@@ -94,8 +94,8 @@ describe('publishing', () => {
 
   it('the consumer hands slots back at its batch threshold, when empty, or in a microtask', async () => {
     const ring = allocateRing({ capacity: 8 });
-    const producer = new RingProducer(ring, { batch: 1 });
-    const consumer = new RingConsumer(ring, { batch: 4 });
+    const producer = new RingProducer(ring, { publishEvery: 1 });
+    const consumer = new RingConsumer(ring, { publishEvery: 4 });
     for (let i = 0; i < 8; i++) producer.push(i);
     expect(producer.free).toBe(0);
     consumer.pop();
@@ -113,8 +113,8 @@ describe('publishing', () => {
 
   it('drain and popMany hand their slots back with one store at the end', () => {
     const ring = allocateRing({ capacity: 8, type: 'float64' });
-    const producer = new RingProducer(ring, { batch: 1 });
-    const consumer = new RingConsumer(ring, { batch: 8, autoFlush: false });
+    const producer = new RingProducer(ring, { publishEvery: 1 });
+    const consumer = new RingConsumer(ring, { publishEvery: 8, autoFlush: false });
     expect(producer.pushMany(Float64Array.of(0.5, 1.5, 2.5, 3.5, 4.5))).toBe(5);
     const seen: number[] = [];
     expect(consumer.drain((v) => seen.push(v as number), 2)).toBe(2);
@@ -127,7 +127,7 @@ describe('publishing', () => {
 
   it('a handler that throws: the records before it, and its own, count as read', () => {
     const ring = allocateByteRing({ capacity: 256 });
-    const producer = new ByteRingProducer(ring, { batch: 1 });
+    const producer = new ByteRingProducer(ring, { publishEvery: 1 });
     const consumer = new ByteRingConsumer(ring);
     for (let i = 0; i < 4; i++) producer.write(Uint8Array.of(i), i);
     const types: number[] = [];

@@ -70,7 +70,7 @@ describe('roles', () => {
 
   it('close() publishes what is pending, and the closed side refuses further use', () => {
     const ring = allocateByteRing({ capacity: 128 });
-    const producer = new ByteRingProducer(ring, { autoFlush: false, batch: 100 });
+    const producer = new ByteRingProducer(ring, { autoFlush: false, publishEvery: 100 });
     const consumer = new ByteRingConsumer(ring);
     expect(producer.write(Uint8Array.of(1, 2, 3), 9)).toBe(true);
     expect(consumer.read(() => {})).toBe(0); // not published yet
@@ -157,7 +157,7 @@ describe('waits', () => {
   it('waitWritable times out on a full ring and succeeds once the consumer hands slots back', () => {
     const ring = allocateRing({ capacity: 2 });
     const producer = new RingProducer(ring);
-    const consumer = new RingConsumer(ring, { batch: 2 });
+    const consumer = new RingConsumer(ring, { publishEvery: 2 });
     producer.push(1);
     producer.push(2);
     expect(producer.waitWritable(5)).toBe(false);
@@ -198,7 +198,7 @@ describe('close() after releaseRole()', () => {
   it('a side whose role was released does not free, nor publish into, the role of the side attached after it', () => {
     const ring = allocateRing({ capacity: 8 });
     const consumer = new RingConsumer(ring);
-    const a = new RingProducer(ring, { autoFlush: false, batch: 8 });
+    const a = new RingProducer(ring, { autoFlush: false, publishEvery: 8 });
     a.push(100); // written, never published
     expect(releaseRole(ring, 'producer')).toBe(true);
     const b = new RingProducer(ring);

@@ -36,8 +36,8 @@ const TYPES: Record<ElementType, { make: (i: number) => number | bigint; array: 
 
 function setup(capacity: number, type: ElementType, start: number, batch: number) {
   const ring = startCountersAt(allocateRing({ capacity, type }), start);
-  const producer = new RingProducer(ring, { batch, autoFlush: false });
-  const consumer = new RingConsumer(ring, { batch, autoFlush: false });
+  const producer = new RingProducer(ring, { publishEvery: batch, autoFlush: false });
+  const consumer = new RingConsumer(ring, { publishEvery: batch, autoFlush: false });
   return { producer, consumer };
 }
 

@@ -35,8 +35,8 @@ describe('slot ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'slot',
-      { count, timeoutMs: TIMEOUT, wait: 'park', batch: 4 },
-      { count, timeoutMs: TIMEOUT, wait: 'park', pop: true, batch: 4 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', publishEvery: 4 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', pop: true, publishEvery: 4 },
     );
   });
 
@@ -46,7 +46,7 @@ describe('slot ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'slot',
-      { count, timeoutMs: TIMEOUT, wait: 'park', batch: 1 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', publishEvery: 1 },
       { count, timeoutMs: TIMEOUT, wait: 'park', perMessage: true },
     );
   });
@@ -57,7 +57,7 @@ describe('slot ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'slot',
-      { count, timeoutMs: TIMEOUT, wait: 'async', batch: 8 },
+      { count, timeoutMs: TIMEOUT, wait: 'async', publishEvery: 8 },
       { count, timeoutMs: TIMEOUT, wait: 'async', perMessage: true },
     );
   });
@@ -70,7 +70,7 @@ describe('slot ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'slot',
-      { count, timeoutMs: TIMEOUT, wait: 'spin', batch: 4096, lingerUntilPeerCloses: true },
+      { count, timeoutMs: TIMEOUT, wait: 'spin', publishEvery: 4096, lingerUntilPeerCloses: true },
       { count, timeoutMs: TIMEOUT, wait: 'park' },
     );
   });
@@ -93,10 +93,16 @@ describe('byte ring, JS worker → JS worker', () => {
     await pair(ring, 'byte', spec, spec);
   });
 
+  it('records of 0..120 bytes in place (claimOffset / readOffsets), wrapping at every offset', async () => {
+    const ring = allocateByteRing({ capacity: 4096 });
+    const spec = { count: 30_000, timeoutMs: TIMEOUT, wait: 'spin', maxLength: 120, inPlace: true } as const;
+    await pair(ring, 'byte', spec, spec);
+  });
+
   it('32-byte records through a small ring, both sides parking', async () => {
     const ring = allocateByteRing({ capacity: 256 });
     const count = 30_000;
-    const spec = { count, timeoutMs: TIMEOUT, wait: 'park', fixedLength: 32, batch: 4 } as const;
+    const spec = { count, timeoutMs: TIMEOUT, wait: 'park', fixedLength: 32, publishEvery: 4 } as const;
     await pair(ring, 'byte', spec, spec);
   });
 
@@ -106,7 +112,7 @@ describe('byte ring, JS worker → JS worker', () => {
     await pair(
       ring,
       'byte',
-      { count, timeoutMs: TIMEOUT, wait: 'park', batch: 1, maxLength: 100 },
+      { count, timeoutMs: TIMEOUT, wait: 'park', publishEvery: 1, maxLength: 100 },
       { count, timeoutMs: TIMEOUT, wait: 'park', perMessage: true, maxLength: 100 },
     );
   });
@@ -114,7 +120,7 @@ describe('byte ring, JS worker → JS worker', () => {
   it('async waits on both sides', async () => {
     const ring = allocateByteRing({ capacity: 512 });
     const count = 10_000;
-    const spec = { count, timeoutMs: TIMEOUT, wait: 'async', maxLength: 200, batch: 2 } as const;
+    const spec = { count, timeoutMs: TIMEOUT, wait: 'async', maxLength: 200, publishEvery: 2 } as const;
     await pair(ring, 'byte', spec, { ...spec, perMessage: true });
   });
 });

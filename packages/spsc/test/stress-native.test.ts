@@ -1,7 +1,7 @@
 // The C++ twin and JS speak the same protocol: a native thread produces what a JS worker consumes
 // and back, for both ring kinds, with sequence numbers and checksums, bounded in count and time.
 import { describe, expect, it } from 'vitest';
-import { allocateByteRing, allocateRing, type ElementType, NativeRingThread, nativeThreads } from '../src/index.js';
+import { allocateByteRing, allocateRing, capabilities, type ElementType, NativeRingThread } from '../src/index.js';
 import { type JsSpec, jsSide, type SideReport } from './helpers/pair.js';
 
 const TIMEOUT = 40_000;
@@ -28,8 +28,11 @@ async function jsToNative(buffer: SharedArrayBuffer, kind: 'slot' | 'byte', js: 
 }
 
 describe('native threads', () => {
-  it('are available in this build', () => {
-    expect(nativeThreads()).toEqual({ available: true, reason: null });
+  it('are available in this build, and so are futex sleeps for JS sides', () => {
+    expect(capabilities()).toEqual({
+      nativeThreads: { supported: true, reason: null },
+      futex: { supported: true, reason: null },
+    });
   });
 });
 
@@ -55,7 +58,7 @@ describe('slot ring: native ⇄ JS', () => {
       allocateRing({ capacity: 16 }),
       'slot',
       { count: 3_000, timeoutMs: TIMEOUT, wait: 'park', perMessage: true },
-      { batch: 1 },
+      { publishEvery: 1 },
     );
   });
 
@@ -64,7 +67,7 @@ describe('slot ring: native ⇄ JS', () => {
       count: 20_000,
       timeoutMs: TIMEOUT,
       wait: 'park',
-      batch: 2,
+      publishEvery: 2,
     });
   });
 });
@@ -103,9 +106,42 @@ describe('byte ring: native ⇄ JS', () => {
       ring,
       'byte',
       { count: 3_000, timeoutMs: TIMEOUT, wait: 'park', perMessage: true, fixedLength: 256 },
-      { fixedLength: 256, batch: 1 },
+      { fixedLength: 256, publishEvery: 1 },
     );
   });
+
+  it.each(['park', 'async'] as const)(
+    'native → JS in lockstep, the JS consumer (%s) sleeping in futex(2) for every record',
+    async (wait) => {
+      const ring = allocateByteRing({ capacity: 1024 });
+      await nativeToJs(
+        ring,
+        'byte',
+        { count: 1_000, timeoutMs: TIMEOUT, wait, perMessage: true, fixedLength: 32 },
+        { fixedLength: 32, publishEvery: 1, lockstep: true },
+      );
+    },
+  );
+
+  it('JS → native, the native consumer parked in futex(2) and woken by the JS producer', async () => {
+    const ring = allocateByteRing({ capacity: 1024 });
+    await jsToNative(
+      ring,
+      'byte',
+      { count: 300, timeoutMs: TIMEOUT, wait: 'park', fixedLength: 32, pauseMsEvery: 1 },
+      { fixedLength: 32 },
+    );
+  });
+
+  it.each(['native thread → JS worker', 'JS worker → native thread'])(
+    '%s, records of 0..120 bytes in place (claimOffset / readOffsets)',
+    async (direction) => {
+      const ring = allocateByteRing({ capacity: 2048 });
+      const js = { count: 10_000, timeoutMs: TIMEOUT, wait: 'park', maxLength: 120, inPlace: true } as const;
+      if (direction.startsWith('native')) await nativeToJs(ring, 'byte', js, { maxLength: 120 });
+      else await jsToNative(ring, 'byte', js, { maxLength: 120 });
+    },
+  );
 
   it('JS → native, async waits on the JS side', async () => {
     const ring = allocateByteRing({ capacity: 256 });

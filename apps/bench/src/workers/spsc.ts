@@ -9,12 +9,22 @@
  * value (or the first byte of every record) against the sequence and time first → last item.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { ByteRingConsumer, ByteRingProducer, RingConsumer, RingProducer } from '@corelane/spsc';
+import { ByteRingConsumer, ByteRingProducer, NativeRingThread, RingConsumer, RingProducer } from '@corelane/spsc';
 import { RingBuffer } from 'ringbuf.js';
 import { serve } from '../harness/worker-serve.js';
 
 /** How items travel in a stream. */
-export type Transport = 'ours-item' | 'ours-batch' | 'ours-record' | 'rb-item' | 'rb-batch' | 'rb-record' | 'pm-batch';
+export type Transport =
+  | 'ours-item'
+  | 'ours-batch'
+  | 'ours-record'
+  | 'ours-native-park'
+  | 'ours-varying-views'
+  | 'ours-varying-offsets'
+  | 'rb-item'
+  | 'rb-batch'
+  | 'rb-record'
+  | 'pm-batch';
 
 export interface StreamArgs {
   transport: Transport;
@@ -47,6 +57,11 @@ export interface PingResult {
 
 /** Items per batch for the batched transports (as in the C++ peers). */
 export const BATCH = 256;
+
+/** Payload length of record i in the varying-length streams: 8 .. size bytes. */
+export function varyingLength(i: number, size: number): number {
+  return 8 + ((i * 7) % (size - 7));
+}
 
 const now = () => process.hrtime.bigint();
 
@@ -95,7 +110,40 @@ class Deadline {
 function produce(args: StreamArgs): StreamResult {
   const { transport, channel, count, size } = args;
   const deadline = new Deadline(args.capMs);
-  if (transport === 'ours-item') {
+  if (transport === 'ours-native-park') {
+    // the producer is a native thread, started by the consumer's worker (consumeNativePark)
+  } else if (transport === 'ours-varying-views') {
+    // claim() hands a view per record: one allocation whenever the length at a position changes
+    const p = new ByteRingProducer(channel as SharedArrayBuffer);
+    for (let i = 0; i < count; ) {
+      const length = varyingLength(i, size);
+      const view = p.claim(length, 1);
+      if (view === null) deadline.spin('producer', i);
+      else {
+        view[0] = i & 0xff;
+        view[length - 1] = length;
+        p.commit();
+        i++;
+      }
+    }
+    p.close();
+  } else if (transport === 'ours-varying-offsets') {
+    // claimOffset(): an offset into the one data view, nothing allocated
+    const p = new ByteRingProducer(channel as SharedArrayBuffer);
+    const data = p.data;
+    for (let i = 0; i < count; ) {
+      const length = varyingLength(i, size);
+      const at = p.claimOffset(length, 1);
+      if (at < 0) deadline.spin('producer', i);
+      else {
+        data[at] = i & 0xff;
+        data[at + length - 1] = length;
+        p.commit();
+        i++;
+      }
+    }
+    p.close();
+  } else if (transport === 'ours-item') {
     const p = new RingProducer(channel as SharedArrayBuffer);
     for (let i = 0; i < count; ) {
       if (p.push(i)) i++;
@@ -164,9 +212,47 @@ function produce(args: StreamArgs): StreamResult {
   return { count, elapsedNs: 0 };
 }
 
+/**
+ * A native producer (the C++ twin, in lockstep: it writes record i only once this consumer has
+ * taken every record and sleeps) into a JS consumer that reads one record and then parks in
+ * waitReadable(): every record is one futex sleep of this thread and one FUTEX_WAKE from the
+ * native thread. Records: the twin's sequence (payload byte j of record i is (i + j) & 0xff).
+ */
+function consumeNativePark(args: StreamArgs): StreamResult {
+  const { channel, count, size, capMs } = args;
+  const ring = channel as SharedArrayBuffer;
+  const thread = NativeRingThread.start(ring, {
+    role: 'producer',
+    count,
+    publishEvery: 1,
+    fixedLength: size,
+    lockstep: true,
+    timeoutMs: capMs,
+  });
+  const c = new ByteRingConsumer(ring);
+  let got = 0;
+  let errors = 0;
+  let first = 0n;
+  const onRecord = (bytes: Uint8Array) => {
+    if (first === 0n) first = now();
+    if (bytes[0] !== (got & 0xff) || bytes.length !== size) errors++;
+    got++;
+  };
+  while (got < count) {
+    if (c.read(onRecord, 1) === 0 && !c.waitReadable(capMs)) break;
+  }
+  const elapsedNs = Number(now() - first);
+  c.close();
+  const produced = thread.join();
+  if (got < count || produced.timedOut) throw new Error(`ours-native-park: only ${got} of ${count} records arrived`);
+  if (errors !== 0) throw new Error(`ours-native-park: ${errors} records out of sequence`);
+  return { count: count - 1, elapsedNs };
+}
+
 function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
   const { transport, channel, count, size } = args;
   if (transport === 'pm-batch') return consumePort(channel as MessagePort, count, args.capMs);
+  if (transport === 'ours-native-park') return consumeNativePark(args);
   const deadline = new Deadline(args.capMs);
   let got = 0;
   let errors = 0;
@@ -207,6 +293,32 @@ function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
     };
     while (got < count) {
       if (c.read(onRecord, BATCH) === 0) deadline.spin('consumer', got);
+      else mark();
+    }
+    c.close();
+  } else if (transport === 'ours-varying-views') {
+    const c = new ByteRingConsumer(channel as SharedArrayBuffer);
+    const onRecord = (bytes: Uint8Array) => {
+      const length = varyingLength(got, size);
+      if (bytes.length !== length || bytes[0] !== (got & 0xff) || bytes[length - 1] !== length) errors++;
+      got++;
+    };
+    while (got < count) {
+      if (c.read(onRecord, BATCH) === 0) deadline.spin('consumer', got);
+      else mark();
+    }
+    c.close();
+  } else if (transport === 'ours-varying-offsets') {
+    const c = new ByteRingConsumer(channel as SharedArrayBuffer);
+    const data = c.data;
+    const onRecord = (at: number, length: number) => {
+      if (length !== varyingLength(got, size) || data[at] !== (got & 0xff) || data[at + length - 1] !== length) {
+        errors++;
+      }
+      got++;
+    };
+    while (got < count) {
+      if (c.readOffsets(onRecord, BATCH) === 0) deadline.spin('consumer', got);
       else mark();
     }
     c.close();
@@ -270,9 +382,9 @@ function pingPong(args: PingArgs, lead: boolean): PingResult {
   const { count } = args;
   const rtt = lead ? new Float64Array(count) : null;
   if (args.impl === 'ours') {
-    // The producer publishes every push (batch 1), as a request/response protocol needs; the
-    // consumer hands slots back every 64 (its default): the producer is never short of room.
-    const out = new RingProducer(lead ? args.there : args.back, { batch: 1 });
+    // The producer publishes every push (publishEvery 1), as a request/response protocol needs;
+    // the consumer hands slots back every 64 (its default): the producer is never short of room.
+    const out = new RingProducer(lead ? args.there : args.back, { publishEvery: 1 });
     const inp = new RingConsumer(lead ? args.back : args.there);
     for (let i = 0; i < count; i++) {
       const t0 = lead ? performance.now() : 0;

@@ -12,7 +12,7 @@ export interface SideReport {
 export interface JsSpec {
   count: number;
   timeoutMs: number;
-  batch?: number;
+  publishEvery?: number;
   /** How to wait when the ring is full or empty. */
   wait: 'spin' | 'park' | 'async';
   /** Consumer: handle one item per call, and wait again after each (the lost-wake-up variant). */
@@ -23,8 +23,12 @@ export interface JsSpec {
   lingerUntilPeerCloses?: boolean;
   /** Producer: flush after every n items. */
   flushEvery?: number;
+  /** Producer: after every n items, publish and idle one timer tick (the native consumer parks meanwhile). */
+  pauseMsEvery?: number;
   fixedLength?: number;
   maxLength?: number;
+  /** Byte rings: claimOffset() / readOffsets() into the sides' `data` instead of views. */
+  inPlace?: boolean;
 }
 
 /** Runs one side of a ring in a fresh worker thread. */

@@ -28,8 +28,8 @@ export async function produce(buffer, kind, spec) {
   const deadline = performance.now() + spec.timeoutMs;
   const side =
     kind === 'slot'
-      ? new RingProducer(buffer, { batch: spec.batch })
-      : new ByteRingProducer(buffer, { batch: spec.batch });
+      ? new RingProducer(buffer, { publishEvery: spec.publishEvery })
+      : new ByteRingProducer(buffer, { publishEvery: spec.publishEvery });
   const big = side.type === 'bigint64';
   let checksum = FNV_START;
   let i = 0;
@@ -42,13 +42,15 @@ export async function produce(buffer, kind, spec) {
     } else {
       const length = recordLength(spec, i);
       const type = i & 0xffff;
-      const bytes = side.claim(length, type);
+      // inPlace: claimOffset() into the one `data` view instead of a view per claim
+      const at = spec.inPlace ? side.claimOffset(length, type) : 0;
+      const bytes = spec.inPlace ? (at >= 0 ? side.data : null) : side.claim(length, type);
       ok = bytes !== null;
       if (ok) {
         checksum = fnv(fnv(checksum, length), type);
         for (let j = 0; j < length; j++) {
-          bytes[j] = (i + j) & 0xff;
-          checksum = fnv(checksum, bytes[j]);
+          bytes[at + j] = (i + j) & 0xff;
+          checksum = fnv(checksum, bytes[at + j]);
         }
         side.commit();
       }
@@ -57,6 +59,11 @@ export async function produce(buffer, kind, spec) {
     if (ok) {
       i++;
       if (spec.flushEvery && i % spec.flushEvery === 0) side.flush();
+      // pauseMsEvery: publish, then idle a timer tick, so a native consumer has parked by then
+      if (spec.pauseMsEvery && i % spec.pauseMsEvery === 0) {
+        side.flush();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
     } else if (!(await waitFor(side, spec, deadline))) {
       timedOut = true;
       break;
@@ -76,8 +83,8 @@ export async function consume(buffer, kind, spec) {
   const deadline = performance.now() + spec.timeoutMs;
   const side =
     kind === 'slot'
-      ? new RingConsumer(buffer, { batch: spec.batch })
-      : new ByteRingConsumer(buffer, { batch: spec.batch });
+      ? new RingConsumer(buffer, { publishEvery: spec.publishEvery })
+      : new ByteRingConsumer(buffer, { publishEvery: spec.publishEvery });
   let checksum = FNV_START;
   let errors = 0;
   let i = 0;
@@ -87,16 +94,17 @@ export async function consume(buffer, kind, spec) {
     checksum = fnv(checksum, Number(v));
     i++;
   };
-  const onRecord = (bytes, type) => {
-    const length = bytes.length;
+  const onBytes = (bytes, at, length, type) => {
     if (length !== recordLength(spec, i) || type !== (i & 0xffff)) errors++;
     checksum = fnv(fnv(checksum, length), type);
     for (let j = 0; j < length; j++) {
-      if (bytes[j] !== ((i + j) & 0xff)) errors++;
-      checksum = fnv(checksum, bytes[j]);
+      if (bytes[at + j] !== ((i + j) & 0xff)) errors++;
+      checksum = fnv(checksum, bytes[at + j]);
     }
     i++;
   };
+  const onRecord = (bytes, type) => onBytes(bytes, 0, bytes.length, type);
+  const onOffset = (at, length, type) => onBytes(side.data, at, length, type);
   // 'park' with perMessage: read one item, then sleep again: the lost-wake-up variant.
   const max = spec.perMessage ? 1 : Number.POSITIVE_INFINITY;
   while (i < spec.count) {
@@ -110,7 +118,8 @@ export async function consume(buffer, kind, spec) {
           n = 1;
         }
       } else n = side.drain(onValue, Math.min(max, spec.count - i));
-    } else n = side.read(onRecord, Math.min(max, spec.count - i));
+    } else if (spec.inPlace) n = side.readOffsets(onOffset, Math.min(max, spec.count - i));
+    else n = side.read(onRecord, Math.min(max, spec.count - i));
     if (n === 0 && !(await waitFor(side, spec, deadline))) {
       // a peer that closed may still have left items: read once more before giving up
       if (kind === 'slot' ? side.available > 0 : side.availableBytes > 0) continue;

@@ -163,6 +163,72 @@ function pingPongCase(stat: 'median' | 'p99', peerImpl: 'twin' | 'rb', target?: 
   };
 }
 
+/**
+ * Wake-ups: a native producer (the C++ twin, lockstep) into a JS consumer that parks on every
+ * record, against the twin doing the same natively. Every record costs one futex sleep and one
+ * FUTEX_WAKE, so this measures how fast a native peer reaches a sleeping JS side.
+ */
+function nativeParkCase(size: number): BenchCase {
+  return {
+    name: `${size}B records, consumer parks per record, native → JS vs C++ twin`,
+    metric: 'records through the ring, one sleep + wake each',
+    unit: 'msgs/s',
+    higherIsBetter: true,
+    ours: 'C++ twin producer thread → @corelane/spsc ByteRingConsumer in a worker, waitReadable() per record',
+    peer: 'C++ twin producer thread → C++ twin consumer thread, futex park per record',
+    budgetMs: { quick: 15_000, full: 60_000 },
+    description:
+      `A native producer thread writes ${size}-byte records in lockstep: record i only once the consumer has taken ` +
+      'every record and announced a sleep; the consumer reads one record, then sleeps until the next. Ours: the JS ' +
+      'consumer sleeps in futex(2) through the addon, woken by the native FUTEX_WAKE (before, a JS side waiting on a ' +
+      'native peer polled in 1 ms slices: ~2 K records/s). Peer: the same with a native consumer thread.',
+    async setup(ctx: CaseContext): Promise<CaseRun | Unavailable> {
+      const count = ctx.quick ? 5_000 : 20_000;
+      const capMs = ctx.budgetMs / 2;
+      const peers = await nativePeers();
+      if (typeof peers === 'string') return unavailable(peers);
+      const pair = await SpscPair.start();
+      return {
+        ours: () => pair.stream('ours-native-park', count, size, capMs),
+        peer: async () => perSecond(await runNative(peers, 'twin', 'park', count, size)),
+        teardown: () => pair.close(),
+      };
+    },
+  };
+}
+
+/**
+ * Records of varying length (8..size bytes), built and read in place: `claimOffset()` /
+ * `readOffsets()` into one reusable view, against `claim()` / `read()`, which hand a view per
+ * record (cached per position, so a view is allocated whenever a position sees a new length).
+ */
+function inPlaceCase(size: number): BenchCase {
+  return {
+    name: `8..${size}B records in place vs views`,
+    metric: 'records through the ring',
+    unit: 'msgs/s',
+    higherIsBetter: true,
+    ours: '@corelane/spsc claimOffset / readOffsets (offsets into one view)',
+    peer: '@corelane/spsc claim / read (a view per record)',
+    budgetMs: { quick: 15_000, full: 60_000 },
+    description:
+      `A producer thread claims records of 8 to ${size} bytes (record i: 8 + (i * 7) % ${size - 7}), writes the ` +
+      'first and last payload byte and commits; the consumer checks both. Ours: claimOffset() and readOffsets(), ' +
+      "offsets into the sides' one data view, no allocation per record. Peer: claim() and read(), a Uint8Array " +
+      'view per record (reused per position while the length there stays the same).',
+    async setup(ctx: CaseContext): Promise<CaseRun | Unavailable> {
+      const count = countFor('record', 32, ctx.quick);
+      const capMs = ctx.budgetMs / 2;
+      const pair = await SpscPair.start();
+      return {
+        ours: () => pair.stream('ours-varying-offsets', count, size, capMs),
+        peer: () => pair.stream('ours-varying-views', count, size, capMs),
+        teardown: () => pair.close(),
+      };
+    },
+  };
+}
+
 /** Every case of the suite, in order. */
 export const spscCases: BenchCase[] = [
   streamCase('item', 4, postMessagePerMessage()),
@@ -189,4 +255,6 @@ export const spscCases: BenchCase[] = [
   pingPongCase('median', 'twin', '<= 3x'),
   pingPongCase('p99', 'twin'),
   pingPongCase('median', 'rb', '>= 2x'),
+  inPlaceCase(64),
+  nativeParkCase(32),
 ];

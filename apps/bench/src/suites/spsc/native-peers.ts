@@ -60,11 +60,11 @@ export function nativePeers(): Promise<NativePeers | string> {
   return compiled;
 }
 
-/** Runs one measurement: `impl` is boost or twin, `workload` item, batch, record or pingpong. */
+/** Runs one measurement: `impl` is boost or twin, `workload` item, batch, record, pingpong or park (twin only). */
 export async function runNative(
   peers: NativePeers,
   impl: 'boost' | 'twin',
-  workload: 'item' | 'batch' | 'record' | 'pingpong',
+  workload: 'item' | 'batch' | 'record' | 'pingpong' | 'park',
   count: number,
   size = 0,
 ): Promise<NativeRun> {

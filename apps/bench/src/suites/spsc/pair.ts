@@ -17,8 +17,9 @@ function channelFor(transport: Transport): { produce: StreamArgs['channel']; con
     return { produce: port1, consume: port2 };
   }
   if (transport === 'ours-item' || transport === 'ours-batch') ring = allocateRing({ capacity: SLOTS });
-  else if (transport === 'ours-record') ring = allocateByteRing({ capacity: RECORD_BYTES });
-  else if (transport === 'rb-record') ring = RingBuffer.getStorageForCapacity(RECORD_BYTES, Uint8Array);
+  else if (transport === 'ours-record' || transport.startsWith('ours-varying') || transport === 'ours-native-park') {
+    ring = allocateByteRing({ capacity: RECORD_BYTES });
+  } else if (transport === 'rb-record') ring = RingBuffer.getStorageForCapacity(RECORD_BYTES, Uint8Array);
   else ring = RingBuffer.getStorageForCapacity(SLOTS, Int32Array);
   return { produce: ring, consume: ring };
 }

@@ -7,6 +7,8 @@
 //     impl:      boost | twin
 //     workload:  item (4-byte values, one push/pop per item) | batch (256 per push/pop)
 //                | record (records of <size> bytes) | pingpong (round trips of one value)
+//                | park (twin only: <size>-byte records in lockstep, the consumer parking in
+//                  futex(2) on every record and the producer waking it)
 //
 // Prints one JSON line: {"count", "elapsedNs"} (consumer, first to last item), plus
 // {"median", "p99"} in ns for pingpong. Capacities match the JS side: 16384 slots, 1 MiB of records.
@@ -25,6 +27,7 @@
 
 #include "corelane/spsc/byte_ring.h"
 #include "corelane/spsc/slot_ring.h"
+#include "corelane/spsc/wait.h"
 
 #ifdef CORELANE_HAVE_BOOST
 #include <boost/lockfree/spsc_queue.hpp>
@@ -199,6 +202,58 @@ Result twin_pingpong(uint32_t count) {
   return r;
 }
 
+// Lockstep wake-ups: the producer writes record i only once the consumer has taken every record
+// and sleeps (its sleeping word set); the consumer reads one record, then parks (wait.h park()).
+// Every record is one futex sleep and one FUTEX_WAKE, as in the JS consumer's case of the bench.
+Result twin_park(uint32_t count, uint32_t size) {
+  using namespace corelane::spsc;
+  TwinRing t(Kind::kByte, kRecordBytes, 1);
+  std::atomic<bool> failed{false};
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  std::thread producer([&] {
+    ByteProducer p(t.ring, 1);
+    std::vector<uint8_t> rec(size, 7);
+    uint32_t written = word(t.ring.base, offset::kTail).load(std::memory_order_relaxed);
+    for (uint32_t i = 0; i < count; ++i) {
+      while (!(word(t.ring.base, offset::kHead).load(std::memory_order_seq_cst) == written &&
+               word(t.ring.base, offset::kConsumerSleeping).load(std::memory_order_seq_cst) != 0)) {
+        if (Clock::now() > deadline) {
+          failed = true;
+          return;
+        }
+        std::this_thread::yield();
+      }
+      rec[0] = static_cast<uint8_t>(i);
+      while (!p.write(rec.data(), size, 1)) cpu_relax();
+      p.flush();
+      written = word(t.ring.base, offset::kTail).load(std::memory_order_relaxed);
+    }
+  });
+  ByteConsumer c(t.ring);
+  Clock::time_point first{};
+  uint32_t got = 0;
+  uint32_t errors = 0;
+  while (got < count && !failed.load()) {
+    const uint32_t n = c.read(
+        [&](const uint8_t* b, uint32_t, int32_t) {
+          if (got == 0) first = Clock::now();
+          if (b[0] != static_cast<uint8_t>(got)) ++errors;
+          ++got;
+        },
+        1);
+    if (n == 0) park(t.ring, false, [&] { return !c.empty(); }, [&] { return failed.load(); }, 50);
+  }
+  Result r;
+  r.elapsed_ns = ns_since(first);
+  producer.join();
+  if (failed.load() || errors != 0) {
+    std::fprintf(stderr, "park: %u of %u records, %u out of sequence\n", got, count, errors);
+    std::exit(3);
+  }
+  r.count = count - 1;
+  return r;
+}
+
 #ifdef CORELANE_HAVE_BOOST
 template <size_t N>
 Result boost_records(uint32_t count) {
@@ -280,7 +335,7 @@ int main(int argc, char** argv) {
   const auto size = argc > 4 ? static_cast<uint32_t>(std::strtoul(argv[4], nullptr, 10)) : 0u;
   Result r;
   if (impl == "twin") {
-    r = workload == "pingpong" ? twin_pingpong(count) : twin(workload, count, size);
+    r = workload == "pingpong" ? twin_pingpong(count) : workload == "park" ? twin_park(count, size) : twin(workload, count, size);
   } else {
 #ifdef CORELANE_HAVE_BOOST
     r = boost_run(workload, count, size);

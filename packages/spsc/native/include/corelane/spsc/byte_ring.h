@@ -6,16 +6,17 @@
 #include <cstring>
 
 #include "layout.h"
+#include "wait.h"
 
 namespace corelane::spsc {
 
 class ByteProducer {
  public:
-  ByteProducer(const Ring& ring, uint32_t batch)
+  ByteProducer(const Ring& ring, uint32_t publish_every)
       : ring_(ring),
         tail_(word(ring.base, offset::kTail).load(std::memory_order_relaxed)),
         head_cache_(word(ring.base, offset::kHead).load(std::memory_order_acquire)),
-        batch_(batch == 0 ? 1 : batch) {}
+        publish_every_(publish_every == 0 ? 1 : publish_every) {}
 
   uint32_t max_record() const { return max_record_bytes(ring_.capacity); }
 
@@ -46,7 +47,7 @@ class ByteProducer {
   void commit() {
     tail_ += claimed_;
     claimed_ = 0;
-    if (++pending_ >= batch_) flush();
+    if (++pending_ >= publish_every_) flush();
   }
 
   void abort() { claimed_ = 0; }
@@ -59,10 +60,22 @@ class ByteProducer {
     return true;
   }
 
+  // Publishes every committed record: a seq_cst tail store, then a wake only when the consumer
+  // sleeps (P1-P3, wait.h).
   void flush() {
     if (pending_ == 0) return;
     pending_ = 0;
-    word(ring_.base, offset::kTail).store(tail_, std::memory_order_release);
+    word(ring_.base, offset::kTail).store(tail_, std::memory_order_seq_cst);  // P1
+    wake_peer(ring_, true);                                                   // P2, P3
+  }
+
+  // True when a record of `length` payload bytes fits now, re-reading the consumer's head (S3).
+  bool fits(uint32_t length) {
+    const uint32_t size = record_size(length);
+    const uint32_t to_end = ring_.capacity - (tail_ & ring_.mask);
+    const uint32_t needed = size > to_end ? to_end + size : size;
+    head_cache_ = word(ring_.base, offset::kHead).load(std::memory_order_seq_cst);
+    return ring_.capacity - (tail_ - head_cache_) >= needed;
   }
 
  private:
@@ -75,7 +88,7 @@ class ByteProducer {
   Ring ring_;
   uint32_t tail_;
   uint32_t head_cache_;
-  uint32_t batch_;
+  uint32_t publish_every_;
   uint32_t pending_ = 0;
   uint32_t claimed_ = 0;
 };
@@ -83,6 +96,9 @@ class ByteProducer {
 class ByteConsumer {
  public:
   explicit ByteConsumer(const Ring& ring) : ring_(ring), head_(word(ring.base, offset::kHead).load()) {}
+
+  // True when no record is ready, re-reading the producer's tail (seq_cst: S3).
+  bool empty() const { return word(ring_.base, offset::kTail).load(std::memory_order_seq_cst) == head_; }
 
   // Calls fn(payload, length, type) for each ready record up to max; one head store. The payload
   // points into the ring and is valid only during the call.
@@ -110,7 +126,8 @@ class ByteConsumer {
     }
     if (head != head_) {
       head_ = head;
-      word(ring_.base, offset::kHead).store(head, std::memory_order_release);
+      word(ring_.base, offset::kHead).store(head, std::memory_order_seq_cst);  // P1
+      wake_peer(ring_, false);                                                // P2, P3
     }
     return done;
   }

@@ -1,23 +1,26 @@
 // Slot ring, C++ twin of RingProducer / RingConsumer (src/ring-producer.ts, src/ring-consumer.ts).
 // Each side caches the other's index and re-reads it only when the cache says full / empty; the
-// own index is published once per batch (release store), never per item.
+// own index is published once per publish_every items, never per item: a seq_cst store (P1 of the
+// sleep protocol, wait.h), then one load of the peer's sleeping word (P2), and a wake only when
+// the peer sleeps (P3).
 #pragma once
 
 #include <cstring>
 
 #include "layout.h"
+#include "wait.h"
 
 namespace corelane::spsc {
 
 template <typename T>
 class SlotProducer {
  public:
-  SlotProducer(const Ring& ring, uint32_t batch)
+  SlotProducer(const Ring& ring, uint32_t publish_every)
       : ring_(ring),
         data_(reinterpret_cast<T*>(ring.data())),
         tail_(word(ring.base, offset::kTail).load(std::memory_order_relaxed)),
         head_cache_(word(ring.base, offset::kHead).load(std::memory_order_acquire)),
-        batch_(batch == 0 ? 1 : batch) {}
+        publish_every_(publish_every == 0 ? 1 : publish_every) {}
 
   // Appends one value; false when the ring is full (pending values are published first).
   bool push(T value) {
@@ -30,7 +33,7 @@ class SlotProducer {
     }
     data_[tail_ & ring_.mask] = value;
     ++tail_;
-    if (++pending_ >= batch_) flush();
+    if (++pending_ >= publish_every_) flush();
     return true;
   }
 
@@ -55,7 +58,14 @@ class SlotProducer {
   void flush() {
     if (pending_ == 0) return;
     pending_ = 0;
-    word(ring_.base, offset::kTail).store(tail_, std::memory_order_release);
+    word(ring_.base, offset::kTail).store(tail_, std::memory_order_seq_cst);  // P1
+    wake_peer(ring_, true);                                                   // P2, P3
+  }
+
+  // True when the ring has no free slot, re-reading the consumer's head (seq_cst: S3).
+  bool full() {
+    head_cache_ = word(ring_.base, offset::kHead).load(std::memory_order_seq_cst);
+    return tail_ - head_cache_ == ring_.capacity;
   }
 
  private:
@@ -63,19 +73,19 @@ class SlotProducer {
   T* data_;
   uint32_t tail_;
   uint32_t head_cache_;
-  uint32_t batch_;
+  uint32_t publish_every_;
   uint32_t pending_ = 0;
 };
 
 template <typename T>
 class SlotConsumer {
  public:
-  SlotConsumer(const Ring& ring, uint32_t batch)
+  SlotConsumer(const Ring& ring, uint32_t publish_every)
       : ring_(ring),
         data_(reinterpret_cast<const T*>(ring.data())),
         head_(word(ring.base, offset::kHead).load(std::memory_order_relaxed)),
         tail_cache_(word(ring.base, offset::kTail).load(std::memory_order_acquire)),
-        batch_(batch == 0 ? 1 : batch) {}
+        publish_every_(publish_every == 0 ? 1 : publish_every) {}
 
   // Takes one value; false when the ring is empty (read slots are handed back first).
   bool pop(T& out) {
@@ -88,7 +98,7 @@ class SlotConsumer {
     }
     out = data_[head_ & ring_.mask];
     ++head_;
-    if (++pending_ >= batch_) flush();
+    if (++pending_ >= publish_every_) flush();
     return true;
   }
 
@@ -108,7 +118,14 @@ class SlotConsumer {
   void flush() {
     if (pending_ == 0) return;
     pending_ = 0;
-    word(ring_.base, offset::kHead).store(head_, std::memory_order_release);
+    word(ring_.base, offset::kHead).store(head_, std::memory_order_seq_cst);  // P1
+    wake_peer(ring_, false);                                                  // P2, P3
+  }
+
+  // True when no value is ready, re-reading the producer's tail (seq_cst: S3).
+  bool empty() {
+    tail_cache_ = word(ring_.base, offset::kTail).load(std::memory_order_seq_cst);
+    return head_ == tail_cache_;
   }
 
  private:
@@ -116,7 +133,7 @@ class SlotConsumer {
   const T* data_;
   uint32_t head_;
   uint32_t tail_cache_;
-  uint32_t batch_;
+  uint32_t publish_every_;
   uint32_t pending_ = 0;
 };
 
