@@ -1,11 +1,7 @@
+import { type Capability, capability } from '@corelane/shared';
 import { futexUnsupportedReason, unsupportedReason } from './native.js';
 
-/** One capability: whether it is there, and why not when it is not. */
-export interface Capability {
-  supported: boolean;
-  /** Why it is not supported; null when it is. */
-  reason: string | null;
-}
+export type { Capability };
 
 /** What this platform and build can do beyond the rings themselves (which need nothing native). */
 export interface SpscCapabilities {
@@ -22,7 +18,10 @@ export interface SpscCapabilities {
 /** Reports what this platform and build can do, with the reason where it cannot. */
 export function capabilities(): SpscCapabilities {
   return {
-    nativeThreads: { supported: unsupportedReason === null, reason: unsupportedReason },
-    futex: { supported: futexUnsupportedReason === null, reason: futexUnsupportedReason },
+    nativeThreads: capability(unsupportedReason === null, unsupportedReason ?? 'native addon loaded: C++ ring threads'),
+    futex: capability(
+      futexUnsupportedReason === null,
+      futexUnsupportedReason ?? 'native addon loaded: JS sides sleep in futex(2) when their peer is native',
+    ),
   };
 }

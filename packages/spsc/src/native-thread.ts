@@ -60,7 +60,7 @@ export interface NativeThreadResult {
 export function nativeThreads(): { available: boolean; reason: string | null } {
   deprecated('CORELANE_DEP0005', 'spsc `nativeThreads()`', '`capabilities().nativeThreads`');
   const { supported, reason } = capabilities().nativeThreads;
-  return { available: supported, reason };
+  return { available: supported, reason: supported ? null : reason };
 }
 
 /**

@@ -75,7 +75,7 @@ describe('capabilities(), and nativeThreads() as its deprecated alias', () => {
     });
     expect(warnings).toEqual([{ code: 'CORELANE_DEP0005', message: expect.stringMatching(/capabilities/) }]);
     const { supported, reason } = capabilities().nativeThreads;
-    expect(answer).toEqual({ available: supported, reason });
+    expect(answer).toEqual({ available: supported, reason: supported ? null : reason });
   });
 });
 
