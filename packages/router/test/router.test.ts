@@ -205,9 +205,9 @@ describe('Router: targets, flushing and closing', () => {
     track(new Router(buffers));
   });
 
-  it('ring.batch publishes every so many records', () => {
+  it('ring.publishEvery publishes every so many records', () => {
     const { buffers, consumers } = rings(1, 4096);
-    const router = track(new Router(buffers, { ring: { batch: 3, autoFlush: false } }));
+    const router = track(new Router(buffers, { ring: { publishEvery: 3, autoFlush: false } }));
     router.route('a', Uint8Array.of(0));
     router.route('a', Uint8Array.of(1));
     expect(drain(consumers[0] as ByteRingConsumer)).toHaveLength(0);
