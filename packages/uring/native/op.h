@@ -37,7 +37,13 @@ enum class OpCode : int32_t {
   kFallocate = 13,
   kTimeout = 14,
   kLinkTimeout = 15,  // cancels the op linked before it if that op runs past `length` ns
+  kRefused = 16,      // JS refused it before the submit (see Ring::Submit): it never runs
 };
+
+// A completion result at or below this says the op never reached the kernel: it was refused
+// before (the Ring's Parse, or JS) or its submit failed; kRefused - result is the errno why.
+// Ordinary results are >= -4095 (-errno), so the two never meet.
+constexpr int32_t kRefusedResult = -(1 << 16);
 
 // Per-op flags JS writes into the descriptor (src/opcodes.ts mirrors them).
 enum OpFlags : uint32_t {

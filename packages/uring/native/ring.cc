@@ -1,5 +1,5 @@
 // IoRing's native object. The descriptor layout JS writes (8 float64 per op, see
-// src/descriptor.ts) and the completion layout (2 float64 per completion: id, result) are the
+// src/staging.ts) and the completion layout (2 float64 per completion: id, result) are the
 // whole protocol; one N-API call submits a batch, one reaps a batch.
 #include "ring.h"
 
@@ -262,8 +262,14 @@ int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, 
   return 0;
 }
 
-// (descriptors: Float64Array, refs: unknown[] (2 per op), count) -> ops accepted, or -errno
-// when none was. Ops chained with kLinkNext are queued as one unit.
+// (descriptors: Float64Array, refs: unknown[] (2 per op), count) -> ops handed to the backend,
+// or -errno when the call itself is wrong. Ops chained with kLinkNext are queued as one unit.
+//
+// An op that cannot run (JS refused it, Parse refused it, or its chain found no room) never
+// reaches the backend, and as the kernel does for a link that fails, the ops linked after it
+// complete with -ECANCELED without running; the ops linked before it still run, as a chain
+// that ends before it. Every other op of the call is unaffected. All of these are settled
+// before Submit returns, with the completions the submit itself produced.
 Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (destroyed_) return Napi::Number::New(env, -EBADF);
@@ -271,50 +277,100 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
   Napi::Array refs = info[1].As<Napi::Array>();
   size_t count = info[2].As<Napi::Number>().Uint32Value();
   if (count * kStride > desc.ElementLength()) return Napi::Number::New(env, -EINVAL);
-  std::vector<Op*> chain;
-  size_t accepted = 0;
-  int error = 0;
-  for (size_t i = 0; i < count && error == 0; i++) {
+  chain_.clear();
+  size_t queued = 0;
+  bool skipping = false;  // in the rest of a chain one of whose ops was refused
+  for (size_t i = 0; i < count; i++) {
     auto index = static_cast<uint32_t>(i * 2);
     const double* d = desc.Data() + i * kStride;
-    Op* op = ops_.Add(static_cast<uint32_t>(d[0]));
-    if (op == nullptr) {
-      error = -EINVAL;  // an id still in use: JS frees an id only once its op is gone
-      break;
-    }
-    // Only statx and rename use the second ref: one array lookup fewer for every other op.
+    auto id = static_cast<uint32_t>(d[0]);
     auto code = static_cast<OpCode>(static_cast<int32_t>(d[1]));
-    bool two_refs = code == OpCode::kStatx || code == OpCode::kRename;
-    int rc = Parse(env, d, refs.Get(index), two_refs ? refs.Get(index + 1) : env.Undefined(), *op);
-    if (rc < 0) {
-      ops_.Remove(op->id);
-      error = rc;
-      break;
+    bool links = (static_cast<uint32_t>(d[2]) & kLinkNext) != 0;
+    if (skipping) {
+      Refuse(id, -ECANCELED);
+      skipping = links;
+      continue;
     }
-    chain.push_back(op);
-    if ((chain.back()->flags & kLinkNext) != 0 && i + 1 < count) continue;
-    rc = backend_->Queue(chain);
-    if (rc == -EBUSY) {
-      backend_->Submit();
-      rc = backend_->Queue(chain);
+    int32_t refusal = 0;
+    Op* op = nullptr;
+    if (code == OpCode::kRefused) {
+      refusal = kRefusedResult - ECANCELED;  // JS knows why; the value only says "refused"
+    } else if ((op = ops_.Add(id)) == nullptr) {
+      refusal = kRefusedResult - EEXIST;  // an id still in use: JS frees an id only once its op is gone
+    } else {
+      // Only statx and rename use the second ref: one array lookup fewer for every other op.
+      bool two_refs = code == OpCode::kStatx || code == OpCode::kRename;
+      int rc = Parse(env, d, refs.Get(index), two_refs ? refs.Get(index + 1) : env.Undefined(), *op);
+      if (rc < 0) {
+        ops_.Remove(id);
+        refusal = kRefusedResult + rc;
+      }
     }
-    if (rc < 0) {
-      error = rc;
-      break;  // the chain's ops are removed below (Remove resets an op's id: once only)
+    if (refusal != 0) {
+      if (!chain_.empty()) {
+        chain_.back()->flags &= ~kLinkNext;
+        queued += QueueChain();
+      }
+      Refuse(id, refusal);
+      skipping = links;
+      continue;
     }
-    accepted += chain.size();
-    chain.clear();
+    chain_.push_back(op);
+    if (links && i + 1 < count) continue;
+    queued += QueueChain();
   }
-  for (Op* dropped : chain) ops_.Remove(dropped->id);
-  if (accepted > 0) {
-    int rc = backend_->Submit();
-    if (rc < 0) rc = backend_->Submit();  // EAGAIN/EBUSY: the SQEs stay queued; try once more
-  }
+  if (queued > 0) backend_->Submit();
   UpdateRef();
-  // Ops that completed during the submit are settled now, without a trip through libuv.
-  size_t done = accepted > 0 ? ReapInto() : 0;
-  if (done > 0) on_complete_.Call({Napi::Number::New(env, static_cast<double>(done))});
-  return Napi::Number::New(env, accepted > 0 || error == 0 ? static_cast<double>(accepted) : error);
+  // Ops that completed during the submit, and the refused ones, are settled now, without a trip
+  // through libuv.
+  if (queued > 0 || refused_head_ < refused_.size()) {
+    size_t capacity = completions_.Value().ElementLength() / 2;
+    for (;;) {
+      size_t done = ReapInto();
+      if (done > 0) on_complete_.Call({Napi::Number::New(env, static_cast<double>(done))});
+      if (done < capacity) break;
+    }
+  }
+  return Napi::Number::New(env, static_cast<double>(queued));
+}
+
+// Hands chain_ to the backend (submitting what is queued once when the queue is full) and
+// empties it; -> how many ops went. A chain with no room fails whole, as refused.
+size_t Ring::QueueChain() {
+  int rc = backend_->Queue(chain_);
+  if (rc == -EBUSY) {
+    backend_->Submit();
+    rc = backend_->Queue(chain_);
+  }
+  size_t queued = chain_.size();
+  if (rc < 0) {
+    for (Op* op : chain_) {
+      uint32_t id = op->id;
+      ops_.Remove(id);
+      Refuse(id, kRefusedResult + rc);
+    }
+    queued = 0;
+  }
+  chain_.clear();
+  return queued;
+}
+
+void Ring::Refuse(uint32_t id, int32_t result) { refused_.emplace_back(id, result); }
+
+// Writes refused ops' (id, result) pairs first, up to `capacity`; -> how many.
+size_t Ring::DeliverRefused(double* out, size_t capacity) {
+  size_t written = 0;
+  while (written < capacity && refused_head_ < refused_.size()) {
+    out[written * 2] = refused_[refused_head_].first;
+    out[written * 2 + 1] = refused_[refused_head_].second;
+    refused_head_++;
+    written++;
+  }
+  if (refused_head_ == refused_.size()) {
+    refused_.clear();
+    refused_head_ = 0;
+  }
+  return written;
 }
 
 Napi::Value Ring::Reap(const Napi::CallbackInfo& info) {
@@ -322,20 +378,22 @@ Napi::Value Ring::Reap(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(ReapInto()));
 }
 
-// Reaps what is ready into the completion array.
+// Reaps what is ready into the completion array: refused ops first, then the backend's.
 size_t Ring::ReapInto() {
+  Napi::Float64Array array = completions_.Value();
+  size_t capacity = array.ElementLength() / 2;
+  size_t written = refused_head_ < refused_.size() ? DeliverRefused(array.Data(), capacity) : 0;
   scratch_.clear();
-  backend_->Reap(scratch_, completions_.Value().ElementLength() / 2);
-  return Deliver();
+  if (written < capacity) backend_->Reap(scratch_, capacity - written);
+  return Deliver(written);
 }
 
-// Writes scratch_ as (id, result) pairs (as many as the array holds), copying read bytes back
-// first; frees every op in scratch_, reported or not.
-size_t Ring::Deliver() {
+// Writes scratch_ as (id, result) pairs after the first `written` (as many as the array holds),
+// copying read bytes back first; frees every op in scratch_, reported or not.
+size_t Ring::Deliver(size_t written) {
   Napi::Float64Array array = completions_.Value();
   size_t capacity = array.ElementLength() / 2;
   double* out = array.Data();
-  size_t written = 0;
   for (const Completion& c : scratch_) {
     Op* op = c.op;
     if (written < capacity) {
@@ -474,7 +532,7 @@ size_t Ring::Teardown(bool report) {
     scratch_.clear();
     backend_->Shutdown(scratch_);  // returns only once the kernel / pool let go of every op
     if (report) {
-      written = Deliver();
+      written = Deliver(DeliverRefused(completions_.Value().Data(), completions_.Value().ElementLength() / 2));
     } else {
       for (const Completion& c : scratch_) ops_.Remove(c.op->id);
       scratch_.clear();

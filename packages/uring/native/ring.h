@@ -31,12 +31,15 @@ class Ring : public Napi::ObjectWrap<Ring> {
   Napi::Value RegisterBuffers(const Napi::CallbackInfo& info);
 
   int Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, Op& op);
+  size_t QueueChain();
+  void Refuse(uint32_t id, int32_t result);
+  size_t DeliverRefused(double* out, size_t capacity);
   void StartWatching(Napi::Env env);
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnAsync(uv_async_t* handle);
   void OnWake();
   size_t ReapInto();
-  size_t Deliver();
+  size_t Deliver(size_t written);
   void UpdateRef();
   size_t Teardown(bool report);
   static void CleanupHook(void* arg);
@@ -51,6 +54,10 @@ class Ring : public Napi::ObjectWrap<Ring> {
   uint32_t features_ = 0;
   OpTable ops_;
   std::vector<Completion> scratch_;
+  std::vector<Op*> chain_;  // the linked chain Submit() is gathering
+  // (id, result) of ops that never reached a backend, settled before any reaped completion.
+  std::vector<std::pair<uint32_t, int32_t>> refused_;
+  size_t refused_head_ = 0;
   Napi::Reference<Napi::Float64Array> completions_;
   Napi::FunctionReference on_complete_;
   std::unique_ptr<Napi::AsyncContext> async_context_;

@@ -36,6 +36,7 @@ int KernelOpcode(OpCode code, bool fixed_buffer) {
     case OpCode::kFallocate: return IORING_OP_FALLOCATE;
     case OpCode::kTimeout: return IORING_OP_TIMEOUT;
     case OpCode::kLinkTimeout: return IORING_OP_LINK_TIMEOUT;
+    case OpCode::kRefused: return -1;  // never reaches a backend (Ring::Submit)
   }
   return -1;
 }
@@ -143,6 +144,7 @@ void UringBackend::Prep(io_uring_sqe* sqe, Op& op) {
   auto buf_index = static_cast<int>(op.a1);
   switch (op.code) {
     case OpCode::kNop:
+    case OpCode::kRefused:  // never reaches a backend (Ring::Submit)
       io_uring_prep_nop(sqe);
       break;
     case OpCode::kOpen:

@@ -16,7 +16,7 @@ import { Batch } from './batch.js';
 import { backendDecision } from './capabilities.js';
 import { FileSystemError } from './fs-error.js';
 import { type NativeRing, native } from './native.js';
-import { kernelSetupFlags, OpCode, OpFlag, SetupWant } from './opcodes.js';
+import { kernelSetupFlags, OpCode, OpFlag, REFUSED_RESULT, SetupWant } from './opcodes.js';
 import {
   closeSpec,
   type FallocateOptions,
@@ -94,8 +94,8 @@ interface Pending {
   /** Staged, not yet handed to the native side. */
   staged: boolean;
   cancelled: boolean;
-  /** Its buffer was detached before it was submitted: it ran as a no-op and rejects. */
-  detached?: boolean;
+  /** Why it was refused before the submit (it never runs, and its chain breaks there). */
+  refusal?: Error | undefined;
   onAbort?: () => void;
 }
 
@@ -115,12 +115,46 @@ function resultValue(spec: OpSpec, result: number): unknown {
   }
 }
 
-function isDetached(view: unknown): boolean {
-  return ArrayBuffer.isView(view) && isDetachedView(view);
-}
-
-function hasDetachedView(ref: unknown): boolean {
-  return Array.isArray(ref) ? ref.some(isDetached) : isDetached(ref);
+/**
+ * Why an op's buffer can no longer be used as it was when the op was made, or undefined. Its
+ * views were checked then; between that call and the submit JS may detach a buffer or resize a
+ * resizable one. Registered buffers are SharedArrayBuffers, which cannot do either: not checked.
+ */
+function bufferRefusal(spec: OpSpec): Error | undefined {
+  if ((spec.flags & OpFlag.fixedBuffer) !== 0) return undefined;
+  let views: Uint8Array[];
+  switch (spec.code) {
+    case OpCode.read:
+    case OpCode.write: {
+      const view = spec.ref0 as Uint8Array;
+      // The common case costs one length read: a detached view reads as empty.
+      if (view.byteLength >= spec.length && view.byteLength !== 0) return undefined;
+      views = [view];
+      break;
+    }
+    case OpCode.readv:
+    case OpCode.writev:
+      views = spec.ref0 as Uint8Array[];
+      break;
+    default:
+      return undefined;
+  }
+  let total = 0;
+  for (const view of views) {
+    if (isDetachedView(view)) {
+      return new CorelaneTypeError(
+        ErrorCode.INVALID_ARGUMENT,
+        `${spec.syscall}: the buffer was detached before the operation was submitted`,
+      );
+    }
+    total += view.byteLength;
+  }
+  const vector = spec.code === OpCode.readv || spec.code === OpCode.writev;
+  if (vector ? total === spec.length : total >= spec.length) return undefined;
+  return new CorelaneTypeError(
+    ErrorCode.INVALID_ARGUMENT,
+    `${spec.syscall}: the buffer ${total < spec.length ? 'shrank' : 'grew'} (its ArrayBuffer was resized) before the operation was submitted`,
+  );
 }
 
 const ECANCELED = constants.errno.ECANCELED;
@@ -484,21 +518,22 @@ export class IoRing {
   /** Stages one op and returns its promise; `batched` ops wait for an explicit submit. */
   #run(spec: OpSpec, batched = false): Promise<unknown> {
     this.#check();
+    let refusal: Error | undefined;
     if (spec.signal?.aborted) {
-      return Promise.reject(
-        new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
-          cause: spec.signal.reason,
-        }),
-      );
+      refusal = new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
+        cause: spec.signal.reason,
+      });
+      // A batched op is staged all the same, refused, so that its chain breaks at it.
+      if (!batched) return Promise.reject(refusal);
     }
     let pending: Pending | undefined;
     const promise = new Promise<unknown>((resolve, reject) => {
-      pending = { id: -1, resolve, reject, spec, staged: true, cancelled: false };
+      pending = { id: -1, resolve, reject, spec, staged: true, cancelled: false, refusal };
     });
     if (pending === undefined) throw new Error('unreachable: a Promise executor runs at once');
     const id = this.#pending.add(pending);
     pending.id = id;
-    if (spec.signal !== undefined) {
+    if (spec.signal !== undefined && refusal === undefined) {
       pending.onAbort = () => this.#abort(id);
       spec.signal.addEventListener('abort', pending.onAbort, { once: true });
     }
@@ -536,37 +571,40 @@ export class IoRing {
     if (count === 0) return 0;
     const staged = this.#staged;
     this.#staged = [];
-    this.#dropDetached(staged);
+    this.#refuse(staged);
+    // The native side settles refused ops, and ops done during the submit, before it returns.
     const accepted = this.#native.submit(this.#staging.descriptors, this.#staging.refs, count);
     this.#staging.clear();
-    const taken = Math.max(accepted, 0);
-    for (let i = 0; i < staged.length; i++) {
-      const pending = staged[i] as Pending;
-      if (i < taken) {
-        pending.staged = false;
-        // An op may have completed during the submit: only one still pending is cancelled.
-        if (pending.cancelled && this.#pending.get(pending.id) === pending) this.#native.cancel(pending.id);
-      } else {
-        this.#fail(
-          pending.id,
-          systemError('io_uring_submit', accepted < 0 ? -accepted : constants.errno.EBUSY, 'submit'),
-        );
-      }
+    if (accepted < 0) {
+      // Only a call the native side cannot read (a bug): nothing of it was taken.
+      for (const { id } of staged) this.#fail(id, systemError('io_uring_submit', -accepted, 'submit'));
+      return 0;
     }
-    return taken;
+    return accepted;
   }
 
-  // A view detached between the call (which checked it) and this submit turns its op into a
-  // no-op that rejects: nothing is read from or written into a detached buffer.
-  // Registered buffers are SharedArrayBuffers, which cannot be detached: not checked.
-  #dropDetached(staged: Pending[]): void {
+  // Marks the staged ops that must not run: aborted while staged, or a buffer detached or
+  // resized since the call. The native side fails each alone and the rest of its chain with
+  // ECANCELED (as the kernel does for a failed link); nothing else staged is affected.
+  #refuse(staged: Pending[]): void {
     const d = this.#staging.descriptors;
+    const refs = this.#staging.refs;
     for (let i = 0; i < staged.length; i++) {
       const pending = staged[i] as Pending;
-      if ((pending.spec.flags & OpFlag.fixedBuffer) !== 0 || !hasDetachedView(pending.spec.ref0)) continue;
-      d[i * 8 + 1] = OpCode.nop;
-      this.#staging.refs[i * 2] = undefined;
-      pending.detached = true;
+      pending.staged = false;
+      if (pending.refusal === undefined) {
+        if (pending.cancelled) {
+          pending.refusal = new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it was submitted', {
+            cause: pending.spec.signal?.reason,
+          });
+        } else {
+          pending.refusal = bufferRefusal(pending.spec);
+          if (pending.refusal === undefined) continue;
+        }
+      }
+      d[i * 8 + 1] = OpCode.refused;
+      refs[i * 2] = undefined;
+      refs[i * 2 + 1] = undefined;
     }
   }
 
@@ -574,7 +612,7 @@ export class IoRing {
     const pending = this.#pending.get(id);
     if (pending === undefined || this.#destroyed) return;
     pending.cancelled = true;
-    if (!pending.staged) this.#native.cancel(id); // staged ops are cancelled right after their submit
+    if (!pending.staged) this.#native.cancel(id); // a staged op is refused at its submit
   }
 
   #fail(id: number, error: unknown): void {
@@ -595,15 +633,12 @@ export class IoRing {
       this.#pending.delete(id);
       const { spec } = pending;
       if (pending.onAbort !== undefined) spec.signal?.removeEventListener('abort', pending.onAbort);
-      if (pending.detached === true) {
-        pending.reject(
-          new CorelaneTypeError(
-            ErrorCode.INVALID_ARGUMENT,
-            `${spec.syscall}: the buffer was detached before the operation was submitted`,
-          ),
-        );
-      } else if (result >= 0) {
+      if (result >= 0) {
         pending.resolve(resultValue(spec, result));
+      } else if (pending.refusal !== undefined) {
+        pending.reject(pending.refusal);
+      } else if (result <= REFUSED_RESULT) {
+        pending.reject(systemError('io_uring_submit', REFUSED_RESULT - result, spec.syscall));
       } else if (spec.code === OpCode.timeout && result === -ETIME) {
         pending.resolve(undefined);
       } else if (spec.code === OpCode.linkTimeout && (result === -ETIME || result === -EALREADY)) {
