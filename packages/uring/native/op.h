@@ -74,7 +74,8 @@ struct Target {
 };
 
 struct Op {
-  uint32_t id = 0;        // JS's id for the op; the CQE's user_data
+  uint32_t id = 0;        // JS's id for the op (reused as soon as the op has settled)
+  uint64_t tag = 0;       // id and a generation: the op's user_data, never reused (op_table.h)
   OpCode code = OpCode::kNop;
   uint32_t flags = 0;
   int32_t fd = -1;
@@ -102,6 +103,7 @@ struct Op {
   // A field added above must be reset here too.
   void Reset() {
     id = 0;
+    tag = 0;
     code = OpCode::kNop;
     flags = 0;
     fd = -1;

@@ -18,6 +18,7 @@ namespace corelane_uring {
 namespace {
 
 constexpr size_t kStride = 8;  // float64 slots per op descriptor
+constexpr unsigned kOwedWakes = 10'000;  // event-loop turns spent retrying what a backend owes
 
 size_t ElementSize(napi_typedarray_type type) {
   switch (type) {
@@ -119,10 +120,15 @@ Ring::Ring(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Ring>(info), env_(
 
   if (mode != 2) {
 #ifdef CORELANE_HAVE_LIBURING
-    auto uring = std::make_unique<UringBackend>(wake);
+    auto uring = std::make_unique<UringBackend>(wake, ops_);
     int rc = uring->Init(entries, want, idle);
     notes_ = uring->notes();
     if (rc == 0) {
+      Napi::Value faults = options.Get("faults");
+      if (faults.IsTypedArray() && faults.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
+        faults_ = Napi::Persistent(faults.As<Napi::Int32Array>());
+        uring->SetFaults(faults_.Value().Data());
+      }
       setup_flags_ = uring->setup_flags();
       features_ = uring->features();
       backend_name_ = "io_uring";
@@ -319,11 +325,12 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
     if (links && i + 1 < count) continue;
     queued += QueueChain();
   }
-  if (queued > 0) backend_->Submit();
+  bool submitted = queued > 0;
+  if (submitted && backend_->Submit() < 0) queued = 0;  // its ops complete as refused (Reap)
   UpdateRef();
   // Ops that completed during the submit, and the refused ones, are settled now, without a trip
   // through libuv.
-  if (queued > 0 || refused_head_ < refused_.size()) {
+  if (submitted || refused_head_ < refused_.size()) {
     size_t capacity = completions_.Value().ElementLength() / 2;
     for (;;) {
       size_t done = ReapInto();
@@ -412,9 +419,10 @@ size_t Ring::Deliver(size_t written) {
 
 Napi::Value Ring::Cancel(const Napi::CallbackInfo& info) {
   auto id = info[0].As<Napi::Number>().Uint32Value();
-  Op* op = ops_.Find(id);
+  Op* op = ops_.Find(id);  // JS cancels only an op it has not settled: the id is still its op's
   if (destroyed_ || op == nullptr) return Napi::Number::New(info.Env(), -ENOENT);
   backend_->Cancel(op);
+  if (backend_->Owed()) uv_async_send(async_);  // retried from the event loop (OnWake)
   return Napi::Number::New(info.Env(), 0);
 }
 
@@ -495,6 +503,9 @@ void Ring::OnAsync(uv_async_t* handle) {
 void Ring::OnWake() {
   napi_handle_scope scope;
   if (napi_open_handle_scope(env_, &scope) != napi_ok) return;
+  // A cancel that found no room in the queue is retried once per turn of the event loop, with
+  // a budget: past it, it waits for the next submit or cancel, which retry it first.
+  if (!destroyed_ && backend_->Owed()) backend_->Submit();
   while (!destroyed_) {
     size_t count = ReapInto();
     if (count == 0) break;
@@ -520,6 +531,11 @@ void Ring::OnWake() {
       break;
     }
     if (count < capacity) break;
+  }
+  if (!destroyed_ && backend_->Owed()) {
+    if (owed_wakes_++ < kOwedWakes) uv_async_send(async_);
+  } else {
+    owed_wakes_ = 0;
   }
   napi_close_handle_scope(env_, scope);
 }

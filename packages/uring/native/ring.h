@@ -45,14 +45,15 @@ class Ring : public Napi::ObjectWrap<Ring> {
   static void CleanupHook(void* arg);
 
   napi_env env_;
-  std::unique_ptr<Backend> backend_;
+  OpTable ops_;  // before backend_: the io_uring backend resolves tags through it
   std::string backend_name_;
   int fallback_errno_ = 0;  // why io_uring was not used (0: it was, or it was not asked for)
   int init_errno_ = 0;      // io_uring was demanded and refused
   std::string notes_;
   uint32_t setup_flags_ = 0;
   uint32_t features_ = 0;
-  OpTable ops_;
+  std::unique_ptr<Backend> backend_;
+  unsigned owed_wakes_ = 0;  // wake-ups spent retrying work the backend still owes
   std::vector<Completion> scratch_;
   std::vector<Op*> chain_;  // the linked chain Submit() is gathering
   // (id, result) of ops that never reached a backend, settled before any reaped completion.
@@ -62,6 +63,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
   Napi::FunctionReference on_complete_;
   std::unique_ptr<Napi::AsyncContext> async_context_;
   std::vector<Napi::Reference<Napi::Value>> registered_buffers_;
+  Napi::Reference<Napi::Int32Array> faults_;  // the tests' fault injection (src/faults.ts), if any
   uv_poll_t* poll_ = nullptr;
   uv_async_t* async_ = nullptr;
   bool referenced_ = false;

@@ -14,6 +14,7 @@ import {
 import { isDetachedView, isShared, requireFd } from './arguments.js';
 import { Batch } from './batch.js';
 import { backendDecision } from './capabilities.js';
+import { FAULTS } from './faults.js';
 import { FileSystemError } from './fs-error.js';
 import { type NativeRing, native } from './native.js';
 import { kernelSetupFlags, OpCode, OpFlag, REFUSED_RESULT, SetupWant } from './opcodes.js';
@@ -157,6 +158,12 @@ function bufferRefusal(spec: OpSpec): Error | undefined {
   );
 }
 
+/** The fault-injection array the package's tests pass (see faults.ts), or undefined. */
+function faultsOf(options: object): Int32Array | undefined {
+  const value = (options as { [FAULTS]?: unknown })[FAULTS];
+  return value instanceof Int32Array && isShared(value) && value.length >= 4 ? value : undefined;
+}
+
 const ECANCELED = constants.errno.ECANCELED;
 const ETIME = constants.errno.ETIME;
 const EALREADY = constants.errno.EALREADY;
@@ -223,6 +230,7 @@ export class IoRing {
       threads,
       completions: this.#completions,
       onComplete: this.#onComplete,
+      faults: faultsOf(o),
     });
     const info = this.#native.info();
     if (info.initErrno !== 0) {
