@@ -94,7 +94,7 @@ Napi::Function Ring::Define(Napi::Env env) {
                          InstanceMethod<&Ring::Submit>("submit"),
                          InstanceMethod<&Ring::Reap>("reap"),
                          InstanceMethod<&Ring::Cancel>("cancel"),
-                         InstanceMethod<&Ring::Destroy>("destroy"),
+                         InstanceMethod<&Ring::Close>("close"),
                          InstanceMethod<&Ring::RegisterFiles>("registerFiles"),
                          InstanceMethod<&Ring::RegisterBuffers>("registerBuffers"),
                      });
@@ -219,7 +219,7 @@ int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, 
       // A SharedArrayBuffer can be neither detached nor shrunk: the kernel uses it in place.
       if (shared || (op.flags & kFixedBuffer) != 0) {
         // No reference from here: JS holds the view in the op's pending record until this
-        // completion has been reaped (or until destroy() has waited for the kernel to let go),
+        // completion has been reaped (or until close() has waited for the kernel to let go),
         // and a SharedArrayBuffer can be neither detached nor shrunk meanwhile.
         op.data = data;
         break;
@@ -278,7 +278,7 @@ int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, 
 // before Submit returns, with the completions the submit itself produced.
 Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (destroyed_) return Napi::Number::New(env, -EBADF);
+  if (closed_) return Napi::Number::New(env, -EBADF);
   Napi::Float64Array desc = info[0].As<Napi::Float64Array>();
   Napi::Array refs = info[1].As<Napi::Array>();
   size_t count = info[2].As<Napi::Number>().Uint32Value();
@@ -381,7 +381,7 @@ size_t Ring::DeliverRefused(double* out, size_t capacity) {
 }
 
 Napi::Value Ring::Reap(const Napi::CallbackInfo& info) {
-  if (destroyed_) return Napi::Number::New(info.Env(), 0);
+  if (closed_) return Napi::Number::New(info.Env(), 0);
   return Napi::Number::New(info.Env(), static_cast<double>(ReapInto()));
 }
 
@@ -420,7 +420,7 @@ size_t Ring::Deliver(size_t written) {
 Napi::Value Ring::Cancel(const Napi::CallbackInfo& info) {
   auto id = info[0].As<Napi::Number>().Uint32Value();
   Op* op = ops_.Find(id);  // JS cancels only an op it has not settled: the id is still its op's
-  if (destroyed_ || op == nullptr) return Napi::Number::New(info.Env(), -ENOENT);
+  if (closed_ || op == nullptr) return Napi::Number::New(info.Env(), -ENOENT);
   backend_->Cancel(op);
   if (backend_->Owed()) uv_async_send(async_);  // retried from the event loop (OnWake)
   return Napi::Number::New(info.Env(), 0);
@@ -428,24 +428,24 @@ Napi::Value Ring::Cancel(const Napi::CallbackInfo& info) {
 
 // -> how many (id, result) pairs of ops that finished during the shutdown were written; the
 // ops not reported were cancelled or are unknown, and JS rejects them.
-Napi::Value Ring::Destroy(const Napi::CallbackInfo& info) {
-  if (destroyed_) return Napi::Number::New(info.Env(), 0);
+Napi::Value Ring::Close(const Napi::CallbackInfo& info) {
+  if (closed_) return Napi::Number::New(info.Env(), 0);
   Napi::HandleScope scope(info.Env());
   return Napi::Number::New(info.Env(), static_cast<double>(Teardown(true)));
 }
 
 Napi::Value Ring::RegisterFiles(const Napi::CallbackInfo& info) {
-  if (destroyed_) return Napi::Number::New(info.Env(), -EBADF);
+  if (closed_) return Napi::Number::New(info.Env(), -EBADF);
   Napi::Int32Array fds = info[0].As<Napi::Int32Array>();
   std::vector<int> list(fds.Data(), fds.Data() + fds.ElementLength());
   return Napi::Number::New(info.Env(), backend_->RegisterFiles(list));
 }
 
 // (views: Uint8Array[] over SharedArrayBuffers) -> 0 or -errno. The views stay referenced
-// until destroy(): registered memory must outlive the ring.
+// until close(): registered memory must outlive the ring.
 Napi::Value Ring::RegisterBuffers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (destroyed_) return Napi::Number::New(env, -EBADF);
+  if (closed_) return Napi::Number::New(env, -EBADF);
   Napi::Array views = info[0].As<Napi::Array>();
   std::vector<std::pair<uint8_t*, size_t>> buffers;
   for (uint32_t i = 0; i < views.Length(); i++) {
@@ -464,7 +464,7 @@ Napi::Value Ring::RegisterBuffers(const Napi::CallbackInfo& info) {
 // While ops are in flight the watched handles keep the thread's event loop alive and the JS
 // callback strongly referenced; when none are, neither holds anything.
 void Ring::UpdateRef() {
-  bool want = !ops_.empty() && !destroyed_;
+  bool want = !ops_.empty() && !closed_;
   if (want == referenced_) return;
   referenced_ = want;
   auto apply = [want](uv_handle_t* handle) {
@@ -505,8 +505,8 @@ void Ring::OnWake() {
   if (napi_open_handle_scope(env_, &scope) != napi_ok) return;
   // A cancel that found no room in the queue is retried once per turn of the event loop, with
   // a budget: past it, it waits for the next submit or cancel, which retry it first.
-  if (!destroyed_ && backend_->Owed()) backend_->Submit();
-  while (!destroyed_) {
+  if (!closed_ && backend_->Owed()) backend_->Submit();
+  while (!closed_) {
     size_t count = ReapInto();
     if (count == 0) break;
     size_t capacity = completions_.Value().ElementLength() / 2;
@@ -532,7 +532,7 @@ void Ring::OnWake() {
     }
     if (count < capacity) break;
   }
-  if (!destroyed_ && backend_->Owed()) {
+  if (!closed_ && backend_->Owed()) {
     if (owed_wakes_++ < kOwedWakes) uv_async_send(async_);
   } else {
     owed_wakes_ = 0;
@@ -541,8 +541,8 @@ void Ring::OnWake() {
 }
 
 size_t Ring::Teardown(bool report) {
-  if (destroyed_) return 0;
-  destroyed_ = true;
+  if (closed_) return 0;
+  closed_ = true;
   size_t written = 0;
   if (backend_) {
     scratch_.clear();

@@ -26,7 +26,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
   Napi::Value Submit(const Napi::CallbackInfo& info);
   Napi::Value Reap(const Napi::CallbackInfo& info);
   Napi::Value Cancel(const Napi::CallbackInfo& info);
-  Napi::Value Destroy(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value RegisterFiles(const Napi::CallbackInfo& info);
   Napi::Value RegisterBuffers(const Napi::CallbackInfo& info);
 
@@ -67,7 +67,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
   uv_poll_t* poll_ = nullptr;
   uv_async_t* async_ = nullptr;
   bool referenced_ = false;
-  bool destroyed_ = false;
+  bool closed_ = false;
 };
 
 }  // namespace corelane_uring

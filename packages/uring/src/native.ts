@@ -36,7 +36,7 @@ export interface NativeRing {
   submit(descriptors: Float64Array, refs: unknown[], count: number): number;
   reap(): number;
   cancel(id: number): number;
-  destroy(): number;
+  close(): number;
   registerFiles(fds: Int32Array): number;
   registerBuffers(views: Uint8Array[]): number;
 }

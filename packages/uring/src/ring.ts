@@ -1,9 +1,9 @@
 import { constants } from 'node:os';
-import { threadId } from 'node:worker_threads';
 import {
   CorelaneError,
   CorelaneRangeError,
   CorelaneTypeError,
+  deprecated,
   ErrorCode,
   optionalBoolean,
   requireInteger,
@@ -18,30 +18,11 @@ import { FAULTS } from './faults.js';
 import { FileSystemError } from './fs-error.js';
 import { type NativeRing, native } from './native.js';
 import { kernelSetupFlags, OpCode, OpFlag, REFUSED_RESULT, SetupWant } from './opcodes.js';
-import {
-  closeSpec,
-  type FallocateOptions,
-  type FileOpOptions,
-  type FsyncOptions,
-  fallocateSpec,
-  fsyncSpec,
-  ftruncateSpec,
-  mkdirSpec,
-  type OpOptions,
-  type OpSpec,
-  openSpec,
-  type ReadWriteOptions,
-  readWriteSpec,
-  renameSpec,
-  type StatxOptions,
-  statxSpec,
-  timeoutSpec,
-  unlinkSpec,
-  vectorSpec,
-} from './ops.js';
+import { FileOperations } from './operations.js';
+import type { OpOptions, OpSpec } from './ops.js';
 import { Slots } from './slots.js';
 import { Staging } from './staging.js';
-import { decodeStatx, type FileStats } from './stats.js';
+import { decodeStatx } from './stats.js';
 
 /** Which engine runs a ring's operations. */
 export type Backend = 'io_uring' | 'threadpool';
@@ -71,6 +52,8 @@ export interface IoRingOptions {
    * calls; smaller: a completed operation's replacement reaches the kernel sooner, which keeps
    * the effective queue depth up when each wake-up brings many completions.
    */
+  submitEvery?: number;
+  /** @deprecated Since 0.2: use `submitEvery` (CORELANE_DEP0003). */
   submitBatch?: number;
 }
 
@@ -167,7 +150,7 @@ function faultsOf(options: object): Int32Array | undefined {
 const ECANCELED = constants.errno.ECANCELED;
 const ETIME = constants.errno.ETIME;
 const EALREADY = constants.errno.EALREADY;
-/** Views of ops the kernel never gave back at destroy() (it may still write into them). */
+/** Views of ops the kernel never gave back at close() (it may still write into them). */
 const neverReleased: unknown[] = [];
 
 /**
@@ -176,11 +159,10 @@ const neverReleased: unknown[] = [];
  * that libuv watches, so the thread's event loop keeps running (and stays alive only while
  * operations are in flight).
  */
-export class IoRing {
+export class IoRing extends FileOperations<object> {
   readonly #native: NativeRing;
-  readonly #thread = threadId;
   readonly #entries: number;
-  readonly #submitBatch: number;
+  readonly #submitEvery: number;
   readonly #completions: Float64Array;
   readonly #staging = new Staging();
   /** Ops staged or in flight, by id (the descriptor's id, and the native side's index). */
@@ -189,18 +171,36 @@ export class IoRing {
   /** Staged ops in staging order (the descriptors' order), so a flush needs no map lookups. */
   #staged: Pending[] = [];
   #flushScheduled = false;
-  #destroyed = false;
+  #closed = false;
   #registered: { buffer: ArrayBufferLike; start: number; end: number }[] = [];
   // Held here so the native side may reference it weakly while the ring is idle.
   readonly #onComplete = (count: number): void => this.#settleCompleted(count);
 
   constructor(options?: IoRingOptions) {
+    super();
     const o = requireOptions('options', options);
     const entries = o.entries === undefined ? 256 : requireInteger('options.entries', o.entries, 1, 32768);
     const backend = requireOneOf('options.backend', o.backend ?? 'auto', ['auto', 'io_uring', 'threadpool']);
     const threads = o.threads === undefined ? 4 : requireInteger('options.threads', o.threads, 1, 64);
-    const submitBatch =
-      o.submitBatch === undefined ? 8 : requireInteger('options.submitBatch', o.submitBatch, 1, entries);
+    if (o.submitBatch !== undefined) {
+      deprecated('CORELANE_DEP0003', 'IoRing option submitBatch', 'submitEvery');
+      if (o.submitEvery !== undefined) {
+        throw new CorelaneTypeError(
+          ErrorCode.INVALID_ARGUMENT,
+          'options.submitBatch is the old name of submitEvery: give one',
+        );
+      }
+    }
+    const every = o.submitEvery ?? o.submitBatch;
+    const submitEvery =
+      every === undefined
+        ? 8
+        : requireInteger(
+            o.submitEvery === undefined ? 'options.submitBatch' : 'options.submitEvery',
+            every,
+            1,
+            entries,
+          );
     let want = 0;
     if (optionalBoolean('options.singleIssuer', o.singleIssuer, true)) want |= SetupWant.singleIssuer;
     if (optionalBoolean('options.deferTaskrun', o.deferTaskrun, true)) want |= SetupWant.deferTaskrun;
@@ -220,7 +220,7 @@ export class IoRing {
       throw new CorelaneError(ErrorCode.UNSUPPORTED, `IoRing is not available: ${decision.reason}`);
     }
     this.#entries = entries;
-    this.#submitBatch = submitBatch;
+    this.#submitEvery = submitEvery;
     this.#completions = new Float64Array(2 * Math.max(entries * 2, 64));
     this.#native = new native.Ring({
       mode: decision.mode,
@@ -265,111 +265,20 @@ export class IoRing {
     return this.#pending.size;
   }
 
-  /** Whether `destroy()` was called. */
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** @deprecated Since 0.2: use `closed` (CORELANE_DEP0001). */
   get destroyed(): boolean {
-    return this.#destroyed;
+    deprecated('CORELANE_DEP0001', 'IoRing.destroyed / destroy()', 'IoRing.closed / close()');
+    return this.#closed;
   }
 
-  /** Opens a file, like `fs.open`; resolves with the file descriptor. */
-  open(path: string | URL, flags?: string | number, mode?: number, options?: OpOptions): Promise<number> {
-    return this.#run(openSpec(path, flags, mode, options)) as Promise<number>;
-  }
-
-  /** Closes a file descriptor. */
-  close(fd: number, options?: OpOptions): Promise<void> {
-    return this.#run(closeSpec(fd, options)) as Promise<void>;
-  }
-
-  /**
-   * Reads into `buffer` at file `position` (`null`/-1: the current position); resolves with the
-   * bytes read, like `fs.read` (0 at end of file, fewer than asked near it).
-   */
-  read(
-    fd: number,
-    buffer: ArrayBufferView,
-    position?: number | bigint | null,
-    options?: ReadWriteOptions,
-  ): Promise<number> {
-    return this.#run(
-      this.#checkRegistered(readWriteSpec(OpCode.read, fd, buffer, position, options)),
-    ) as Promise<number>;
-  }
-
-  /** Writes `buffer` at file `position`; resolves with the bytes written, like `fs.write`. */
-  write(
-    fd: number,
-    buffer: ArrayBufferView,
-    position?: number | bigint | null,
-    options?: ReadWriteOptions,
-  ): Promise<number> {
-    return this.#run(
-      this.#checkRegistered(readWriteSpec(OpCode.write, fd, buffer, position, options)),
-    ) as Promise<number>;
-  }
-
-  /** Reads into several buffers in order (preadv); resolves with the total bytes read. */
-  readv(
-    fd: number,
-    buffers: ArrayBufferView[],
-    position?: number | bigint | null,
-    options?: FileOpOptions,
-  ): Promise<number> {
-    return this.#run(vectorSpec(OpCode.readv, fd, buffers, position, options)) as Promise<number>;
-  }
-
-  /** Writes several buffers in order (pwritev); resolves with the total bytes written. */
-  writev(
-    fd: number,
-    buffers: ArrayBufferView[],
-    position?: number | bigint | null,
-    options?: FileOpOptions,
-  ): Promise<number> {
-    return this.#run(vectorSpec(OpCode.writev, fd, buffers, position, options)) as Promise<number>;
-  }
-
-  /** fsync, or fdatasync with `{ dataOnly: true }`. */
-  fsync(fd: number, options?: FsyncOptions): Promise<void> {
-    return this.#run(fsyncSpec(fd, options)) as Promise<void>;
-  }
-
-  /** Sets the file's size, like `fs.ftruncate`. */
-  ftruncate(fd: number, length?: number, options?: FileOpOptions): Promise<void> {
-    return this.#run(ftruncateSpec(fd, length, options)) as Promise<void>;
-  }
-
-  /** Allocates disk space for `length` bytes at `offset` (fallocate(2)). */
-  fallocate(fd: number, offset: number, length: number, options?: FallocateOptions): Promise<void> {
-    return this.#run(fallocateSpec(fd, offset, length, options)) as Promise<void>;
-  }
-
-  /** Stats a path (or an open fd), like `fs.stat` / `fs.lstat` / `fs.fstat`. */
-  statx(target: string | URL | number, options?: StatxOptions): Promise<FileStats> {
-    return this.#run(statxSpec(target, options)) as Promise<FileStats>;
-  }
-
-  /** Removes a file, like `fs.unlink`. */
-  unlink(path: string | URL, options?: OpOptions): Promise<void> {
-    return this.#run(unlinkSpec(path, false, options)) as Promise<void>;
-  }
-
-  /** Removes an empty directory, like `fs.rmdir`. */
-  rmdir(path: string | URL, options?: OpOptions): Promise<void> {
-    return this.#run(unlinkSpec(path, true, options)) as Promise<void>;
-  }
-
-  /** Renames a file or directory, like `fs.rename`. */
-  rename(oldPath: string | URL, newPath: string | URL, options?: OpOptions): Promise<void> {
-    return this.#run(renameSpec(oldPath, newPath, options)) as Promise<void>;
-  }
-
-  /** Creates a directory, like `fs.mkdir` (not recursive). */
-  mkdir(path: string | URL, mode?: number, options?: OpOptions): Promise<void> {
-    return this.#run(mkdirSpec(path, mode, options)) as Promise<void>;
-  }
-
-  /** Resolves after `ms` milliseconds, timed by the ring (IORING_OP_TIMEOUT). */
-  timeout(ms: number, options?: OpOptions): Promise<void> {
-    return this.#run(timeoutSpec(ms, options)) as Promise<void>;
+  /** @internal Stages one operation; it is submitted at the end of the turn (or `submitEvery`). */
+  protected enqueue(spec: OpSpec): Promise<unknown> {
+    return this.#run(spec, false);
   }
 
   /** A batch: queue many operations (linked chains included) and submit them in one call. */
@@ -426,7 +335,7 @@ export class IoRing {
   /**
    * Registers buffers for `{ registeredBuffer: index }` reads and writes, which the kernel then
    * uses in place (IORING_REGISTER_BUFFERS). Each must be a Uint8Array over a SharedArrayBuffer,
-   * which JS can neither detach nor shrink; the ring references them until `destroy()`.
+   * which JS can neither detach nor shrink; the ring references them until `close()`.
    */
   registerBuffers(buffers: Uint8Array[]): void {
     this.#check();
@@ -461,20 +370,36 @@ export class IoRing {
    * `ERR_CORELANE_CANCELLED` (an operation the kernel finished meanwhile settles with its real
    * result). Returns once the kernel has let go of every buffer. Idempotent.
    */
+  close(): void;
+  /**
+   * @deprecated Since 0.2: use `closeFile(fd)`; `close()` without arguments shuts the ring down
+   * (CORELANE_DEP0002).
+   */
+  close(fd: number, options?: OpOptions): Promise<void>;
+  close(fd?: number, options?: OpOptions): void | Promise<void> {
+    if (fd !== undefined || options !== undefined) {
+      deprecated('CORELANE_DEP0002', 'IoRing.close(fd)', 'IoRing.closeFile(fd)');
+      return this.closeFile(fd as number, options);
+    }
+    this.#shutDown();
+  }
+
+  /** @deprecated Since 0.2: use `close()` (CORELANE_DEP0001). */
   destroy(): void {
-    this.#checkThread();
-    if (this.#destroyed) return;
-    this.#destroyed = true;
+    deprecated('CORELANE_DEP0001', 'IoRing.destroyed / destroy()', 'IoRing.closed / close()');
+    this.#shutDown();
+  }
+
+  #shutDown(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     const staged = this.#staged;
     this.#staged = [];
     this.#staging.clear();
     for (const { id } of staged)
-      this.#fail(
-        id,
-        new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed before the operation was submitted'),
-      );
+      this.#fail(id, new CorelaneError(ErrorCode.CANCELLED, 'the ring was closed before the operation was submitted'));
     for (const pending of this.#pending.values()) pending.cancelled = true;
-    const reported = this.#native.destroy();
+    const reported = this.#native.close();
     this.#settleCompleted(reported);
     // With room left in the completion array every op the kernel gave back was reported, so
     // the submitted ops left are those it never gave back, which the native side leaks rather
@@ -484,25 +409,12 @@ export class IoRing {
       for (const { spec, staged } of this.#pending.values()) if (!staged) neverReleased.push(spec.ref0);
     }
     for (const { id } of this.#pending.values()) {
-      this.#fail(
-        id,
-        new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed while the operation was in flight'),
-      );
-    }
-  }
-
-  #checkThread(): void {
-    if (threadId !== this.#thread) {
-      throw new CorelaneError(
-        ErrorCode.WRONG_THREAD,
-        `this IoRing belongs to thread ${this.#thread} and was used from thread ${threadId}`,
-      );
+      this.#fail(id, new CorelaneError(ErrorCode.CANCELLED, 'the ring was closed while the operation was in flight'));
     }
   }
 
   #check(): void {
-    this.#checkThread();
-    if (this.#destroyed) throw new CorelaneError(ErrorCode.CLOSED, 'the IoRing was destroyed');
+    if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'the IoRing was closed');
   }
 
   #checkRegistered(spec: OpSpec): OpSpec {
@@ -524,8 +436,9 @@ export class IoRing {
   }
 
   /** Stages one op and returns its promise; `batched` ops wait for an explicit submit. */
-  #run(spec: OpSpec, batched = false): Promise<unknown> {
+  #run(spec: OpSpec, batched: boolean): Promise<unknown> {
     this.#check();
+    if (spec.inPlace !== undefined) this.#checkRegistered(spec);
     let refusal: Error | undefined;
     if (spec.signal?.aborted) {
       refusal = new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
@@ -562,13 +475,13 @@ export class IoRing {
     // Measured on a 4 KiB random-read loop at depth 32 (O_DIRECT): waiting for the end of the
     // turn let each wake-up's first completions sit unreplaced while the rest were settled,
     // and cost about a third of the throughput; submitting every 8 staged ops recovered it.
-    if (this.#staging.count >= this.#submitBatch) {
+    if (this.#staging.count >= this.#submitEvery) {
       this.#flush();
     } else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => {
         this.#flushScheduled = false;
-        if (!this.#destroyed) this.#flush();
+        if (!this.#closed) this.#flush();
       });
     }
     return promise;
@@ -602,9 +515,13 @@ export class IoRing {
       pending.staged = false;
       if (pending.refusal === undefined) {
         if (pending.cancelled) {
-          pending.refusal = new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it was submitted', {
-            cause: pending.spec.signal?.reason,
-          });
+          pending.refusal = new CorelaneError(
+            ErrorCode.CANCELLED,
+            'the operation was aborted before it was submitted',
+            {
+              cause: pending.spec.signal?.reason,
+            },
+          );
         } else {
           pending.refusal = bufferRefusal(pending.spec);
           if (pending.refusal === undefined) continue;
@@ -618,7 +535,7 @@ export class IoRing {
 
   #abort(id: number): void {
     const pending = this.#pending.get(id);
-    if (pending === undefined || this.#destroyed) return;
+    if (pending === undefined || this.#closed) return;
     pending.cancelled = true;
     if (!pending.staged) this.#native.cancel(id); // a staged op is refused at its submit
   }
@@ -654,7 +571,7 @@ export class IoRing {
       } else if (spec.code === OpCode.linkTimeout && result === -ECANCELED && !pending.cancelled) {
         pending.resolve(false); // its op finished, or never started, in time
       } else if (result === -ECANCELED && pending.cancelled) {
-        const why = this.#destroyed ? 'the ring was destroyed while it was in flight' : 'its AbortSignal was aborted';
+        const why = this.#closed ? 'the ring was closed while it was in flight' : 'its AbortSignal was aborted';
         pending.reject(
           new CorelaneError(ErrorCode.CANCELLED, `${spec.syscall} was cancelled: ${why}`, {
             cause: spec.signal?.reason,

@@ -31,7 +31,7 @@ describe('capabilities()', () => {
       `import { capabilities, IoRing } from '@corelane/uring';
        const ring = new IoRing();
        const out = { caps: capabilities(), info: ring.info };
-       ring.destroy();
+       ring.close();
        console.log(JSON.stringify(out));`,
       { CORELANE_URING: 'off' },
     );
@@ -47,7 +47,7 @@ describe('capabilities()', () => {
       backend: 'threadpool',
       reason: "backend: 'threadpool' was asked for; thread pool of 2",
     });
-    ring.destroy();
+    ring.close();
   });
 });
 
@@ -57,7 +57,7 @@ describe('io_uring setup flags', () => {
     expect(ring.info.setupFlags).toEqual(['SINGLE_ISSUER', 'DEFER_TASKRUN']);
     expect(ring.info.refused).toBe('');
     expect(ring.info.features).toBeGreaterThan(0);
-    ring.destroy();
+    ring.close();
   });
 
   it.each([
@@ -72,7 +72,7 @@ describe('io_uring setup flags', () => {
     expect(await ring.read(fd, head, 0)).toBe(4);
     expect(head.toString('latin1')).toBe('\x7fELF');
     await ring.timeout(1);
-    await ring.close(fd);
-    ring.destroy();
+    await ring.closeFile(fd);
+    ring.close();
   });
 });

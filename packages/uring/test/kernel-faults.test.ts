@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, writeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Fault, FAULTS, faults } from '../src/faults.js';
+import { FAULTS, Fault, faults } from '../src/faults.js';
 import { type Backend, IoRing } from '../src/index.js';
 import { backends, pipeFd, tempDir } from './helpers/files.js';
 
@@ -105,7 +105,11 @@ describe('io_uring: submits and cancels that fail', () => {
     const { ring, f } = faultyRing('io_uring');
     f[Fault.submitFailures] = 1000;
     const batch = ring.batch();
-    const ops = [batch.timeout(0, { link: true }), batch.open(process.execPath, 'r'), batch.timeout(0)];
+    const ops: Promise<unknown>[] = [
+      batch.timeout(0, { link: true }),
+      batch.open(process.execPath, 'r'),
+      batch.timeout(0),
+    ];
     expect(batch.submit()).toBe(0); // nothing went
     const failed = {
       code: 'ERR_CORELANE_SYSTEM',

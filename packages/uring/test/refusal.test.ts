@@ -17,13 +17,17 @@ function detach(view: Uint8Array): void {
   structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] });
 }
 
+/** ES2024 resizable ArrayBuffers (Node 22+), which this package's TypeScript lib predates. */
+type Resizable = ArrayBuffer & { resize(byteLength: number): void };
+const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => Resizable;
+
 type Refusal = 'aborted' | 'detached' | 'shrunk';
 const refusals: Refusal[] = ['aborted', 'detached', 'shrunk'];
 
 /** A record to write and a way to refuse its write before the submit. */
 function refusable(how: Refusal, bytes: Buffer): { view: Uint8Array; signal?: AbortSignal; refuse(): void } {
   if (how === 'aborted') return { view: bytes, signal: AbortSignal.abort(new Error('gave up')), refuse() {} };
-  const buffer = new ArrayBuffer(bytes.length, { maxByteLength: 2 * bytes.length });
+  const buffer = new Resizable(bytes.length, { maxByteLength: 2 * bytes.length });
   const view = new Uint8Array(buffer);
   view.set(bytes);
   return { view, refuse: how === 'detached' ? () => detach(view) : () => buffer.resize(bytes.length / 4) };
@@ -40,7 +44,7 @@ describe.each(backends)('%s: an op refused before submit', (backend) => {
   beforeAll(() => {
     ring = new IoRing({ backend, entries: 16 });
   });
-  afterAll(() => ring.destroy());
+  afterAll(() => ring.close());
 
   it.each(refusals)('%s write -> fsync -> rename: the chain stops, the old file stays', async (how) => {
     const final = join(dir, `${backend}-${how}-final`);
@@ -60,7 +64,7 @@ describe.each(backends)('%s: an op refused before submit', (backend) => {
     expect(r).toMatchObject({ status: 'rejected', reason: { ...cancelledByChain, syscall: 'rename' } });
     expect(readFileSync(final, 'utf8')).toBe('old content');
     expect(readFileSync(tmp).length).toBe(0); // the write never ran
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it.each(refusals)('%s in the middle: the ops before it run, the ones after it do not', async (how) => {
@@ -87,7 +91,7 @@ describe.each(backends)('%s: an op refused before submit', (backend) => {
     expect(file.subarray(0, 4096).equals(pattern(4096, 1))).toBe(true);
     expect(file.subarray(4096, 65_536).every((b) => b === 0)).toBe(true);
     expect(file.subarray(65_536).equals(pattern(16, 4))).toBe(true);
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it.each(refusals)('%s single op: only it fails, with its own error; the ops staged after it run', async (how) => {
@@ -110,15 +114,15 @@ describe.each(backends)('%s: an op refused before submit', (backend) => {
       expect(file.subarray(8192 + i * 512, 8704 + i * 512).equals(pattern(512, 10 + i))).toBe(true);
     }
     expect(ring.inFlight).toBe(0);
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('a readv whose view shrank is refused alone; a read into a grown view reads what was asked', async () => {
     const path = join(dir, `${backend}-vector`);
     writeFileSync(path, pattern(8192, 5));
     const fd = await ring.open(path, 'r');
-    const shrinking = new ArrayBuffer(1024, { maxByteLength: 4096 });
-    const growing = new ArrayBuffer(1024, { maxByteLength: 4096 });
+    const shrinking = new Resizable(1024, { maxByteLength: 4096 });
+    const growing = new Resizable(1024, { maxByteLength: 4096 });
     const refused = ring.readv(fd, [new Uint8Array(1024), new Uint8Array(shrinking)], 0);
     const grown = new Uint8Array(growing);
     const read = ring.read(fd, grown, 0);
@@ -130,6 +134,6 @@ describe.each(backends)('%s: an op refused before submit', (backend) => {
     expect(settled[1]).toEqual({ status: 'fulfilled', value: 1024 });
     expect(Buffer.from(grown.subarray(0, 1024)).equals(pattern(8192, 5).subarray(0, 1024))).toBe(true);
     expect(settled[2]).toEqual({ status: 'fulfilled', value: 100 });
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 });

@@ -20,7 +20,11 @@ const reads = pipes.map((fd, i) => ring.read(fd, buffers[i], null));
 const timeouts = [0, 1, 2, 3].map(() => ring.timeout(600_000));
 ring.submit();
 ring.close();
-const code = async (p) => p.then(() => 'fulfilled', (e) => e.code);
+const code = async (p) =>
+  p.then(
+    () => 'fulfilled',
+    (e) => e.code,
+  );
 const result = {
   closed: ring.closed,
   reads: await Promise.all(reads.map(code)),
