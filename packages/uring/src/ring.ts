@@ -5,6 +5,7 @@ import {
   CorelaneTypeError,
   deprecated,
   ErrorCode,
+  errnoName,
   optionalBoolean,
   requireInteger,
   requireOneOf,
@@ -242,7 +243,7 @@ export class IoRing extends FileOperations<object> {
         info.backend === 'io_uring'
           ? `io_uring set up with ${entries} entries`
           : info.fallbackErrno !== 0
-            ? `io_uring_queue_init failed (${systemError('io_uring_queue_init', info.fallbackErrno, 'setup').errnoName}); thread pool of ${threads}`
+            ? `io_uring_queue_init failed (${errnoName(info.fallbackErrno)}); thread pool of ${threads}`
             : `${decision.reason}; thread pool of ${threads}`,
       setupFlags: kernelSetupFlags.filter(([, bit]) => (info.setupFlags & bit) !== 0).map(([name]) => name),
       refused: info.notes,
@@ -438,7 +439,9 @@ export class IoRing extends FileOperations<object> {
   /** Stages one op and returns its promise; `batched` ops wait for an explicit submit. */
   #run(spec: OpSpec, batched: boolean): Promise<unknown> {
     this.#check();
-    if (spec.inPlace !== undefined) this.#checkRegistered(spec);
+    // A batch checked its registered buffers when each op was queued: a throw here, halfway
+    // through its submit, would strand the ops after it.
+    if (!batched && spec.inPlace !== undefined) this.#checkRegistered(spec);
     let refusal: Error | undefined;
     if (spec.signal?.aborted) {
       refusal = new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
