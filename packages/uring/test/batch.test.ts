@@ -108,6 +108,19 @@ describe.each(backends)('%s: batches', (backend) => {
     await ring.closeFile(fd);
   });
 
+
+  it('a short readv breaks its chain too: the write linked after it never runs', async () => {
+    const path = join(dir, `${backend}-short-vector`);
+    writeFileSync(path, 'abc');
+    const fd = await ring.open(path, 'r+');
+    const batch = ring.batch();
+    const short = batch.readv(fd, [Buffer.alloc(8), Buffer.alloc(8)], 0, { link: true });
+    const next = batch.write(fd, Buffer.from('XYZ'), 0);
+    batch.submit();
+    await Promise.all([expect(short).resolves.toBe(3), expect(next).rejects.toMatchObject({ code: 'ECANCELED' })]);
+    expect(readFileSync(path, 'utf8')).toBe('abc');
+    await ring.closeFile(fd);
+  });
   it('timeouts resolve; an expired timeout stops its chain', async () => {
     const batch = ring.batch();
     const plain = batch.timeout(5);
