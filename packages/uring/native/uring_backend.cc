@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 
 namespace corelane_uring {
 
@@ -24,6 +26,8 @@ constexpr uint64_t kCancelTag = uint64_t{1} << 63;
 constexpr uint64_t kCancelAnyTag = kCancelTag;
 // A submit the kernel refuses for now is tried this many times in all.
 constexpr int kSubmitAttempts = 4;
+// Rounds an SQPOLL ring waits for its kernel thread to make room in the queue (WaitForRoom).
+constexpr int kRoomWaits = 20'000;
 // Requests for a cancel's SQE, with a submit between each, before the cancel waits its turn.
 constexpr int kCancelSqeAttempts = 3;
 // Not a cancel flag of any kernel: with it, this kernel refuses IORING_ASYNC_CANCEL_ANY with
@@ -141,7 +145,7 @@ int UringBackend::Queue(const std::vector<Op*>& chain) {
     side_pending_ = true;
     return Side().Queue(chain);
   }
-  if (io_uring_sq_space_left(&ring_) < chain.size()) return -EBUSY;
+  if (io_uring_sq_space_left(&ring_) < chain.size() && !WaitForRoom(chain.size())) return -EBUSY;
   for (Op* op : chain) {
     io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
     Prep(sqe, *op);
@@ -233,6 +237,23 @@ int UringBackend::Enter() {
   // done (a read from the page cache often is), so the caller can reap them at once.
   return (setup_flags_ & IORING_SETUP_DEFER_TASKRUN) != 0 ? io_uring_submit_and_get_events(&ring_)
                                                          : io_uring_submit(&ring_);
+}
+
+// Without SQPOLL the queue is empty after every submit that worked: a full one waits for the
+// Ring's next Submit(). With SQPOLL the kernel thread takes SQEs in its own time, so the queue
+// can still be full right after a submit: what is queued is published (which wakes the thread
+// when it sleeps), and this thread waits until the kernel thread has made room. The wait
+// (IORING_ENTER_SQ_WAIT) returns once one SQE is free; a chain that needs more sleeps briefly
+// between rounds, so the kernel thread gets a CPU. -> whether `n` SQEs fit now (false once the
+// budget, about a second, is spent: the chain then fails with EBUSY).
+bool UringBackend::WaitForRoom(size_t n) {
+  if ((setup_flags_ & IORING_SETUP_SQPOLL) == 0) return io_uring_sq_space_left(&ring_) >= n;
+  for (int round = 0; round < kRoomWaits && io_uring_sq_space_left(&ring_) < n; round++) {
+    io_uring_submit(&ring_);
+    if (io_uring_sqring_wait(&ring_) < 0) break;
+    if (io_uring_sq_space_left(&ring_) < n) std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+  return io_uring_sq_space_left(&ring_) >= n;
 }
 
 // A submit the kernel refuses for now (EBUSY: its completion queue overflowed; EAGAIN: no

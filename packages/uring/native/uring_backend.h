@@ -62,6 +62,7 @@ class UringBackend final : public Backend {
   void Prep(io_uring_sqe* sqe, Op& op);
   PoolBackend& Side();
   bool Fault(FaultSlot slot);
+  bool WaitForRoom(size_t n);
   int Enter();
   io_uring_sqe* CancelSqe();
   void FlushDeferredCancels();

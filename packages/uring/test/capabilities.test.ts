@@ -75,4 +75,22 @@ describe('io_uring setup flags', () => {
     await ring.closeFile(fd);
     ring.close();
   });
+
+  it('SQPOLL: a batch larger than the submission queue waits for the kernel thread; no op fails', async () => {
+    // The kernel thread takes SQEs in its own time, so a submit can leave the queue full.
+    const ring = new IoRing({ backend: 'io_uring', sqpoll: { idleMs: 0 }, entries: 4 });
+    for (let round = 0; round < 10; round++) {
+      const batch = ring.batch();
+      const ops: Promise<unknown>[] = [];
+      for (let i = 0; i < 50; i++) {
+        ops.push(batch.timeout(0, { link: true }), batch.timeout(0, { link: true }), batch.timeout(0));
+      }
+      expect(batch.submit()).toBe(150);
+      const settled = await Promise.allSettled(ops);
+      // Each chain: the first expired timeout (ETIME) resolves and breaks the link.
+      const outcomes = settled.map((s) => (s.status === 'fulfilled' ? 'ok' : (s.reason as { code: string }).code));
+      expect(outcomes).toEqual(Array.from({ length: 50 }, () => ['ok', 'ECANCELED', 'ECANCELED']).flat());
+    }
+    ring.close();
+  });
 });
