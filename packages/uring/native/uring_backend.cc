@@ -28,6 +28,8 @@ constexpr uint64_t kCancelAnyTag = kCancelTag;
 constexpr int kSubmitAttempts = 4;
 // Rounds an SQPOLL ring waits for its kernel thread to make room in the queue (WaitForRoom).
 constexpr int kRoomWaits = 20'000;
+// Rounds in a row close() retries cancels it owes without any going (about 1 ms each).
+constexpr int kShutdownStalls = 5'000;
 // Requests for a cancel's SQE, with a submit between each, before the cancel waits its turn.
 constexpr int kCancelSqeAttempts = 3;
 // Not a cancel flag of any kernel: with it, this kernel refuses IORING_ASYNC_CANCEL_ANY with
@@ -297,7 +299,11 @@ void UringBackend::Retract(int error) {
     const io_uring_sqe& sqe = sq.sqes[sq.array[i & sq.ring_mask]];
     uint64_t data = sqe.user_data;
     if ((data & kCancelTag) != 0) {
-      if (data != kCancelAnyTag) deferred_cancels_.push_back(data & ~kCancelTag);
+      if (data == kCancelAnyTag) {
+        cancel_any_owed_ = true;
+      } else {
+        deferred_cancels_.push_back(data & ~kCancelTag);
+      }
       continue;
     }
     Op* op = ops_.Resolve(data);
@@ -394,27 +400,44 @@ void UringBackend::Reap(std::vector<Completion>& out, size_t max) {
 // Cancels every op the kernel holds with one IORING_ASYNC_CANCEL_ANY (Linux 5.19+), or, where
 // the kernel refuses that flag with EINVAL (5.18 and older), with one cancel per op; then waits
 // for each op's completion: its memory may be freed only after that.
+//
+// A cancel that could not be handed over (no room in the queue, or a submit that failed and was
+// taken back, see Retract) is owed: while one is, the wait is a short one and the cancel is tried
+// again after it. A submit that failed may also have moved completions aside (backlog_): they are
+// handed out after every submit, not waited for. When the owed cancels make no progress for
+// kShutdownStalls rounds, the ops left are given up: reported nowhere, so the Ring never frees
+// their memory, and io_uring_queue_exit has the kernel cancel them itself.
 void UringBackend::Shutdown(std::vector<Completion>& out) {
   if (!ready_) return;
   deferred_cancels_.clear();  // the cancel below covers them
-  in_flight_ -= backlog_.size();
-  out.insert(out.end(), backlog_.begin(), backlog_.end());
-  backlog_.clear();
-  if (in_flight_ > 0) {
-    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-    if (sqe == nullptr) {
-      Submit();
-      sqe = io_uring_get_sqe(&ring_);
-    }
-    if (sqe != nullptr) {
-      io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY | (Faulty(kFaultCancelAnyRefused) ? kUnknownCancelFlag : 0));
-      io_uring_sqe_set_data64(sqe, kCancelAnyTag);
-    }
-    Submit();
-  }
+  TakeBacklog(out);
+  cancel_any_owed_ = in_flight_ > 0;
+  int stalls = 0;
   while (in_flight_ > 0) {
+    if (Owed()) {
+      size_t before = deferred_cancels_.size() + (cancel_any_owed_ ? 1 : 0);
+      if (cancel_any_owed_ && WaitForRoom(1)) {
+        io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+        io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY | (Faulty(kFaultCancelAnyRefused) ? kUnknownCancelFlag : 0));
+        io_uring_sqe_set_data64(sqe, kCancelAnyTag);
+        cancel_any_owed_ = false;
+      }
+      Submit();  // what it could not hand over is owed again (Retract)
+      TakeBacklog(out);
+      size_t after = deferred_cancels_.size() + (cancel_any_owed_ ? 1 : 0);
+      stalls = after > 0 && after >= before ? stalls + 1 : 0;
+      if (stalls > kShutdownStalls) break;
+      if (in_flight_ == 0) break;
+    }
     io_uring_cqe* cqe = nullptr;
-    int rc = io_uring_wait_cqe(&ring_, &cqe);
+    int rc;
+    if (Owed()) {
+      __kernel_timespec pause{0, 1'000'000};  // 1 ms, then the owed cancels are tried again
+      rc = io_uring_wait_cqe_timeout(&ring_, &cqe, &pause);
+      if (rc == -ETIME) continue;
+    } else {
+      rc = io_uring_wait_cqe(&ring_, &cqe);
+    }
     if (rc == -EINTR) continue;
     if (rc < 0) break;  // the ops left are reported nowhere, so the Ring never frees them
     bool refused_any = io_uring_cqe_get_data64(cqe) == kCancelAnyTag && cqe->res == -EINVAL;
@@ -431,15 +454,19 @@ void UringBackend::Shutdown(std::vector<Completion>& out) {
   ready_ = false;
 }
 
-// One cancel per op the kernel may still hold (IORING_OP_ASYNC_CANCEL by user_data, Linux 5.5+),
-// submitted as the queue has room. An op already complete answers ENOENT: harmless.
+// Hands out the completions moved aside (a failed submit's ops, CQEs moved out of the CQ).
+void UringBackend::TakeBacklog(std::vector<Completion>& out) {
+  in_flight_ -= backlog_.size();
+  out.insert(out.end(), backlog_.begin(), backlog_.end());
+  backlog_.clear();
+}
+
+// Owes one cancel per op the kernel may still hold (IORING_OP_ASYNC_CANCEL by user_data, Linux
+// 5.5+); Shutdown submits them as the queue has room. An op already complete answers ENOENT.
 void UringBackend::CancelEach() {
   ops_.ForEach([this](Op* op) {
     if (!op->on_side) deferred_cancels_.push_back(op->tag);
   });
-  // Each submit queues as many cancels as the queue holds: a bounded number of rounds.
-  size_t rounds = deferred_cancels_.size() / (ring_.sq.ring_entries == 0 ? 1 : ring_.sq.ring_entries) + kSubmitAttempts;
-  for (size_t round = 0; round < rounds && !deferred_cancels_.empty(); round++) Submit();
 }
 
 int UringBackend::RegisterFiles(const std::vector<int>& fds) {

@@ -50,7 +50,7 @@ class UringBackend final : public Backend {
   int Queue(const std::vector<Op*>& chain) override;
   int Submit() override;
   void Cancel(Op* op) override;
-  bool Owed() const override { return !deferred_cancels_.empty() || !backlog_.empty(); }
+  bool Owed() const override { return !deferred_cancels_.empty() || !backlog_.empty() || cancel_any_owed_; }
   void Reap(std::vector<Completion>& out, size_t max) override;
   int EventFd() const override { return event_fd_; }
   void Shutdown(std::vector<Completion>& out) override;
@@ -70,6 +70,7 @@ class UringBackend final : public Backend {
   void Retract(int error);
   bool TakeCompletion(io_uring_cqe* cqe, std::vector<Completion>& out);
   void CancelEach();
+  void TakeBacklog(std::vector<Completion>& out);
   bool Faulty(FaultSlot slot) const { return faults_ != nullptr && faults_[slot] != 0; }
 
   io_uring ring_{};
@@ -86,6 +87,7 @@ class UringBackend final : public Backend {
   const OpTable& ops_;
   std::vector<Completion> backlog_;        // completions moved out of the CQ, handed out first
   std::vector<uint64_t> deferred_cancels_;  // tags of ops whose cancel found no room yet
+  bool cancel_any_owed_ = false;            // close()'s IORING_ASYNC_CANCEL_ANY was not handed over yet
 };
 
 }  // namespace corelane_uring
