@@ -296,7 +296,10 @@ void UringBackend::Retract(int error) {
   io_uring_sq& sq = ring_.sq;
   unsigned head = io_uring_smp_load_acquire(sq.khead);
   for (unsigned i = head; i != sq.sqe_tail; i++) {
-    const io_uring_sqe& sqe = sq.sqes[sq.array[i & sq.ring_mask]];
+    // io_uring_get_sqe hands out SQE i at sqes[i & mask] (no SQE128 here). Not through
+    // sq.array: liburing 2.6+ sets the ring up with IORING_SETUP_NO_SQARRAY where the kernel
+    // has it (6.6+), and then there is no array (sq.array is null).
+    const io_uring_sqe& sqe = sq.sqes[i & sq.ring_mask];
     uint64_t data = sqe.user_data;
     if ((data & kCancelTag) != 0) {
       if (data == kCancelAnyTag) {
