@@ -3,6 +3,7 @@
 // whole protocol; one N-API call submits a batch, one reaps a batch.
 #include "ring.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -540,6 +541,27 @@ void Ring::OnWake() {
   napi_close_handle_scope(env_, scope);
 }
 
+// Reports what finished before or during the shutdown (in scratch_), however much: each time
+// the completion array is full JS is called to settle it, and the count of the last, partial
+// array is returned. -> that count (always less than the array holds), so every op the backend
+// gave back is reported and the ops JS still holds are those it never gave back.
+size_t Ring::DeliverFinished() {
+  std::vector<Completion> finished;
+  finished.swap(scratch_);
+  size_t capacity = completions_.Value().ElementLength() / 2;
+  size_t at = 0;
+  for (;;) {
+    size_t written = DeliverRefused(completions_.Value().Data(), capacity);
+    size_t take = std::min(capacity - written, finished.size() - at);
+    scratch_.assign(finished.begin() + static_cast<std::ptrdiff_t>(at),
+                    finished.begin() + static_cast<std::ptrdiff_t>(at + take));
+    at += take;
+    written = Deliver(written);
+    if (written < capacity) return written;
+    on_complete_.Call({Napi::Number::New(env_, static_cast<double>(written))});
+  }
+}
+
 size_t Ring::Teardown(bool report) {
   if (closed_) return 0;
   closed_ = true;
@@ -548,7 +570,7 @@ size_t Ring::Teardown(bool report) {
     scratch_.clear();
     backend_->Shutdown(scratch_);  // returns only once the kernel / pool let go of every op
     if (report) {
-      written = Deliver(DeliverRefused(completions_.Value().Data(), completions_.Value().ElementLength() / 2));
+      written = DeliverFinished();
     } else {
       for (const Completion& c : scratch_) ops_.Remove(c.op->id);
       scratch_.clear();

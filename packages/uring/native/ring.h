@@ -40,6 +40,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
   void OnWake();
   size_t ReapInto();
   size_t Deliver(size_t written);
+  size_t DeliverFinished();
   void UpdateRef();
   size_t Teardown(bool report);
   static void CleanupHook(void* arg);

@@ -400,15 +400,12 @@ export class IoRing extends FileOperations<object> {
     for (const { id } of staged)
       this.#fail(id, new CorelaneError(ErrorCode.CANCELLED, 'the ring was closed before the operation was submitted'));
     for (const pending of this.#pending.values()) pending.cancelled = true;
-    const reported = this.#native.close();
-    this.#settleCompleted(reported);
-    // With room left in the completion array every op the kernel gave back was reported, so
-    // the submitted ops left are those it never gave back, which the native side leaks rather
-    // than free (staged ops never reached the kernel).
+    // close() settles every op the kernel gave back: each full completion array through
+    // #onComplete, the last (partial) one here. So the submitted ops left are those it never
+    // gave back, which the native side leaks rather than free (staged ops never reached it).
     // A SharedArrayBuffer view it uses in place has no native reference: keep it alive here.
-    if (reported < this.#completions.length / 2) {
-      for (const { spec, staged } of this.#pending.values()) if (!staged) neverReleased.push(spec.ref0);
-    }
+    this.#settleCompleted(this.#native.close());
+    for (const { spec, staged } of this.#pending.values()) if (!staged) neverReleased.push(spec.ref0);
     for (const { id } of this.#pending.values()) {
       this.#fail(id, new CorelaneError(ErrorCode.CANCELLED, 'the ring was closed while the operation was in flight'));
     }

@@ -163,3 +163,24 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
     ring.close();
   });
 });
+
+describe('io_uring: close() reports every op that finished', () => {
+  it('more finished ops than the completion array holds: each settles with its bytes', async () => {
+    // entries 8: the completion array holds 64. Without DEFER_TASKRUN a read on a pipe completes
+    // as its data is written (the task work runs as this thread's write returns), and its
+    // completion waits, not reaped, for the close() that follows.
+    const ring = new IoRing({ backend: 'io_uring', entries: 8, deferTaskrun: false });
+    const count = 150;
+    const pipes = Array.from({ length: count }, (_, i) => pipeFd(dir, `close-many-${i}`));
+    const buffers = pipes.map(() => Buffer.alloc(8));
+    const reads = pipes.map((fd, i) => ring.read(fd, buffers[i] as Buffer, null));
+    ring.submit();
+    expect(ring.inFlight).toBe(count);
+    pipes.forEach((fd, i) => writeSync(fd, Buffer.from(`seq${String(i).padStart(5, '0')}`)));
+    ring.close();
+    const settled = await Promise.allSettled(reads);
+    expect(settled).toEqual(Array.from({ length: count }, () => ({ status: 'fulfilled', value: 8 })));
+    buffers.forEach((b, i) => expect(b.toString()).toBe(`seq${String(i).padStart(5, '0')}`));
+    for (const fd of pipes) closeSync(fd);
+  });
+});
