@@ -29,7 +29,10 @@ export interface OpOptions {
    * Aborting cancels the operation (IORING_OP_ASYNC_CANCEL); its promise rejects with
    * `ERR_CORELANE_CANCELLED` (a `CorelaneError`: the caller gave up). Already aborted when the
    * operation is made or submitted, the operation never starts; in a batch, the rest of its
-   * linked chain then rejects with `ECANCELED` (a `FileSystemError`: a broken link).
+   * linked chain then rejects with `ECANCELED` (a `FileSystemError`: a broken link). On
+   * io_uring an operation still waiting in a linked chain for the one before it cannot be
+   * cancelled (the kernel does not find it) and runs when its turn comes: abort the one that
+   * runs to stop the chain. The thread-pool backend cancels it.
    */
   signal?: AbortSignal | undefined;
 }
