@@ -108,7 +108,6 @@ describe.each(backends)('%s: batches', (backend) => {
     await ring.closeFile(fd);
   });
 
-
   it('a short readv breaks its chain too: the write linked after it never runs', async () => {
     const path = join(dir, `${backend}-short-vector`);
     writeFileSync(path, 'abc');

@@ -124,19 +124,22 @@ describe('io_uring: submits and cancels that fail', () => {
     ring.close();
   });
 
-  it.each([1, 4, 1000])('close() whose submits fail %i times still cancels, reports what finished, and returns', (times) => {
-    const out = execFileSync(process.execPath, ['test/workers/close-submit-fails.mjs', dir, String(times)], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(JSON.parse(out)).toEqual({
-      closed: true,
-      reads: ['ERR_CORELANE_CANCELLED', 8],
-      blockedUntouched: true,
-      ready: 'seq00001',
-    });
-  });
+  it.each([1, 4, 1000])(
+    'close() whose submits fail %i times still cancels, reports what finished, and returns',
+    (times) => {
+      const out = execFileSync(process.execPath, ['test/workers/close-submit-fails.mjs', dir, String(times)], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(JSON.parse(out)).toEqual({
+        closed: true,
+        reads: ['ERR_CORELANE_CANCELLED', 8],
+        blockedUntouched: true,
+        ready: 'seq00001',
+      });
+    },
+  );
 
   it('close() where IORING_ASYNC_CANCEL_ANY is refused (Linux < 5.19) cancels each op, and returns', () => {
     const out = execFileSync(process.execPath, ['test/workers/cancel-any-refused.mjs', dir], {

@@ -176,11 +176,11 @@ describe('io_uring: close() reports every op that finished', () => {
     const reads = pipes.map((fd, i) => ring.read(fd, buffers[i] as Buffer, null));
     ring.submit();
     expect(ring.inFlight).toBe(count);
-    pipes.forEach((fd, i) => writeSync(fd, Buffer.from(`seq${String(i).padStart(5, '0')}`)));
+    for (const [i, fd] of pipes.entries()) writeSync(fd, Buffer.from(`seq${String(i).padStart(5, '0')}`));
     ring.close();
     const settled = await Promise.allSettled(reads);
     expect(settled).toEqual(Array.from({ length: count }, () => ({ status: 'fulfilled', value: 8 })));
-    buffers.forEach((b, i) => expect(b.toString()).toBe(`seq${String(i).padStart(5, '0')}`));
+    expect(buffers.map((b) => b.toString())).toEqual(pipes.map((_, i) => `seq${String(i).padStart(5, '0')}`));
     for (const fd of pipes) closeSync(fd);
   });
 });
