@@ -22,6 +22,6 @@ console.log(`submitted ${batch.submit()} operations in one call`);
 await Promise.all(durable);
 console.log(`${durable.length} records durable, ${(await ring.statx(fd)).size} bytes`);
 
-await ring.close(fd);
-ring.destroy();
+await ring.closeFile(fd);
+ring.close();
 rmSync(dir, { recursive: true });

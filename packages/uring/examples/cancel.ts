@@ -9,5 +9,5 @@ await slow.catch((error) => console.log(`aborted: ${error.code}`));
 
 const pending = ring.timeout(60_000);
 ring.submit();
-ring.destroy(); // cancels what is in flight and waits for the kernel to let go
-await pending.catch((error) => console.log(`destroyed: ${error.code}`));
+ring.close(); // cancels what is in flight and waits for the kernel to let go
+await pending.catch((error) => console.log(`closed: ${error.code}`));

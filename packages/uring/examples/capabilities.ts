@@ -7,8 +7,8 @@ console.log(`io_uring: ${caps.ioUring.available ? 'yes' : 'no'} (${caps.ioUring.
 
 const ring = new IoRing();
 console.log(`this ring: ${ring.backend}, flags [${ring.info.setupFlags.join(', ')}]`);
-ring.destroy();
+ring.close();
 
 const fallback = new IoRing({ backend: 'threadpool' }); // or CORELANE_URING=off in the environment
 console.log(`fallback ring: ${fallback.backend} (${fallback.info.reason})`);
-fallback.destroy();
+fallback.close();

@@ -20,5 +20,5 @@ console.log(`timeout expired: ${await expired}`);
 await read.catch((error) => console.log(`read: ${error.code}`));
 
 closeSync(pipe);
-ring.destroy();
+ring.close();
 rmSync(dir, { recursive: true });

@@ -9,5 +9,5 @@ await ring.write(fd, Buffer.from('hello, io_uring'), 0);
 const buffer = Buffer.alloc(64);
 const bytes = await ring.read(fd, buffer, 0);
 console.log(`read "${buffer.toString('utf8', 0, bytes)}" through ${ring.backend}`);
-await ring.close(fd);
-ring.destroy();
+await ring.closeFile(fd);
+ring.close();

@@ -26,7 +26,7 @@ if (isMainThread) {
   const fd = await ring.open(path, 'r');
   const buffer = Buffer.alloc(4096);
   const bytes = await ring.read(fd, buffer, index * 4096);
-  await ring.close(fd);
-  ring.destroy();
+  await ring.closeFile(fd);
+  ring.close();
   parentPort?.postMessage(`worker ${index}: ${bytes} bytes of ${buffer[0]} through ${ring.backend}`);
 }

@@ -24,9 +24,14 @@ class Backend {
   // -EBUSY when the submission queue has no room left for the whole chain.
   virtual int Queue(const std::vector<Op*>& chain) = 0;
   // Hands everything queued to the kernel / the pool. Returns how many ops went, or -errno.
+  // Ops it could not hand over complete (Reap) with kRefusedResult - errno: none waits forever.
   virtual int Submit() = 0;
   // Asks for an op in flight to stop; it still completes (with -ECANCELED when it did stop).
   virtual void Cancel(Op* op) = 0;
+  // Whether it holds work it could not hand to the kernel yet (a cancel that found no room in
+  // the queue), which the next Submit() retries, or completions no wake-up announces (ops a
+  // failed submit took back), which the next Reap() hands out.
+  virtual bool Owed() const { return false; }
   // Moves up to `max` completions into `out`, without blocking.
   virtual void Reap(std::vector<Completion>& out, size_t max) = 0;
   // The fd libuv should watch for completions, or -1 when the backend wakes libuv itself.

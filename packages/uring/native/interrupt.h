@@ -1,5 +1,5 @@
 // Interrupting a pool thread blocked in a system call that may never return on its own (a read
-// from an empty pipe or FIFO), so cancel() and destroy() work on the thread-pool backend too.
+// from an empty pipe or FIFO), so cancel() and close() work on the thread-pool backend too.
 // A no-op handler for one real-time signal, installed without SA_RESTART, makes the blocked
 // call return EINTR. Calls on regular files are not interruptible: they finish by themselves.
 #pragma once

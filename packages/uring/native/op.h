@@ -37,7 +37,13 @@ enum class OpCode : int32_t {
   kFallocate = 13,
   kTimeout = 14,
   kLinkTimeout = 15,  // cancels the op linked before it if that op runs past `length` ns
+  kRefused = 16,      // JS refused it before the submit (see Ring::Submit): it never runs
 };
+
+// A completion result at or below this says the op never reached the kernel: it was refused
+// before (the Ring's Parse, or JS) or its submit failed; kRefused - result is the errno why.
+// Ordinary results are >= -4095 (-errno), so the two never meet.
+constexpr int32_t kRefusedResult = -(1 << 16);
 
 // Per-op flags JS writes into the descriptor (src/opcodes.ts mirrors them).
 enum OpFlags : uint32_t {
@@ -68,7 +74,8 @@ struct Target {
 };
 
 struct Op {
-  uint32_t id = 0;        // JS's id for the op; the CQE's user_data
+  uint32_t id = 0;        // JS's id for the op (reused as soon as the op has settled)
+  uint64_t tag = 0;       // id and a generation: the op's user_data, never reused (op_table.h)
   OpCode code = OpCode::kNop;
   uint32_t flags = 0;
   int32_t fd = -1;
@@ -96,6 +103,7 @@ struct Op {
   // A field added above must be reset here too.
   void Reset() {
     id = 0;
+    tag = 0;
     code = OpCode::kNop;
     flags = 0;
     fd = -1;

@@ -214,9 +214,11 @@ void PoolBackend::RunChain(std::vector<Op*>& chain, size_t index) {
         if (armed != link_timers_.end()) link_timers_.erase(armed);
       }
     }
-    // io_uring breaks a chain on any error and on a short read/write; so does the pool.
-    bool short_io = (op->code == OpCode::kRead || op->code == OpCode::kWrite) && result >= 0 &&
-                    result < op->length;
+    // io_uring breaks a chain on any error and on a short read/write of any kind (readv and
+    // writev too: their length is the views' total); so does the pool.
+    bool transfers = op->code == OpCode::kRead || op->code == OpCode::kWrite || op->code == OpCode::kReadv ||
+                     op->code == OpCode::kWritev;
+    bool short_io = transfers && result >= 0 && result < op->length;
     if ((op->flags & kLinkNext) != 0 && (result < 0 || short_io)) broken = true;
     previous = result;
     Complete(op, result);

@@ -1,8 +1,9 @@
 // IoRing's native object. The descriptor layout JS writes (8 float64 per op, see
-// src/descriptor.ts) and the completion layout (2 float64 per completion: id, result) are the
+// src/staging.ts) and the completion layout (2 float64 per completion: id, result) are the
 // whole protocol; one N-API call submits a batch, one reaps a batch.
 #include "ring.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -18,6 +19,7 @@ namespace corelane_uring {
 namespace {
 
 constexpr size_t kStride = 8;  // float64 slots per op descriptor
+constexpr unsigned kOwedWakes = 10'000;  // event-loop turns spent retrying what a backend owes
 
 size_t ElementSize(napi_typedarray_type type) {
   switch (type) {
@@ -93,7 +95,7 @@ Napi::Function Ring::Define(Napi::Env env) {
                          InstanceMethod<&Ring::Submit>("submit"),
                          InstanceMethod<&Ring::Reap>("reap"),
                          InstanceMethod<&Ring::Cancel>("cancel"),
-                         InstanceMethod<&Ring::Destroy>("destroy"),
+                         InstanceMethod<&Ring::Close>("close"),
                          InstanceMethod<&Ring::RegisterFiles>("registerFiles"),
                          InstanceMethod<&Ring::RegisterBuffers>("registerBuffers"),
                      });
@@ -119,10 +121,15 @@ Ring::Ring(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Ring>(info), env_(
 
   if (mode != 2) {
 #ifdef CORELANE_HAVE_LIBURING
-    auto uring = std::make_unique<UringBackend>(wake);
+    auto uring = std::make_unique<UringBackend>(wake, ops_);
     int rc = uring->Init(entries, want, idle);
     notes_ = uring->notes();
     if (rc == 0) {
+      Napi::Value faults = options.Get("faults");
+      if (faults.IsTypedArray() && faults.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
+        faults_ = Napi::Persistent(faults.As<Napi::Int32Array>());
+        uring->SetFaults(faults_.Value().Data());
+      }
       setup_flags_ = uring->setup_flags();
       features_ = uring->features();
       backend_name_ = "io_uring";
@@ -213,7 +220,7 @@ int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, 
       // A SharedArrayBuffer can be neither detached nor shrunk: the kernel uses it in place.
       if (shared || (op.flags & kFixedBuffer) != 0) {
         // No reference from here: JS holds the view in the op's pending record until this
-        // completion has been reaped (or until destroy() has waited for the kernel to let go),
+        // completion has been reaped (or until close() has waited for the kernel to let go),
         // and a SharedArrayBuffer can be neither detached nor shrunk meanwhile.
         op.data = data;
         break;
@@ -262,80 +269,139 @@ int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, 
   return 0;
 }
 
-// (descriptors: Float64Array, refs: unknown[] (2 per op), count) -> ops accepted, or -errno
-// when none was. Ops chained with kLinkNext are queued as one unit.
+// (descriptors: Float64Array, refs: unknown[] (2 per op), count) -> ops handed to the backend,
+// or -errno when the call itself is wrong. Ops chained with kLinkNext are queued as one unit.
+//
+// An op that cannot run (JS refused it, Parse refused it, or its chain found no room) never
+// reaches the backend, and as the kernel does for a link that fails, the ops linked after it
+// complete with -ECANCELED without running; the ops linked before it still run, as a chain
+// that ends before it. Every other op of the call is unaffected. All of these are settled
+// before Submit returns, with the completions the submit itself produced.
 Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (destroyed_) return Napi::Number::New(env, -EBADF);
+  if (closed_) return Napi::Number::New(env, -EBADF);
   Napi::Float64Array desc = info[0].As<Napi::Float64Array>();
   Napi::Array refs = info[1].As<Napi::Array>();
   size_t count = info[2].As<Napi::Number>().Uint32Value();
   if (count * kStride > desc.ElementLength()) return Napi::Number::New(env, -EINVAL);
-  std::vector<Op*> chain;
-  size_t accepted = 0;
-  int error = 0;
-  for (size_t i = 0; i < count && error == 0; i++) {
+  chain_.clear();
+  size_t queued = 0;
+  bool skipping = false;  // in the rest of a chain one of whose ops was refused
+  for (size_t i = 0; i < count; i++) {
     auto index = static_cast<uint32_t>(i * 2);
     const double* d = desc.Data() + i * kStride;
-    Op* op = ops_.Add(static_cast<uint32_t>(d[0]));
-    if (op == nullptr) {
-      error = -EINVAL;  // an id still in use: JS frees an id only once its op is gone
-      break;
-    }
-    // Only statx and rename use the second ref: one array lookup fewer for every other op.
+    auto id = static_cast<uint32_t>(d[0]);
     auto code = static_cast<OpCode>(static_cast<int32_t>(d[1]));
-    bool two_refs = code == OpCode::kStatx || code == OpCode::kRename;
-    int rc = Parse(env, d, refs.Get(index), two_refs ? refs.Get(index + 1) : env.Undefined(), *op);
-    if (rc < 0) {
-      ops_.Remove(op->id);
-      error = rc;
-      break;
+    bool links = (static_cast<uint32_t>(d[2]) & kLinkNext) != 0;
+    if (skipping) {
+      Refuse(id, -ECANCELED);
+      skipping = links;
+      continue;
     }
-    chain.push_back(op);
-    if ((chain.back()->flags & kLinkNext) != 0 && i + 1 < count) continue;
-    rc = backend_->Queue(chain);
-    if (rc == -EBUSY) {
-      backend_->Submit();
-      rc = backend_->Queue(chain);
+    int32_t refusal = 0;
+    Op* op = nullptr;
+    if (code == OpCode::kRefused) {
+      refusal = kRefusedResult - ECANCELED;  // JS knows why; the value only says "refused"
+    } else if ((op = ops_.Add(id)) == nullptr) {
+      refusal = kRefusedResult - EEXIST;  // an id still in use: JS frees an id only once its op is gone
+    } else {
+      // Only statx and rename use the second ref: one array lookup fewer for every other op.
+      bool two_refs = code == OpCode::kStatx || code == OpCode::kRename;
+      int rc = Parse(env, d, refs.Get(index), two_refs ? refs.Get(index + 1) : env.Undefined(), *op);
+      if (rc < 0) {
+        ops_.Remove(id);
+        refusal = kRefusedResult + rc;
+      }
     }
-    if (rc < 0) {
-      error = rc;
-      break;  // the chain's ops are removed below (Remove resets an op's id: once only)
+    if (refusal != 0) {
+      if (!chain_.empty()) {
+        chain_.back()->flags &= ~kLinkNext;
+        queued += QueueChain();
+      }
+      Refuse(id, refusal);
+      skipping = links;
+      continue;
     }
-    accepted += chain.size();
-    chain.clear();
+    chain_.push_back(op);
+    if (links && i + 1 < count) continue;
+    queued += QueueChain();
   }
-  for (Op* dropped : chain) ops_.Remove(dropped->id);
-  if (accepted > 0) {
-    int rc = backend_->Submit();
-    if (rc < 0) rc = backend_->Submit();  // EAGAIN/EBUSY: the SQEs stay queued; try once more
-  }
+  bool submitted = queued > 0;
+  if (submitted && backend_->Submit() < 0) queued = 0;  // its ops complete as refused (Reap)
   UpdateRef();
-  // Ops that completed during the submit are settled now, without a trip through libuv.
-  size_t done = accepted > 0 ? ReapInto() : 0;
-  if (done > 0) on_complete_.Call({Napi::Number::New(env, static_cast<double>(done))});
-  return Napi::Number::New(env, accepted > 0 || error == 0 ? static_cast<double>(accepted) : error);
+  // Ops that completed during the submit, and the refused ones, are settled now, without a trip
+  // through libuv.
+  if (submitted || refused_head_ < refused_.size()) {
+    size_t capacity = completions_.Value().ElementLength() / 2;
+    for (;;) {
+      size_t done = ReapInto();
+      if (done > 0) on_complete_.Call({Napi::Number::New(env, static_cast<double>(done))});
+      if (done < capacity) break;
+    }
+  }
+  return Napi::Number::New(env, static_cast<double>(queued));
+}
+
+// Hands chain_ to the backend (submitting what is queued once when the queue is full) and
+// empties it; -> how many ops went. A chain with no room fails whole, as refused.
+size_t Ring::QueueChain() {
+  int rc = backend_->Queue(chain_);
+  if (rc == -EBUSY) {
+    backend_->Submit();
+    rc = backend_->Queue(chain_);
+  }
+  size_t queued = chain_.size();
+  if (rc < 0) {
+    for (Op* op : chain_) {
+      uint32_t id = op->id;
+      ops_.Remove(id);
+      Refuse(id, kRefusedResult + rc);
+    }
+    queued = 0;
+  }
+  chain_.clear();
+  return queued;
+}
+
+void Ring::Refuse(uint32_t id, int32_t result) { refused_.emplace_back(id, result); }
+
+// Writes refused ops' (id, result) pairs first, up to `capacity`; -> how many.
+size_t Ring::DeliverRefused(double* out, size_t capacity) {
+  size_t written = 0;
+  while (written < capacity && refused_head_ < refused_.size()) {
+    out[written * 2] = refused_[refused_head_].first;
+    out[written * 2 + 1] = refused_[refused_head_].second;
+    refused_head_++;
+    written++;
+  }
+  if (refused_head_ == refused_.size()) {
+    refused_.clear();
+    refused_head_ = 0;
+  }
+  return written;
 }
 
 Napi::Value Ring::Reap(const Napi::CallbackInfo& info) {
-  if (destroyed_) return Napi::Number::New(info.Env(), 0);
+  if (closed_) return Napi::Number::New(info.Env(), 0);
   return Napi::Number::New(info.Env(), static_cast<double>(ReapInto()));
 }
 
-// Reaps what is ready into the completion array.
+// Reaps what is ready into the completion array: refused ops first, then the backend's.
 size_t Ring::ReapInto() {
+  Napi::Float64Array array = completions_.Value();
+  size_t capacity = array.ElementLength() / 2;
+  size_t written = refused_head_ < refused_.size() ? DeliverRefused(array.Data(), capacity) : 0;
   scratch_.clear();
-  backend_->Reap(scratch_, completions_.Value().ElementLength() / 2);
-  return Deliver();
+  if (written < capacity) backend_->Reap(scratch_, capacity - written);
+  return Deliver(written);
 }
 
-// Writes scratch_ as (id, result) pairs (as many as the array holds), copying read bytes back
-// first; frees every op in scratch_, reported or not.
-size_t Ring::Deliver() {
+// Writes scratch_ as (id, result) pairs after the first `written` (as many as the array holds),
+// copying read bytes back first; frees every op in scratch_, reported or not.
+size_t Ring::Deliver(size_t written) {
   Napi::Float64Array array = completions_.Value();
   size_t capacity = array.ElementLength() / 2;
   double* out = array.Data();
-  size_t written = 0;
   for (const Completion& c : scratch_) {
     Op* op = c.op;
     if (written < capacity) {
@@ -354,32 +420,33 @@ size_t Ring::Deliver() {
 
 Napi::Value Ring::Cancel(const Napi::CallbackInfo& info) {
   auto id = info[0].As<Napi::Number>().Uint32Value();
-  Op* op = ops_.Find(id);
-  if (destroyed_ || op == nullptr) return Napi::Number::New(info.Env(), -ENOENT);
+  Op* op = ops_.Find(id);  // JS cancels only an op it has not settled: the id is still its op's
+  if (closed_ || op == nullptr) return Napi::Number::New(info.Env(), -ENOENT);
   backend_->Cancel(op);
+  if (backend_->Owed()) uv_async_send(async_);  // retried from the event loop (OnWake)
   return Napi::Number::New(info.Env(), 0);
 }
 
 // -> how many (id, result) pairs of ops that finished during the shutdown were written; the
 // ops not reported were cancelled or are unknown, and JS rejects them.
-Napi::Value Ring::Destroy(const Napi::CallbackInfo& info) {
-  if (destroyed_) return Napi::Number::New(info.Env(), 0);
+Napi::Value Ring::Close(const Napi::CallbackInfo& info) {
+  if (closed_) return Napi::Number::New(info.Env(), 0);
   Napi::HandleScope scope(info.Env());
   return Napi::Number::New(info.Env(), static_cast<double>(Teardown(true)));
 }
 
 Napi::Value Ring::RegisterFiles(const Napi::CallbackInfo& info) {
-  if (destroyed_) return Napi::Number::New(info.Env(), -EBADF);
+  if (closed_) return Napi::Number::New(info.Env(), -EBADF);
   Napi::Int32Array fds = info[0].As<Napi::Int32Array>();
   std::vector<int> list(fds.Data(), fds.Data() + fds.ElementLength());
   return Napi::Number::New(info.Env(), backend_->RegisterFiles(list));
 }
 
 // (views: Uint8Array[] over SharedArrayBuffers) -> 0 or -errno. The views stay referenced
-// until destroy(): registered memory must outlive the ring.
+// until close(): registered memory must outlive the ring.
 Napi::Value Ring::RegisterBuffers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (destroyed_) return Napi::Number::New(env, -EBADF);
+  if (closed_) return Napi::Number::New(env, -EBADF);
   Napi::Array views = info[0].As<Napi::Array>();
   std::vector<std::pair<uint8_t*, size_t>> buffers;
   for (uint32_t i = 0; i < views.Length(); i++) {
@@ -398,7 +465,7 @@ Napi::Value Ring::RegisterBuffers(const Napi::CallbackInfo& info) {
 // While ops are in flight the watched handles keep the thread's event loop alive and the JS
 // callback strongly referenced; when none are, neither holds anything.
 void Ring::UpdateRef() {
-  bool want = !ops_.empty() && !destroyed_;
+  bool want = !ops_.empty() && !closed_;
   if (want == referenced_) return;
   referenced_ = want;
   auto apply = [want](uv_handle_t* handle) {
@@ -437,7 +504,10 @@ void Ring::OnAsync(uv_async_t* handle) {
 void Ring::OnWake() {
   napi_handle_scope scope;
   if (napi_open_handle_scope(env_, &scope) != napi_ok) return;
-  while (!destroyed_) {
+  // A cancel that found no room in the queue is retried once per turn of the event loop, with
+  // a budget: past it, it waits for the next submit or cancel, which retry it first.
+  if (!closed_ && backend_->Owed()) backend_->Submit();
+  while (!closed_) {
     size_t count = ReapInto();
     if (count == 0) break;
     size_t capacity = completions_.Value().ElementLength() / 2;
@@ -463,18 +533,44 @@ void Ring::OnWake() {
     }
     if (count < capacity) break;
   }
+  if (!closed_ && backend_->Owed()) {
+    if (owed_wakes_++ < kOwedWakes) uv_async_send(async_);
+  } else {
+    owed_wakes_ = 0;
+  }
   napi_close_handle_scope(env_, scope);
 }
 
+// Reports what finished before or during the shutdown (in scratch_), however much: each time
+// the completion array is full JS is called to settle it, and the count of the last, partial
+// array is returned. -> that count (always less than the array holds), so every op the backend
+// gave back is reported and the ops JS still holds are those it never gave back.
+size_t Ring::DeliverFinished() {
+  std::vector<Completion> finished;
+  finished.swap(scratch_);
+  size_t capacity = completions_.Value().ElementLength() / 2;
+  size_t at = 0;
+  for (;;) {
+    size_t written = DeliverRefused(completions_.Value().Data(), capacity);
+    size_t take = std::min(capacity - written, finished.size() - at);
+    scratch_.assign(finished.begin() + static_cast<std::ptrdiff_t>(at),
+                    finished.begin() + static_cast<std::ptrdiff_t>(at + take));
+    at += take;
+    written = Deliver(written);
+    if (written < capacity) return written;
+    on_complete_.Call({Napi::Number::New(env_, static_cast<double>(written))});
+  }
+}
+
 size_t Ring::Teardown(bool report) {
-  if (destroyed_) return 0;
-  destroyed_ = true;
+  if (closed_) return 0;
+  closed_ = true;
   size_t written = 0;
   if (backend_) {
     scratch_.clear();
     backend_->Shutdown(scratch_);  // returns only once the kernel / pool let go of every op
     if (report) {
-      written = Deliver();
+      written = DeliverFinished();
     } else {
       for (const Completion& c : scratch_) ops_.Remove(c.op->id);
       scratch_.clear();

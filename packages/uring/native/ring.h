@@ -26,39 +26,49 @@ class Ring : public Napi::ObjectWrap<Ring> {
   Napi::Value Submit(const Napi::CallbackInfo& info);
   Napi::Value Reap(const Napi::CallbackInfo& info);
   Napi::Value Cancel(const Napi::CallbackInfo& info);
-  Napi::Value Destroy(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value RegisterFiles(const Napi::CallbackInfo& info);
   Napi::Value RegisterBuffers(const Napi::CallbackInfo& info);
 
   int Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, Op& op);
+  size_t QueueChain();
+  void Refuse(uint32_t id, int32_t result);
+  size_t DeliverRefused(double* out, size_t capacity);
   void StartWatching(Napi::Env env);
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnAsync(uv_async_t* handle);
   void OnWake();
   size_t ReapInto();
-  size_t Deliver();
+  size_t Deliver(size_t written);
+  size_t DeliverFinished();
   void UpdateRef();
   size_t Teardown(bool report);
   static void CleanupHook(void* arg);
 
   napi_env env_;
-  std::unique_ptr<Backend> backend_;
+  OpTable ops_;  // before backend_: the io_uring backend resolves tags through it
   std::string backend_name_;
   int fallback_errno_ = 0;  // why io_uring was not used (0: it was, or it was not asked for)
   int init_errno_ = 0;      // io_uring was demanded and refused
   std::string notes_;
   uint32_t setup_flags_ = 0;
   uint32_t features_ = 0;
-  OpTable ops_;
+  std::unique_ptr<Backend> backend_;
+  unsigned owed_wakes_ = 0;  // wake-ups spent retrying work the backend still owes
   std::vector<Completion> scratch_;
+  std::vector<Op*> chain_;  // the linked chain Submit() is gathering
+  // (id, result) of ops that never reached a backend, settled before any reaped completion.
+  std::vector<std::pair<uint32_t, int32_t>> refused_;
+  size_t refused_head_ = 0;
   Napi::Reference<Napi::Float64Array> completions_;
   Napi::FunctionReference on_complete_;
   std::unique_ptr<Napi::AsyncContext> async_context_;
   std::vector<Napi::Reference<Napi::Value>> registered_buffers_;
+  Napi::Reference<Napi::Int32Array> faults_;  // the tests' fault injection (src/faults.ts), if any
   uv_poll_t* poll_ = nullptr;
   uv_async_t* async_ = nullptr;
   bool referenced_ = false;
-  bool destroyed_ = false;
+  bool closed_ = false;
 };
 
 }  // namespace corelane_uring

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 
 namespace corelane_uring {
 
@@ -17,6 +19,22 @@ namespace {
 // Kernel 6.9 added IORING_OP_FTRUNCATE; liburing 2.3's headers predate it. The probe decides
 // whether this kernel has it; when not, the side pool runs ftruncate.
 constexpr int kOpFtruncate = 55;
+
+// user_data of a cancel's own SQE: this bit, and the tag of the op it cancels (0: every op).
+// Op tags never have it (op_table.h), so a CQE says by itself whose it is.
+constexpr uint64_t kCancelTag = uint64_t{1} << 63;
+constexpr uint64_t kCancelAnyTag = kCancelTag;
+// A submit the kernel refuses for now is tried this many times in all.
+constexpr int kSubmitAttempts = 4;
+// Rounds an SQPOLL ring waits for its kernel thread to make room in the queue (WaitForRoom).
+constexpr int kRoomWaits = 20'000;
+// Rounds in a row close() retries cancels it owes without any going (about 1 ms each).
+constexpr int kShutdownStalls = 5'000;
+// Requests for a cancel's SQE, with a submit between each, before the cancel waits its turn.
+constexpr int kCancelSqeAttempts = 3;
+// Not a cancel flag of any kernel: with it, this kernel refuses IORING_ASYNC_CANCEL_ANY with
+// EINVAL exactly as Linux before 5.19 refuses the flag itself (fault injection only).
+constexpr unsigned kUnknownCancelFlag = 1u << 31;
 
 int KernelOpcode(OpCode code, bool fixed_buffer) {
   switch (code) {
@@ -36,6 +54,7 @@ int KernelOpcode(OpCode code, bool fixed_buffer) {
     case OpCode::kFallocate: return IORING_OP_FALLOCATE;
     case OpCode::kTimeout: return IORING_OP_TIMEOUT;
     case OpCode::kLinkTimeout: return IORING_OP_LINK_TIMEOUT;
+    case OpCode::kRefused: return -1;  // never reaches a backend (Ring::Submit)
   }
   return -1;
 }
@@ -108,6 +127,13 @@ bool UringBackend::Supported(OpCode code) const {
   return op >= 0 && probe_ != nullptr && io_uring_opcode_supported(probe_, op) != 0;
 }
 
+// Counts a fault down; -> whether it fires now.
+bool UringBackend::Fault(FaultSlot slot) {
+  if (faults_ == nullptr || faults_[slot] <= 0) return false;
+  faults_[slot]--;
+  return true;
+}
+
 PoolBackend& UringBackend::Side() {
   if (!side_) side_ = std::make_unique<PoolBackend>(2, wake_);
   return *side_;
@@ -121,7 +147,7 @@ int UringBackend::Queue(const std::vector<Op*>& chain) {
     side_pending_ = true;
     return Side().Queue(chain);
   }
-  if (io_uring_sq_space_left(&ring_) < chain.size()) return -EBUSY;
+  if (io_uring_sq_space_left(&ring_) < chain.size() && !WaitForRoom(chain.size())) return -EBUSY;
   for (Op* op : chain) {
     io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
     Prep(sqe, *op);
@@ -130,7 +156,7 @@ int UringBackend::Queue(const std::vector<Op*>& chain) {
     if ((op->flags & kFixedFile) != 0) flags |= IOSQE_FIXED_FILE;
     if ((op->flags & kDrain) != 0) flags |= IOSQE_IO_DRAIN;
     io_uring_sqe_set_flags(sqe, flags);
-    io_uring_sqe_set_data(sqe, op);
+    io_uring_sqe_set_data64(sqe, op->tag);
     in_flight_++;
   }
   return 0;
@@ -143,6 +169,7 @@ void UringBackend::Prep(io_uring_sqe* sqe, Op& op) {
   auto buf_index = static_cast<int>(op.a1);
   switch (op.code) {
     case OpCode::kNop:
+    case OpCode::kRefused:  // never reaches a backend (Ring::Submit)
       io_uring_prep_nop(sqe);
       break;
     case OpCode::kOpen:
@@ -206,33 +233,147 @@ void UringBackend::Prep(io_uring_sqe* sqe, Op& op) {
   }
 }
 
+int UringBackend::Enter() {
+  if (Fault(kFaultSubmitFailures)) return -EBUSY;
+  // With DEFER_TASKRUN, one io_uring_enter submits and runs the completions that are already
+  // done (a read from the page cache often is), so the caller can reap them at once.
+  return (setup_flags_ & IORING_SETUP_DEFER_TASKRUN) != 0 ? io_uring_submit_and_get_events(&ring_)
+                                                         : io_uring_submit(&ring_);
+}
+
+// Without SQPOLL the queue is empty after every submit that worked: a full one waits for the
+// Ring's next Submit(). With SQPOLL the kernel thread takes SQEs in its own time, so the queue
+// can still be full right after a submit: what is queued is published (which wakes the thread
+// when it sleeps), and this thread waits until the kernel thread has made room. The wait
+// (IORING_ENTER_SQ_WAIT) returns once one SQE is free; a chain that needs more sleeps briefly
+// between rounds, so the kernel thread gets a CPU. -> whether `n` SQEs fit now (false once the
+// budget, about a second, is spent: the chain then fails with EBUSY).
+bool UringBackend::WaitForRoom(size_t n) {
+  if ((setup_flags_ & IORING_SETUP_SQPOLL) == 0) return io_uring_sq_space_left(&ring_) >= n;
+  for (int round = 0; round < kRoomWaits && io_uring_sq_space_left(&ring_) < n; round++) {
+    io_uring_submit(&ring_);
+    if (io_uring_sqring_wait(&ring_) < 0) break;
+    if (io_uring_sq_space_left(&ring_) < n) std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+  return io_uring_sq_space_left(&ring_) >= n;
+}
+
+// A submit the kernel refuses for now (EBUSY: its completion queue overflowed; EAGAIN: no
+// memory for requests; EINTR) is tried again, after moving the completions it holds aside so
+// it has room. One that still fails takes its SQEs back and fails their ops (Retract): an SQE
+// left in the queue would run only at some later submit that may never come.
 int UringBackend::Submit() {
   int side = 0;
   if (side_pending_) {
     side_pending_ = false;
     side = Side().Submit();
   }
-  // With DEFER_TASKRUN, one io_uring_enter submits and runs the completions that are already
-  // done (a read from the page cache often is), so the caller can reap them at once.
-  int rc = (setup_flags_ & IORING_SETUP_DEFER_TASKRUN) != 0 ? io_uring_submit_and_get_events(&ring_)
-                                                          : io_uring_submit(&ring_);
-  return rc < 0 ? rc : rc + side;
+  FlushDeferredCancels();
+  bool sqpoll = (setup_flags_ & IORING_SETUP_SQPOLL) != 0;
+  int total = 0;
+  int rc = 0;
+  for (int attempt = 1; attempt <= kSubmitAttempts; attempt++) {
+    rc = Enter();
+    if (rc >= 0) {
+      total += rc;
+      // All taken (an SQPOLL thread takes them in its own time): done. Else submit the rest.
+      if (sqpoll || io_uring_sq_ready(&ring_) == 0) break;
+      continue;
+    }
+    if (rc != -EBUSY && rc != -EAGAIN && rc != -EINTR) break;
+    MoveCompletionsAside();
+  }
+  if (!sqpoll && io_uring_sq_ready(&ring_) > 0) Retract(rc < 0 ? rc : -EAGAIN);
+  return total > 0 || rc >= 0 ? total + side : rc;
 }
 
+// Proof obligation: without SQPOLL the kernel reads the submission queue only inside
+// io_uring_enter, so SQEs between its head and our tail after a failed enter were never seen
+// by it and can be taken back: the tail is set back to the head (the ring's thread is the only
+// writer of the tail, and no enter runs meanwhile). Their ops complete with the submit's errno
+// as refused; a cancel taken back waits its turn again.
+void UringBackend::Retract(int error) {
+  io_uring_sq& sq = ring_.sq;
+  unsigned head = io_uring_smp_load_acquire(sq.khead);
+  for (unsigned i = head; i != sq.sqe_tail; i++) {
+    // io_uring_get_sqe hands out SQE i at sqes[i & mask] (no SQE128 here). Not through
+    // sq.array: liburing 2.6+ sets the ring up with IORING_SETUP_NO_SQARRAY where the kernel
+    // has it (6.6+), and then there is no array (sq.array is null).
+    const io_uring_sqe& sqe = sq.sqes[i & sq.ring_mask];
+    uint64_t data = sqe.user_data;
+    if ((data & kCancelTag) != 0) {
+      if (data == kCancelAnyTag) {
+        cancel_any_owed_ = true;
+      } else {
+        deferred_cancels_.push_back(data & ~kCancelTag);
+      }
+      continue;
+    }
+    Op* op = ops_.Resolve(data);
+    if (op != nullptr) backlog_.push_back({op, kRefusedResult + error});  // in_flight_ drops as Reap hands it out
+  }
+  io_uring_smp_store_release(sq.ktail, head);
+  sq.sqe_head = head;
+  sq.sqe_tail = head;
+}
+
+// Moves every CQE ready now into backlog_, so the kernel has room to post more.
+void UringBackend::MoveCompletionsAside() {
+  io_uring_cqe* cqes[64];
+  for (;;) {
+    unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, 64);
+    if (n == 0) break;
+    for (unsigned i = 0; i < n; i++) TakeCompletion(cqes[i], backlog_);
+    io_uring_cq_advance(&ring_, n);
+  }
+}
+
+// Appends the op a CQE completes to `out`; -> false for a cancel's own CQE (no op's).
+bool UringBackend::TakeCompletion(io_uring_cqe* cqe, std::vector<Completion>& out) {
+  uint64_t data = io_uring_cqe_get_data64(cqe);
+  if ((data & kCancelTag) != 0) return false;
+  Op* op = ops_.Resolve(data);
+  if (op == nullptr) return false;  // cannot happen: an op leaves the table only once reaped
+  out.push_back({op, cqe->res});
+  return true;
+}
+
+// A fresh SQE for a cancel (the fault hooks may say the queue is full), or null.
+io_uring_sqe* UringBackend::CancelSqe() {
+  if (Fault(kFaultCancelSqeUnavailable) || Faulty(kFaultHoldCancels)) return nullptr;
+  return io_uring_get_sqe(&ring_);
+}
+
+// Queues the waiting cancels that fit, keyed by tag: a cancel whose op is gone is dropped, and
+// one that finds no room waits for the next submit. A tag names one op only (op_table.h), so a
+// cancel that waited can never hit the op that took its op's slot.
+void UringBackend::FlushDeferredCancels() {
+  size_t done = 0;
+  for (; done < deferred_cancels_.size(); done++) {
+    uint64_t tag = deferred_cancels_[done];
+    if (ops_.Resolve(tag) == nullptr) continue;
+    io_uring_sqe* sqe = CancelSqe();
+    if (sqe == nullptr) break;
+    io_uring_prep_cancel64(sqe, tag, 0);
+    io_uring_sqe_set_data64(sqe, kCancelTag | tag);  // the cancel's own CQE is not an op's
+  }
+  deferred_cancels_.erase(deferred_cancels_.begin(), deferred_cancels_.begin() + static_cast<std::ptrdiff_t>(done));
+}
+
+// The cancel goes with a submit of its own, so an op blocked on a pipe stops now. When the
+// queue is full, what fills it is submitted first (with SQPOLL, the kernel thread is waited
+// for); a cancel that still finds no room waits in deferred_cancels_, which every submit
+// retries first and the Ring keeps retrying from its event loop (Owed()).
 void UringBackend::Cancel(Op* op) {
   if (op->on_side) {
     Side().Cancel(op);
     return;
   }
-  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-  if (sqe == nullptr) {
-    io_uring_submit(&ring_);
-    sqe = io_uring_get_sqe(&ring_);
-    if (sqe == nullptr) return;
+  deferred_cancels_.push_back(op->tag);
+  for (int attempt = 0; attempt < kCancelSqeAttempts && !deferred_cancels_.empty(); attempt++) {
+    Submit();
+    if (!deferred_cancels_.empty() && (setup_flags_ & IORING_SETUP_SQPOLL) != 0) io_uring_sqring_wait(&ring_);
   }
-  io_uring_prep_cancel(sqe, op, 0);
-  io_uring_sqe_set_data(sqe, nullptr);  // the cancel's own CQE is not an op's
-  io_uring_submit(&ring_);
 }
 
 void UringBackend::Reap(std::vector<Completion>& out, size_t max) {
@@ -240,48 +381,72 @@ void UringBackend::Reap(std::vector<Completion>& out, size_t max) {
       (IO_URING_READ_ONCE(*ring_.sq.kflags) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) != 0) {
     io_uring_get_events(&ring_);  // run the deferred completion work on this, the submitter, thread
   }
+  if (!backlog_.empty()) {
+    size_t take = backlog_.size() < max - out.size() ? backlog_.size() : max - out.size();
+    out.insert(out.end(), backlog_.begin(), backlog_.begin() + static_cast<std::ptrdiff_t>(take));
+    backlog_.erase(backlog_.begin(), backlog_.begin() + static_cast<std::ptrdiff_t>(take));
+    in_flight_ -= take;
+  }
   io_uring_cqe* cqes[64];
   while (out.size() < max) {
     size_t room = max - out.size();
     unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, room < 64 ? static_cast<unsigned>(room) : 64u);
     if (n == 0) break;
     for (unsigned i = 0; i < n; i++) {
-      auto* op = static_cast<Op*>(io_uring_cqe_get_data(cqes[i]));
-      if (op == nullptr) continue;
-      out.push_back({op, cqes[i]->res});
-      in_flight_--;
+      if (TakeCompletion(cqes[i], out)) in_flight_--;
     }
     io_uring_cq_advance(&ring_, n);
   }
   if (side_ && out.size() < max) side_->Reap(out, max);
 }
 
+// Cancels every op the kernel holds with one IORING_ASYNC_CANCEL_ANY (Linux 5.19+), or, where
+// the kernel refuses that flag with EINVAL (5.18 and older), with one cancel per op; then waits
+// for each op's completion: its memory may be freed only after that.
+//
+// A cancel that could not be handed over (no room in the queue, or a submit that failed and was
+// taken back, see Retract) is owed: while one is, the wait is a short one and the cancel is tried
+// again after it. A submit that failed may also have moved completions aside (backlog_): they are
+// handed out after every submit, not waited for. When the owed cancels make no progress for
+// kShutdownStalls rounds, the ops left are given up: reported nowhere, so the Ring never frees
+// their memory, and io_uring_queue_exit has the kernel cancel them itself.
 void UringBackend::Shutdown(std::vector<Completion>& out) {
   if (!ready_) return;
-  if (in_flight_ > 0) {
-    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-    if (sqe == nullptr) {
-      io_uring_submit(&ring_);
-      sqe = io_uring_get_sqe(&ring_);
-    }
-    if (sqe != nullptr) {
-      io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
-      io_uring_sqe_set_data(sqe, nullptr);
-    }
-    io_uring_submit(&ring_);
-  }
-  // Every op the kernel holds must complete before its memory may be freed: wait for each.
+  deferred_cancels_.clear();  // the cancel below covers them
+  TakeBacklog(out);
+  cancel_any_owed_ = in_flight_ > 0;
+  int stalls = 0;
   while (in_flight_ > 0) {
+    if (Owed()) {
+      size_t before = deferred_cancels_.size() + (cancel_any_owed_ ? 1 : 0);
+      if (cancel_any_owed_ && WaitForRoom(1)) {
+        io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+        io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY | (Faulty(kFaultCancelAnyRefused) ? kUnknownCancelFlag : 0));
+        io_uring_sqe_set_data64(sqe, kCancelAnyTag);
+        cancel_any_owed_ = false;
+      }
+      Submit();  // what it could not hand over is owed again (Retract)
+      TakeBacklog(out);
+      size_t after = deferred_cancels_.size() + (cancel_any_owed_ ? 1 : 0);
+      stalls = after > 0 && after >= before ? stalls + 1 : 0;
+      if (stalls > kShutdownStalls) break;
+      if (in_flight_ == 0) break;
+    }
     io_uring_cqe* cqe = nullptr;
-    int rc = io_uring_wait_cqe(&ring_, &cqe);
+    int rc;
+    if (Owed()) {
+      __kernel_timespec pause{0, 1'000'000};  // 1 ms, then the owed cancels are tried again
+      rc = io_uring_wait_cqe_timeout(&ring_, &cqe, &pause);
+      if (rc == -ETIME) continue;
+    } else {
+      rc = io_uring_wait_cqe(&ring_, &cqe);
+    }
     if (rc == -EINTR) continue;
     if (rc < 0) break;  // the ops left are reported nowhere, so the Ring never frees them
-    auto* op = static_cast<Op*>(io_uring_cqe_get_data(cqe));
-    if (op != nullptr) {
-      out.push_back({op, cqe->res});
-      in_flight_--;
-    }
+    bool refused_any = io_uring_cqe_get_data64(cqe) == kCancelAnyTag && cqe->res == -EINVAL;
+    if (TakeCompletion(cqe, out)) in_flight_--;
     io_uring_cqe_seen(&ring_, cqe);
+    if (refused_any) CancelEach();
   }
   if (side_) side_->Shutdown(out);
   if (probe_ != nullptr) io_uring_free_probe(probe_);
@@ -290,6 +455,21 @@ void UringBackend::Shutdown(std::vector<Completion>& out) {
   if (event_fd_ >= 0) close(event_fd_);
   event_fd_ = -1;
   ready_ = false;
+}
+
+// Hands out the completions moved aside (a failed submit's ops, CQEs moved out of the CQ).
+void UringBackend::TakeBacklog(std::vector<Completion>& out) {
+  in_flight_ -= backlog_.size();
+  out.insert(out.end(), backlog_.begin(), backlog_.end());
+  backlog_.clear();
+}
+
+// Owes one cancel per op the kernel may still hold (IORING_OP_ASYNC_CANCEL by user_data, Linux
+// 5.5+); Shutdown submits them as the queue has room. An op already complete answers ENOENT.
+void UringBackend::CancelEach() {
+  ops_.ForEach([this](Op* op) {
+    if (!op->on_side) deferred_cancels_.push_back(op->tag);
+  });
 }
 
 int UringBackend::RegisterFiles(const std::vector<int>& fds) {

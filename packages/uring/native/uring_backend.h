@@ -7,8 +7,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "backend.h"
+#include "op_table.h"
 #include "pool_backend.h"
 
 namespace corelane_uring {
@@ -22,9 +24,19 @@ enum SetupRequest : uint32_t {
   kWantSqpoll = 1u << 3,
 };
 
+// Fault-injection slots (src/faults.ts mirrors them): for the package's tests only.
+enum FaultSlot : int {
+  kFaultSubmitFailures = 0,
+  kFaultCancelSqeUnavailable = 1,
+  kFaultHoldCancels = 2,
+  kFaultCancelAnyRefused = 3,
+};
+
 class UringBackend final : public Backend {
  public:
-  explicit UringBackend(std::function<void()> wake_side_pool) : wake_(std::move(wake_side_pool)) {}
+  // `ops` resolves a CQE's user_data (an op's tag) to its op; it outlives the backend.
+  UringBackend(std::function<void()> wake_side_pool, const OpTable& ops)
+      : wake_(std::move(wake_side_pool)), ops_(ops) {}
   ~UringBackend() override;
 
   // 0 or -errno from io_uring_queue_init_params / eventfd / registration.
@@ -32,10 +44,13 @@ class UringBackend final : public Backend {
   uint32_t setup_flags() const { return setup_flags_; }
   uint32_t features() const { return ring_.features; }
   const std::string& notes() const { return notes_; }
+  // Fault injection (src/faults.ts): the array outlives the backend (the Ring references it).
+  void SetFaults(int32_t* faults) { faults_ = faults; }
 
   int Queue(const std::vector<Op*>& chain) override;
   int Submit() override;
   void Cancel(Op* op) override;
+  bool Owed() const override { return !deferred_cancels_.empty() || !backlog_.empty() || cancel_any_owed_; }
   void Reap(std::vector<Completion>& out, size_t max) override;
   int EventFd() const override { return event_fd_; }
   void Shutdown(std::vector<Completion>& out) override;
@@ -46,6 +61,17 @@ class UringBackend final : public Backend {
   bool Supported(OpCode code) const;
   void Prep(io_uring_sqe* sqe, Op& op);
   PoolBackend& Side();
+  bool Fault(FaultSlot slot);
+  bool WaitForRoom(size_t n);
+  int Enter();
+  io_uring_sqe* CancelSqe();
+  void FlushDeferredCancels();
+  void MoveCompletionsAside();
+  void Retract(int error);
+  bool TakeCompletion(io_uring_cqe* cqe, std::vector<Completion>& out);
+  void CancelEach();
+  void TakeBacklog(std::vector<Completion>& out);
+  bool Faulty(FaultSlot slot) const { return faults_ != nullptr && faults_[slot] != 0; }
 
   io_uring ring_{};
   bool ready_ = false;
@@ -57,6 +83,11 @@ class UringBackend final : public Backend {
   bool side_pending_ = false;
   std::function<void()> wake_;
   std::unique_ptr<PoolBackend> side_;  // for opcodes this kernel's io_uring lacks
+  int32_t* faults_ = nullptr;
+  const OpTable& ops_;
+  std::vector<Completion> backlog_;        // completions moved out of the CQ, handed out first
+  std::vector<uint64_t> deferred_cancels_;  // tags of ops whose cancel found no room yet
+  bool cancel_any_owed_ = false;            // close()'s IORING_ASYNC_CANCEL_ANY was not handed over yet
 };
 
 }  // namespace corelane_uring

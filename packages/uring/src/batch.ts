@@ -1,28 +1,14 @@
-import { CorelaneError, CorelaneRangeError, ErrorCode, optionalBoolean, requireOptions } from '@corelane/shared';
-import { OpCode, OpFlag } from './opcodes.js';
 import {
-  closeSpec,
-  type FallocateOptions,
-  type FileOpOptions,
-  type FsyncOptions,
-  fallocateSpec,
-  fsyncSpec,
-  ftruncateSpec,
-  linkTimeoutSpec,
-  mkdirSpec,
-  type OpOptions,
-  type OpSpec,
-  openSpec,
-  type ReadWriteOptions,
-  readWriteSpec,
-  renameSpec,
-  type StatxOptions,
-  statxSpec,
-  timeoutSpec,
-  unlinkSpec,
-  vectorSpec,
-} from './ops.js';
-import type { FileStats } from './stats.js';
+  CorelaneError,
+  CorelaneRangeError,
+  deprecated,
+  ErrorCode,
+  optionalBoolean,
+  requireOptions,
+} from '@corelane/shared';
+import { OpCode, OpFlag } from './opcodes.js';
+import { FileOperations } from './operations.js';
+import { linkTimeoutSpec, type OpOptions, type OpSpec } from './ops.js';
 
 /** The options every batched operation adds: link it to the next one, or drain before it. */
 export interface LinkOption {
@@ -50,7 +36,7 @@ interface Queued {
  * Operations queued to go to the kernel together: nothing is submitted until `submit()`, which
  * hands them all over in one call, in order. Obtained from `IoRing.batch()`.
  */
-export class Batch {
+export class Batch extends FileOperations<LinkOption> {
   readonly #run: (spec: OpSpec) => Promise<unknown>;
   readonly #flush: () => number;
   readonly #entries: number;
@@ -67,6 +53,7 @@ export class Batch {
     checkRegistered: (spec: OpSpec) => OpSpec,
     checkRing: () => void,
   ) {
+    super();
     this.#run = run;
     this.#flush = flush;
     this.#entries = entries;
@@ -79,99 +66,18 @@ export class Batch {
     return this.#queued.length;
   }
 
-  open(path: string | URL, flags?: string | number, mode?: number, options?: OpOptions & LinkOption): Promise<number> {
-    return this.#queue(openSpec(path, flags, mode, options), options) as Promise<number>;
-  }
-
-  close(fd: number, options?: OpOptions & LinkOption): Promise<void> {
-    return this.#queue(closeSpec(fd, options), options) as Promise<void>;
-  }
-
-  read(
-    fd: number,
-    buffer: ArrayBufferView,
-    position?: number | bigint | null,
-    options?: ReadWriteOptions & LinkOption,
-  ): Promise<number> {
-    return this.#queue(
-      this.#checkRegistered(readWriteSpec(OpCode.read, fd, buffer, position, options)),
-      options,
-    ) as Promise<number>;
-  }
-
-  write(
-    fd: number,
-    buffer: ArrayBufferView,
-    position?: number | bigint | null,
-    options?: ReadWriteOptions & LinkOption,
-  ): Promise<number> {
-    return this.#queue(
-      this.#checkRegistered(readWriteSpec(OpCode.write, fd, buffer, position, options)),
-      options,
-    ) as Promise<number>;
-  }
-
-  readv(
-    fd: number,
-    buffers: ArrayBufferView[],
-    position?: number | bigint | null,
-    options?: FileOpOptions & LinkOption,
-  ): Promise<number> {
-    return this.#queue(vectorSpec(OpCode.readv, fd, buffers, position, options), options) as Promise<number>;
-  }
-
-  writev(
-    fd: number,
-    buffers: ArrayBufferView[],
-    position?: number | bigint | null,
-    options?: FileOpOptions & LinkOption,
-  ): Promise<number> {
-    return this.#queue(vectorSpec(OpCode.writev, fd, buffers, position, options), options) as Promise<number>;
-  }
-
-  fsync(fd: number, options?: FsyncOptions & LinkOption): Promise<void> {
-    return this.#queue(fsyncSpec(fd, options), options) as Promise<void>;
-  }
-
-  ftruncate(fd: number, length?: number, options?: FileOpOptions & LinkOption): Promise<void> {
-    return this.#queue(ftruncateSpec(fd, length, options), options) as Promise<void>;
-  }
-
-  fallocate(fd: number, offset: number, length: number, options?: FallocateOptions & LinkOption): Promise<void> {
-    return this.#queue(fallocateSpec(fd, offset, length, options), options) as Promise<void>;
-  }
-
-  statx(target: string | URL | number, options?: StatxOptions & LinkOption): Promise<FileStats> {
-    return this.#queue(statxSpec(target, options), options) as Promise<FileStats>;
-  }
-
-  unlink(path: string | URL, options?: OpOptions & LinkOption): Promise<void> {
-    return this.#queue(unlinkSpec(path, false, options), options) as Promise<void>;
-  }
-
-  rmdir(path: string | URL, options?: OpOptions & LinkOption): Promise<void> {
-    return this.#queue(unlinkSpec(path, true, options), options) as Promise<void>;
-  }
-
-  rename(oldPath: string | URL, newPath: string | URL, options?: OpOptions & LinkOption): Promise<void> {
-    return this.#queue(renameSpec(oldPath, newPath, options), options) as Promise<void>;
-  }
-
-  mkdir(path: string | URL, mode?: number, options?: OpOptions & LinkOption): Promise<void> {
-    return this.#queue(mkdirSpec(path, mode, options), options) as Promise<void>;
-  }
-
   /**
-   * Resolves after `ms` milliseconds (IORING_OP_TIMEOUT). An expired timeout counts as a
-   * failure for a link, so a chain stops at it: link it only to cancel what follows.
+   * @deprecated Since 0.2: use `closeFile(fd)`. `close` is the word for shutting an object down
+   * (CORELANE_DEP0002).
    */
-  timeout(ms: number, options?: OpOptions & LinkOption): Promise<void> {
-    return this.#queue(timeoutSpec(ms, options), options) as Promise<void>;
+  close(fd: number, options?: OpOptions & LinkOption): Promise<void> {
+    deprecated('CORELANE_DEP0002', 'Batch.close(fd)', 'Batch.closeFile(fd)');
+    return this.closeFile(fd, options);
   }
 
   /**
    * Bounds the operation queued just before, which must have `{ link: true }`: if it has not
-   * completed `ms` milliseconds after it started, it is cancelled and rejects with `ECANCELED`
+   * completed `timeoutMs` milliseconds after it started, it is cancelled and rejects with `ECANCELED`
    * (IORING_OP_LINK_TIMEOUT; the thread-pool backend does the same with a timer and a signal).
    * Resolves `true` when the time ran out (`ETIME`; also when the operation was past cancelling,
    * a file read already in its system call on the thread pool, and then completes normally),
@@ -180,7 +86,7 @@ export class Batch {
    * kernel cannot cancel a link timeout on its own): abort the guarded operation instead, which
    * disarms its timeout.
    */
-  linkTimeout(ms: number, options?: Pick<LinkOption, 'link'>): Promise<boolean> {
+  linkTimeout(timeoutMs: number, options?: Pick<LinkOption, 'link'>): Promise<boolean> {
     const previous = this.#queued.at(-1)?.spec;
     if (previous === undefined || (previous.flags & OpFlag.linkNext) === 0) {
       throw new CorelaneError(
@@ -195,7 +101,10 @@ export class Batch {
       );
     }
     const o = requireOptions('options', options);
-    return this.#queue(linkTimeoutSpec(ms), o.link === undefined ? undefined : { link: o.link }) as Promise<boolean>;
+    return this.enqueue(
+      linkTimeoutSpec(timeoutMs),
+      o.link === undefined ? undefined : { link: o.link },
+    ) as Promise<boolean>;
   }
 
   /**
@@ -225,9 +134,8 @@ export class Batch {
     return this.#flush();
   }
 
-  // The ring's thread and state are checked before the batch is touched: from a wrong thread
-  // the batch stays as it was (its owner may still submit it); on a destroyed ring its ops
-  // reject with ERR_CORELANE_CANCELLED rather than wait forever.
+  // The ring's state is checked before the batch is touched: on a closed ring its ops reject
+  // with ERR_CORELANE_CANCELLED rather than wait forever.
   #checkOwner(): void {
     try {
       this.#checkRing();
@@ -235,7 +143,7 @@ export class Batch {
       if ((error as CorelaneError).code === ErrorCode.CLOSED) {
         this.#submitted = true;
         for (const { reject } of this.#queued) {
-          reject(new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed before the batch was submitted'));
+          reject(new CorelaneError(ErrorCode.CANCELLED, 'the ring was closed before the batch was submitted'));
         }
         this.#queued = [];
       }
@@ -243,8 +151,10 @@ export class Batch {
     }
   }
 
-  #queue(spec: OpSpec, options: LinkOption | undefined): Promise<unknown> {
+  /** @internal Queues one operation until `submit()`. */
+  protected enqueue(spec: OpSpec, options: LinkOption | undefined): Promise<unknown> {
     if (this.#submitted) throw new CorelaneError(ErrorCode.CLOSED, 'this batch was already submitted');
+    if (spec.inPlace !== undefined) this.#checkRegistered(spec);
     if (optionalBoolean('options.link', options?.link, false)) spec.flags |= OpFlag.linkNext;
     if (optionalBoolean('options.drain', options?.drain, false)) spec.flags |= OpFlag.drain;
     return new Promise((resolve, reject) => {

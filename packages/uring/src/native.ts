@@ -13,6 +13,8 @@ export interface NativeRingOptions {
   completions: Float64Array;
   /** Called once per reaped batch with the number of pairs written. */
   onComplete: (count: number) => void;
+  /** Fault injection for the package's tests (see faults.ts); absent otherwise. */
+  faults?: Int32Array | undefined;
 }
 
 /** What the native Ring reports about itself. */
@@ -34,7 +36,7 @@ export interface NativeRing {
   submit(descriptors: Float64Array, refs: unknown[], count: number): number;
   reap(): number;
   cancel(id: number): number;
-  destroy(): number;
+  close(): number;
   registerFiles(fds: Int32Array): number;
   registerBuffers(views: Uint8Array[]): number;
 }

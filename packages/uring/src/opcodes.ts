@@ -18,7 +18,15 @@ export const OpCode = {
   fallocate: 13,
   timeout: 14,
   linkTimeout: 15,
+  /** Refused by JS before the submit (see IoRing's flush): it never runs, and breaks its chain. */
+  refused: 16,
 } as const;
+
+/**
+ * A completion result at or below this says the op never reached the kernel (refused, or its
+ * submit failed); `REFUSED_RESULT - result` is the errno why (native/op.h, kRefusedResult).
+ */
+export const REFUSED_RESULT = -(1 << 16);
 
 /** Per-op flag bits written into a descriptor's `flags` slot. */
 export const OpFlag = {

@@ -1,5 +1,6 @@
 // Turns the arguments of each operation into an OpSpec: validated, normalised, ready to stage.
-// IoRing and Batch share these, so a batch op is checked exactly like a single one.
+// operations.ts calls these for IoRing and Batch alike, so a batch op is checked exactly like a
+// single one.
 import {
   CorelaneRangeError,
   CorelaneTypeError,
@@ -24,7 +25,15 @@ import { STATX_SIZE } from './stats.js';
 
 /** Options every operation takes. */
 export interface OpOptions {
-  /** Aborting cancels the operation (IORING_OP_ASYNC_CANCEL); its promise rejects with `ERR_CORELANE_CANCELLED`. */
+  /**
+   * Aborting cancels the operation (IORING_OP_ASYNC_CANCEL); its promise rejects with
+   * `ERR_CORELANE_CANCELLED` (a `CorelaneError`: the caller gave up). Already aborted when the
+   * operation is made or submitted, the operation never starts; in a batch, the rest of its
+   * linked chain then rejects with `ECANCELED` (a `FileSystemError`: a broken link). On
+   * io_uring an operation still waiting in a linked chain for the one before it cannot be
+   * cancelled (the kernel does not find it) and runs when its turn comes: abort the one that
+   * runs to stop the chain. The thread-pool backend cancels it.
+   */
   signal?: AbortSignal | undefined;
 }
 
@@ -302,21 +311,21 @@ export function mkdirSpec(path: unknown, mode: unknown, options?: OpOptions): Op
   return spec(OpCode.mkdir, 'mkdir', { a1: requireMode(mode, 0o777), ref0: p, path: p, signal: signalOf(o) });
 }
 
-export function timeoutSpec(ms: unknown, options?: OpOptions): OpSpec {
-  return timerSpec(OpCode.timeout, 'timeout', ms, options);
+export function timeoutSpec(delayMs: unknown, options?: OpOptions): OpSpec {
+  return timerSpec(OpCode.timeout, 'timeout', 'delayMs', delayMs, options);
 }
 
 /** The timeout that cancels the op linked before it (IORING_OP_LINK_TIMEOUT). */
-export function linkTimeoutSpec(ms: unknown): OpSpec {
-  return timerSpec(OpCode.linkTimeout, 'link_timeout', ms, undefined);
+export function linkTimeoutSpec(timeoutMs: unknown): OpSpec {
+  return timerSpec(OpCode.linkTimeout, 'link_timeout', 'timeoutMs', timeoutMs, undefined);
 }
 
-function timerSpec(code: number, syscall: string, ms: unknown, options?: OpOptions): OpSpec {
+function timerSpec(code: number, syscall: string, name: string, ms: unknown, options?: OpOptions): OpSpec {
   if (typeof ms !== 'number') {
-    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `ms must be a number, got ${typeof ms}`);
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `${name} must be a number, got ${typeof ms}`);
   }
   if (!(ms >= 0 && ms <= MAX_TIMEOUT_MS)) {
-    throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `ms must be in 0..${MAX_TIMEOUT_MS}, got ${ms}`);
+    throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, `${name} must be in 0..${MAX_TIMEOUT_MS}, got ${ms}`);
   }
   const o = requireOptions('options', options);
   return spec(code, syscall, { length: Math.round(ms * 1e6), signal: signalOf(o) });

@@ -1,10 +1,11 @@
 import { constants } from 'node:os';
-import { threadId } from 'node:worker_threads';
 import {
   CorelaneError,
   CorelaneRangeError,
   CorelaneTypeError,
+  deprecated,
   ErrorCode,
+  errnoName,
   optionalBoolean,
   requireInteger,
   requireOneOf,
@@ -14,33 +15,15 @@ import {
 import { isDetachedView, isShared, requireFd } from './arguments.js';
 import { Batch } from './batch.js';
 import { backendDecision } from './capabilities.js';
+import { FAULTS } from './faults.js';
 import { FileSystemError } from './fs-error.js';
 import { type NativeRing, native } from './native.js';
-import { kernelSetupFlags, OpCode, OpFlag, SetupWant } from './opcodes.js';
-import {
-  closeSpec,
-  type FallocateOptions,
-  type FileOpOptions,
-  type FsyncOptions,
-  fallocateSpec,
-  fsyncSpec,
-  ftruncateSpec,
-  mkdirSpec,
-  type OpOptions,
-  type OpSpec,
-  openSpec,
-  type ReadWriteOptions,
-  readWriteSpec,
-  renameSpec,
-  type StatxOptions,
-  statxSpec,
-  timeoutSpec,
-  unlinkSpec,
-  vectorSpec,
-} from './ops.js';
+import { kernelSetupFlags, OpCode, OpFlag, REFUSED_RESULT, SetupWant } from './opcodes.js';
+import { FileOperations } from './operations.js';
+import type { OpOptions, OpSpec } from './ops.js';
 import { Slots } from './slots.js';
 import { Staging } from './staging.js';
-import { decodeStatx, type FileStats } from './stats.js';
+import { decodeStatx } from './stats.js';
 
 /** Which engine runs a ring's operations. */
 export type Backend = 'io_uring' | 'threadpool';
@@ -70,6 +53,8 @@ export interface IoRingOptions {
    * calls; smaller: a completed operation's replacement reaches the kernel sooner, which keeps
    * the effective queue depth up when each wake-up brings many completions.
    */
+  submitEvery?: number;
+  /** @deprecated Since 0.2: use `submitEvery` (CORELANE_DEP0003). */
   submitBatch?: number;
 }
 
@@ -94,8 +79,8 @@ interface Pending {
   /** Staged, not yet handed to the native side. */
   staged: boolean;
   cancelled: boolean;
-  /** Its buffer was detached before it was submitted: it ran as a no-op and rejects. */
-  detached?: boolean;
+  /** Why it was refused before the submit (it never runs, and its chain breaks there). */
+  refusal?: Error | undefined;
   onAbort?: () => void;
 }
 
@@ -115,18 +100,58 @@ function resultValue(spec: OpSpec, result: number): unknown {
   }
 }
 
-function isDetached(view: unknown): boolean {
-  return ArrayBuffer.isView(view) && isDetachedView(view);
+/**
+ * Why an op's buffer can no longer be used as it was when the op was made, or undefined. Its
+ * views were checked then; between that call and the submit JS may detach a buffer or resize a
+ * resizable one. Registered buffers are SharedArrayBuffers, which cannot do either: not checked.
+ */
+function bufferRefusal(spec: OpSpec): Error | undefined {
+  if ((spec.flags & OpFlag.fixedBuffer) !== 0) return undefined;
+  let views: Uint8Array[];
+  switch (spec.code) {
+    case OpCode.read:
+    case OpCode.write: {
+      const view = spec.ref0 as Uint8Array;
+      // The common case costs one length read: a detached view reads as empty.
+      if (view.byteLength >= spec.length && view.byteLength !== 0) return undefined;
+      views = [view];
+      break;
+    }
+    case OpCode.readv:
+    case OpCode.writev:
+      views = spec.ref0 as Uint8Array[];
+      break;
+    default:
+      return undefined;
+  }
+  let total = 0;
+  for (const view of views) {
+    if (isDetachedView(view)) {
+      return new CorelaneTypeError(
+        ErrorCode.INVALID_ARGUMENT,
+        `${spec.syscall}: the buffer was detached before the operation was submitted`,
+      );
+    }
+    total += view.byteLength;
+  }
+  const vector = spec.code === OpCode.readv || spec.code === OpCode.writev;
+  if (vector ? total === spec.length : total >= spec.length) return undefined;
+  return new CorelaneTypeError(
+    ErrorCode.INVALID_ARGUMENT,
+    `${spec.syscall}: the buffer ${total < spec.length ? 'shrank' : 'grew'} (its ArrayBuffer was resized) before the operation was submitted`,
+  );
 }
 
-function hasDetachedView(ref: unknown): boolean {
-  return Array.isArray(ref) ? ref.some(isDetached) : isDetached(ref);
+/** The fault-injection array the package's tests pass (see faults.ts), or undefined. */
+function faultsOf(options: object): Int32Array | undefined {
+  const value = (options as { [FAULTS]?: unknown })[FAULTS];
+  return value instanceof Int32Array && isShared(value) && value.length >= 4 ? value : undefined;
 }
 
 const ECANCELED = constants.errno.ECANCELED;
 const ETIME = constants.errno.ETIME;
 const EALREADY = constants.errno.EALREADY;
-/** Views of ops the kernel never gave back at destroy() (it may still write into them). */
+/** Views of ops the kernel never gave back at close() (it may still write into them). */
 const neverReleased: unknown[] = [];
 
 /**
@@ -135,11 +160,10 @@ const neverReleased: unknown[] = [];
  * that libuv watches, so the thread's event loop keeps running (and stays alive only while
  * operations are in flight).
  */
-export class IoRing {
+export class IoRing extends FileOperations<object> {
   readonly #native: NativeRing;
-  readonly #thread = threadId;
   readonly #entries: number;
-  readonly #submitBatch: number;
+  readonly #submitEvery: number;
   readonly #completions: Float64Array;
   readonly #staging = new Staging();
   /** Ops staged or in flight, by id (the descriptor's id, and the native side's index). */
@@ -148,18 +172,36 @@ export class IoRing {
   /** Staged ops in staging order (the descriptors' order), so a flush needs no map lookups. */
   #staged: Pending[] = [];
   #flushScheduled = false;
-  #destroyed = false;
+  #closed = false;
   #registered: { buffer: ArrayBufferLike; start: number; end: number }[] = [];
   // Held here so the native side may reference it weakly while the ring is idle.
   readonly #onComplete = (count: number): void => this.#settleCompleted(count);
 
   constructor(options?: IoRingOptions) {
+    super();
     const o = requireOptions('options', options);
     const entries = o.entries === undefined ? 256 : requireInteger('options.entries', o.entries, 1, 32768);
     const backend = requireOneOf('options.backend', o.backend ?? 'auto', ['auto', 'io_uring', 'threadpool']);
     const threads = o.threads === undefined ? 4 : requireInteger('options.threads', o.threads, 1, 64);
-    const submitBatch =
-      o.submitBatch === undefined ? 8 : requireInteger('options.submitBatch', o.submitBatch, 1, entries);
+    if (o.submitBatch !== undefined) {
+      deprecated('CORELANE_DEP0003', 'IoRing option submitBatch', 'submitEvery');
+      if (o.submitEvery !== undefined) {
+        throw new CorelaneTypeError(
+          ErrorCode.INVALID_ARGUMENT,
+          'options.submitBatch is the old name of submitEvery: give one',
+        );
+      }
+    }
+    const every = o.submitEvery ?? o.submitBatch;
+    const submitEvery =
+      every === undefined
+        ? 8
+        : requireInteger(
+            o.submitEvery === undefined ? 'options.submitBatch' : 'options.submitEvery',
+            every,
+            1,
+            entries,
+          );
     let want = 0;
     if (optionalBoolean('options.singleIssuer', o.singleIssuer, true)) want |= SetupWant.singleIssuer;
     if (optionalBoolean('options.deferTaskrun', o.deferTaskrun, true)) want |= SetupWant.deferTaskrun;
@@ -179,7 +221,7 @@ export class IoRing {
       throw new CorelaneError(ErrorCode.UNSUPPORTED, `IoRing is not available: ${decision.reason}`);
     }
     this.#entries = entries;
-    this.#submitBatch = submitBatch;
+    this.#submitEvery = submitEvery;
     this.#completions = new Float64Array(2 * Math.max(entries * 2, 64));
     this.#native = new native.Ring({
       mode: decision.mode,
@@ -189,6 +231,7 @@ export class IoRing {
       threads,
       completions: this.#completions,
       onComplete: this.#onComplete,
+      faults: faultsOf(o),
     });
     const info = this.#native.info();
     if (info.initErrno !== 0) {
@@ -200,7 +243,7 @@ export class IoRing {
         info.backend === 'io_uring'
           ? `io_uring set up with ${entries} entries`
           : info.fallbackErrno !== 0
-            ? `io_uring_queue_init failed (${systemError('io_uring_queue_init', info.fallbackErrno, 'setup').errnoName}); thread pool of ${threads}`
+            ? `io_uring_queue_init failed (${errnoName(info.fallbackErrno)}); thread pool of ${threads}`
             : `${decision.reason}; thread pool of ${threads}`,
       setupFlags: kernelSetupFlags.filter(([, bit]) => (info.setupFlags & bit) !== 0).map(([name]) => name),
       refused: info.notes,
@@ -223,111 +266,20 @@ export class IoRing {
     return this.#pending.size;
   }
 
-  /** Whether `destroy()` was called. */
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** @deprecated Since 0.2: use `closed` (CORELANE_DEP0001). */
   get destroyed(): boolean {
-    return this.#destroyed;
+    deprecated('CORELANE_DEP0001', 'IoRing.destroyed / destroy()', 'IoRing.closed / close()');
+    return this.#closed;
   }
 
-  /** Opens a file, like `fs.open`; resolves with the file descriptor. */
-  open(path: string | URL, flags?: string | number, mode?: number, options?: OpOptions): Promise<number> {
-    return this.#run(openSpec(path, flags, mode, options)) as Promise<number>;
-  }
-
-  /** Closes a file descriptor. */
-  close(fd: number, options?: OpOptions): Promise<void> {
-    return this.#run(closeSpec(fd, options)) as Promise<void>;
-  }
-
-  /**
-   * Reads into `buffer` at file `position` (`null`/-1: the current position); resolves with the
-   * bytes read, like `fs.read` (0 at end of file, fewer than asked near it).
-   */
-  read(
-    fd: number,
-    buffer: ArrayBufferView,
-    position?: number | bigint | null,
-    options?: ReadWriteOptions,
-  ): Promise<number> {
-    return this.#run(
-      this.#checkRegistered(readWriteSpec(OpCode.read, fd, buffer, position, options)),
-    ) as Promise<number>;
-  }
-
-  /** Writes `buffer` at file `position`; resolves with the bytes written, like `fs.write`. */
-  write(
-    fd: number,
-    buffer: ArrayBufferView,
-    position?: number | bigint | null,
-    options?: ReadWriteOptions,
-  ): Promise<number> {
-    return this.#run(
-      this.#checkRegistered(readWriteSpec(OpCode.write, fd, buffer, position, options)),
-    ) as Promise<number>;
-  }
-
-  /** Reads into several buffers in order (preadv); resolves with the total bytes read. */
-  readv(
-    fd: number,
-    buffers: ArrayBufferView[],
-    position?: number | bigint | null,
-    options?: FileOpOptions,
-  ): Promise<number> {
-    return this.#run(vectorSpec(OpCode.readv, fd, buffers, position, options)) as Promise<number>;
-  }
-
-  /** Writes several buffers in order (pwritev); resolves with the total bytes written. */
-  writev(
-    fd: number,
-    buffers: ArrayBufferView[],
-    position?: number | bigint | null,
-    options?: FileOpOptions,
-  ): Promise<number> {
-    return this.#run(vectorSpec(OpCode.writev, fd, buffers, position, options)) as Promise<number>;
-  }
-
-  /** fsync, or fdatasync with `{ dataOnly: true }`. */
-  fsync(fd: number, options?: FsyncOptions): Promise<void> {
-    return this.#run(fsyncSpec(fd, options)) as Promise<void>;
-  }
-
-  /** Sets the file's size, like `fs.ftruncate`. */
-  ftruncate(fd: number, length?: number, options?: FileOpOptions): Promise<void> {
-    return this.#run(ftruncateSpec(fd, length, options)) as Promise<void>;
-  }
-
-  /** Allocates disk space for `length` bytes at `offset` (fallocate(2)). */
-  fallocate(fd: number, offset: number, length: number, options?: FallocateOptions): Promise<void> {
-    return this.#run(fallocateSpec(fd, offset, length, options)) as Promise<void>;
-  }
-
-  /** Stats a path (or an open fd), like `fs.stat` / `fs.lstat` / `fs.fstat`. */
-  statx(target: string | URL | number, options?: StatxOptions): Promise<FileStats> {
-    return this.#run(statxSpec(target, options)) as Promise<FileStats>;
-  }
-
-  /** Removes a file, like `fs.unlink`. */
-  unlink(path: string | URL, options?: OpOptions): Promise<void> {
-    return this.#run(unlinkSpec(path, false, options)) as Promise<void>;
-  }
-
-  /** Removes an empty directory, like `fs.rmdir`. */
-  rmdir(path: string | URL, options?: OpOptions): Promise<void> {
-    return this.#run(unlinkSpec(path, true, options)) as Promise<void>;
-  }
-
-  /** Renames a file or directory, like `fs.rename`. */
-  rename(oldPath: string | URL, newPath: string | URL, options?: OpOptions): Promise<void> {
-    return this.#run(renameSpec(oldPath, newPath, options)) as Promise<void>;
-  }
-
-  /** Creates a directory, like `fs.mkdir` (not recursive). */
-  mkdir(path: string | URL, mode?: number, options?: OpOptions): Promise<void> {
-    return this.#run(mkdirSpec(path, mode, options)) as Promise<void>;
-  }
-
-  /** Resolves after `ms` milliseconds, timed by the ring (IORING_OP_TIMEOUT). */
-  timeout(ms: number, options?: OpOptions): Promise<void> {
-    return this.#run(timeoutSpec(ms, options)) as Promise<void>;
+  /** @internal Stages one operation; it is submitted at the end of the turn (or `submitEvery`). */
+  protected enqueue(spec: OpSpec): Promise<unknown> {
+    return this.#run(spec, false);
   }
 
   /** A batch: queue many operations (linked chains included) and submit them in one call. */
@@ -384,7 +336,7 @@ export class IoRing {
   /**
    * Registers buffers for `{ registeredBuffer: index }` reads and writes, which the kernel then
    * uses in place (IORING_REGISTER_BUFFERS). Each must be a Uint8Array over a SharedArrayBuffer,
-   * which JS can neither detach nor shrink; the ring references them until `destroy()`.
+   * which JS can neither detach nor shrink; the ring references them until `close()`.
    */
   registerBuffers(buffers: Uint8Array[]): void {
     this.#check();
@@ -419,48 +371,48 @@ export class IoRing {
    * `ERR_CORELANE_CANCELLED` (an operation the kernel finished meanwhile settles with its real
    * result). Returns once the kernel has let go of every buffer. Idempotent.
    */
+  close(): void;
+  /**
+   * @deprecated Since 0.2: use `closeFile(fd)`; `close()` without arguments shuts the ring down
+   * (CORELANE_DEP0002).
+   */
+  close(fd: number, options?: OpOptions): Promise<void>;
+  close(fd?: number, options?: OpOptions): void | Promise<void> {
+    if (fd !== undefined || options !== undefined) {
+      deprecated('CORELANE_DEP0002', 'IoRing.close(fd)', 'IoRing.closeFile(fd)');
+      return this.closeFile(fd as number, options);
+    }
+    this.#shutDown();
+  }
+
+  /** @deprecated Since 0.2: use `close()` (CORELANE_DEP0001). */
   destroy(): void {
-    this.#checkThread();
-    if (this.#destroyed) return;
-    this.#destroyed = true;
+    deprecated('CORELANE_DEP0001', 'IoRing.destroyed / destroy()', 'IoRing.closed / close()');
+    this.#shutDown();
+  }
+
+  #shutDown(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     const staged = this.#staged;
     this.#staged = [];
     this.#staging.clear();
     for (const { id } of staged)
-      this.#fail(
-        id,
-        new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed before the operation was submitted'),
-      );
+      this.#fail(id, new CorelaneError(ErrorCode.CANCELLED, 'the ring was closed before the operation was submitted'));
     for (const pending of this.#pending.values()) pending.cancelled = true;
-    const reported = this.#native.destroy();
-    this.#settleCompleted(reported);
-    // With room left in the completion array every op the kernel gave back was reported, so
-    // the submitted ops left are those it never gave back, which the native side leaks rather
-    // than free (staged ops never reached the kernel).
+    // close() settles every op the kernel gave back: each full completion array through
+    // #onComplete, the last (partial) one here. So the submitted ops left are those it never
+    // gave back, which the native side leaks rather than free (staged ops never reached it).
     // A SharedArrayBuffer view it uses in place has no native reference: keep it alive here.
-    if (reported < this.#completions.length / 2) {
-      for (const { spec, staged } of this.#pending.values()) if (!staged) neverReleased.push(spec.ref0);
-    }
+    this.#settleCompleted(this.#native.close());
+    for (const { spec, staged } of this.#pending.values()) if (!staged) neverReleased.push(spec.ref0);
     for (const { id } of this.#pending.values()) {
-      this.#fail(
-        id,
-        new CorelaneError(ErrorCode.CANCELLED, 'the ring was destroyed while the operation was in flight'),
-      );
-    }
-  }
-
-  #checkThread(): void {
-    if (threadId !== this.#thread) {
-      throw new CorelaneError(
-        ErrorCode.WRONG_THREAD,
-        `this IoRing belongs to thread ${this.#thread} and was used from thread ${threadId}`,
-      );
+      this.#fail(id, new CorelaneError(ErrorCode.CANCELLED, 'the ring was closed while the operation was in flight'));
     }
   }
 
   #check(): void {
-    this.#checkThread();
-    if (this.#destroyed) throw new CorelaneError(ErrorCode.CLOSED, 'the IoRing was destroyed');
+    if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'the IoRing was closed');
   }
 
   #checkRegistered(spec: OpSpec): OpSpec {
@@ -482,23 +434,27 @@ export class IoRing {
   }
 
   /** Stages one op and returns its promise; `batched` ops wait for an explicit submit. */
-  #run(spec: OpSpec, batched = false): Promise<unknown> {
+  #run(spec: OpSpec, batched: boolean): Promise<unknown> {
     this.#check();
+    // A batch checked its registered buffers when each op was queued: a throw here, halfway
+    // through its submit, would strand the ops after it.
+    if (!batched && spec.inPlace !== undefined) this.#checkRegistered(spec);
+    let refusal: Error | undefined;
     if (spec.signal?.aborted) {
-      return Promise.reject(
-        new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
-          cause: spec.signal.reason,
-        }),
-      );
+      refusal = new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
+        cause: spec.signal.reason,
+      });
+      // A batched op is staged all the same, refused, so that its chain breaks at it.
+      if (!batched) return Promise.reject(refusal);
     }
     let pending: Pending | undefined;
     const promise = new Promise<unknown>((resolve, reject) => {
-      pending = { id: -1, resolve, reject, spec, staged: true, cancelled: false };
+      pending = { id: -1, resolve, reject, spec, staged: true, cancelled: false, refusal };
     });
     if (pending === undefined) throw new Error('unreachable: a Promise executor runs at once');
     const id = this.#pending.add(pending);
     pending.id = id;
-    if (spec.signal !== undefined) {
+    if (spec.signal !== undefined && refusal === undefined) {
       pending.onAbort = () => this.#abort(id);
       spec.signal.addEventListener('abort', pending.onAbort, { once: true });
     }
@@ -519,13 +475,13 @@ export class IoRing {
     // Measured on a 4 KiB random-read loop at depth 32 (O_DIRECT): waiting for the end of the
     // turn let each wake-up's first completions sit unreplaced while the rest were settled,
     // and cost about a third of the throughput; submitting every 8 staged ops recovered it.
-    if (this.#staging.count >= this.#submitBatch) {
+    if (this.#staging.count >= this.#submitEvery) {
       this.#flush();
     } else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => {
         this.#flushScheduled = false;
-        if (!this.#destroyed) this.#flush();
+        if (!this.#closed) this.#flush();
       });
     }
     return promise;
@@ -536,45 +492,52 @@ export class IoRing {
     if (count === 0) return 0;
     const staged = this.#staged;
     this.#staged = [];
-    this.#dropDetached(staged);
+    this.#refuse(staged);
+    // The native side settles refused ops, and ops done during the submit, before it returns.
     const accepted = this.#native.submit(this.#staging.descriptors, this.#staging.refs, count);
     this.#staging.clear();
-    const taken = Math.max(accepted, 0);
-    for (let i = 0; i < staged.length; i++) {
-      const pending = staged[i] as Pending;
-      if (i < taken) {
-        pending.staged = false;
-        // An op may have completed during the submit: only one still pending is cancelled.
-        if (pending.cancelled && this.#pending.get(pending.id) === pending) this.#native.cancel(pending.id);
-      } else {
-        this.#fail(
-          pending.id,
-          systemError('io_uring_submit', accepted < 0 ? -accepted : constants.errno.EBUSY, 'submit'),
-        );
-      }
+    if (accepted < 0) {
+      // Only a call the native side cannot read (a bug): nothing of it was taken.
+      for (const { id } of staged) this.#fail(id, systemError('io_uring_submit', -accepted, 'submit'));
+      return 0;
     }
-    return taken;
+    return accepted;
   }
 
-  // A view detached between the call (which checked it) and this submit turns its op into a
-  // no-op that rejects: nothing is read from or written into a detached buffer.
-  // Registered buffers are SharedArrayBuffers, which cannot be detached: not checked.
-  #dropDetached(staged: Pending[]): void {
+  // Marks the staged ops that must not run: aborted while staged, or a buffer detached or
+  // resized since the call. The native side fails each alone and the rest of its chain with
+  // ECANCELED (as the kernel does for a failed link); nothing else staged is affected.
+  #refuse(staged: Pending[]): void {
     const d = this.#staging.descriptors;
+    const refs = this.#staging.refs;
     for (let i = 0; i < staged.length; i++) {
       const pending = staged[i] as Pending;
-      if ((pending.spec.flags & OpFlag.fixedBuffer) !== 0 || !hasDetachedView(pending.spec.ref0)) continue;
-      d[i * 8 + 1] = OpCode.nop;
-      this.#staging.refs[i * 2] = undefined;
-      pending.detached = true;
+      pending.staged = false;
+      if (pending.refusal === undefined) {
+        if (pending.cancelled) {
+          pending.refusal = new CorelaneError(
+            ErrorCode.CANCELLED,
+            'the operation was aborted before it was submitted',
+            {
+              cause: pending.spec.signal?.reason,
+            },
+          );
+        } else {
+          pending.refusal = bufferRefusal(pending.spec);
+          if (pending.refusal === undefined) continue;
+        }
+      }
+      d[i * 8 + 1] = OpCode.refused;
+      refs[i * 2] = undefined;
+      refs[i * 2 + 1] = undefined;
     }
   }
 
   #abort(id: number): void {
     const pending = this.#pending.get(id);
-    if (pending === undefined || this.#destroyed) return;
+    if (pending === undefined || this.#closed) return;
     pending.cancelled = true;
-    if (!pending.staged) this.#native.cancel(id); // staged ops are cancelled right after their submit
+    if (!pending.staged) this.#native.cancel(id); // a staged op is refused at its submit
   }
 
   #fail(id: number, error: unknown): void {
@@ -595,15 +558,12 @@ export class IoRing {
       this.#pending.delete(id);
       const { spec } = pending;
       if (pending.onAbort !== undefined) spec.signal?.removeEventListener('abort', pending.onAbort);
-      if (pending.detached === true) {
-        pending.reject(
-          new CorelaneTypeError(
-            ErrorCode.INVALID_ARGUMENT,
-            `${spec.syscall}: the buffer was detached before the operation was submitted`,
-          ),
-        );
-      } else if (result >= 0) {
+      if (result >= 0) {
         pending.resolve(resultValue(spec, result));
+      } else if (pending.refusal !== undefined) {
+        pending.reject(pending.refusal);
+      } else if (result <= REFUSED_RESULT) {
+        pending.reject(systemError('io_uring_submit', REFUSED_RESULT - result, spec.syscall));
       } else if (spec.code === OpCode.timeout && result === -ETIME) {
         pending.resolve(undefined);
       } else if (spec.code === OpCode.linkTimeout && (result === -ETIME || result === -EALREADY)) {
@@ -611,7 +571,7 @@ export class IoRing {
       } else if (spec.code === OpCode.linkTimeout && result === -ECANCELED && !pending.cancelled) {
         pending.resolve(false); // its op finished, or never started, in time
       } else if (result === -ECANCELED && pending.cancelled) {
-        const why = this.#destroyed ? 'the ring was destroyed while it was in flight' : 'its AbortSignal was aborted';
+        const why = this.#closed ? 'the ring was closed while it was in flight' : 'its AbortSignal was aborted';
         pending.reject(
           new CorelaneError(ErrorCode.CANCELLED, `${spec.syscall} was cancelled: ${why}`, {
             cause: spec.signal?.reason,

@@ -6,7 +6,7 @@
  * descriptor: 8 float64 = 64 bytes per op
  *   byte  slot  field
  *      0     0  id       uint32 the completion carries back
- *      8     1  code     OpCode
+ *      8     1  code     OpCode (OpCode.refused: JS refused it; it never runs, its chain breaks)
  *     16     2  flags    OpFlag bits
  *     24     3  fd       int32, or a registered-file index
  *     32     4  offset   file position (-1: the file's current position); ftruncate: new size
@@ -18,7 +18,8 @@
  *
  * completion: 2 float64 = 16 bytes per reaped op
  *      0     0  id
- *      8     1  result   >= 0 (bytes, fd, 0) or -errno
+ *      8     1  result   >= 0 (bytes, fd, 0), -errno, or <= REFUSED_RESULT (-65536) when the
+ *                        op never reached the kernel: REFUSED_RESULT - result is the errno why
  * ```
  */
 export class Staging {

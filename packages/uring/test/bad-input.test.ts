@@ -17,8 +17,8 @@ const cases: [string, (r: IoRing) => unknown, typeof TypeError | typeof RangeErr
   ['fd -1', (r) => r.read(-1, Buffer.alloc(4), 0), RangeError, RANGE],
   ['fd 1.5', (r) => r.write(1.5, Buffer.alloc(4), 0), RangeError, RANGE],
   ['fd NaN', (r) => r.fsync(Number.NaN), RangeError, RANGE],
-  ['fd 2^31', (r) => r.close(2 ** 31), RangeError, RANGE],
-  ['fd as a string', (r) => r.close('3' as unknown as number), TypeError, TYPE],
+  ['fd 2^31', (r) => r.closeFile(2 ** 31), RangeError, RANGE],
+  ['fd as a string', (r) => r.closeFile('3' as unknown as number), TypeError, TYPE],
   ['position -2', (r) => r.read(0, Buffer.alloc(4), -2), RangeError, RANGE],
   ['position 0.5', (r) => r.write(0, Buffer.alloc(4), 0.5), RangeError, RANGE],
   ['position as a string', (r) => r.read(0, Buffer.alloc(4), '0' as unknown as number), TypeError, TYPE],
@@ -59,7 +59,7 @@ describe.each(backends)('%s: bad input', (backend) => {
   beforeAll(() => {
     ring = new IoRing({ backend });
   });
-  afterAll(() => ring.destroy());
+  afterAll(() => ring.close());
 
   it.each(cases)('%s throws before anything is submitted', (_label, call, kind, code) => {
     let thrown: unknown;
@@ -74,9 +74,9 @@ describe.each(backends)('%s: bad input', (backend) => {
     expect(ring.submit()).toBe(0);
   });
 
-  it('a destroyed ring throws ERR_CORELANE_CLOSED for every operation', () => {
+  it('a closed ring throws ERR_CORELANE_CLOSED for every operation', () => {
     const gone = new IoRing({ backend });
-    gone.destroy();
+    gone.close();
     for (const call of [
       () => gone.read(0, Buffer.alloc(1), 0),
       () => gone.open('/tmp'),
@@ -96,9 +96,9 @@ describe('new IoRing() bad options', () => {
     ['entries 65536', { entries: 65_536 }, RangeError, RANGE],
     ['an unknown backend', { backend: 'epoll' }, RangeError, RANGE],
     ['threads 0', { threads: 0 }, RangeError, RANGE],
-    ['submitBatch 0', { submitBatch: 0 }, RangeError, RANGE],
-    ['submitBatch above entries', { entries: 16, submitBatch: 17 }, RangeError, RANGE],
-    ['submitBatch as a string', { submitBatch: '8' }, TypeError, TYPE],
+    ['submitEvery 0', { submitEvery: 0 }, RangeError, RANGE],
+    ['submitEvery above entries', { entries: 16, submitEvery: 17 }, RangeError, RANGE],
+    ['submitEvery as a string', { submitEvery: '8' }, TypeError, TYPE],
     ['sqpoll as a string', { sqpoll: 'on' }, TypeError, TYPE],
     ['options as a number', 5, TypeError, TYPE],
   ] as [string, unknown, typeof TypeError, string][])('%s', (_label, options, kind, code) => {

@@ -13,7 +13,7 @@ describe.each(backends)('%s: batches', (backend) => {
   beforeAll(() => {
     ring = new IoRing({ backend, entries: 64 });
   });
-  afterAll(() => ring.destroy());
+  afterAll(() => ring.close());
 
   it('submits many ops in one call and settles each with its own result', async () => {
     const path = join(dir, `${backend}-batch`);
@@ -30,7 +30,7 @@ describe.each(backends)('%s: batches', (backend) => {
     expect(batch.submit()).toBe(300); // more than the 64 entries: the ring submits in rounds
     expect(await Promise.all(writes)).toEqual(records.map((r) => r.length));
     expect(checksum(readFileSync(path))).toBe(checksum(Buffer.concat(records)));
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('linked write -> fdatasync: each sync settles after its write, the data is on file', async () => {
@@ -54,7 +54,7 @@ describe.each(backends)('%s: batches', (backend) => {
       expect(file.readUInt32LE(seq * 512)).toBe(seq);
       expect(file.readUInt32LE(seq * 512 + 4)).toBe(checksum(pattern(508, seq)));
     }
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('drain: the fdatasync starts after every write before it, and what follows waits for it', async () => {
@@ -74,7 +74,7 @@ describe.each(backends)('%s: batches', (backend) => {
     expect(checksum(readFileSync(path))).toBe(
       checksum(Buffer.concat(Array.from({ length: 8 }, (_, i) => pattern(65_536, i)))),
     );
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('a failed op breaks its chain: the linked ops after it reject with ECANCELED, other chains run', async () => {
@@ -93,7 +93,7 @@ describe.each(backends)('%s: batches', (backend) => {
       expect(last).rejects.toMatchObject({ code: 'ECANCELED', syscall: 'read' }),
       expect(independent).resolves.toBe(4),
     ]);
-    await ring.close(readOnly);
+    await ring.closeFile(readOnly);
   });
 
   it('a short read breaks its chain like io_uring does', async () => {
@@ -105,9 +105,21 @@ describe.each(backends)('%s: batches', (backend) => {
     const next = batch.read(fd, Buffer.alloc(10), 0);
     batch.submit();
     await Promise.all([expect(short).resolves.toBe(100), expect(next).rejects.toMatchObject({ code: 'ECANCELED' })]);
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
+  it('a short readv breaks its chain too: the write linked after it never runs', async () => {
+    const path = join(dir, `${backend}-short-vector`);
+    writeFileSync(path, 'abc');
+    const fd = await ring.open(path, 'r+');
+    const batch = ring.batch();
+    const short = batch.readv(fd, [Buffer.alloc(8), Buffer.alloc(8)], 0, { link: true });
+    const next = batch.write(fd, Buffer.from('XYZ'), 0);
+    batch.submit();
+    await Promise.all([expect(short).resolves.toBe(3), expect(next).rejects.toMatchObject({ code: 'ECANCELED' })]);
+    expect(readFileSync(path, 'utf8')).toBe('abc');
+    await ring.closeFile(fd);
+  });
   it('timeouts resolve; an expired timeout stops its chain', async () => {
     const batch = ring.batch();
     const plain = batch.timeout(5);
@@ -121,8 +133,8 @@ describe.each(backends)('%s: batches', (backend) => {
     ]);
   });
 
-  it('single ops go to the kernel once submitBatch are staged, the rest at the end of the turn', async () => {
-    const eager = new IoRing({ backend, submitBatch: 3 });
+  it('single ops go to the kernel once submitEvery are staged, the rest at the end of the turn', async () => {
+    const eager = new IoRing({ backend, submitEvery: 3 });
     const fd = await eager.open(process.execPath, 'r');
     const heads = Array.from({ length: 7 }, () => Buffer.alloc(4));
     const reads = heads.map((head) => eager.read(fd, head, 0));
@@ -135,8 +147,8 @@ describe.each(backends)('%s: batches', (backend) => {
     const byDefault = Array.from({ length: 7 }, () => ring.timeout(0));
     expect(ring.submit()).toBe(7); // the default, 8, was not reached
     await Promise.all(byDefault);
-    await eager.close(fd);
-    eager.destroy();
+    await eager.closeFile(fd);
+    eager.close();
   });
 
   it('poll() settles completions without yielding to the event loop', async () => {

@@ -31,7 +31,7 @@ describe('capabilities()', () => {
       `import { capabilities, IoRing } from '@corelane/uring';
        const ring = new IoRing();
        const out = { caps: capabilities(), info: ring.info };
-       ring.destroy();
+       ring.close();
        console.log(JSON.stringify(out));`,
       { CORELANE_URING: 'off' },
     );
@@ -47,7 +47,7 @@ describe('capabilities()', () => {
       backend: 'threadpool',
       reason: "backend: 'threadpool' was asked for; thread pool of 2",
     });
-    ring.destroy();
+    ring.close();
   });
 });
 
@@ -57,7 +57,7 @@ describe('io_uring setup flags', () => {
     expect(ring.info.setupFlags).toEqual(['SINGLE_ISSUER', 'DEFER_TASKRUN']);
     expect(ring.info.refused).toBe('');
     expect(ring.info.features).toBeGreaterThan(0);
-    ring.destroy();
+    ring.close();
   });
 
   it.each([
@@ -72,7 +72,25 @@ describe('io_uring setup flags', () => {
     expect(await ring.read(fd, head, 0)).toBe(4);
     expect(head.toString('latin1')).toBe('\x7fELF');
     await ring.timeout(1);
-    await ring.close(fd);
-    ring.destroy();
+    await ring.closeFile(fd);
+    ring.close();
+  });
+
+  it('SQPOLL: a batch larger than the submission queue waits for the kernel thread; no op fails', async () => {
+    // The kernel thread takes SQEs in its own time, so a submit can leave the queue full.
+    const ring = new IoRing({ backend: 'io_uring', sqpoll: { idleMs: 0 }, entries: 4 });
+    for (let round = 0; round < 10; round++) {
+      const batch = ring.batch();
+      const ops: Promise<unknown>[] = [];
+      for (let i = 0; i < 50; i++) {
+        ops.push(batch.timeout(0, { link: true }), batch.timeout(0, { link: true }), batch.timeout(0));
+      }
+      expect(batch.submit()).toBe(150);
+      const settled = await Promise.allSettled(ops);
+      // Each chain: the first expired timeout (ETIME) resolves and breaks the link.
+      const outcomes = settled.map((s) => (s.status === 'fulfilled' ? 'ok' : (s.reason as { code: string }).code));
+      expect(outcomes).toEqual(Array.from({ length: 50 }, () => ['ok', 'ECANCELED', 'ECANCELED']).flat());
+    }
+    ring.close();
   });
 });

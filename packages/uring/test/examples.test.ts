@@ -5,7 +5,7 @@ const expected: Record<string, RegExp> = {
   'quick-start.ts': /^read "hello, io_uring" through io_uring\n$/,
   'batch.ts': /^submitted 6 operations in one call\n3 records durable, 19 bytes\n$/,
   'link-timeout.ts': /^timeout expired: true\nread: ECANCELED\n$/,
-  'cancel.ts': /^aborted: ERR_CORELANE_CANCELLED\ndestroyed: ERR_CORELANE_CANCELLED\n$/,
+  'cancel.ts': /^aborted: ERR_CORELANE_CANCELLED\nclosed: ERR_CORELANE_CANCELLED\n$/,
   'capabilities.ts': /^backend: io_uring \(io_uring_queue_init works here\)\n[\s\S]*fallback ring: threadpool/,
   'workers.ts': /^worker 0: 4096 bytes of 1 through io_uring\n[\s\S]*worker 3: 4096 bytes of 4 through io_uring\n$/,
 };

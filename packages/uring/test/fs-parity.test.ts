@@ -39,7 +39,7 @@ describe.each(backends)('%s: results and errors match node:fs', (backend) => {
     fs.mkdirSync(join(base, 'full'));
     fs.writeFileSync(join(base, 'full', 'x'), '');
   });
-  afterAll(() => ring.destroy());
+  afterAll(() => ring.close());
 
   const missing = () => join(base, 'missing');
 
@@ -61,7 +61,7 @@ describe.each(backends)('%s: results and errors match node:fs', (backend) => {
       () => fs.writeSync(987_654, Buffer.alloc(4), 0, 4, 0),
       (r: IoRing) => r.write(987_654, Buffer.alloc(4), 0),
     ],
-    ['close a bad fd', () => fs.closeSync(987_654), (r: IoRing) => r.close(987_654)],
+    ['close a bad fd', () => fs.closeSync(987_654), (r: IoRing) => r.closeFile(987_654)],
     ['fsync a bad fd', () => fs.fsyncSync(987_654), (r: IoRing) => r.fsync(987_654)],
     ['fdatasync a bad fd', () => fs.fdatasyncSync(987_654), (r: IoRing) => r.fsync(987_654, { dataOnly: true })],
     ['ftruncate a bad fd', () => fs.ftruncateSync(987_654, 0), (r: IoRing) => r.ftruncate(987_654, 0)],
@@ -100,7 +100,7 @@ describe.each(backends)('%s: results and errors match node:fs', (backend) => {
     }
     const fd = await ring.open(join(base, 'file'), 'r');
     expect((await ring.statx(fd)).ino).toBe(fs.statSync(join(base, 'file')).ino);
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('mkdir, rename, ftruncate, fallocate, unlink and rmdir change the file system as node:fs sees it', async () => {
@@ -113,7 +113,7 @@ describe.each(backends)('%s: results and errors match node:fs', (backend) => {
     expect(fs.statSync(join(sub, 'a')).size).toBe(100_000);
     await ring.ftruncate(fd, 1234);
     expect(fs.statSync(join(sub, 'a')).size).toBe(1234);
-    await ring.close(fd);
+    await ring.closeFile(fd);
     await ring.rename(join(sub, 'a'), join(sub, 'b'));
     expect(fs.existsSync(join(sub, 'a'))).toBe(false);
     expect(fs.statSync(join(sub, 'b')).size).toBe(1234);
@@ -127,10 +127,10 @@ describe.each(backends)('%s: results and errors match node:fs', (backend) => {
     fs.writeFileSync(path, 'abc');
     let fd = await ring.open(path, 'a');
     expect(await ring.write(fd, Buffer.from('def'))).toBe(3);
-    await ring.close(fd);
+    await ring.closeFile(fd);
     expect(fs.readFileSync(path, 'utf8')).toBe('abcdef');
     fd = await ring.open(path, 'w');
-    await ring.close(fd);
+    await ring.closeFile(fd);
     expect(fs.readFileSync(path, 'utf8')).toBe('');
     await expect(ring.open(path, 'wx')).rejects.toMatchObject({ code: 'EEXIST', syscall: 'open', path });
   });

@@ -1,4 +1,4 @@
-// Cancellation with AbortSignal, destroy() with work in flight, and the ring's hold on the
+// Cancellation with AbortSignal, close() with work in flight, and the ring's hold on the
 // thread's event loop (only while ops are in flight).
 import { execFileSync } from 'node:child_process';
 import { closeSync, writeFileSync, writeSync } from 'node:fs';
@@ -23,7 +23,7 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
     controller.abort(new Error('stop'));
     await expect(long).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
     expect(ring.inFlight).toBe(0);
-    ring.destroy();
+    ring.close();
   });
 
   it('aborting before the submit, or with a signal already aborted, cancels too', async () => {
@@ -42,7 +42,7 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
     c2.abort();
     await expect(batched).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
     expect(ring.inFlight).toBe(0);
-    ring.destroy();
+    ring.close();
   });
 
   it('aborting a read blocked on an empty pipe cancels it, and the buffer stays untouched', async () => {
@@ -58,7 +58,7 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
     writeSync(pipe, Buffer.alloc(8, 1));
     expect(buffer.every((b) => b === 0)).toBe(true);
     closeSync(pipe);
-    ring.destroy();
+    ring.close();
   });
 
   it('an abort that loses the race leaves the completed result', async () => {
@@ -77,21 +77,21 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
       if (outcome.status === 'fulfilled') expect(outcome.value).toBe(4096);
       else expect(outcome.reason).toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
     }
-    await ring.close(fd);
-    ring.destroy();
+    await ring.closeFile(fd);
+    ring.close();
   });
 
-  it('destroy() with ops in flight cancels them, settles every promise, and closes the ring', async () => {
+  it('close() with ops in flight cancels them, settles every promise, and closes the ring', async () => {
     const ring = new IoRing({ backend });
     const fd = await ring.open(dataFile, 'r');
     const timeouts = Array.from({ length: 20 }, () => ring.timeout(60_000));
     const reads = Array.from({ length: 20 }, (_, i) => ring.read(fd, Buffer.alloc(4096), i * 3000));
-    const pipe = pipeFd(dir, `${backend}-destroy-fifo`);
+    const pipe = pipeFd(dir, `${backend}-close-fifo`);
     const pipeBuffers = Array.from({ length: 5 }, () => Buffer.alloc(16));
     const pipeReads = pipeBuffers.map((b) => ring.read(pipe, b, null)); // never get data
     ring.submit();
     expect(ring.inFlight).toBeGreaterThanOrEqual(20); // the timeouts at least; reads may be done
-    ring.destroy();
+    ring.close();
     expect(ring.inFlight).toBe(0);
     for (const outcome of await Promise.allSettled(timeouts)) {
       expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_CANCELLED' } });
@@ -106,17 +106,17 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
     writeSync(pipe, Buffer.alloc(16, 1)); // too late: no cancelled read may take it
     for (const b of pipeBuffers) expect(b.every((x) => x === 0)).toBe(true);
     closeSync(pipe);
-    expect(ring.destroyed).toBe(true);
+    expect(ring.closed).toBe(true);
     expect(() => ring.read(fd, Buffer.alloc(1), 0)).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_CLOSED' }));
     expect(() => ring.batch()).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_CLOSED' }));
-    expect(() => ring.destroy()).not.toThrow();
+    expect(() => ring.close()).not.toThrow();
   });
 
-  it('a batch queued but not submitted when the ring is destroyed: submit() throws, its ops reject', async () => {
+  it('a batch queued but not submitted when the ring is closed: submit() throws, its ops reject', async () => {
     const ring = new IoRing({ backend });
     const batch = ring.batch();
     const queued = [batch.timeout(0), batch.read(0, Buffer.alloc(1), 0)];
-    ring.destroy();
+    ring.close();
     expect(() => batch.submit()).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_CLOSED' }));
     for (const outcome of await Promise.allSettled(queued)) {
       expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_CANCELLED' } });
@@ -129,8 +129,8 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
     ring.submit();
     const fd = await ring.open(dataFile, 'r');
     expect(await ring.read(fd, Buffer.alloc(16), 0)).toBe(16);
-    await ring.close(fd);
-    ring.destroy();
+    await ring.closeFile(fd);
+    ring.close();
     for (const outcome of await Promise.allSettled(timers)) {
       expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_CANCELLED' } });
     }
@@ -160,6 +160,27 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
     // This thread's own rings still work after the workers' rings were torn down.
     const ring = new IoRing({ backend });
     await expect(ring.timeout(1)).resolves.toBeUndefined();
-    ring.destroy();
+    ring.close();
+  });
+});
+
+describe('io_uring: close() reports every op that finished', () => {
+  it('more finished ops than the completion array holds: each settles with its bytes', async () => {
+    // entries 8: the completion array holds 64. Without DEFER_TASKRUN a read on a pipe completes
+    // as its data is written (the task work runs as this thread's write returns), and its
+    // completion waits, not reaped, for the close() that follows.
+    const ring = new IoRing({ backend: 'io_uring', entries: 8, deferTaskrun: false });
+    const count = 150;
+    const pipes = Array.from({ length: count }, (_, i) => pipeFd(dir, `close-many-${i}`));
+    const buffers = pipes.map(() => Buffer.alloc(8));
+    const reads = pipes.map((fd, i) => ring.read(fd, buffers[i] as Buffer, null));
+    ring.submit();
+    expect(ring.inFlight).toBe(count);
+    for (const [i, fd] of pipes.entries()) writeSync(fd, Buffer.from(`seq${String(i).padStart(5, '0')}`));
+    ring.close();
+    const settled = await Promise.allSettled(reads);
+    expect(settled).toEqual(Array.from({ length: count }, () => ({ status: 'fulfilled', value: 8 })));
+    expect(buffers.map((b) => b.toString())).toEqual(pipes.map((_, i) => `seq${String(i).padStart(5, '0')}`));
+    for (const fd of pipes) closeSync(fd);
   });
 });

@@ -17,7 +17,7 @@ describe.each(backends)('%s: linked timeouts', (backend) => {
   beforeAll(() => {
     ring = new IoRing({ backend, entries: 64 });
   });
-  afterAll(() => ring.destroy());
+  afterAll(() => ring.close());
 
   it('an op that runs past its timeout is cancelled (ECANCELED); the timeout resolves true', async () => {
     const fifo = pipeFd(dir, `${backend}-expire-fifo`);
@@ -56,7 +56,7 @@ describe.each(backends)('%s: linked timeouts', (backend) => {
       expect(await timer).toBe(false);
       expect(checksum(buffer)).toBe(checksum(pattern(10_000, 3).subarray(at, at + 1_000)));
     }
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('with link: true the chain goes on after a guarded op that succeeded, and stops after one that timed out', async () => {
@@ -82,7 +82,7 @@ describe.each(backends)('%s: linked timeouts', (backend) => {
     ]);
     expect(readFileSync(path, 'latin1')).toBe('firstsecond');
     closeSync(fifo);
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('a guarded op that never starts (its chain broke first) leaves the timeout unfired', async () => {
@@ -99,7 +99,7 @@ describe.each(backends)('%s: linked timeouts', (backend) => {
       expect(guarded).rejects.toMatchObject({ code: 'ECANCELED' }),
       expect(timer).resolves.toBe(false),
     ]);
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('aborting the guarded op disarms its timeout: the op rejects as cancelled, the timeout resolves false', async () => {

@@ -16,7 +16,7 @@ describe.each(backends)('%s: read and write', (backend) => {
     ring = new IoRing({ backend });
     expect(ring.backend).toBe(backend);
   });
-  afterAll(() => ring.destroy());
+  afterAll(() => ring.close());
 
   it('writes then reads back every size at every offset, with matching checksums', async () => {
     const path = join(dir, `${backend}-grid`);
@@ -33,7 +33,7 @@ describe.each(backends)('%s: read and write', (backend) => {
       expect(readSync(openSync(path, 'r'), viaFs, 0, size, offset)).toBe(size);
       expect(viaFs.equals(data)).toBe(true);
     }
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('runs many writes in flight at once, then reads them all back', async () => {
@@ -54,7 +54,7 @@ describe.each(backends)('%s: read and write', (backend) => {
     backs.forEach((b, i) => {
       expect(checksum(b)).toBe(checksum(chunks[i] as Buffer));
     });
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('reads short at end of file and 0 past it, like fs.readSync', async () => {
@@ -75,7 +75,7 @@ describe.each(backends)('%s: read and write', (backend) => {
       expect(n).toBe(readSync(fsFd, theirs, 0, size, position));
       expect(ours.subarray(0, n).equals(theirs.subarray(0, n))).toBe(true);
     }
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('honours offset and length inside the buffer, and the current position with null', async () => {
@@ -90,7 +90,7 @@ describe.each(backends)('%s: read and write', (backend) => {
     expect(into.subarray(10, 20).equals(data.subarray(15, 25))).toBe(true);
     expect(into[9]).toBe(0xee);
     expect(into[20]).toBe(0xee);
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('readv and writev move several buffers in order', async () => {
@@ -112,7 +112,7 @@ describe.each(backends)('%s: read and write', (backend) => {
         .subarray(0, 600)
         .equals(Buffer.concat(parts).subarray(total - 600)),
     ).toBe(true);
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('reads into and writes from typed arrays and views over SharedArrayBuffers (zero copy)', async () => {
@@ -127,7 +127,7 @@ describe.each(backends)('%s: read and write', (backend) => {
     const sharedBack = new Uint8Array(new SharedArrayBuffer(8192));
     expect(await ring.read(fd, new DataView(sharedBack.buffer, 100, 1000), 100)).toBe(1000);
     expect(Buffer.from(sharedBack.buffer, 100, 1000).equals(Buffer.from(shared.buffer, 100, 1000))).toBe(true);
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 
   it('reuses op ids while one op stays in flight: every op settles with its own bytes', async () => {
@@ -148,7 +148,7 @@ describe.each(backends)('%s: read and write', (backend) => {
     writeSync(fifo, pattern(40, 14));
     expect(await long).toBe(40);
     expect(Buffer.from(waiting.buffer, 0, 40).equals(pattern(40, 14))).toBe(true);
-    await ring.close(fd);
+    await ring.closeFile(fd);
     closeSync(fifo);
   });
 
@@ -175,6 +175,6 @@ describe.each(backends)('%s: read and write', (backend) => {
     const pending = ring.read(fd, buffer, 0);
     structuredClone(buffer.buffer, { transfer: [buffer.buffer] });
     await expect(pending).rejects.toMatchObject({ code: 'ERR_CORELANE_INVALID_ARGUMENT' });
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 });

@@ -12,7 +12,7 @@ describe.each(backends)('%s: registered files and buffers', (backend) => {
   beforeAll(() => {
     ring = new IoRing({ backend });
   });
-  afterAll(() => ring.destroy());
+  afterAll(() => ring.close());
 
   it('reads, writes and syncs through registered file indexes', async () => {
     const a = join(dir, `${backend}-a`);
@@ -29,7 +29,7 @@ describe.each(backends)('%s: registered files and buffers', (backend) => {
     const back = Buffer.alloc(10_000);
     expect(await ring.read(1, back, 5, { fixedFile: true })).toBe(10_000);
     expect(checksum(back)).toBe(checksum(data));
-    for (const fd of fds) await ring.close(fd);
+    for (const fd of fds) await ring.closeFile(fd);
   });
 
   it('reads and writes in place inside registered SharedArrayBuffers', async () => {
@@ -49,6 +49,6 @@ describe.each(backends)('%s: registered files and buffers', (backend) => {
     expect(() => ring.registerBuffers([new Uint8Array(16)])).toThrow(
       expect.objectContaining({ code: 'ERR_CORELANE_INVALID_ARGUMENT' }),
     );
-    await ring.close(fd);
+    await ring.closeFile(fd);
   });
 });

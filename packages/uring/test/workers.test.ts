@@ -4,6 +4,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWorker } from '@corelane/shared/testing';
 import { describe, expect, it } from 'vitest';
+import { IoRing } from '../src/index.js';
 import { backends, checksum, tempDir } from './helpers/files.js';
 
 const dir = tempDir();
@@ -41,5 +42,25 @@ describe.each(backends)('%s: a ring per worker on one file', (backend) => {
       expect(rec.readUInt32LE(4)).toBe(Math.floor(slot / WORKERS));
       expect(rec.readUInt32LE(8)).toBe(checksum(rec.subarray(12)));
     }
+  });
+});
+
+describe.each(backends)('%s: a ring cannot reach another thread', (backend) => {
+  // The only way to hand an object to another thread is a structured clone, which copies own
+  // enumerable properties and none of a class's private state: what arrives is a plain object
+  // that no IoRing method accepts. So a ring is only ever used by the thread that made it, and
+  // needs no per-operation thread check.
+  it('a worker that receives the ring gets a plain clone that no IoRing method accepts', async () => {
+    const ring = new IoRing({ backend });
+    const report = await runWorker<Record<string, unknown>>(new URL('./workers/foreign-ring.mjs', import.meta.url), {
+      ring,
+      backend,
+      path: process.execPath,
+    });
+    expect(report).toMatchObject({ isIoRing: false, keys: [], readIsFunction: false, ownRead: 4 });
+    expect(report.read).toMatch(/^TypeError: /);
+    expect(report.close).toMatch(/^TypeError: /);
+    expect(ring.closed).toBe(false); // the clone's failed close() did not reach this ring
+    ring.close();
   });
 });

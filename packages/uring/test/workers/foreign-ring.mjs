@@ -18,11 +18,11 @@ const report = {
   keys: Object.keys(foreign),
   readIsFunction: typeof foreign.read === 'function',
   read: attempt(() => IoRing.prototype.read.call(foreign, 0, Buffer.alloc(1), 0)),
-  destroy: attempt(() => IoRing.prototype.destroy.call(foreign)),
+  close: attempt(() => IoRing.prototype.close.call(foreign)),
 };
 const own = new IoRing({ backend: workerData.backend });
 const fd = await own.open(workerData.path, 'r');
 report.ownRead = await own.read(fd, Buffer.alloc(4), 0);
-await own.close(fd);
-own.destroy();
+await own.closeFile(fd);
+own.close();
 parentPort.postMessage(report);

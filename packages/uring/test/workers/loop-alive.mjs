@@ -8,5 +8,5 @@ console.log(`timeout settled on ${ring.backend}`);
 const fd = await ring.open(process.execPath, 'r');
 const n = await ring.read(fd, Buffer.alloc(16), 0);
 console.log(`read ${n}`);
-await ring.close(fd);
+await ring.closeFile(fd);
 // The ring stays open and idle: the process must still exit.

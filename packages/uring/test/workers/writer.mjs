@@ -40,7 +40,7 @@ for (let seq = 0; seq < records; seq++) {
   const n = await ring.read(fd, back, (seq * workers + index) * size);
   if (n === size && back.equals(record(index, seq))) verified++;
 }
-await ring.close(fd);
+await ring.closeFile(fd);
 const backendUsed = ring.backend;
-ring.destroy();
+ring.close();
 parentPort.postMessage({ index, written, verified, backend: backendUsed });

@@ -64,7 +64,7 @@ function randomReadCase(medium: Medium, depth: number, peer: Peer): BenchCase {
       return {
         ours: () => ringRandomReads(ring, path, medium, depth, ms),
         peer: peers[peer],
-        teardown: () => ring.destroy(),
+        teardown: () => ring.close(),
       };
     },
   };
@@ -102,7 +102,7 @@ function syncedWriteCase(peer: Peer): BenchCase {
       return {
         ours: () => ringSyncedWrites(ring, path, SYNC_EVERY, ms),
         peer: peers[peer],
-        teardown: () => ring.destroy(),
+        teardown: () => ring.close(),
       };
     },
   };

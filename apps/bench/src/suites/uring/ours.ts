@@ -15,7 +15,7 @@ export async function ringRandomReads(
   try {
     return await randomReads((buffer, position) => ring.read(fd, buffer, position), depth, ms);
   } finally {
-    await ring.close(fd);
+    await ring.closeFile(fd);
   }
 }
 
@@ -41,6 +41,6 @@ export async function ringSyncedWrites(ring: IoRing, path: string, syncEvery: nu
       ms,
     );
   } finally {
-    await ring.close(fd);
+    await ring.closeFile(fd);
   }
 }
