@@ -3,7 +3,7 @@ import { capabilities, IoRing } from '@corelane/uring';
 
 const caps = capabilities();
 console.log(`backend: ${caps.backend} (${caps.reason})`);
-console.log(`io_uring: ${caps.ioUring.available ? 'yes' : 'no'} (${caps.ioUring.reason})`);
+console.log(`io_uring: ${caps.ioUring.supported ? 'yes' : 'no'} (${caps.ioUring.reason})`);
 
 const ring = new IoRing();
 console.log(`this ring: ${ring.backend}, flags [${ring.info.setupFlags.join(', ')}]`);

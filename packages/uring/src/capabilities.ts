@@ -1,4 +1,4 @@
-import { errnoName } from '@corelane/shared';
+import { type Capability, capability, errnoName } from '@corelane/shared';
 import { loadError, native } from './native.js';
 
 /** What `new IoRing()` would run on here, and why. */
@@ -7,8 +7,10 @@ export interface UringCapabilities {
   backend: 'io_uring' | 'threadpool' | 'none';
   /** Why that backend. */
   reason: string;
-  ioUring: { available: boolean; reason: string };
-  threadpool: { available: boolean; reason: string };
+  /** Whether io_uring can be set up here (`{ supported, reason }`, as every package's capabilities). */
+  ioUring: Capability;
+  /** Whether the thread-pool backend can run (it needs the addon). */
+  threadpool: Capability;
   /** Whether the addon was compiled with liburing (statically linked). */
   builtWithLiburing: boolean;
   platform: NodeJS.Platform;
@@ -57,11 +59,11 @@ export function capabilities(): UringCapabilities {
   return {
     backend: decision.mode === null ? 'none' : decision.mode === 2 ? 'threadpool' : 'io_uring',
     reason: decision.reason,
-    ioUring: { available: probe.ok, reason: probe.reason },
+    ioUring: capability(probe.ok, probe.reason),
     threadpool:
       native === null
-        ? { available: false, reason: loadError ?? 'native addon not loaded' }
-        : { available: true, reason: 'native thread pool running blocking system calls' },
+        ? capability(false, loadError ?? 'native addon not loaded')
+        : capability(true, 'native thread pool running blocking system calls'),
     builtWithLiburing: native?.builtWithLiburing ?? false,
     platform: process.platform,
   };

@@ -21,8 +21,8 @@ describe('capabilities()', () => {
     const caps = capabilities();
     expect(caps.platform).toBe('linux');
     expect(caps.builtWithLiburing).toBe(true);
-    expect(caps.ioUring).toEqual({ available: true, reason: 'io_uring_queue_init works here' });
-    expect(caps.threadpool.available).toBe(true);
+    expect(caps.ioUring).toEqual({ supported: true, reason: 'io_uring_queue_init works here' });
+    expect(caps.threadpool.supported).toBe(true);
     expect(caps.backend).toBe(process.env.CORELANE_URING === 'off' ? 'threadpool' : 'io_uring');
   });
 
@@ -36,7 +36,7 @@ describe('capabilities()', () => {
       { CORELANE_URING: 'off' },
     );
     expect(result).toMatchObject({
-      caps: { backend: 'threadpool', reason: 'CORELANE_URING=off', ioUring: { available: true } },
+      caps: { backend: 'threadpool', reason: 'CORELANE_URING=off', ioUring: { supported: true } },
       info: { backend: 'threadpool', reason: 'CORELANE_URING=off; thread pool of 4', setupFlags: [] },
     });
   });

@@ -47,8 +47,8 @@ describe.each(['EPERM', 'ENOSYS'] as const)('io_uring_setup refused with %s by s
     expect(result.caps).toEqual({
       backend: 'threadpool',
       reason,
-      ioUring: { available: false, reason },
-      threadpool: { available: true, reason: 'native thread pool running blocking system calls' },
+      ioUring: { supported: false, reason },
+      threadpool: { supported: true, reason: 'native thread pool running blocking system calls' },
       builtWithLiburing: true,
       platform: 'linux',
     });
