@@ -1,0 +1,169 @@
+// Runs commands against one shard: name lookup, arity, authentication, the handler, and the
+// write records of what changed (Redis's processCommand() + call() + propagate()). The same
+// handlers replay the records: `apply(record)` is the deterministic reducer the WAL needs.
+import { ErrorReply, type Reply } from '../resp/reply.js';
+import { Keyspace } from '../store/keyspace.js';
+import { restoreKeyspace, snapshotKeyspace } from '../store/snapshot.js';
+import type { BlockRequest, ExecContext, ServerHooks, Session } from './context.js';
+import { arityError, NOAUTH } from './errors.js';
+import type { CommandSpec } from './spec.js';
+import { lookupCommand } from './table.js';
+
+/** A write as logged: the command (relative times made absolute) and the time it ran at. */
+export interface WriteRecord {
+  readonly argv: string[];
+  /** The command time it ran with, so replaying it decides expiry the same way. */
+  readonly nowMs: number;
+}
+
+/** Options of a {@link Shard}. */
+export interface ShardOptions {
+  /** The largest string a command may build (proto-max-bulk-len), 512 MiB by default. */
+  maxBulkBytes?: number;
+  /** The clock, ms since the epoch (tests pass a fake one). */
+  clock?: () => number;
+}
+
+/** Redis's sanitising of text put into an error line: CR and LF become spaces. */
+function sanitize(s: string): string {
+  return s.replace(/[\r\n]/g, ' ');
+}
+
+/** `ERR unknown command …` or `ERR unknown subcommand …`, exactly as Redis 7.0 words them. */
+export function unknownCommandError(argv: readonly string[]): ErrorReply {
+  const name = argv[0] as string;
+  const container = lookupCommand([name]);
+  if (container?.subcommands && argv.length > 1) {
+    return new ErrorReply(
+      sanitize(`ERR unknown subcommand '${(argv[1] as string).slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`),
+    );
+  }
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${(argv[i] as string).slice(0, 128 - args.length)}' `;
+  }
+  return new ErrorReply(sanitize(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`));
+}
+
+/** What one {@link Shard.execute} produced: the reply (or a block) and the records to log. */
+export interface Execution {
+  reply: Reply | BlockRequest;
+  records: WriteRecord[];
+  spec: CommandSpec | null;
+}
+
+/**
+ * One shard: a keyspace and the command engine over it. Single-threaded by design: the core that
+ * owns the shard is the only caller.
+ */
+export class Shard {
+  db: Keyspace;
+  readonly maxBulkBytes: number;
+  readonly clock: () => number;
+  private currentLog: string[][] | null = null;
+
+  constructor(options: ShardOptions = {}) {
+    this.maxBulkBytes = options.maxBulkBytes ?? 512 * 1024 * 1024;
+    this.clock = options.clock ?? Date.now;
+    this.db = this.wire(new Keyspace());
+  }
+
+  private wire(db: Keyspace): Keyspace {
+    db.onExpired = (key) => this.currentLog?.push(['DEL', key]);
+    return db;
+  }
+
+  /** Runs `argv` for `session` (null: an internal caller, always authenticated). */
+  execute(argv: string[], session: Session | null, server: ServerHooks | null): Execution {
+    const spec = lookupCommand(argv);
+    if (spec === null) return { reply: unknownCommandError(argv), records: [], spec };
+    if ((spec.arity > 0 && spec.arity !== argv.length) || argv.length < -spec.arity) {
+      return { reply: arityError(spec.fullname), records: [], spec };
+    }
+    if (session !== null && !session.authenticated && !spec.flags.includes('no_auth')) {
+      return { reply: NOAUTH, records: [], spec };
+    }
+    if (spec.handler === null) return { reply: arityError(spec.fullname), records: [], spec };
+    const now = this.clock();
+    const { reply, log } = this.run(spec, argv, now, session, server);
+    return { reply, records: log.map((a) => ({ argv: a, nowMs: now })), spec };
+  }
+
+  /** Runs `fn` (a blocked command's retry) in a fresh context; its records as for execute(). */
+  retry(fn: (c: ExecContext) => Reply | undefined, session: Session | null): { reply: Reply | undefined; records: WriteRecord[] } {
+    const now = this.clock();
+    const c = this.context(now, session, null);
+    let reply: Reply | undefined;
+    try {
+      reply = fn(c);
+    } catch (e) {
+      if (!(e instanceof ErrorReply)) throw e;
+      reply = e;
+    } finally {
+      this.currentLog = null;
+    }
+    return { reply, records: c.log.map((a) => ({ argv: a, nowMs: now })) };
+  }
+
+  private context(now: number, session: Session | null, server: ServerHooks | null): ExecContext {
+    const log: string[][] = [];
+    this.currentLog = log;
+    return { db: this.db, now, session, server, maxBulkBytes: this.maxBulkBytes, log, rewritten: false };
+  }
+
+  private run(
+    spec: CommandSpec,
+    argv: string[],
+    now: number,
+    session: Session | null,
+    server: ServerHooks | null,
+  ): { reply: Reply | BlockRequest; log: string[][] } {
+    const c = this.context(now, session, server);
+    const dirty = this.db.dirty;
+    let reply: Reply | BlockRequest;
+    try {
+      reply = (spec.handler as NonNullable<CommandSpec['handler']>)(c, argv);
+    } catch (e) {
+      if (!(e instanceof ErrorReply)) throw e;
+      reply = e;
+    } finally {
+      this.currentLog = null;
+    }
+    if (!c.rewritten && this.db.dirty !== dirty && spec.flags.includes('write')) c.log.push(argv);
+    return { reply, log: c.log };
+  }
+
+  /**
+   * Replays one logged write: the deterministic reducer. The same shard state and the same
+   * record always give the same state.
+   */
+  apply(record: WriteRecord): void {
+    const spec = lookupCommand(record.argv);
+    if (spec === null || spec.handler === null) throw new Error(`corelane-kv: cannot replay ${record.argv[0]}`);
+    this.run(spec, record.argv, record.nowMs, null, null);
+  }
+
+  /** Active expiry up to `now`: the records of the keys it deleted (DEL, as Redis propagates). */
+  tick(now: number = this.clock()): WriteRecord[] {
+    const log: string[][] = [];
+    this.currentLog = log;
+    try {
+      this.db.tick(now);
+    } finally {
+      this.currentLog = null;
+    }
+    return log.map((argv) => ({ argv, nowMs: now }));
+  }
+
+  /** The keyspace as bytes (a checkpoint). */
+  snapshot(): Uint8Array {
+    return snapshotKeyspace(this.db);
+  }
+
+  /** Replaces the keyspace with a {@link Shard.snapshot}'s. */
+  restore(bytes: Uint8Array): void {
+    const db = restoreKeyspace(bytes);
+    db.onListReady = this.db.onListReady;
+    this.db = this.wire(db);
+  }
+}
