@@ -124,7 +124,8 @@ function blockingMove(c: ExecContext, src: string, dst: string, from: End, to: E
   const attempt = (cx: ExecContext): Reply | undefined => move(cx, src, dst, from, to) ?? undefined;
   const now = attempt(c);
   if (now !== undefined) return now;
-  return new BlockRequest([src], deadline, attempt, null);
+  // A timed-out BLMOVE answers a null array, as every blocked list command does in Redis 7.0.
+  return new BlockRequest([src], deadline, attempt, NullArray.instance);
 }
 
 function clampList(start: number, end: number, len: number): [number, number] | null {

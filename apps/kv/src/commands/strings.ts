@@ -33,12 +33,12 @@ const ANY_EXPIRE = SET_EX | SET_PX | SET_EXAT | SET_PXAT;
 
 interface StringOptions {
   flags: number;
-  /** The absolute expiry in ms, when an EX/PX/EXAT/PXAT was given. */
-  expireAtMs: number | null;
+  /** The EX/PX/EXAT/PXAT argument, not yet validated (Redis checks it later than the syntax). */
+  expire: string | null;
 }
 
 /** Redis's parseExtendedStringArgumentsOrReply() for SET (`forSet`) and GETEX. */
-function parseStringOptions(c: ExecContext, argv: string[], from: number, forSet: boolean, fullname: string): StringOptions {
+function parseStringOptions(argv: string[], from: number, forSet: boolean): StringOptions {
   let flags = 0;
   let expire: string | null = null;
   for (let j = from; j < argv.length; j++) {
@@ -69,6 +69,12 @@ function parseStringOptions(c: ExecContext, argv: string[], from: number, forSet
       throw SYNTAX;
     }
   }
+  return { flags, expire };
+}
+
+/** Redis's getExpireMillisecondsOrReply(): the absolute expiry in ms, or null when none was given. */
+function expireAt(c: ExecContext, options: StringOptions, fullname: string): number | null {
+  const { flags, expire } = options;
   let expireAtMs: number | null = null;
   if (expire !== null) {
     const seconds = (flags & (SET_EX | SET_EXAT)) !== 0;
@@ -79,7 +85,7 @@ function parseStringOptions(c: ExecContext, argv: string[], from: number, forSet
     if (ms <= 0n || ms > INT64_MAX) throw expireTimeError(fullname);
     expireAtMs = Number(ms);
   }
-  return { flags, expireAtMs };
+  return expireAtMs;
 }
 
 /** The SET family's core (setGenericCommand); `okReply`/`abortReply` differ for SETNX. */
@@ -88,10 +94,12 @@ function setGeneric(
   key: string,
   value: string,
   options: StringOptions,
+  fullname: string,
   okReply: Reply = OK,
   abortReply: Reply = null,
 ): Reply {
-  const { flags, expireAtMs } = options;
+  const flags = options.flags;
+  const expireAtMs = expireAt(c, options, fullname);
   let reply: Reply | undefined;
   if (flags & SET_GET) {
     const old = getString(c, key);
@@ -170,19 +178,17 @@ export const stringCommands: CommandSpec[] = [
     return getString(c, argv[1] as string)?.value ?? null;
   }),
   command('set', { arity: -3, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
-    const options = parseStringOptions(c, argv, 3, true, 'set');
-    return setGeneric(c, argv[1] as string, argv[2] as string, options);
+    const options = parseStringOptions(argv, 3, true);
+    return setGeneric(c, argv[1] as string, argv[2] as string, options, 'set');
   }),
   command('setnx', { arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
-    return setGeneric(c, argv[1] as string, argv[2] as string, { flags: SET_NX, expireAtMs: null }, 1, 0);
+    return setGeneric(c, argv[1] as string, argv[2] as string, { flags: SET_NX, expire: null }, 'setnx', 1, 0);
   }),
   command('setex', { arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
-    const options = parseStringOptions(c, ['', '', '', 'EX', argv[2] as string], 3, true, 'setex');
-    return setGeneric(c, argv[1] as string, argv[3] as string, options);
+    return setGeneric(c, argv[1] as string, argv[3] as string, { flags: SET_EX, expire: argv[2] as string }, 'setex');
   }),
   command('psetex', { arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
-    const options = parseStringOptions(c, ['', '', '', 'PX', argv[2] as string], 3, true, 'psetex');
-    return setGeneric(c, argv[1] as string, argv[3] as string, options);
+    return setGeneric(c, argv[1] as string, argv[3] as string, { flags: SET_PX, expire: argv[2] as string }, 'psetex');
   }),
   command('getset', { arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
@@ -203,9 +209,11 @@ export const stringCommands: CommandSpec[] = [
   }),
   command('getex', { arity: -2, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
-    const { flags, expireAtMs } = parseStringOptions(c, argv, 2, false, 'getex');
+    const options = parseStringOptions(argv, 2, false);
     const v = getString(c, key);
     if (v === undefined) return null;
+    const flags = options.flags;
+    const expireAtMs = expireAt(c, options, 'getex');
     c.rewritten = true;
     if (expireAtMs !== null && expireAtMs <= c.now) {
       c.db.delete(key);
@@ -384,5 +392,3 @@ export const stringCommands: CommandSpec[] = [
     return n;
   }),
 ];
-
-export { WRONGTYPE };
