@@ -13,7 +13,7 @@ import {
 } from './support/arbitraries.js';
 import { Differential } from './support/differential.js';
 
-const RUNS = 60;
+const RUNS = Number(process.env.KV_FUZZ_RUNS ?? 100);
 
 describe('differential: random sequences against redis-server 7.0', () => {
   let d: Differential;

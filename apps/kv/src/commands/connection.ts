@@ -12,7 +12,7 @@ import {
 import { globMatch } from '../store/glob.js';
 import { is, parseLong } from './args.js';
 import type { ExecContext, Session } from './context.js';
-import { arityError, DB_OUT_OF_RANGE, errorOf, SYNTAX, WRONGPASS } from './errors.js';
+import { arityError, cString, DB_OUT_OF_RANGE, errorOf, SYNTAX, WRONGPASS } from './errors.js';
 import { type CommandSpec, command, container } from './spec.js';
 
 /** The version HELLO and INFO report: the Redis version whose behaviour this server keeps. */
@@ -161,13 +161,13 @@ export const connectionCommands: CommandSpec[] = [
         if (!validName(name)) throw BAD_NAME;
         j++;
       } else {
-        throw errorOf(`Syntax error in HELLO option '${opt}'`);
+        throw errorOf(`Syntax error in HELLO option '${cString(opt)}'`);
       }
     }
     if (user !== null && password !== null && !authenticate(c, s, user, password)) throw WRONGPASS;
     if (!s.authenticated) {
       throw new ErrorReply(
-        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
       );
     }
     if (name !== null) s.name = name === '' ? null : name;

@@ -5,7 +5,7 @@ import { ErrorReply, type Reply } from '../resp/reply.js';
 import { Keyspace } from '../store/keyspace.js';
 import { restoreKeyspace, snapshotKeyspace } from '../store/snapshot.js';
 import type { BlockRequest, ExecContext, ServerHooks, Session } from './context.js';
-import { arityError, NOAUTH } from './errors.js';
+import { arityError, cString, NOAUTH } from './errors.js';
 import type { CommandSpec } from './spec.js';
 import { lookupCommand } from './table.js';
 
@@ -31,16 +31,16 @@ function sanitize(s: string): string {
 
 /** `ERR unknown command …` or `ERR unknown subcommand …`, exactly as Redis 7.0 words them. */
 export function unknownCommandError(argv: readonly string[]): ErrorReply {
-  const name = argv[0] as string;
+  const name = cString(argv[0] as string, Number.POSITIVE_INFINITY);
   const container = lookupCommand([name]);
   if (container?.subcommands && argv.length > 1) {
     return new ErrorReply(
-      sanitize(`ERR unknown subcommand '${(argv[1] as string).slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`),
+      sanitize(`ERR unknown subcommand '${cString(argv[1] as string, 128)}'. Try ${name.toUpperCase()} HELP.`),
     );
   }
   let args = '';
   for (let i = 1; i < argv.length && args.length < 128; i++) {
-    args += `'${(argv[i] as string).slice(0, 128 - args.length)}' `;
+    args += `'${cString(argv[i] as string, 128 - args.length)}' `;
   }
   return new ErrorReply(sanitize(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`));
 }

@@ -31,3 +31,9 @@ export function expireTimeError(fullname: string): ErrorReply {
 export function errorOf(message: string): ErrorReply {
   return new ErrorReply(`ERR ${message}`);
 }
+
+/** What C's `%.Ns` prints of `s`: at most `n` chars, and nothing from a NUL byte on. */
+export function cString(s: string, n = Number.POSITIVE_INFINITY): string {
+  const nul = s.indexOf('\0');
+  return (nul < 0 ? s : s.slice(0, nul)).slice(0, n);
+}

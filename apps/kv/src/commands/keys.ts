@@ -5,7 +5,7 @@ import { globMatch } from '../store/glob.js';
 import { scanStep } from '../store/scan.js';
 import { INT64_MAX, INT64_MIN, int64Arg, is, longArg } from './args.js';
 import type { ExecContext } from './context.js';
-import { DB_OUT_OF_RANGE, expireTimeError, NO_SUCH_KEY, SAME_OBJECT, SYNTAX } from './errors.js';
+import { cString, DB_OUT_OF_RANGE, expireTimeError, NO_SUCH_KEY, SAME_OBJECT, SYNTAX } from './errors.js';
 import { parseScan } from './scan-args.js';
 import { type CommandSpec, command } from './spec.js';
 
@@ -23,7 +23,7 @@ function expireFlags(argv: string[]): number {
     else if (opt === 'xx') flags |= EXPIRE_XX;
     else if (opt === 'gt') flags |= EXPIRE_GT;
     else if (opt === 'lt') flags |= EXPIRE_LT;
-    else throw new ErrorReply(`ERR Unsupported option ${argv[j]}`);
+    else throw new ErrorReply(`ERR Unsupported option ${cString(argv[j] as string)}`);
   }
   if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) {
     throw new ErrorReply('ERR NX and XX, GT or LT options at the same time are not compatible');
