@@ -7,10 +7,10 @@ export type { BlockRequest, ExecContext, ServerHooks, Session } from './commands
 export { type Execution, Shard, type ShardOptions, unknownCommandError, type WriteRecord } from './commands/engine.js';
 export { type CommandFlag, type CommandSpec, keyPositions } from './commands/spec.js';
 export { commandTable, lookupCommand } from './commands/table.js';
-export { routeCommand } from './route.js';
 export { encodeReply, type Protocol, ReplyWriter } from './resp/encoder.js';
 export * from './resp/reply.js';
 export { type FramedReply, type ParsedReply, ReplyParser, ReplySyntaxError } from './resp/reply-parser.js';
 export { ProtocolError, RequestParser, type RequestParserOptions } from './resp/request-parser.js';
-export { Keyspace } from './store/keyspace.js';
+export { routeCommand } from './route.js';
 export { KvServer, type KvServerOptions, startServer } from './server/server.js';
+export { Keyspace } from './store/keyspace.js';

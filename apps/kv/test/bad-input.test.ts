@@ -48,7 +48,9 @@ const payloads: Record<string, (string | Buffer)[]> = {
   'a simple string where a bulk belongs': ['*1\r\n+PING\r\n'],
   'an empty multibulk and a negative one are ignored': ['*0\r\n*-1\r\nPING\r\n'],
   'the two bytes after a bulk are not checked': ['*1\r\n$4\r\nPINGxx*1\r\n$4\r\nPING\r\n'],
-  'inline commands, quotes and escapes': ['PING\r\nSET a "b c"\r\nGET a\r\nSET b \'it\\\'s\'\r\nGET b\r\nECHO "\\x41\\n"\r\n'],
+  'inline commands, quotes and escapes': [
+    'PING\r\nSET a "b c"\r\nGET a\r\nSET b \'it\\\'s\'\r\nGET b\r\nECHO "\\x41\\n"\r\n',
+  ],
   'inline with LF only and empty lines': ['PING\n\r\n\nECHO hi\n'],
   'unbalanced quotes': ['SET a "unbalanced\r\n'],
   'a closing quote followed by a letter': ['GET "a"b\r\n'],

@@ -42,9 +42,9 @@ const scripts: Record<string, Script> = {
   },
   'a timeout answers a null array, and commands pipelined behind it run after': async (port) => {
     const [a] = (await clients(port, 1)) as [RawClient];
-    const out = (await a.pipeline([['BLPOP', 'none', '0.1'], ['PING'], ['BLMOVE', 'none', 'x', 'LEFT', 'LEFT', '0.05']])).map((r) =>
-      r.raw.toString('latin1'),
-    );
+    const out = (
+      await a.pipeline([['BLPOP', 'none', '0.1'], ['PING'], ['BLMOVE', 'none', 'x', 'LEFT', 'LEFT', '0.05']])
+    ).map((r) => r.raw.toString('latin1'));
     a.close();
     return out;
   },
@@ -66,14 +66,25 @@ const scripts: Record<string, Script> = {
     await settle();
     a.close();
     await settle();
-    const out = (await b.pipeline([['RPUSH', 'q', 'kept'], ['LRANGE', 'q', '0', '-1']])).map((r) => r.raw.toString('latin1'));
+    const out = (
+      await b.pipeline([
+        ['RPUSH', 'q', 'kept'],
+        ['LRANGE', 'q', '0', '-1'],
+      ])
+    ).map((r) => r.raw.toString('latin1'));
     b.close();
     return out;
   },
   'a non-list key makes BLPOP fail at once; an existing element is served at once': async (port) => {
     const [a] = (await clients(port, 1)) as [RawClient];
     const out = (
-      await a.pipeline([['SET', 's', 'x'], ['BLPOP', 'empty', 's', '1'], ['RPUSH', 'l', 'a'], ['BLPOP', 'empty', 'l', '1'], ['BRPOPLPUSH', 'l', 'l', '0.1']])
+      await a.pipeline([
+        ['SET', 's', 'x'],
+        ['BLPOP', 'empty', 's', '1'],
+        ['RPUSH', 'l', 'a'],
+        ['BLPOP', 'empty', 'l', '1'],
+        ['BRPOPLPUSH', 'l', 'l', '0.1'],
+      ])
     ).map((r) => r.raw.toString('latin1'));
     a.close();
     return out;
@@ -81,9 +92,12 @@ const scripts: Record<string, Script> = {
   'RESP3 clients get _ on timeout': async (port) => {
     const [a] = (await clients(port, 1)) as [RawClient];
     await a.pipeline([['HELLO', '3']]);
-    const out = (await a.pipeline([['BLPOP', 'none', '0.05'], ['BLMOVE', 'none', 'x', 'LEFT', 'LEFT', '0.05']])).map((r) =>
-      r.raw.toString('latin1'),
-    );
+    const out = (
+      await a.pipeline([
+        ['BLPOP', 'none', '0.05'],
+        ['BLMOVE', 'none', 'x', 'LEFT', 'LEFT', '0.05'],
+      ])
+    ).map((r) => r.raw.toString('latin1'));
     a.close();
     return out;
   },

@@ -42,9 +42,21 @@ describe('corelane-kv bin', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`logs one ready line, serves, and exits 0 on ${signal}`, async () => {
       const kv = await start();
-      expect(kv.output().split('\n').filter((l) => l.includes('ready'))).toHaveLength(1);
+      expect(
+        kv
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('ready')),
+      ).toHaveLength(1);
       const c = await RawClient.connect(kv.port);
-      expect((await c.pipeline([['SET', 'a', '1'], ['GET', 'a']])).map((r) => r.raw.toString())).toEqual(['+OK\r\n', '$1\r\n1\r\n']);
+      expect(
+        (
+          await c.pipeline([
+            ['SET', 'a', '1'],
+            ['GET', 'a'],
+          ])
+        ).map((r) => r.raw.toString()),
+      ).toEqual(['+OK\r\n', '$1\r\n1\r\n']);
       kv.child.kill(signal);
       expect(await exitOf(kv.child)).toBe(0);
       expect(await c.waitClosed()).toBe(true);
@@ -63,7 +75,12 @@ describe('corelane-kv bin', () => {
   it('--requirepass: NOAUTH until AUTH', async () => {
     const kv = await start(['--requirepass', 's3cret']);
     const c = await RawClient.connect(kv.port);
-    const replies = await c.pipeline([['GET', 'a'], ['AUTH', 'nope'], ['AUTH', 's3cret'], ['GET', 'a']]);
+    const replies = await c.pipeline([
+      ['GET', 'a'],
+      ['AUTH', 'nope'],
+      ['AUTH', 's3cret'],
+      ['GET', 'a'],
+    ]);
     expect(replies.map((r) => r.raw.toString())).toEqual([
       '-NOAUTH Authentication required.\r\n',
       '-WRONGPASS invalid username-password pair or user is disabled.\r\n',

@@ -39,7 +39,10 @@ describe('real clients against corelane-kv', () => {
       redis.disconnect();
     }
 
-    const many = Array.from({ length: 20 }, () => new Redis({ port: kv.port, host: '127.0.0.1', maxRetriesPerRequest: 0 }));
+    const many = Array.from(
+      { length: 20 },
+      () => new Redis({ port: kv.port, host: '127.0.0.1', maxRetriesPerRequest: 0 }),
+    );
     try {
       await Promise.all(
         many.map(async (r, id) => {
@@ -98,7 +101,8 @@ describe('real clients against corelane-kv', () => {
       { timeout: 120_000 },
     );
     expect(stderr).not.toMatch(/error/i);
-    for (const test of ['SET', 'GET', 'INCR']) expect(stdout).toMatch(new RegExp(`^${test}: [\\d.]+ requests per second`, 'm'));
+    for (const test of ['SET', 'GET', 'INCR'])
+      expect(stdout).toMatch(new RegExp(`^${test}: [\\d.]+ requests per second`, 'm'));
     expect(stdout).not.toMatch(/error/i);
     // The benchmark's writes landed: its counter key holds the number of INCRs.
     const redis = new Redis({ port: kv.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });

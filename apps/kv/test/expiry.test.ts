@@ -29,15 +29,33 @@ describe('expiry, lazy and active, as redis-server 7.0 does it', () => {
   });
 
   it('a key read after its PX time is gone, with the replies Redis gives', async () => {
-    const setup = [['FLUSHALL'], ['SET', 'a', '1', 'PX', '50'], ['RPUSH', 'l', 'x'], ['PEXPIRE', 'l', '50'], ['HSET', 'h', 'f', 'v'], ['PEXPIRE', 'h', '50']];
+    const setup = [
+      ['FLUSHALL'],
+      ['SET', 'a', '1', 'PX', '50'],
+      ['RPUSH', 'l', 'x'],
+      ['PEXPIRE', 'l', '50'],
+      ['HSET', 'h', 'f', 'v'],
+      ['PEXPIRE', 'h', '50'],
+    ];
     await Promise.all([text(theirs, setup), text(ours, setup)]);
     await sleep(200);
-    const after = [['GET', 'a'], ['LLEN', 'l'], ['HGET', 'h', 'f'], ['TTL', 'a'], ['EXISTS', 'a', 'l', 'h'], ['SET', 'a', '2', 'XX'], ['APPEND', 'a', 'z']];
+    const after = [
+      ['GET', 'a'],
+      ['LLEN', 'l'],
+      ['HGET', 'h', 'f'],
+      ['TTL', 'a'],
+      ['EXISTS', 'a', 'l', 'h'],
+      ['SET', 'a', '2', 'XX'],
+      ['APPEND', 'a', 'z'],
+    ];
     expect(await text(ours, after)).toEqual(await text(theirs, after));
   });
 
   it('keys nobody reads again are deleted by the active cycle (DBSIZE drops to 0)', async () => {
-    const setup = [['FLUSHALL'], ...Array.from({ length: 300 }, (_, i) => ['SET', `k${i}`, 'v', 'PX', String(20 + (i % 50))])];
+    const setup = [
+      ['FLUSHALL'],
+      ...Array.from({ length: 300 }, (_, i) => ['SET', `k${i}`, 'v', 'PX', String(20 + (i % 50))]),
+    ];
     await Promise.all([text(theirs, setup), text(ours, setup)]);
     const deadline = Date.now() + 10_000;
     let size = -1;
@@ -52,11 +70,21 @@ describe('expiry, lazy and active, as redis-server 7.0 does it', () => {
 
   it('TTL and PTTL count down; PERSIST stops it', async () => {
     await text(ours, [['FLUSHALL'], ['SET', 't', 'v', 'EX', '100']]);
-    const [ttl, pttl] = (await ours.pipeline([['TTL', 't'], ['PTTL', 't']])).map((r) => Number(r.reply.value));
+    const [ttl, pttl] = (
+      await ours.pipeline([
+        ['TTL', 't'],
+        ['PTTL', 't'],
+      ])
+    ).map((r) => Number(r.reply.value));
     expect(ttl).toBeGreaterThanOrEqual(99);
     expect(ttl).toBeLessThanOrEqual(100);
     expect(pttl).toBeGreaterThan(90_000);
     expect(pttl).toBeLessThanOrEqual(100_000);
-    expect(await text(ours, [['PERSIST', 't'], ['TTL', 't']])).toEqual([':1\r\n', ':-1\r\n']);
+    expect(
+      await text(ours, [
+        ['PERSIST', 't'],
+        ['TTL', 't'],
+      ]),
+    ).toEqual([':1\r\n', ':-1\r\n']);
   });
 });

@@ -6,11 +6,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Shard, type WriteRecord } from '../src/commands/engine.js';
 import { routeCommand } from '../src/route.js';
-import { hashCommands, keyCommands, listCommands, sequence, setCommands, stringCommands } from './support/arbitraries.js';
+import {
+  hashCommands,
+  keyCommands,
+  listCommands,
+  sequence,
+  setCommands,
+  stringCommands,
+} from './support/arbitraries.js';
 
 /** Writes whose effect is random: their records must say what they did. */
 const randomWrites = [
-  fc.tuple(fc.constantFrom('k0', 'k1', 'k2', 'k3'), fc.option(fc.constantFrom('1', '2', '10'))).map(([k, n]) => ['SPOP', k, ...(n === null ? [] : [n])]),
+  fc
+    .tuple(fc.constantFrom('k0', 'k1', 'k2', 'k3'), fc.option(fc.constantFrom('1', '2', '10')))
+    .map(([k, n]) => ['SPOP', k, ...(n === null ? [] : [n])]),
 ];
 
 function fakeClock(start = 1_700_000_000_000) {
@@ -71,7 +80,8 @@ describe('Shard: write records, replay, snapshots', () => {
   it('tick() deletes expired keys a bounded number at a time and logs a DEL for each', () => {
     const time = fakeClock();
     const shard = new Shard({ clock: time.clock });
-    for (let i = 0; i < 500; i++) shard.execute(['SET', `k${i}`, 'v', 'PX', String(i % 2 === 0 ? 100 : 100_000)], null, null);
+    for (let i = 0; i < 500; i++)
+      shard.execute(['SET', `k${i}`, 'v', 'PX', String(i % 2 === 0 ? 100 : 100_000)], null, null);
     time.advance(1000);
     const deleted = new Set<string>();
     for (let round = 0; round < 10; round++) {
@@ -101,7 +111,13 @@ describe('Shard: write records, replay, snapshots', () => {
     const copy = new Shard({ clock: () => 1000 });
     copy.restore(shard.snapshot());
     const read = (s: Shard, argv: string[]) => s.execute(argv, null, null).reply;
-    for (const argv of [['GET', '\x00\xffkey'], ['LRANGE', 'l', '0', '-1'], ['HGETALL', 'h'], ['SMEMBERS', 'ints'], ['PEXPIRETIME', 'l']]) {
+    for (const argv of [
+      ['GET', '\x00\xffkey'],
+      ['LRANGE', 'l', '0', '-1'],
+      ['HGETALL', 'h'],
+      ['SMEMBERS', 'ints'],
+      ['PEXPIRETIME', 'l'],
+    ]) {
       expect(read(copy, argv)).toEqual(read(shard, argv));
     }
     expect(Buffer.from(copy.snapshot()).equals(Buffer.from(shard.snapshot()))).toBe(true);

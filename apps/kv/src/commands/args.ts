@@ -76,7 +76,9 @@ export function rangeArg(s: string, min: bigint, max: bigint, message?: string):
   const v = parseInt64(s);
   if (v === null) throw message === undefined ? NOT_INTEGER : new ErrorReply(`ERR ${message}`);
   if (v < min || v > max) {
-    throw new ErrorReply(message === undefined ? `ERR value is out of range, value must between ${min} and ${max}` : `ERR ${message}`);
+    throw new ErrorReply(
+      message === undefined ? `ERR value is out of range, value must between ${min} and ${max}` : `ERR ${message}`,
+    );
   }
   return Number(v);
 }

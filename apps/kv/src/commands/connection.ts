@@ -1,14 +1,6 @@
 // Connection and server commands (PING, HELLO, AUTH, CLIENT, CONFIG, INFO, …). They read and
 // change the session and ask the server through its hooks; none of them touches keys.
-import {
-  ErrorReply,
-  MapReply,
-  OK,
-  PONG,
-  type Reply,
-  SimpleString,
-  VerbatimReply,
-} from '../resp/reply.js';
+import { ErrorReply, MapReply, OK, PONG, type Reply, SimpleString, VerbatimReply } from '../resp/reply.js';
 import { globMatch } from '../store/glob.js';
 import { is, parseLong } from './args.js';
 import type { ExecContext, Session } from './context.js';
@@ -233,18 +225,23 @@ export const connectionCommands: CommandSpec[] = [
     command('resetstat', { arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'] }, () => OK),
     command('help', { arity: 2, flags: ['loading', 'stale'] }, () => help(CONFIG_HELP)),
   ]),
-  container('command', -1, [
-    command('count', { arity: 2, flags: ['loading', 'stale'] }, () => commandRegistry.size),
-    command('info', { arity: -2, flags: ['loading', 'stale'] }, (_c, argv) => {
-      if (argv.length === 2) return [...commandRegistry.values()].map(commandInfo);
-      return argv.slice(2).map((n) => {
-        const spec = commandRegistry.get(n.toLowerCase());
-        return spec ? commandInfo(spec) : null;
-      });
-    }),
-    command('docs', { arity: -2, flags: ['loading', 'stale'] }, () => new MapReply([])),
-    command('list', { arity: -2, flags: ['loading', 'stale'] }, () => [...commandRegistry.keys()]),
-  ], () => [...commandRegistry.values()].map(commandInfo)),
+  container(
+    'command',
+    -1,
+    [
+      command('count', { arity: 2, flags: ['loading', 'stale'] }, () => commandRegistry.size),
+      command('info', { arity: -2, flags: ['loading', 'stale'] }, (_c, argv) => {
+        if (argv.length === 2) return [...commandRegistry.values()].map(commandInfo);
+        return argv.slice(2).map((n) => {
+          const spec = commandRegistry.get(n.toLowerCase());
+          return spec ? commandInfo(spec) : null;
+        });
+      }),
+      command('docs', { arity: -2, flags: ['loading', 'stale'] }, () => new MapReply([])),
+      command('list', { arity: -2, flags: ['loading', 'stale'] }, () => [...commandRegistry.keys()]),
+    ],
+    () => [...commandRegistry.values()].map(commandInfo),
+  ),
   command('info', { arity: -1, flags: ['loading', 'stale'] }, (c, argv) => {
     const text = c.server?.info(argv.slice(1).map((s) => s.toLowerCase())) ?? '';
     return new VerbatimReply('txt', text);

@@ -90,7 +90,10 @@ export class Shard {
   }
 
   /** Runs `fn` (a blocked command's retry) in a fresh context; its records as for execute(). */
-  retry(fn: (c: ExecContext) => Reply | undefined, session: Session | null): { reply: Reply | undefined; records: WriteRecord[] } {
+  retry(
+    fn: (c: ExecContext) => Reply | undefined,
+    session: Session | null,
+  ): { reply: Reply | undefined; records: WriteRecord[] } {
     const now = this.clock();
     const c = this.context(now, session, null);
     let reply: Reply | undefined;

@@ -1,14 +1,15 @@
 // Hash commands (Redis's t_hash.c). A Map keeps insertion order as Redis's listpack does for
 // small hashes, so HGETALL of a small hash lists its fields in the same order as Redis.
-import { errorOf, NAN_OR_INFINITY, OVERFLOW, SYNTAX, arityError } from './errors.js';
+
 import { MapReply, OK, type Reply } from '../resp/reply.js';
-import { hashValue, type HashValue } from '../store/values.js';
+import { scanStep } from '../store/scan.js';
+import { type HashValue, hashValue } from '../store/values.js';
 import { INT64_MAX, INT64_MIN, int64Arg, is, parseInt64, rangeArg } from './args.js';
 import type { ExecContext } from './context.js';
+import { arityError, errorOf, NAN_OR_INFINITY, OVERFLOW, SYNTAX } from './errors.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from './long-double.js';
 import { getHash } from './lookup.js';
 import { parseScan } from './scan-args.js';
-import { scanStep } from '../store/scan.js';
 import { type CommandSpec, command } from './spec.js';
 
 function hashForWrite(c: ExecContext, key: string): HashValue {

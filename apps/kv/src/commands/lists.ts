@@ -1,11 +1,11 @@
 // List commands (Redis's t_list.c), the blocking ones included: BLPOP and friends return a
 // BlockRequest when every list is empty, and the server serves it when a push arrives.
 import { ErrorReply, NullArray, OK, type Reply } from '../resp/reply.js';
-import { listValue, type ListValue } from '../store/values.js';
+import { type ListValue, listValue } from '../store/values.js';
 import { is, longArg, positiveArg } from './args.js';
-import { parseLongDouble } from './long-double.js';
 import { BlockRequest, type ExecContext } from './context.js';
 import { errorOf, NO_SUCH_KEY, OUT_OF_RANGE, SYNTAX, WRONGTYPE } from './errors.js';
+import { parseLongDouble } from './long-double.js';
 import { getList } from './lookup.js';
 import { type CommandSpec, command } from './spec.js';
 
@@ -119,7 +119,14 @@ function blockingPop(c: ExecContext, argv: string[], end: End): Reply | BlockReq
   return new BlockRequest(keys, deadline, attempt, NullArray.instance);
 }
 
-function blockingMove(c: ExecContext, src: string, dst: string, from: End, to: End, timeout: string): Reply | BlockRequest {
+function blockingMove(
+  c: ExecContext,
+  src: string,
+  dst: string,
+  from: End,
+  to: End,
+  timeout: string,
+): Reply | BlockRequest {
   const deadline = timeoutArg(c, timeout);
   const attempt = (cx: ExecContext): Reply | undefined => move(cx, src, dst, from, to) ?? undefined;
   const now = attempt(c);

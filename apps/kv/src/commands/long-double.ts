@@ -80,7 +80,9 @@ export function parseLongDouble(s: string): ParsedLongDouble | null {
   if (scale > 5000) return null;
   if (scale < -5100) return null;
   const value =
-    scale >= 0 ? roundRational(neg, digits * 10n ** BigInt(scale), 1n) : roundRational(neg, digits, 10n ** BigInt(-scale));
+    scale >= 0
+      ? roundRational(neg, digits * 10n ** BigInt(scale), 1n)
+      : roundRational(neg, digits, 10n ** BigInt(-scale));
   if (value === null || value.m === 0n) return null;
   return value;
 }

@@ -2,7 +2,7 @@
 // integers, at most 512) lists its members in numeric order as Redis does.
 import { type Reply, SetReply } from '../resp/reply.js';
 import { scanStep } from '../store/scan.js';
-import { addMember, setMembers, setValue, type SetValue } from '../store/values.js';
+import { addMember, type SetValue, setMembers, setValue } from '../store/values.js';
 import { is, positiveArg, rangeArg } from './args.js';
 import type { ExecContext } from './context.js';
 import { errorOf, SYNTAX, WRONGTYPE } from './errors.js';

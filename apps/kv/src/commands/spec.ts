@@ -71,7 +71,12 @@ export function command(name: string, options: CommandOptions, handler: Handler)
 }
 
 /** Declares a container command (CONFIG, CLIENT, COMMAND) from its subcommands. */
-export function container(name: string, arity: number, subs: CommandSpec[], handler: Handler | null = null): CommandSpec {
+export function container(
+  name: string,
+  arity: number,
+  subs: CommandSpec[],
+  handler: Handler | null = null,
+): CommandSpec {
   const subcommands = new Map<string, CommandSpec>();
   for (const s of subs) subcommands.set(s.name, { ...s, fullname: `${name}|${s.name}` });
   return {

@@ -14,7 +14,6 @@ import {
   OVERFLOW,
   STRING_TOO_LONG,
   SYNTAX,
-  WRONGTYPE,
 } from './errors.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from './long-double.js';
 import { getString } from './lookup.js';

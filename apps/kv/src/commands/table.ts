@@ -7,7 +7,14 @@ import { setCommands } from './sets.js';
 import type { CommandSpec } from './spec.js';
 import { stringCommands } from './strings.js';
 
-for (const spec of [...connectionCommands, ...stringCommands, ...keyCommands, ...listCommands, ...hashCommands, ...setCommands]) {
+for (const spec of [
+  ...connectionCommands,
+  ...stringCommands,
+  ...keyCommands,
+  ...listCommands,
+  ...hashCommands,
+  ...setCommands,
+]) {
   commandRegistry.set(spec.name, spec);
 }
 

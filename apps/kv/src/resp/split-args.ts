@@ -14,7 +14,7 @@ function hexValue(c: number): number {
   return c - 0x41 + 10;
 }
 
-const ESCAPES: Record<number, number> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x61: 0x07 };
+const ESCAPES: Record<number, number> = { 110: 0x0a, 114: 0x0d, 116: 0x09, 98: 0x08, 97: 0x07 };
 
 /**
  * Splits one inline line (latin1, without its newline) into arguments, or returns `null` when the
@@ -35,7 +35,13 @@ export function splitArgs(line: string): string[] | null {
       const c = p < n ? line.charCodeAt(p) : -1;
       if (inq) {
         if (c === -1) return null;
-        if (c === 0x5c && p + 3 < n && line.charCodeAt(p + 1) === 0x78 && isHex(line.charCodeAt(p + 2)) && isHex(line.charCodeAt(p + 3))) {
+        if (
+          c === 0x5c &&
+          p + 3 < n &&
+          line.charCodeAt(p + 1) === 0x78 &&
+          isHex(line.charCodeAt(p + 2)) &&
+          isHex(line.charCodeAt(p + 3))
+        ) {
           cur += String.fromCharCode(hexValue(line.charCodeAt(p + 2)) * 16 + hexValue(line.charCodeAt(p + 3)));
           p += 3;
         } else if (c === 0x5c && p + 1 < n) {

@@ -16,7 +16,15 @@ interface MatchState {
   skipLonger: boolean;
 }
 
-function match(p: string, pi: number, s: string, si: number, nocase: boolean, nesting: number, st?: MatchState): boolean {
+function match(
+  p: string,
+  pi: number,
+  s: string,
+  si: number,
+  nocase: boolean,
+  nesting: number,
+  st?: MatchState,
+): boolean {
   // Redis caps recursion to keep patterns like "*a*a*a*…" from exploding.
   if (nesting > 1000) return false;
   const state = st ?? { skipLonger: false };

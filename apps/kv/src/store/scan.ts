@@ -16,7 +16,12 @@ export function hash32(s: string): number {
 }
 
 /** One step of a scan: the elements to return and the next cursor (0 when the scan is complete). */
-export function scanStep<T>(items: Iterable<T>, keyOf: (item: T) => string, cursor: number, count: number): { cursor: number; items: T[] } {
+export function scanStep<T>(
+  items: Iterable<T>,
+  keyOf: (item: T) => string,
+  cursor: number,
+  count: number,
+): { cursor: number; items: T[] } {
   const start = cursor === 0 ? 0 : cursor - 1;
   const candidates: { h: number; item: T }[] = [];
   for (const item of items) {
@@ -25,7 +30,12 @@ export function scanStep<T>(items: Iterable<T>, keyOf: (item: T) => string, curs
   }
   candidates.sort((a, b) => a.h - b.h);
   let n = Math.min(count, candidates.length);
-  while (n > 0 && n < candidates.length && (candidates[n] as { h: number }).h === (candidates[n - 1] as { h: number }).h) n++;
+  while (
+    n > 0 &&
+    n < candidates.length &&
+    (candidates[n] as { h: number }).h === (candidates[n - 1] as { h: number }).h
+  )
+    n++;
   const next = n < candidates.length ? (candidates[n] as { h: number }).h + 1 : 0;
   return { cursor: next, items: candidates.slice(0, n).map((x) => x.item) };
 }

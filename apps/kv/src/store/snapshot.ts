@@ -1,8 +1,8 @@
 // A shard's keyspace as bytes (the checkpoint the WAL truncates behind) and back. MessagePack
 // of a versioned header and one [key, type, payload, expireAtMs] row per key.
 import { Packr } from 'msgpackr';
-import { Keyspace } from './keyspace.js';
 import { Deque } from './deque.js';
+import { Keyspace } from './keyspace.js';
 import type { Value } from './values.js';
 
 const MAGIC = 'corelane-kv-snapshot';

@@ -33,7 +33,17 @@ export const stringCommands: Cmd[] = [
   cmd(lit('GET'), key),
   cmd(lit('SET'), key, value),
   fc
-    .tuple(key, value, fc.subarray(['NX', 'XX', 'GET', 'KEEPTTL']), fc.option(fc.tuple(fc.constantFrom('EX', 'PX', 'EXAT', 'PXAT'), fc.constantFrom('100000', '0', '-1', 'x', ...[0]).map(String))))
+    .tuple(
+      key,
+      value,
+      fc.subarray(['NX', 'XX', 'GET', 'KEEPTTL']),
+      fc.option(
+        fc.tuple(
+          fc.constantFrom('EX', 'PX', 'EXAT', 'PXAT'),
+          fc.constantFrom('100000', '0', '-1', 'x', ...[0]).map(String),
+        ),
+      ),
+    )
     .map(([k, v, opts, exp]) => ['SET', k, v, ...opts, ...(exp ? exp : [])]),
   cmd(lit('SET'), key, value, lit('EXAT'), pastOrFarS),
   cmd(lit('SET'), key, value, lit('PXAT'), pastOrFarMs),
@@ -45,8 +55,14 @@ export const stringCommands: Cmd[] = [
   cmd(lit('GETEX'), key, lit('PERSIST')),
   cmd(lit('GETEX'), key, lit('EXAT'), pastOrFarS),
   varargs('MGET', many(key)),
-  varargs('MSET', many(fc.tuple(key, value), 3).map((ps) => ps.flat())),
-  varargs('MSETNX', many(fc.tuple(key, value), 3).map((ps) => ps.flat())),
+  varargs(
+    'MSET',
+    many(fc.tuple(key, value), 3).map((ps) => ps.flat()),
+  ),
+  varargs(
+    'MSETNX',
+    many(fc.tuple(key, value), 3).map((ps) => ps.flat()),
+  ),
   cmd(lit('APPEND'), key, value),
   cmd(lit('STRLEN'), key),
   cmd(lit('INCR'), key),
@@ -73,9 +89,16 @@ export const keyCommands: Cmd[] = [
   cmd(lit('RENAMENX'), key, key),
   fc.tuple(key, key, fc.boolean()).map(([a, b, r]) => ['COPY', a, b, ...(r ? ['REPLACE'] : [])]),
   fc
-    .tuple(fc.constantFrom('EXPIRE', 'PEXPIRE'), key, fc.constantFrom('100000', '200000', '-1', '0', 'x'), fc.subarray(['NX', 'XX', 'GT', 'LT'], { maxLength: 2 }))
+    .tuple(
+      fc.constantFrom('EXPIRE', 'PEXPIRE'),
+      key,
+      fc.constantFrom('100000', '200000', '-1', '0', 'x'),
+      fc.subarray(['NX', 'XX', 'GT', 'LT'], { maxLength: 2 }),
+    )
     .map(([c, k, t, o]) => [c, k, c === 'PEXPIRE' ? `${t}000` : t, ...o]),
-  fc.tuple(key, pastOrFarS, fc.subarray(['NX', 'XX', 'GT', 'LT'], { maxLength: 1 })).map(([k, t, o]) => ['EXPIREAT', k, t, ...o]),
+  fc
+    .tuple(key, pastOrFarS, fc.subarray(['NX', 'XX', 'GT', 'LT'], { maxLength: 1 }))
+    .map(([k, t, o]) => ['EXPIREAT', k, t, ...o]),
   cmd(lit('PEXPIREAT'), key, pastOrFarMs),
   cmd(lit('TTL'), key),
   cmd(lit('PTTL'), key),
@@ -87,11 +110,29 @@ export const keyCommands: Cmd[] = [
 ];
 
 export const listCommands: Cmd[] = [
-  varargs('LPUSH', key.map((k) => [k]), many(value)),
-  varargs('RPUSH', key.map((k) => [k]), many(value)),
-  varargs('LPUSHX', key.map((k) => [k]), many(value)),
-  varargs('RPUSHX', key.map((k) => [k]), many(value)),
-  fc.tuple(fc.constantFrom('LPOP', 'RPOP'), key, fc.option(fc.constantFrom('0', '1', '2', '10', '-1', 'x'))).map(([c, k, n]) => [c, k, ...(n === null ? [] : [n])]),
+  varargs(
+    'LPUSH',
+    key.map((k) => [k]),
+    many(value),
+  ),
+  varargs(
+    'RPUSH',
+    key.map((k) => [k]),
+    many(value),
+  ),
+  varargs(
+    'LPUSHX',
+    key.map((k) => [k]),
+    many(value),
+  ),
+  varargs(
+    'RPUSHX',
+    key.map((k) => [k]),
+    many(value),
+  ),
+  fc
+    .tuple(fc.constantFrom('LPOP', 'RPOP'), key, fc.option(fc.constantFrom('0', '1', '2', '10', '-1', 'x')))
+    .map(([c, k, n]) => [c, k, ...(n === null ? [] : [n])]),
   cmd(lit('LLEN'), key),
   cmd(lit('LRANGE'), key, index, index),
   cmd(lit('LINDEX'), key, index),
@@ -100,7 +141,12 @@ export const listCommands: Cmd[] = [
   cmd(lit('LREM'), key, index, value),
   cmd(lit('LTRIM'), key, index, index),
   fc
-    .tuple(key, value, fc.subarray(['RANK', 'COUNT', 'MAXLEN']), fc.array(fc.constantFrom('0', '1', '2', '-1', '-2'), { minLength: 3, maxLength: 3 }))
+    .tuple(
+      key,
+      value,
+      fc.subarray(['RANK', 'COUNT', 'MAXLEN']),
+      fc.array(fc.constantFrom('0', '1', '2', '-1', '-2'), { minLength: 3, maxLength: 3 }),
+    )
     .map(([k, v, opts, ns]) => ['LPOS', k, v, ...opts.flatMap((o, i) => [o, ns[i] as string])]),
   cmd(lit('LMOVE'), key, key, end, end),
   cmd(lit('RPOPLPUSH'), key, key),
@@ -109,15 +155,31 @@ export const listCommands: Cmd[] = [
 ];
 
 export const hashCommands: Cmd[] = [
-  varargs('HSET', key.map((k) => [k]), many(fc.tuple(field, value), 3).map((ps) => ps.flat())),
-  varargs('HMSET', key.map((k) => [k]), many(fc.tuple(field, value), 2).map((ps) => ps.flat())),
+  varargs(
+    'HSET',
+    key.map((k) => [k]),
+    many(fc.tuple(field, value), 3).map((ps) => ps.flat()),
+  ),
+  varargs(
+    'HMSET',
+    key.map((k) => [k]),
+    many(fc.tuple(field, value), 2).map((ps) => ps.flat()),
+  ),
   cmd(lit('HSETNX'), key, field, value),
   cmd(lit('HGET'), key, field),
-  varargs('HMGET', key.map((k) => [k]), many(field)),
+  varargs(
+    'HMGET',
+    key.map((k) => [k]),
+    many(field),
+  ),
   cmd(lit('HGETALL'), key),
   cmd(lit('HKEYS'), key),
   cmd(lit('HVALS'), key),
-  varargs('HDEL', key.map((k) => [k]), many(field)),
+  varargs(
+    'HDEL',
+    key.map((k) => [k]),
+    many(field),
+  ),
   cmd(lit('HEXISTS'), key, field),
   cmd(lit('HLEN'), key),
   cmd(lit('HSTRLEN'), key, field),
@@ -130,27 +192,55 @@ export const hashCommands: Cmd[] = [
 
 const member = fc.oneof(fc.constantFrom('1', '2', '3', '10', '-4'), fc.constantFrom('a', 'b', 'c'));
 export const setCommands: Cmd[] = [
-  varargs('SADD', key.map((k) => [k]), many(member, 4)),
-  varargs('SREM', key.map((k) => [k]), many(member)),
+  varargs(
+    'SADD',
+    key.map((k) => [k]),
+    many(member, 4),
+  ),
+  varargs(
+    'SREM',
+    key.map((k) => [k]),
+    many(member),
+  ),
   cmd(lit('SMEMBERS'), key),
   cmd(lit('SISMEMBER'), key, member),
-  varargs('SMISMEMBER', key.map((k) => [k]), many(member)),
+  varargs(
+    'SMISMEMBER',
+    key.map((k) => [k]),
+    many(member),
+  ),
   cmd(lit('SCARD'), key),
   cmd(lit('SMOVE'), key, key, member),
   varargs('SINTER', many(key)),
   varargs('SUNION', many(key)),
   varargs('SDIFF', many(key)),
-  varargs('SINTERSTORE', key.map((k) => [k]), many(key)),
-  varargs('SUNIONSTORE', key.map((k) => [k]), many(key)),
-  varargs('SDIFFSTORE', key.map((k) => [k]), many(key)),
-  fc.tuple(many(key, 3), fc.option(fc.constantFrom('0', '1', '2'))).map(([ks, l]) => ['SINTERCARD', String(ks.length), ...ks, ...(l === null ? [] : ['LIMIT', l])]),
+  varargs(
+    'SINTERSTORE',
+    key.map((k) => [k]),
+    many(key),
+  ),
+  varargs(
+    'SUNIONSTORE',
+    key.map((k) => [k]),
+    many(key),
+  ),
+  varargs(
+    'SDIFFSTORE',
+    key.map((k) => [k]),
+    many(key),
+  ),
+  fc
+    .tuple(many(key, 3), fc.option(fc.constantFrom('0', '1', '2')))
+    .map(([ks, l]) => ['SINTERCARD', String(ks.length), ...ks, ...(l === null ? [] : ['LIMIT', l])]),
   cmd(lit('SRANDMEMBER'), key, lit('50')),
   cmd(lit('SSCAN'), key, lit('0')),
 ];
 
 /** Commands with a missing or an extra argument, and unknown ones: the arity and lookup errors. */
 export const malformedCommands: Cmd[] = [
-  fc.constantFrom('GET', 'SET', 'LPUSH', 'HSET', 'SADD', 'EXPIRE', 'LRANGE', 'RENAME', 'MSET', 'HGETALL').map((c) => [c]),
+  fc
+    .constantFrom('GET', 'SET', 'LPUSH', 'HSET', 'SADD', 'EXPIRE', 'LRANGE', 'RENAME', 'MSET', 'HGETALL')
+    .map((c) => [c]),
   fc.tuple(fc.constantFrom('GET', 'STRLEN', 'LLEN', 'TYPE', 'TTL'), key, key).map((p) => p),
   fc.tuple(fc.constantFrom('FOO', 'GETT', 'HSETT', 'CONFIG NOPE'), value).map(([c, v]) => [...c.split(' '), v]),
 ];

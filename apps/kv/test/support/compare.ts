@@ -41,7 +41,10 @@ export function sameReply(argv: readonly string[], ours: FramedReply, theirs: Fr
     const b = theirs.reply.value as ParsedReply[];
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== 2 || b.length !== 2) return false;
     if (canonical(a[0] as ParsedReply, false) !== canonical(b[0] as ParsedReply, false)) return false;
-    return canonical(pairs(a[1] as ParsedReply, name === 'hscan'), true) === canonical(pairs(b[1] as ParsedReply, name === 'hscan'), true);
+    return (
+      canonical(pairs(a[1] as ParsedReply, name === 'hscan'), true) ===
+      canonical(pairs(b[1] as ParsedReply, name === 'hscan'), true)
+    );
   }
   if (UNORDERED.has(name)) return canonical(ours.reply, true) === canonical(theirs.reply, true);
   return false;

@@ -1,7 +1,8 @@
 // Sends the same commands to redis-server and to corelane-kv and compares every reply.
-import { RawClient, type RedisPeer, startKv, startRedis } from './peers.js';
-import { sameReply, show } from './compare.js';
+
 import type { KvServer } from '../../src/server/server.js';
+import { sameReply, show } from './compare.js';
+import { RawClient, type RedisPeer, startKv, startRedis } from './peers.js';
 
 /** A mismatch: the command, and what each server answered. */
 export interface Mismatch {

@@ -2,7 +2,7 @@
 // corelane-kv started in-process; and a raw RESP client that returns the exact reply bytes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Socket, connect } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { type FramedReply, ReplyParser } from '../../src/resp/reply-parser.js';
 import { type KvServer, type KvServerOptions, startServer } from '../../src/server/server.js';
 
