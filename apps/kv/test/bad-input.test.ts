@@ -3,9 +3,8 @@
 // the connection is closed (or kept) alike, and the server keeps serving other connections.
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KvServer } from '../src/server/server.js';
-import { RawClient, type RedisPeer, startKv, startRedis } from './support/peers.js';
+import { describe, expect, it } from 'vitest';
+import { bothServers, RawClient, startKv, startRedis } from './support/peers.js';
 
 interface Exchange {
   reply: string;
@@ -66,24 +65,15 @@ const payloads: Record<string, (string | Buffer)[]> = {
 };
 
 describe('bad input: malformed requests get the bytes Redis sends and the same connection handling', () => {
-  let redis: RedisPeer;
-  let kv: KvServer;
-  beforeAll(async () => {
-    redis = await startRedis();
-    kv = await startKv();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    await kv?.close();
-  });
+  const peers = bothServers();
 
   for (const [name, chunks] of Object.entries(payloads)) {
     it(name, async () => {
-      const [theirs, ours] = await Promise.all([exchange(redis.port, chunks), exchange(kv.port, chunks)]);
+      const [theirs, ours] = await Promise.all([exchange(peers.redis.port, chunks), exchange(peers.kv.port, chunks)]);
       expect(ours.reply).toBe(theirs.reply);
       expect(ours.closed).toBe(theirs.closed);
       // The server is unharmed: a new connection is served.
-      const c = await RawClient.connect(kv.port);
+      const c = await RawClient.connect(peers.kv.port);
       const [pong] = await c.pipeline([['PING']]);
       expect(pong?.raw.toString()).toBe('+PONG\r\n');
       c.close();

@@ -1,8 +1,7 @@
 // Blocking list commands across connections, run as the same script against redis-server 7.0
 // and corelane-kv: who is woken, in which order, with which bytes, and what a timeout answers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KvServer } from '../src/server/server.js';
-import { encodeCommand, RawClient, type RedisPeer, startKv, startRedis } from './support/peers.js';
+import { describe, expect, it } from 'vitest';
+import { bothServers, encodeCommand, RawClient } from './support/peers.js';
 
 type Script = (port: number) => Promise<string[]>;
 
@@ -104,21 +103,12 @@ const scripts: Record<string, Script> = {
 };
 
 describe('blocking commands behave as in redis-server 7.0', () => {
-  let redis: RedisPeer;
-  let kv: KvServer;
-  beforeAll(async () => {
-    redis = await startRedis();
-    kv = await startKv();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    await kv?.close();
-  });
+  const peers = bothServers();
 
   for (const [name, script] of Object.entries(scripts)) {
     it(name, async () => {
-      const theirs = await script(redis.port);
-      const ours = await script(kv.port);
+      const theirs = await script(peers.redis.port);
+      const ours = await script(peers.kv.port);
       expect(ours).toEqual(theirs);
     });
   }

@@ -219,6 +219,7 @@ const cases: Record<string, (string | string[])[]> = {
     'BITCOUNT bc -1 -2',
     'BITCOUNT bc 0',
     'BITCOUNT bc 0 1 FOO',
+    'BITCOUNT bc -1 -100 FOO',
     'BITCOUNT none 0 1 FOO',
     'BITCOUNT bc a b',
     'LPUSH lst a',

@@ -8,7 +8,8 @@ import { INT64_MAX, INT64_MIN, int64Arg, is, parseInt64, rangeArg } from './args
 import type { ExecContext } from './context.js';
 import { arityError, errorOf, NAN_OR_INFINITY, OVERFLOW, SYNTAX } from './errors.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from './long-double.js';
-import { getHash } from './lookup.js';
+import { getHash, removeEach } from './lookup.js';
+import { draw, pick, shuffle } from './random.js';
 import { parseScan } from './scan-args.js';
 import { type CommandSpec, command } from './spec.js';
 
@@ -44,10 +45,6 @@ function isListpack(h: HashValue): boolean {
 const HASH_NOT_INTEGER = errorOf('hash value is not an integer');
 const HASH_NOT_FLOAT = errorOf('hash value is not a float');
 const LONG_MAX = (1n << 63n) - 1n;
-
-function random<T>(items: T[]): T {
-  return items[Math.floor(Math.random() * items.length)] as T;
-}
 
 export const hashCommands: CommandSpec[] = [
   command('hset', { arity: -4, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
@@ -90,21 +87,8 @@ export const hashCommands: CommandSpec[] = [
     return h ? [...h.value.values()] : [];
   }),
   command('hdel', { arity: -3, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
-    const key = argv[1] as string;
-    const h = getHash(c, key);
-    if (h === undefined) return 0;
-    let n = 0;
-    for (let i = 2; i < argv.length; i++) {
-      if (h.value.delete(argv[i] as string)) {
-        n++;
-        if (h.value.size === 0) {
-          c.db.delete(key);
-          break;
-        }
-      }
-    }
-    if (n > 0) c.db.touch();
-    return n;
+    const h = getHash(c, argv[1] as string);
+    return h === undefined ? 0 : removeEach(c, argv[1] as string, h.value, argv, 2);
   }),
   command('hexists', { arity: 3, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
     return getHash(c, argv[1] as string)?.value.has(argv[2] as string) ? 1 : 0;
@@ -164,26 +148,16 @@ export const hashCommands: CommandSpec[] = [
       if (h === undefined || count === 0) return [];
       const entries = [...h.value];
       let picked: [string, string][];
-      if (count < 0) {
-        picked = [];
-        for (let i = 0; i < -count; i++) picked.push(random(entries));
-      } else if (count >= entries.length) {
-        picked = entries;
-      } else {
-        const pool = [...entries];
-        for (let i = pool.length - 1; i > 0; i--) {
-          const j = Math.floor(Math.random() * (i + 1));
-          [pool[i], pool[j]] = [pool[j] as [string, string], pool[i] as [string, string]];
-        }
-        picked = pool.slice(0, count);
-      }
+      if (count < 0) picked = draw(entries, -count);
+      else if (count >= entries.length) picked = entries;
+      else picked = shuffle(entries).slice(0, count);
       if (!withValues) return picked.map(([f]) => f);
       if (c.session?.protocol === 3) return picked.map(([f, v]) => [f, v]);
       return picked.flat();
     }
     const h = getHash(c, key);
     if (h === undefined) return null;
-    return random([...h.value.keys()]);
+    return pick([...h.value.keys()]);
   }),
   command('hscan', { arity: -3, flags: ['readonly', 'random'], keys: [1, 1, 1] }, (c, argv) => {
     const options = parseScan(argv, 2, false);

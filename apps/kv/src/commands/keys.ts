@@ -110,33 +110,28 @@ function flush(c: ExecContext, argv: string[]): Reply {
   return OK;
 }
 
+/** DEL and UNLINK (there is no background freeing here): how many existed. */
+function deleteKeys(c: ExecContext, argv: string[]): Reply {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) {
+    const key = argv[i] as string;
+    if (c.db.has(key, c.now) && c.db.delete(key)) n++;
+  }
+  return n;
+}
+
+/** EXISTS and TOUCH: how many of the keys exist, a repeated key counted each time. */
+function countExisting(c: ExecContext, argv: string[]): Reply {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (c.db.has(argv[i] as string, c.now)) n++;
+  return n;
+}
+
 export const keyCommands: CommandSpec[] = [
-  command('del', { arity: -2, flags: ['write'], keys: [1, -1, 1] }, (c, argv) => {
-    let n = 0;
-    for (let i = 1; i < argv.length; i++) {
-      const key = argv[i] as string;
-      if (c.db.has(key, c.now) && c.db.delete(key)) n++;
-    }
-    return n;
-  }),
-  command('unlink', { arity: -2, flags: ['write', 'fast'], keys: [1, -1, 1] }, (c, argv) => {
-    let n = 0;
-    for (let i = 1; i < argv.length; i++) {
-      const key = argv[i] as string;
-      if (c.db.has(key, c.now) && c.db.delete(key)) n++;
-    }
-    return n;
-  }),
-  command('exists', { arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1] }, (c, argv) => {
-    let n = 0;
-    for (let i = 1; i < argv.length; i++) if (c.db.has(argv[i] as string, c.now)) n++;
-    return n;
-  }),
-  command('touch', { arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1] }, (c, argv) => {
-    let n = 0;
-    for (let i = 1; i < argv.length; i++) if (c.db.has(argv[i] as string, c.now)) n++;
-    return n;
-  }),
+  command('del', { arity: -2, flags: ['write'], keys: [1, -1, 1] }, deleteKeys),
+  command('unlink', { arity: -2, flags: ['write', 'fast'], keys: [1, -1, 1] }, deleteKeys),
+  command('exists', { arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1] }, countExisting),
+  command('touch', { arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1] }, countExisting),
   command('type', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
     return new SimpleString(c.db.get(argv[1] as string, c.now)?.type ?? 'none');
   }),

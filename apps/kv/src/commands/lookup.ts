@@ -26,3 +26,27 @@ export function getHash(c: ExecContext, key: string): HashValue | undefined {
 export function getSet(c: ExecContext, key: string): SetValue | undefined {
   return typed<SetValue>(c, key, 'set');
 }
+
+/**
+ * HDEL and SREM: deletes `argv[from..]` from the key's fields or members, deleting the key
+ * when it empties (Redis stops there, so later names are not counted). Returns how many went.
+ */
+export function removeEach(
+  c: ExecContext,
+  key: string,
+  items: { delete(name: string): boolean; readonly size: number },
+  argv: string[],
+  from: number,
+): number {
+  let n = 0;
+  for (let i = from; i < argv.length; i++) {
+    if (!items.delete(argv[i] as string)) continue;
+    n++;
+    if (items.size === 0) {
+      c.db.delete(key);
+      break;
+    }
+  }
+  if (n > 0) c.db.touch();
+  return n;
+}

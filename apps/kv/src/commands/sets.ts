@@ -6,19 +6,12 @@ import { addMember, type SetValue, setMembers, setValue } from '../store/values.
 import { is, positiveArg, rangeArg } from './args.js';
 import type { ExecContext } from './context.js';
 import { errorOf, SYNTAX, WRONGTYPE } from './errors.js';
-import { getSet } from './lookup.js';
+import { getSet, removeEach } from './lookup.js';
+import { draw, pick, shuffle } from './random.js';
 import { parseScan } from './scan-args.js';
 import { type CommandSpec, command } from './spec.js';
 
 const LONG_MAX = (1n << 63n) - 1n;
-
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
-  }
-  return items;
-}
 
 /** Looks up every key as a set (missing = null), throwing WRONGTYPE on any other type. */
 function sets(c: ExecContext, keys: string[]): (SetValue | null)[] {
@@ -82,21 +75,8 @@ export const setCommands: CommandSpec[] = [
     return added;
   }),
   command('srem', { arity: -3, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
-    const key = argv[1] as string;
-    const s = getSet(c, key);
-    if (s === undefined) return 0;
-    let removed = 0;
-    for (let i = 2; i < argv.length; i++) {
-      if (s.value.delete(argv[i] as string)) {
-        removed++;
-        if (s.value.size === 0) {
-          c.db.delete(key);
-          break;
-        }
-      }
-    }
-    if (removed > 0) c.db.touch();
-    return removed;
+    const s = getSet(c, argv[1] as string);
+    return s === undefined ? 0 : removeEach(c, argv[1] as string, s.value, argv, 2);
   }),
   command('smembers', { arity: 2, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
     const s = getSet(c, argv[1] as string);
@@ -137,7 +117,7 @@ export const setCommands: CommandSpec[] = [
     const s = getSet(c, key);
     if (s === undefined) return null;
     const members = [...s.value];
-    const m = members[Math.floor(Math.random() * members.length)] as string;
+    const m = pick(members);
     s.value.delete(m);
     if (s.value.size === 0) c.db.delete(key);
     else c.db.touch();
@@ -154,17 +134,14 @@ export const setCommands: CommandSpec[] = [
       if (s === undefined || count === 0) return [];
       const members = setMembers(s);
       if (count < 0) {
-        const out: string[] = [];
-        for (let i = 0; i < -count; i++) out.push(members[Math.floor(Math.random() * members.length)] as string);
-        return out;
+        return draw(members, -count);
       }
       if (count >= members.length) return members;
       return shuffle(members).slice(0, count);
     }
     const s = getSet(c, key);
     if (s === undefined) return null;
-    const members = [...s.value];
-    return members[Math.floor(Math.random() * members.length)] as string;
+    return pick([...s.value]);
   }),
   command('smove', { arity: 4, flags: ['write', 'fast'], keys: [1, 2, 1] }, (c, argv) => {
     const src = argv[1] as string;

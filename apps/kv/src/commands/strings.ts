@@ -29,6 +29,7 @@ const SET_EXAT = 64;
 const SET_PXAT = 128;
 const SET_PERSIST = 256;
 const ANY_EXPIRE = SET_EX | SET_PX | SET_EXAT | SET_PXAT;
+const EXPIRE_OPTIONS: Record<string, number> = { ex: SET_EX, px: SET_PX, exat: SET_EXAT, pxat: SET_PXAT };
 
 interface StringOptions {
   flags: number;
@@ -48,20 +49,13 @@ function parseStringOptions(argv: string[], from: number, forSet: boolean): Stri
     else if (opt === 'get' && forSet) flags |= SET_GET;
     else if (opt === 'keepttl' && !(flags & (SET_PERSIST | ANY_EXPIRE)) && forSet) flags |= SET_KEEPTTL;
     else if (opt === 'persist' && !forSet && !(flags & (ANY_EXPIRE | SET_KEEPTTL))) flags |= SET_PERSIST;
-    else if (opt === 'ex' && !(flags & (SET_KEEPTTL | SET_PERSIST | SET_EXAT | SET_PX | SET_PXAT)) && next !== null) {
-      flags |= SET_EX;
-      expire = next;
-      j++;
-    } else if (opt === 'px' && !(flags & (SET_KEEPTTL | SET_PERSIST | SET_EX | SET_EXAT | SET_PXAT)) && next !== null) {
-      flags |= SET_PX;
-      expire = next;
-      j++;
-    } else if (opt === 'exat' && !(flags & (SET_KEEPTTL | SET_PERSIST | SET_EX | SET_PX | SET_PXAT)) && next !== null) {
-      flags |= SET_EXAT;
-      expire = next;
-      j++;
-    } else if (opt === 'pxat' && !(flags & (SET_KEEPTTL | SET_PERSIST | SET_EX | SET_EXAT | SET_PX)) && next !== null) {
-      flags |= SET_PXAT;
+    else if (
+      opt in EXPIRE_OPTIONS &&
+      next !== null &&
+      !(flags & (SET_KEEPTTL | SET_PERSIST | (ANY_EXPIRE & ~(EXPIRE_OPTIONS[opt] as number))))
+    ) {
+      // EX, PX, EXAT, PXAT exclude each other (the same one twice is fine: the last wins).
+      flags |= EXPIRE_OPTIONS[opt] as number;
       expire = next;
       j++;
     } else {
@@ -366,12 +360,13 @@ export const stringCommands: CommandSpec[] = [
     if (argv.length === 4 || argv.length === 5) {
       start = longArg(argv[2] as string);
       end = longArg(argv[3] as string);
+      // Redis 7.0 answers 0 for two negative, reversed indexes before it looks at BIT/BYTE.
+      if (start < 0 && end < 0 && start > end) return 0;
       if (argv.length === 5) {
         if (is(argv[4] as string, 'bit')) isBit = true;
         else if (!is(argv[4] as string, 'byte')) throw SYNTAX;
       }
       const total = isBit ? s.length * 8 : s.length;
-      if (start < 0 && end < 0 && start > end) return 0;
       if (start < 0) start = total + start;
       if (end < 0) end = total + end;
       if (start < 0) start = 0;

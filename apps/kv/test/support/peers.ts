@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { type FramedReply, ReplyParser } from '../../src/resp/reply-parser.js';
 import { type KvServer, type KvServerOptions, startServer } from '../../src/server/server.js';
 
@@ -138,4 +139,18 @@ export async function startRedis(extra: string[] = []): Promise<RedisPeer> {
 /** Starts corelane-kv in this process on a free port. */
 export async function startKv(options: KvServerOptions = {}): Promise<KvServer> {
   return startServer({ port: 0, ...options });
+}
+
+/** Both servers for a describe block: started before its tests, stopped after. */
+export function bothServers(): { redis: RedisPeer; kv: KvServer } {
+  const peers = {} as { redis: RedisPeer; kv: KvServer };
+  beforeAll(async () => {
+    peers.redis = await startRedis();
+    peers.kv = await startKv();
+  });
+  afterAll(async () => {
+    await peers.redis?.stop();
+    await peers.kv?.close();
+  });
+  return peers;
 }
