@@ -1,13 +1,15 @@
 // Clients parked by BLPOP, BRPOP, BLMOVE and BRPOPLPUSH, by key, first come first served (as
 // Redis's db->blocking_keys). A push marks its key ready; after each command the server serves
 // the waiting clients of every ready key until the list runs dry.
-import type { BlockRequest } from '../commands/context.js';
+import type { BlockRequest, Session } from '../commands/context.js';
+import type { Reply } from '../resp/reply.js';
 
 /** One parked client. */
 export interface Waiter {
   readonly request: BlockRequest;
-  /** Called with the reply once served or timed out; the waiter is already removed then. */
-  readonly wake: (reply: import('../resp/reply.js').Reply, records: boolean) => void;
+  readonly session: Session;
+  /** Removes the waiter and answers the client (served, or timed out). */
+  readonly wake: (reply: Reply) => void;
   timer: NodeJS.Timeout | null;
 }
 

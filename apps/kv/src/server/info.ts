@@ -12,7 +12,8 @@ export interface InfoFacts {
   blockedClients: number;
   totalConnections: number;
   totalCommands: number;
-  db: Keyspace;
+  /** The local shard's keyspace, when there is one. */
+  db: Keyspace | null;
   now: number;
 }
 
@@ -55,7 +56,9 @@ function section(name: string, facts: InfoFacts): string[] | null {
       return [`used_cpu_sys:${(cpu.system / 1e6).toFixed(6)}`, `used_cpu_user:${(cpu.user / 1e6).toFixed(6)}`];
     }
     case 'keyspace':
-      return facts.db.size > 0 ? [`db0:keys=${facts.db.size},expires=${facts.db.expires.size},avg_ttl=0`] : [];
+      return facts.db && facts.db.size > 0
+        ? [`db0:keys=${facts.db.size},expires=${facts.db.expires.size},avg_ttl=0`]
+        : [];
     default:
       return null;
   }

@@ -1,18 +1,16 @@
-// corelane-kv on one process and one shard, over node:net: connections, pipelining, blocking
-// commands, active expiry and shutdown. The runtime version runs one Shard per core and
-// forwards commands for keys another core owns through the mesh; everything a connection does
-// here (parse, execute, encode) is the same there.
+// corelane-kv on one process, over node:net: accepts connections, owns the configuration and
+// what INFO reports, and runs commands through a Dispatcher (by default one local shard). The
+// runtime version runs one of these per core with a dispatcher that forwards the commands of
+// keys other cores own; nothing else here changes.
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { BlockRequest, type ServerHooks, type Session } from '../commands/context.js';
-import { type Execution, Shard, type WriteRecord } from '../commands/engine.js';
-import { ReplyWriter } from '../resp/encoder.js';
-import type { Reply } from '../resp/reply.js';
-import { ErrorReply } from '../resp/reply.js';
-import { ProtocolError, RequestParser } from '../resp/request-parser.js';
-import { BlockedClients, type Waiter } from './blocking.js';
+import type { ServerHooks } from '../commands/context.js';
+import type { WriteRecord } from '../commands/engine.js';
+import { ClientConnection } from './connection.js';
+import type { Dispatcher } from './dispatcher.js';
 import { infoText } from './info.js';
 import { newSession } from './session.js';
+import { ShardDispatcher } from './shard-dispatcher.js';
 
 /** Options of {@link startServer}. */
 export interface KvServerOptions {
@@ -28,15 +26,11 @@ export interface KvServerOptions {
   expireIntervalMs?: number;
   /** Every write record, in order (where the WAL will plug in). */
   onRecords?: (records: WriteRecord[]) => void;
-}
-
-interface Connection {
-  socket: Socket;
-  session: Session;
-  parser: RequestParser;
-  writer: ReplyWriter;
-  waiter: Waiter | null;
-  closing: boolean;
+  /**
+   * Builds the dispatcher that runs the commands (default: one local shard). The runtime passes
+   * one that routes each command to the core owning its keys.
+   */
+  dispatcher?: (hooks: ServerHooks) => Dispatcher & { tick?(now?: number): void; blocked?: { count: number } };
 }
 
 /** A running corelane-kv server. */
@@ -45,28 +39,23 @@ export class KvServer {
   port = 0;
   /** Resolves once the server has closed (SHUTDOWN, close()). */
   readonly closed: Promise<void>;
-  readonly shard: Shard;
+  readonly dispatcher: Dispatcher & { tick?(now?: number): void; blocked?: { count: number } };
   private readonly net: Server;
-  private readonly connections = new Set<Connection>();
-  private readonly blocked = new BlockedClients();
+  private readonly connections = new Set<ClientConnection>();
   private readonly config = new Map<string, string>();
   private readonly startedMs = Date.now();
   private readonly expireTimer: NodeJS.Timeout;
-  private readonly onRecords: ((records: WriteRecord[]) => void) | undefined;
   private totalConnections = 0;
   private totalCommands = 0;
   private shuttingDown = false;
   private resolveClosed: () => void = () => {};
-  private readonly hooks: ServerHooks;
 
   private constructor(options: KvServerOptions) {
-    this.shard = new Shard({ maxBulkBytes: options.maxBulkBytes ?? 512 * 1024 * 1024 });
-    this.shard.db.onListReady = (key) => this.blocked.markReady(key);
-    this.onRecords = options.onRecords;
+    const maxBulkBytes = options.maxBulkBytes ?? 512 * 1024 * 1024;
     this.config.set('bind', options.bind ?? '127.0.0.1');
     this.config.set('port', String(options.port ?? 6379));
     this.config.set('requirepass', options.requirepass ?? '');
-    this.config.set('proto-max-bulk-len', String(this.shard.maxBulkBytes));
+    this.config.set('proto-max-bulk-len', String(maxBulkBytes));
     this.config.set('databases', '1');
     this.config.set('save', '');
     this.config.set('appendonly', 'no');
@@ -75,7 +64,7 @@ export class KvServer {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
-    this.hooks = {
+    const hooks: ServerHooks = {
       config: () => this.config,
       setConfig: (name, value) => this.setConfig(name, value),
       info: (sections) =>
@@ -83,10 +72,10 @@ export class KvServer {
           port: this.port,
           startedMs: this.startedMs,
           connectedClients: this.connections.size,
-          blockedClients: this.blocked.count,
+          blockedClients: this.dispatcher.blocked?.count ?? 0,
           totalConnections: this.totalConnections,
           totalCommands: this.totalCommands,
-          db: this.shard.db,
+          db: this.dispatcher instanceof ShardDispatcher ? this.dispatcher.shard.db : null,
           now: Date.now(),
         }),
       sessions: () => [...this.connections].map((c) => c.session),
@@ -94,9 +83,15 @@ export class KvServer {
         this.shuttingDown = true;
       },
     };
+    this.dispatcher =
+      options.dispatcher?.(hooks) ??
+      new ShardDispatcher({
+        hooks,
+        maxBulkBytes,
+        ...(options.onRecords ? { onRecords: options.onRecords } : {}),
+      });
     this.net = createServer({ noDelay: true }, (socket) => this.accept(socket));
-    const interval = options.expireIntervalMs ?? 100;
-    this.expireTimer = setInterval(() => this.record(this.shard.tick()), interval);
+    this.expireTimer = setInterval(() => this.dispatcher.tick?.(), options.expireIntervalMs ?? 100);
     this.expireTimer.unref();
   }
 
@@ -120,140 +115,32 @@ export class KvServer {
     return 'This option cannot be changed at runtime here';
   }
 
-  private record(records: WriteRecord[]): void {
-    if (records.length > 0) this.onRecords?.(records);
-  }
-
   private accept(socket: Socket): void {
     this.totalConnections++;
     const addr = `${socket.remoteAddress}:${socket.remotePort}`;
     const laddr = `${socket.localAddress}:${socket.localPort}`;
     const session = newSession(addr, laddr, (this.config.get('requirepass') ?? '') !== '', Date.now());
-    const conn: Connection = {
-      socket,
-      session,
-      parser: new RequestParser({
-        maxBulkBytes: this.shard.maxBulkBytes,
-        authRequired: () => !session.authenticated,
-      }),
-      writer: new ReplyWriter(2),
-      waiter: null,
-      closing: false,
-    };
-    this.connections.add(conn);
-    socket.on('data', (chunk) => {
-      conn.parser.feed(chunk);
-      this.process(conn);
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => this.drop(conn));
-  }
-
-  private drop(conn: Connection): void {
-    if (conn.waiter) {
-      this.blocked.remove(conn.waiter);
-      conn.waiter = null;
-    }
-    this.connections.delete(conn);
-  }
-
-  /** Runs every complete command the connection has sent, until it blocks or closes. */
-  private process(conn: Connection): void {
-    while (!conn.closing && conn.waiter === null && !this.shuttingDown) {
-      const next = conn.parser.next();
-      if (next === null) break;
-      if (next instanceof ProtocolError) {
-        conn.writer.protocol = conn.session.protocol;
-        conn.writer.write(new ErrorReply(`ERR ${next.message}`));
-        conn.closing = true;
-        break;
-      }
-      this.totalCommands++;
-      conn.session.lastCommand = (next[0] as string).toLowerCase();
-      conn.session.lastCommandMs = Date.now();
-      const exec = this.shard.execute(next, conn.session, this.hooks);
-      this.record(exec.records);
-      this.answer(conn, exec);
-      this.serveReady();
-      if (conn.session.closeAfterReply) conn.closing = true;
-    }
-    if (this.shuttingDown) {
-      void this.close();
-      return;
-    }
-    this.flush(conn);
-  }
-
-  private answer(conn: Connection, exec: Execution): void {
-    if (exec.reply instanceof BlockRequest) {
-      this.park(conn, exec.reply);
-      return;
-    }
-    conn.writer.protocol = conn.session.protocol;
-    conn.writer.write(exec.reply);
-  }
-
-  private flush(conn: Connection): void {
-    if (!conn.writer.empty && !conn.socket.destroyed) conn.socket.write(conn.writer.take());
-    if (conn.closing && !conn.socket.destroyed) conn.socket.end();
-  }
-
-  private park(conn: Connection, request: BlockRequest): void {
-    const waiter: Waiter = {
-      request,
-      timer: null,
-      wake: (reply) => {
-        conn.waiter = null;
-        conn.writer.protocol = conn.session.protocol;
-        conn.writer.write(reply);
-        this.flush(conn);
-        // Commands pipelined behind the blocking one run now, outside the caller's loop.
-        setImmediate(() => this.process(conn));
+    const conn = new ClientConnection(socket, session, this.dispatcher, {
+      counted: () => {
+        this.totalCommands++;
       },
-    };
-    conn.waiter = waiter;
-    this.blocked.add(waiter);
-    if (request.timeoutAtMs > 0) {
-      const delay = Math.max(0, request.timeoutAtMs - Date.now());
-      waiter.timer = setTimeout(() => {
-        if (conn.waiter !== waiter) return;
-        this.blocked.remove(waiter);
-        waiter.wake(request.onTimeout, false);
-      }, delay);
-    }
-  }
-
-  /** Serves parked clients of every key that got elements, oldest first, while elements last. */
-  private serveReady(): void {
-    for (let keys = this.blocked.takeReady(); keys.length > 0; keys = this.blocked.takeReady()) {
-      for (const key of keys) {
-        for (const waiter of this.blocked.waiting(key)) {
-          const conn = [...this.connections].find((c) => c.waiter === waiter);
-          const session = conn?.session ?? null;
-          const result = this.shard.retry(waiter.request.retry, session);
-          if (result.reply === undefined) break;
-          this.record(result.records);
-          this.blocked.remove(waiter);
-          waiter.wake(result.reply as Reply, true);
-        }
-      }
-    }
+      stopping: () => {
+        if (this.shuttingDown) void this.close();
+        return this.shuttingDown;
+      },
+    });
+    this.connections.add(conn);
+    socket.on('close', () => this.connections.delete(conn));
   }
 
   /** Stops listening, closes every connection and resolves once done. */
   async close(): Promise<void> {
-    if (!this.net.listening && this.connections.size === 0) return this.closed;
+    this.shuttingDown = true;
     clearInterval(this.expireTimer);
-    for (const conn of this.connections) {
-      if (conn.waiter) this.blocked.remove(conn.waiter);
-      conn.socket.destroy();
-    }
+    for (const conn of this.connections) conn.destroy();
     this.connections.clear();
-    if (this.net.listening) {
-      this.net.close(() => this.resolveClosed());
-    } else {
-      this.resolveClosed();
-    }
+    if (this.net.listening) this.net.close(() => this.resolveClosed());
+    else this.resolveClosed();
     return this.closed;
   }
 }

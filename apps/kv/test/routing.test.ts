@@ -1,0 +1,95 @@
+// Commands routed to the core owning their keys, with the other core's replies arriving later
+// (as through the mesh): the replies of a pipeline still come back in order, byte for byte
+// those of redis-server 7.0.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../src/commands/context.js';
+import type { Reply } from '../src/resp/reply.js';
+import { routeCommand } from '../src/route.js';
+import type { Dispatcher } from '../src/server/dispatcher.js';
+import { RoutingDispatcher } from '../src/server/routing-dispatcher.js';
+import type { KvServer } from '../src/server/server.js';
+import { ShardDispatcher } from '../src/server/shard-dispatcher.js';
+import { hashCommands, listCommands, setCommands, stringCommands } from './support/arbitraries.js';
+import { sameReply, show } from './support/compare.js';
+import { RawClient, type RedisPeer, startKv, startRedis } from './support/peers.js';
+
+/** A core reached through the mesh: every reply a macrotask later. */
+class RemoteCore implements Dispatcher {
+  constructor(private readonly core: Dispatcher) {}
+  get maxBulkBytes(): number {
+    return this.core.maxBulkBytes;
+  }
+  dispatch(argv: string[], session: Session): { reply: Promise<Reply>; blocking: boolean } {
+    const { reply, blocking } = this.core.dispatch(argv, session);
+    return { reply: new Promise((resolve) => setImmediate(() => resolve(reply))), blocking };
+  }
+  disconnect(session: Session): void {
+    this.core.disconnect(session);
+  }
+}
+
+const singleCore = (argv: string[]) => {
+  const owner = routeCommand(argv, 2);
+  return owner !== -1 && owner !== null;
+};
+
+describe('routing over two cores, the second one remote', () => {
+  let redis: RedisPeer;
+  let kv: KvServer;
+  let theirs: RawClient;
+  let ours: RawClient;
+  beforeAll(async () => {
+    redis = await startRedis();
+    kv = await startKv({
+      dispatcher: (hooks) => {
+        const local = new ShardDispatcher({ hooks });
+        const remote = new ShardDispatcher({ hooks });
+        return new RoutingDispatcher(0, [local, new RemoteCore(remote)]);
+      },
+    });
+    theirs = await RawClient.connect(redis.port);
+    ours = await RawClient.connect(kv.port);
+  });
+  afterAll(async () => {
+    theirs?.close();
+    ours?.close();
+    await redis?.stop();
+    await kv?.close();
+  });
+
+  it('keys of both cores exist (the test routes somewhere)', () => {
+    expect(new Set(['k0', 'k1', 'k2', 'k3'].map((k) => routeCommand(['GET', k], 2)))).toEqual(new Set([0, 1]));
+  });
+
+  it('pipelines mixing both cores answer in order, as redis-server does (100 sequences)', async () => {
+    const command = fc
+      .oneof(...[...stringCommands, ...listCommands, ...hashCommands, ...setCommands])
+      .filter(singleCore);
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 30 }), async (commands) => {
+        const wipe = ['k0', 'k1', 'k2', 'k3'].map((k) => ['DEL', k]);
+        await Promise.all([theirs.pipeline(wipe), ours.pipeline(wipe)]);
+        const [a, b] = await Promise.all([theirs.pipeline(commands), ours.pipeline(commands)]);
+        commands.forEach((argv, i) => {
+          const x = b[i];
+          const y = a[i];
+          expect(
+            x !== undefined && y !== undefined && sameReply(argv, x, y),
+            `${argv.join(' ')}: ${x && show(x)} vs ${y && show(y)}`,
+          ).toBe(true);
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a command whose keys live on both cores is refused with CROSSSLOT', async () => {
+    const [k0, k1] = ['k0', 'k1', 'k2', 'k3'].reduce<string[]>((acc, k) => {
+      if (!acc.some((x) => routeCommand(['GET', x], 2) === routeCommand(['GET', k], 2))) acc.push(k);
+      return acc;
+    }, []) as [string, string];
+    const [reply] = await ours.pipeline([['MSET', k0, '1', k1, '2']]);
+    expect(reply?.raw.toString()).toBe("-CROSSSLOT Keys in request don't hash to the same slot\r\n");
+  });
+});
