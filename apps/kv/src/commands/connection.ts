@@ -98,22 +98,22 @@ function commandInfo(spec: CommandSpec): Reply {
 }
 
 export const connectionCommands: CommandSpec[] = [
-  command('ping', { arity: -1, flags: ['fast'] }, (_c, argv) => {
+  command('ping', { arity: -1 }, (_c, argv) => {
     if (argv.length > 2) throw arityError('ping');
     return argv.length === 1 ? PONG : (argv[1] as string);
   }),
-  command('echo', { arity: 2, flags: ['fast'] }, (_c, argv) => argv[1] as string),
-  command('quit', { arity: -1, flags: ['no_auth', 'fast'] }, (c) => {
+  command('echo', { arity: 2 }, (_c, argv) => argv[1] as string),
+  command('quit', { arity: -1 }, (c) => {
     session(c).closeAfterReply = true;
     return OK;
   }),
-  command('select', { arity: 2, flags: ['loading', 'stale', 'fast'] }, (_c, argv) => {
+  command('select', { arity: 2 }, (_c, argv) => {
     const id = parseLong(argv[1] as string);
     if (id === null || id > 0x7fffffff || id < -0x80000000) throw errorOf('value is not an integer or out of range');
     if (id !== 0) throw DB_OUT_OF_RANGE;
     return OK;
   }),
-  command('auth', { arity: -2, flags: ['no_auth', 'fast'] }, (c, argv) => {
+  command('auth', { arity: -2 }, (c, argv) => {
     if (argv.length > 3) throw SYNTAX;
     const s = session(c);
     if (argv.length === 2) {
@@ -128,7 +128,7 @@ export const connectionCommands: CommandSpec[] = [
     if (!authenticate(c, s, argv[1] as string, argv[2] as string)) throw WRONGPASS;
     return OK;
   }),
-  command('hello', { arity: -1, flags: ['no_auth', 'fast'] }, (c, argv) => {
+  command('hello', { arity: -1 }, (c, argv) => {
     const s = session(c);
     let next = 1;
     let version = 0;
@@ -182,25 +182,25 @@ export const connectionCommands: CommandSpec[] = [
     ]);
   }),
   container('client', -2, [
-    command('id', { arity: 2, flags: ['loading', 'stale'] }, (c) => session(c).id),
-    command('getname', { arity: 2, flags: ['loading', 'stale'] }, (c) => session(c).name),
-    command('setname', { arity: 3, flags: ['loading', 'stale'] }, (c, argv) => {
+    command('id', { arity: 2 }, (c) => session(c).id),
+    command('getname', { arity: 2 }, (c) => session(c).name),
+    command('setname', { arity: 3 }, (c, argv) => {
       const name = argv[2] as string;
       if (!validName(name)) throw BAD_NAME;
       session(c).name = name === '' ? null : name;
       return OK;
     }),
-    command('info', { arity: 2, flags: ['loading', 'stale'] }, (c) => {
+    command('info', { arity: 2 }, (c) => {
       return new VerbatimReply('txt', `${clientInfo(session(c), c.now)}\n`);
     }),
-    command('list', { arity: -2, flags: ['admin', 'loading', 'stale'] }, (c) => {
+    command('list', { arity: -2 }, (c) => {
       const lines = [...(c.server?.sessions() ?? [])].map((s) => `${clientInfo(s, c.now)}\n`);
       return new VerbatimReply('txt', lines.join(''));
     }),
-    command('help', { arity: 2, flags: ['loading', 'stale'] }, () => help(CLIENT_HELP)),
+    command('help', { arity: 2 }, () => help(CLIENT_HELP)),
   ]),
   container('config', -2, [
-    command('get', { arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'] }, (c, argv) => {
+    command('get', { arity: -3 }, (c, argv) => {
       const entries: Reply[] = [];
       const seen = new Set<string>();
       for (const [name, value] of c.server?.config() ?? []) {
@@ -213,7 +213,7 @@ export const connectionCommands: CommandSpec[] = [
       }
       return new MapReply(entries);
     }),
-    command('set', { arity: -4, flags: ['admin', 'noscript', 'loading', 'stale'] }, (c, argv) => {
+    command('set', { arity: -4 }, (c, argv) => {
       if (argv.length % 2 === 1) throw arityError('config|set');
       for (let i = 2; i < argv.length; i += 2) {
         const name = (argv[i] as string).toLowerCase();
@@ -222,36 +222,36 @@ export const connectionCommands: CommandSpec[] = [
       }
       return OK;
     }),
-    command('resetstat', { arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'] }, () => OK),
-    command('help', { arity: 2, flags: ['loading', 'stale'] }, () => help(CONFIG_HELP)),
+    command('resetstat', { arity: 2 }, () => OK),
+    command('help', { arity: 2 }, () => help(CONFIG_HELP)),
   ]),
   container(
     'command',
     -1,
     [
-      command('count', { arity: 2, flags: ['loading', 'stale'] }, () => commandRegistry.size),
-      command('info', { arity: -2, flags: ['loading', 'stale'] }, (_c, argv) => {
+      command('count', { arity: 2 }, () => commandRegistry.size),
+      command('info', { arity: -2 }, (_c, argv) => {
         if (argv.length === 2) return [...commandRegistry.values()].map(commandInfo);
         return argv.slice(2).map((n) => {
           const spec = commandRegistry.get(n.toLowerCase());
           return spec ? commandInfo(spec) : null;
         });
       }),
-      command('docs', { arity: -2, flags: ['loading', 'stale'] }, () => new MapReply([])),
-      command('list', { arity: -2, flags: ['loading', 'stale'] }, () => [...commandRegistry.keys()]),
+      command('docs', { arity: -2 }, () => new MapReply([])),
+      command('list', { arity: -2 }, () => [...commandRegistry.keys()]),
     ],
     () => [...commandRegistry.values()].map(commandInfo),
   ),
-  command('info', { arity: -1, flags: ['loading', 'stale'] }, (c, argv) => {
+  command('info', { arity: -1 }, (c, argv) => {
     const text = c.server?.info(argv.slice(1).map((s) => s.toLowerCase())) ?? '';
     return new VerbatimReply('txt', text);
   }),
-  command('time', { arity: 1, flags: ['loading', 'stale', 'fast'] }, () => {
+  command('time', { arity: 1 }, () => {
     const us = BigInt(Math.round(performance.timeOrigin * 1000 + performance.now() * 1000));
     return [String(us / 1_000_000n), String(us % 1_000_000n)];
   }),
-  command('lastsave', { arity: 1, flags: ['loading', 'stale', 'fast'] }, () => Math.floor(Date.now() / 1000)),
-  command('shutdown', { arity: -1, flags: ['admin', 'noscript', 'loading', 'stale'] }, (c) => {
+  command('lastsave', { arity: 1 }, () => Math.floor(Date.now() / 1000)),
+  command('shutdown', { arity: -1 }, (c) => {
     c.server?.shutdown();
     return OK;
   }),

@@ -47,14 +47,12 @@ const HASH_NOT_FLOAT = errorOf('hash value is not a float');
 const LONG_MAX = (1n << 63n) - 1n;
 
 export const hashCommands: CommandSpec[] = [
-  command('hset', { arity: -4, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    hset(c, argv, 'hset'),
-  ),
-  command('hmset', { arity: -4, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hset', { arity: -4, keys: [1, 1, 1] }, (c, argv) => hset(c, argv, 'hset')),
+  command('hmset', { arity: -4, keys: [1, 1, 1] }, (c, argv) => {
     hset(c, argv, 'hmset');
     return OK;
   }),
-  command('hsetnx', { arity: 4, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hsetnx', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const existing = getHash(c, key);
     if (existing?.value.has(argv[2] as string)) return 0;
@@ -63,43 +61,43 @@ export const hashCommands: CommandSpec[] = [
     c.db.touch();
     return 1;
   }),
-  command('hget', { arity: 3, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hget', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     return getHash(c, argv[1] as string)?.value.get(argv[2] as string) ?? null;
   }),
-  command('hmget', { arity: -3, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hmget', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
     const h = getHash(c, argv[1] as string);
     const out: Reply[] = [];
     for (let i = 2; i < argv.length; i++) out.push(h?.value.get(argv[i] as string) ?? null);
     return out;
   }),
-  command('hgetall', { arity: 2, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hgetall', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     const h = getHash(c, argv[1] as string);
     const entries: Reply[] = [];
     if (h) for (const [f, v] of h.value) entries.push(f, v);
     return new MapReply(entries);
   }),
-  command('hkeys', { arity: 2, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hkeys', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     const h = getHash(c, argv[1] as string);
     return h ? [...h.value.keys()] : [];
   }),
-  command('hvals', { arity: 2, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hvals', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     const h = getHash(c, argv[1] as string);
     return h ? [...h.value.values()] : [];
   }),
-  command('hdel', { arity: -3, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hdel', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
     const h = getHash(c, argv[1] as string);
     return h === undefined ? 0 : removeEach(c, argv[1] as string, h.value, argv, 2);
   }),
-  command('hexists', { arity: 3, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hexists', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     return getHash(c, argv[1] as string)?.value.has(argv[2] as string) ? 1 : 0;
   }),
-  command('hlen', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hlen', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     return getHash(c, argv[1] as string)?.value.size ?? 0;
   }),
-  command('hstrlen', { arity: 3, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hstrlen', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     return getHash(c, argv[1] as string)?.value.get(argv[2] as string)?.length ?? 0;
   }),
-  command('hincrby', { arity: 4, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hincrby', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const by = int64Arg(argv[3] as string);
     const h = hashForWrite(c, argv[1] as string);
     const field = argv[2] as string;
@@ -118,7 +116,7 @@ export const hashCommands: CommandSpec[] = [
     c.db.touch();
     return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : value;
   }),
-  command('hincrbyfloat', { arity: 4, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hincrbyfloat', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const incr = parseLongDouble(argv[3] as string);
     if (incr === null) throw errorOf('value is not a valid float');
@@ -137,7 +135,7 @@ export const hashCommands: CommandSpec[] = [
     c.log.push(['HSET', key, field, s]);
     return s;
   }),
-  command('hrandfield', { arity: -2, flags: ['readonly', 'random'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hrandfield', { arity: -2, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     if (argv.length >= 3) {
       const count = rangeArg(argv[2] as string, -LONG_MAX, LONG_MAX);
@@ -159,7 +157,7 @@ export const hashCommands: CommandSpec[] = [
     if (h === undefined) return null;
     return pick([...h.value.keys()]);
   }),
-  command('hscan', { arity: -3, flags: ['readonly', 'random'], keys: [1, 1, 1] }, (c, argv) => {
+  command('hscan', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
     const options = parseScan(argv, 2, false);
     const h = getHash(c, argv[1] as string);
     if (h === undefined) return ['0', []];

@@ -128,14 +128,14 @@ function countExisting(c: ExecContext, argv: string[]): Reply {
 }
 
 export const keyCommands: CommandSpec[] = [
-  command('del', { arity: -2, flags: ['write'], keys: [1, -1, 1] }, deleteKeys),
-  command('unlink', { arity: -2, flags: ['write', 'fast'], keys: [1, -1, 1] }, deleteKeys),
-  command('exists', { arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1] }, countExisting),
-  command('touch', { arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1] }, countExisting),
-  command('type', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('del', { arity: -2, keys: [1, -1, 1] }, deleteKeys),
+  command('unlink', { arity: -2, keys: [1, -1, 1] }, deleteKeys),
+  command('exists', { arity: -2, keys: [1, -1, 1] }, countExisting),
+  command('touch', { arity: -2, keys: [1, -1, 1] }, countExisting),
+  command('type', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     return new SimpleString(c.db.get(argv[1] as string, c.now)?.type ?? 'none');
   }),
-  command('keys', { arity: 2, flags: ['readonly'] }, (c, argv) => {
+  command('keys', { arity: 2 }, (c, argv) => {
     const pattern = argv[1] as string;
     const all = pattern === '*';
     const out: string[] = [];
@@ -145,7 +145,7 @@ export const keyCommands: CommandSpec[] = [
     }
     return out;
   }),
-  command('scan', { arity: -2, flags: ['readonly'] }, (c, argv) => {
+  command('scan', { arity: -2 }, (c, argv) => {
     const options = parseScan(argv, 1, true);
     const step = scanStep(c.db.data.keys(), (k) => k, options.cursor, options.count);
     const keys: string[] = [];
@@ -158,7 +158,7 @@ export const keyCommands: CommandSpec[] = [
     }
     return [String(step.cursor), keys];
   }),
-  command('randomkey', { arity: 1, flags: ['readonly'] }, (c) => {
+  command('randomkey', { arity: 1 }, (c) => {
     // Redis retries a bounded number of times when it draws expired keys; so does this.
     for (let tries = 0; tries < 100 && c.db.size > 0; tries++) {
       let i = Math.floor(Math.random() * c.db.size);
@@ -171,11 +171,9 @@ export const keyCommands: CommandSpec[] = [
     }
     return null;
   }),
-  command('rename', { arity: 3, flags: ['write'], keys: [1, 2, 1] }, (c, argv) => renameGeneric(c, argv, false)),
-  command('renamenx', { arity: 3, flags: ['write', 'fast'], keys: [1, 2, 1] }, (c, argv) =>
-    renameGeneric(c, argv, true),
-  ),
-  command('copy', { arity: -3, flags: ['write', 'denyoom'], keys: [1, 2, 1] }, (c, argv) => {
+  command('rename', { arity: 3, keys: [1, 2, 1] }, (c, argv) => renameGeneric(c, argv, false)),
+  command('renamenx', { arity: 3, keys: [1, 2, 1] }, (c, argv) => renameGeneric(c, argv, true)),
+  command('copy', { arity: -3, keys: [1, 2, 1] }, (c, argv) => {
     const src = argv[1] as string;
     const dst = argv[2] as string;
     let replace = false;
@@ -202,36 +200,20 @@ export const keyCommands: CommandSpec[] = [
     if (value.type === 'list') c.db.onListReady?.(dst);
     return 1;
   }),
-  command('expire', { arity: -3, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    expireGeneric(c, argv, true, true, 'expire'),
-  ),
-  command('pexpire', { arity: -3, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    expireGeneric(c, argv, true, false, 'pexpire'),
-  ),
-  command('expireat', { arity: -3, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    expireGeneric(c, argv, false, true, 'expireat'),
-  ),
-  command('pexpireat', { arity: -3, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    expireGeneric(c, argv, false, false, 'pexpireat'),
-  ),
-  command('ttl', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    ttlGeneric(c, argv[1] as string, false),
-  ),
-  command('pttl', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    ttlGeneric(c, argv[1] as string, true),
-  ),
-  command('expiretime', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    expireTime(c, argv[1] as string, false),
-  ),
-  command('pexpiretime', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    expireTime(c, argv[1] as string, true),
-  ),
-  command('persist', { arity: 2, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('expire', { arity: -3, keys: [1, 1, 1] }, (c, argv) => expireGeneric(c, argv, true, true, 'expire')),
+  command('pexpire', { arity: -3, keys: [1, 1, 1] }, (c, argv) => expireGeneric(c, argv, true, false, 'pexpire')),
+  command('expireat', { arity: -3, keys: [1, 1, 1] }, (c, argv) => expireGeneric(c, argv, false, true, 'expireat')),
+  command('pexpireat', { arity: -3, keys: [1, 1, 1] }, (c, argv) => expireGeneric(c, argv, false, false, 'pexpireat')),
+  command('ttl', { arity: 2, keys: [1, 1, 1] }, (c, argv) => ttlGeneric(c, argv[1] as string, false)),
+  command('pttl', { arity: 2, keys: [1, 1, 1] }, (c, argv) => ttlGeneric(c, argv[1] as string, true)),
+  command('expiretime', { arity: 2, keys: [1, 1, 1] }, (c, argv) => expireTime(c, argv[1] as string, false)),
+  command('pexpiretime', { arity: 2, keys: [1, 1, 1] }, (c, argv) => expireTime(c, argv[1] as string, true)),
+  command('persist', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     if (!c.db.has(key, c.now)) return 0;
     return c.db.persist(key) ? 1 : 0;
   }),
-  command('dbsize', { arity: 1, flags: ['readonly', 'fast'] }, (c) => c.db.size),
-  command('flushdb', { arity: -1, flags: ['write'] }, flush),
-  command('flushall', { arity: -1, flags: ['write'] }, flush),
+  command('dbsize', { arity: 1 }, (c) => c.db.size),
+  command('flushdb', { arity: -1 }, flush),
+  command('flushall', { arity: -1 }, flush),
 ];

@@ -148,24 +148,24 @@ const RANK_ZERO =
   "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
 
 export const listCommands: CommandSpec[] = [
-  command('lpush', { arity: -3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
+  command('lpush', { arity: -3, keys: [1, 1, 1] }, (c, argv) =>
     push(c, argv[1] as string, argv.slice(2), 'left', false),
   ),
-  command('rpush', { arity: -3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
+  command('rpush', { arity: -3, keys: [1, 1, 1] }, (c, argv) =>
     push(c, argv[1] as string, argv.slice(2), 'right', false),
   ),
-  command('lpushx', { arity: -3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
+  command('lpushx', { arity: -3, keys: [1, 1, 1] }, (c, argv) =>
     push(c, argv[1] as string, argv.slice(2), 'left', true),
   ),
-  command('rpushx', { arity: -3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
+  command('rpushx', { arity: -3, keys: [1, 1, 1] }, (c, argv) =>
     push(c, argv[1] as string, argv.slice(2), 'right', true),
   ),
-  command('lpop', { arity: -2, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => pop(c, argv, 'left', 'lpop')),
-  command('rpop', { arity: -2, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => pop(c, argv, 'right', 'rpop')),
-  command('llen', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('lpop', { arity: -2, keys: [1, 1, 1] }, (c, argv) => pop(c, argv, 'left', 'lpop')),
+  command('rpop', { arity: -2, keys: [1, 1, 1] }, (c, argv) => pop(c, argv, 'right', 'rpop')),
+  command('llen', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     return getList(c, argv[1] as string)?.value.length ?? 0;
   }),
-  command('lrange', { arity: 4, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('lrange', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const start = longArg(argv[2] as string);
     const end = longArg(argv[3] as string);
     const list = getList(c, argv[1] as string);
@@ -173,14 +173,14 @@ export const listCommands: CommandSpec[] = [
     const range = clampList(start, end, list.value.length);
     return range === null ? [] : list.value.slice(range[0], range[1]);
   }),
-  command('lindex', { arity: 3, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('lindex', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     const list = getList(c, argv[1] as string);
     if (list === undefined) return null;
     let index = longArg(argv[2] as string);
     if (index < 0) index = list.value.length + index;
     return index >= 0 && index < list.value.length ? list.value.at(index) : null;
   }),
-  command('lset', { arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
+  command('lset', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const list = getList(c, argv[1] as string);
     if (list === undefined) throw NO_SUCH_KEY;
     let index = longArg(argv[2] as string);
@@ -190,7 +190,7 @@ export const listCommands: CommandSpec[] = [
     c.db.touch();
     return OK;
   }),
-  command('linsert', { arity: 5, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
+  command('linsert', { arity: 5, keys: [1, 1, 1] }, (c, argv) => {
     const where = argv[2] as string;
     let after: boolean;
     if (is(where, 'after')) after = true;
@@ -206,7 +206,7 @@ export const listCommands: CommandSpec[] = [
     c.db.touch();
     return items.length;
   }),
-  command('lrem', { arity: 4, flags: ['write'], keys: [1, 1, 1] }, (c, argv) => {
+  command('lrem', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const count = longArg(argv[2] as string);
     const element = argv[3] as string;
@@ -237,7 +237,7 @@ export const listCommands: CommandSpec[] = [
     }
     return removed;
   }),
-  command('ltrim', { arity: 4, flags: ['write'], keys: [1, 1, 1] }, (c, argv) => {
+  command('ltrim', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const start = longArg(argv[2] as string);
     const end = longArg(argv[3] as string);
@@ -253,7 +253,7 @@ export const listCommands: CommandSpec[] = [
     }
     return OK;
   }),
-  command('lpos', { arity: -3, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('lpos', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
     let rank = 1;
     let count = -1;
     let maxlen = 0;
@@ -293,26 +293,22 @@ export const listCommands: CommandSpec[] = [
     }
     return count === -1 ? null : out;
   }),
-  command('lmove', { arity: 5, flags: ['write', 'denyoom'], keys: [1, 2, 1] }, (c, argv) => {
+  command('lmove', { arity: 5, keys: [1, 2, 1] }, (c, argv) => {
     const from = whereArg(argv[3] as string);
     const to = whereArg(argv[4] as string);
     return move(c, argv[1] as string, argv[2] as string, from, to);
   }),
-  command('rpoplpush', { arity: 3, flags: ['write', 'denyoom'], keys: [1, 2, 1] }, (c, argv) =>
+  command('rpoplpush', { arity: 3, keys: [1, 2, 1] }, (c, argv) =>
     move(c, argv[1] as string, argv[2] as string, 'right', 'left'),
   ),
-  command('blpop', { arity: -3, flags: ['write', 'blocking'], keys: [1, -2, 1] }, (c, argv) =>
-    blockingPop(c, argv, 'left'),
-  ),
-  command('brpop', { arity: -3, flags: ['write', 'blocking'], keys: [1, -2, 1] }, (c, argv) =>
-    blockingPop(c, argv, 'right'),
-  ),
-  command('blmove', { arity: 6, flags: ['write', 'denyoom', 'blocking'], keys: [1, 2, 1] }, (c, argv) => {
+  command('blpop', { arity: -3, keys: [1, -2, 1] }, (c, argv) => blockingPop(c, argv, 'left')),
+  command('brpop', { arity: -3, keys: [1, -2, 1] }, (c, argv) => blockingPop(c, argv, 'right')),
+  command('blmove', { arity: 6, keys: [1, 2, 1] }, (c, argv) => {
     const from = whereArg(argv[3] as string);
     const to = whereArg(argv[4] as string);
     return blockingMove(c, argv[1] as string, argv[2] as string, from, to, argv[5] as string);
   }),
-  command('brpoplpush', { arity: 4, flags: ['write', 'denyoom', 'blocking'], keys: [1, 2, 1] }, (c, argv) =>
+  command('brpoplpush', { arity: 4, keys: [1, 2, 1] }, (c, argv) =>
     blockingMove(c, argv[1] as string, argv[2] as string, 'right', 'left', argv[3] as string),
   ),
 ];

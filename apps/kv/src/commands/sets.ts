@@ -62,7 +62,7 @@ function asSetReply(s: SetValue): Reply {
 }
 
 export const setCommands: CommandSpec[] = [
-  command('sadd', { arity: -3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('sadd', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     let s = getSet(c, key);
     if (s === undefined) {
@@ -74,27 +74,27 @@ export const setCommands: CommandSpec[] = [
     if (added > 0) c.db.touch();
     return added;
   }),
-  command('srem', { arity: -3, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('srem', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
     const s = getSet(c, argv[1] as string);
     return s === undefined ? 0 : removeEach(c, argv[1] as string, s.value, argv, 2);
   }),
-  command('smembers', { arity: 2, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('smembers', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     const s = getSet(c, argv[1] as string);
     return s ? asSetReply(s) : new SetReply([]);
   }),
-  command('sismember', { arity: 3, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('sismember', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     return getSet(c, argv[1] as string)?.value.has(argv[2] as string) ? 1 : 0;
   }),
-  command('smismember', { arity: -3, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('smismember', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
     const s = getSet(c, argv[1] as string);
     const out: number[] = [];
     for (let i = 2; i < argv.length; i++) out.push(s?.value.has(argv[i] as string) ? 1 : 0);
     return out;
   }),
-  command('scard', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('scard', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     return getSet(c, argv[1] as string)?.value.size ?? 0;
   }),
-  command('spop', { arity: -2, flags: ['write', 'random', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('spop', { arity: -2, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     if (argv.length > 3) throw SYNTAX;
     if (argv.length === 3) {
@@ -125,7 +125,7 @@ export const setCommands: CommandSpec[] = [
     c.log.push(['SREM', key, m]);
     return m;
   }),
-  command('srandmember', { arity: -2, flags: ['readonly', 'random'], keys: [1, 1, 1] }, (c, argv) => {
+  command('srandmember', { arity: -2, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     if (argv.length > 3) throw SYNTAX;
     if (argv.length === 3) {
@@ -143,7 +143,7 @@ export const setCommands: CommandSpec[] = [
     if (s === undefined) return null;
     return pick([...s.value]);
   }),
-  command('smove', { arity: 4, flags: ['write', 'fast'], keys: [1, 2, 1] }, (c, argv) => {
+  command('smove', { arity: 4, keys: [1, 2, 1] }, (c, argv) => {
     const src = argv[1] as string;
     const dst = argv[2] as string;
     const member = argv[3] as string;
@@ -163,10 +163,10 @@ export const setCommands: CommandSpec[] = [
     c.db.touch();
     return 1;
   }),
-  command('sinter', { arity: -2, flags: ['readonly'], keys: [1, -1, 1] }, (c, argv) => {
+  command('sinter', { arity: -2, keys: [1, -1, 1] }, (c, argv) => {
     return new SetReply(intersect(sets(c, argv.slice(1))));
   }),
-  command('sintercard', { arity: -3, flags: ['readonly'], keysOf: (argv) => sinterCardKeys(argv) }, (c, argv) => {
+  command('sintercard', { arity: -3, keysOf: (argv) => sinterCardKeys(argv) }, (c, argv) => {
     const numkeys = rangeArg(argv[1] as string, 1n, LONG_MAX, 'numkeys should be greater than 0');
     if (numkeys > argv.length - 2) throw errorOf("Number of keys can't be greater than number of args");
     let limit = 0;
@@ -181,22 +181,22 @@ export const setCommands: CommandSpec[] = [
     }
     return intersect(sets(c, argv.slice(2, 2 + numkeys)), limit).length;
   }),
-  command('sunion', { arity: -2, flags: ['readonly'], keys: [1, -1, 1] }, (c, argv) => {
+  command('sunion', { arity: -2, keys: [1, -1, 1] }, (c, argv) => {
     return asSetReply(union(sets(c, argv.slice(1))));
   }),
-  command('sdiff', { arity: -2, flags: ['readonly'], keys: [1, -1, 1] }, (c, argv) => {
+  command('sdiff', { arity: -2, keys: [1, -1, 1] }, (c, argv) => {
     return asSetReply(diff(sets(c, argv.slice(1))));
   }),
-  command('sinterstore', { arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 1] }, (c, argv) => {
+  command('sinterstore', { arity: -3, keys: [1, -1, 1] }, (c, argv) => {
     return store(c, argv[1] as string, setValue(intersect(sets(c, argv.slice(2)))));
   }),
-  command('sunionstore', { arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 1] }, (c, argv) => {
+  command('sunionstore', { arity: -3, keys: [1, -1, 1] }, (c, argv) => {
     return store(c, argv[1] as string, union(sets(c, argv.slice(2))));
   }),
-  command('sdiffstore', { arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 1] }, (c, argv) => {
+  command('sdiffstore', { arity: -3, keys: [1, -1, 1] }, (c, argv) => {
     return store(c, argv[1] as string, diff(sets(c, argv.slice(2))));
   }),
-  command('sscan', { arity: -3, flags: ['readonly', 'random'], keys: [1, 1, 1] }, (c, argv) => {
+  command('sscan', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
     const options = parseScan(argv, 2, false);
     const s = getSet(c, argv[1] as string);
     if (s === undefined) return ['0', []];

@@ -2,22 +2,10 @@
 // positions, as Redis's first-key/last-key/step triple).
 import type { Reply } from '../resp/reply.js';
 import type { BlockRequest, ExecContext } from './context.js';
+import { COMMAND_METADATA } from './metadata.js';
 
-/** Flags as COMMAND INFO lists them (a subset of Redis's). */
-export type CommandFlag =
-  | 'write'
-  | 'readonly'
-  | 'denyoom'
-  | 'admin'
-  | 'noscript'
-  | 'random'
-  | 'blocking'
-  | 'loading'
-  | 'stale'
-  | 'fast'
-  | 'no_auth'
-  | 'allow_busy'
-  | 'movablekeys';
+/** A flag as COMMAND INFO lists it (`write`, `readonly`, `fast`, `no_auth`, `blocking`, …). */
+export type CommandFlag = string;
 
 /** How a command runs: its reply, or a request to block. */
 export type Handler = (c: ExecContext, argv: string[]) => Reply | BlockRequest;
@@ -46,10 +34,14 @@ export interface CommandSpec {
 /** The options {@link command} takes. */
 export interface CommandOptions {
   arity: number;
-  flags?: readonly CommandFlag[];
   keys?: readonly [number, number, number];
-  categories?: readonly string[];
   keysOf?: (argv: string[]) => number[];
+}
+
+function metadata(fullname: string): { flags: readonly CommandFlag[]; categories: readonly string[] } {
+  // A subcommand is declared before its container names it (`config|get`): the container sets it then.
+  const entry = COMMAND_METADATA[fullname];
+  return entry ? { flags: entry[0], categories: entry[1] } : { flags: [], categories: [] };
 }
 
 /** Declares a command. */
@@ -59,11 +51,10 @@ export function command(name: string, options: CommandOptions, handler: Handler)
     name,
     fullname: name,
     arity: options.arity,
-    flags: options.flags ?? [],
+    ...metadata(name),
     firstKey,
     lastKey,
     step,
-    categories: options.categories ?? [],
     handler,
     subcommands: null,
   };
@@ -78,16 +69,16 @@ export function container(
   handler: Handler | null = null,
 ): CommandSpec {
   const subcommands = new Map<string, CommandSpec>();
-  for (const s of subs) subcommands.set(s.name, { ...s, fullname: `${name}|${s.name}` });
+  for (const s of subs)
+    subcommands.set(s.name, { ...s, fullname: `${name}|${s.name}`, ...metadata(`${name}|${s.name}`) });
   return {
     name,
     fullname: name,
     arity,
-    flags: [],
+    ...metadata(name),
     firstKey: 0,
     lastKey: 0,
     step: 0,
-    categories: [],
     handler,
     subcommands,
   };

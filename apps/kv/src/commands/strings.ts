@@ -167,23 +167,23 @@ function popcount8(b: number): number {
 }
 
 export const stringCommands: CommandSpec[] = [
-  command('get', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('get', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     return getString(c, argv[1] as string)?.value ?? null;
   }),
-  command('set', { arity: -3, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
+  command('set', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
     const options = parseStringOptions(argv, 3, true);
     return setGeneric(c, argv[1] as string, argv[2] as string, options, 'set');
   }),
-  command('setnx', { arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('setnx', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     return setGeneric(c, argv[1] as string, argv[2] as string, { flags: SET_NX, expire: null }, 'setnx', 1, 0);
   }),
-  command('setex', { arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
+  command('setex', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     return setGeneric(c, argv[1] as string, argv[3] as string, { flags: SET_EX, expire: argv[2] as string }, 'setex');
   }),
-  command('psetex', { arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
+  command('psetex', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     return setGeneric(c, argv[1] as string, argv[3] as string, { flags: SET_PX, expire: argv[2] as string }, 'psetex');
   }),
-  command('getset', { arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('getset', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const old = getString(c, key);
     c.db.set(key, stringValue(argv[2] as string));
@@ -191,7 +191,7 @@ export const stringCommands: CommandSpec[] = [
     c.log.push(['SET', key, argv[2] as string]);
     return old?.value ?? null;
   }),
-  command('getdel', { arity: 2, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('getdel', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const old = getString(c, key);
     if (old === undefined) return null;
@@ -200,7 +200,7 @@ export const stringCommands: CommandSpec[] = [
     c.log.push(['DEL', key]);
     return old.value;
   }),
-  command('getex', { arity: -2, flags: ['write', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('getex', { arity: -2, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const options = parseStringOptions(argv, 2, false);
     const v = getString(c, key);
@@ -219,7 +219,7 @@ export const stringCommands: CommandSpec[] = [
     }
     return v.value;
   }),
-  command('mget', { arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1] }, (c, argv) => {
+  command('mget', { arity: -2, keys: [1, -1, 1] }, (c, argv) => {
     const out: Reply[] = [];
     for (let i = 1; i < argv.length; i++) {
       const v = c.db.get(argv[i] as string, c.now);
@@ -227,18 +227,18 @@ export const stringCommands: CommandSpec[] = [
     }
     return out;
   }),
-  command('mset', { arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 2] }, (c, argv) => {
+  command('mset', { arity: -3, keys: [1, -1, 2] }, (c, argv) => {
     if (argv.length % 2 === 0) throw arityError('mset');
     for (let i = 1; i < argv.length; i += 2) c.db.set(argv[i] as string, stringValue(argv[i + 1] as string));
     return OK;
   }),
-  command('msetnx', { arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 2] }, (c, argv) => {
+  command('msetnx', { arity: -3, keys: [1, -1, 2] }, (c, argv) => {
     if (argv.length % 2 === 0) throw arityError('msetnx');
     for (let i = 1; i < argv.length; i += 2) if (c.db.has(argv[i] as string, c.now)) return 0;
     for (let i = 1; i < argv.length; i += 2) c.db.set(argv[i] as string, stringValue(argv[i + 1] as string));
     return 1;
   }),
-  command('append', { arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('append', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const add = argv[2] as string;
     const old = getString(c, key);
@@ -251,24 +251,20 @@ export const stringCommands: CommandSpec[] = [
     c.db.touch();
     return old.value.length;
   }),
-  command('strlen', { arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('strlen', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
     return getString(c, argv[1] as string)?.value.length ?? 0;
   }),
-  command('incr', { arity: 2, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    incrBy(c, argv[1] as string, 1n),
-  ),
-  command('decr', { arity: 2, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
-    incrBy(c, argv[1] as string, -1n),
-  ),
-  command('incrby', { arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) =>
+  command('incr', { arity: 2, keys: [1, 1, 1] }, (c, argv) => incrBy(c, argv[1] as string, 1n)),
+  command('decr', { arity: 2, keys: [1, 1, 1] }, (c, argv) => incrBy(c, argv[1] as string, -1n)),
+  command('incrby', { arity: 3, keys: [1, 1, 1] }, (c, argv) =>
     incrBy(c, argv[1] as string, int64Arg(argv[2] as string)),
   ),
-  command('decrby', { arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('decrby', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     const by = int64Arg(argv[2] as string);
     if (by === INT64_MIN) throw errorOf('decrement would overflow');
     return incrBy(c, argv[1] as string, -by);
   }),
-  command('incrbyfloat', { arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('incrbyfloat', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const old = getString(c, key);
     const value = old === undefined ? { neg: false, m: 0n, e: 0 } : parseLongDouble(old.value);
@@ -288,7 +284,7 @@ export const stringCommands: CommandSpec[] = [
     c.log.push(['SET', key, s, 'KEEPTTL']);
     return s;
   }),
-  command('getrange', { arity: 4, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('getrange', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const start = longArg(argv[2] as string);
     const end = longArg(argv[3] as string);
     const v = getString(c, argv[1] as string);
@@ -296,7 +292,7 @@ export const stringCommands: CommandSpec[] = [
     const range = clampRange(start, end, v.value.length);
     return range === null ? '' : v.value.slice(range[0], range[1] + 1);
   }),
-  command('substr', { arity: 4, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('substr', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const start = longArg(argv[2] as string);
     const end = longArg(argv[3] as string);
     const v = getString(c, argv[1] as string);
@@ -304,7 +300,7 @@ export const stringCommands: CommandSpec[] = [
     const range = clampRange(start, end, v.value.length);
     return range === null ? '' : v.value.slice(range[0], range[1] + 1);
   }),
-  command('setrange', { arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
+  command('setrange', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const offset = longArg(argv[2] as string);
     const patch = argv[3] as string;
@@ -323,7 +319,7 @@ export const stringCommands: CommandSpec[] = [
     c.db.touch();
     return old.value.length;
   }),
-  command('setbit', { arity: 4, flags: ['write', 'denyoom'], keys: [1, 1, 1] }, (c, argv) => {
+  command('setbit', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const offset = bitOffset(c, argv[2] as string);
     const on = parseInt64(argv[3] as string);
@@ -342,7 +338,7 @@ export const stringCommands: CommandSpec[] = [
     c.db.touch();
     return (old >> bit) & 1;
   }),
-  command('getbit', { arity: 3, flags: ['readonly', 'fast'], keys: [1, 1, 1] }, (c, argv) => {
+  command('getbit', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
     const offset = bitOffset(c, argv[2] as string);
     const v = getString(c, argv[1] as string);
     if (v === undefined) return 0;
@@ -350,7 +346,7 @@ export const stringCommands: CommandSpec[] = [
     if (byte >= v.value.length) return 0;
     return (v.value.charCodeAt(byte) >> (7 - (offset & 7))) & 1;
   }),
-  command('bitcount', { arity: -2, flags: ['readonly'], keys: [1, 1, 1] }, (c, argv) => {
+  command('bitcount', { arity: -2, keys: [1, 1, 1] }, (c, argv) => {
     const v = getString(c, argv[1] as string);
     if (v === undefined) return 0;
     const s = v.value;
