@@ -22,7 +22,10 @@ describe('random and cursor replies', () => {
     await kv?.close();
   });
 
-  async function scanAll(argv: (cursor: string) => string[], during?: (step: number) => Promise<void>): Promise<string[]> {
+  async function scanAll(
+    argv: (cursor: string) => string[],
+    during?: (step: number) => Promise<void>,
+  ): Promise<string[]> {
     const seen: string[] = [];
     let cursor = '0';
     for (let step = 0; step < 10_000; step++) {
@@ -41,7 +44,10 @@ describe('random and cursor replies', () => {
     const seen = await scanAll(
       (cursor) => ['SCAN', cursor, 'COUNT', '25'],
       async () => {
-        await c.pipeline([['SET', `churn:${churn}`, 'v'], ['DEL', `churn:${churn - 3}`]]);
+        await c.pipeline([
+          ['SET', `churn:${churn}`, 'v'],
+          ['DEL', `churn:${churn - 3}`],
+        ]);
         churn++;
       },
     );

@@ -214,7 +214,13 @@ export const connectionCommands: CommandSpec[] = [
       return new MapReply(entries);
     }),
     command('set', { arity: -4 }, (c, argv) => {
-      if (argv.length % 2 === 1) throw arityError('config|set');
+      if (argv.length % 2 === 1) throw SYNTAX;
+      const config = c.server?.config() ?? new Map<string, string>();
+      for (let i = 2; i < argv.length; i += 2) {
+        const name = (argv[i] as string).toLowerCase();
+        if (!config.has(name))
+          throw errorOf(`Unknown option or number of arguments for CONFIG SET - '${cString(argv[i] as string)}'`);
+      }
       for (let i = 2; i < argv.length; i += 2) {
         const name = (argv[i] as string).toLowerCase();
         const problem = c.server?.setConfig(name, argv[i + 1] as string) ?? 'no server';

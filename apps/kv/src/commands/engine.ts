@@ -84,6 +84,7 @@ export class Shard {
       return { reply: NOAUTH, records: [], spec };
     }
     if (spec.handler === null) return { reply: arityError(spec.fullname), records: [], spec };
+    if (session !== null) session.lastCommand = spec.fullname;
     const now = this.clock();
     const { reply, log } = this.run(spec, argv, now, session, server);
     return { reply, records: log.map((a) => ({ argv: a, nowMs: now })), spec };

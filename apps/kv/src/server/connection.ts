@@ -68,7 +68,6 @@ export class ClientConnection {
         this.closing = true;
         break;
       }
-      this.session.lastCommand = (next[0] as string).toLowerCase();
       this.session.lastCommandMs = Date.now();
       this.host.counted();
       const protocol = this.session.protocol;

@@ -111,8 +111,7 @@ export class KvServer {
       this.config.set(name, value);
       return null;
     }
-    if (!this.config.has(name)) return 'Unknown option or number of arguments for CONFIG SET';
-    return 'This option cannot be changed at runtime here';
+    return 'this option cannot be changed at runtime';
   }
 
   private accept(socket: Socket): void {
