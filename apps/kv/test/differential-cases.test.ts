@@ -616,12 +616,18 @@ describe('differential: corelane-kv vs redis-server 7.0, hand-written cases', ()
     await d.reset();
   });
 
-  for (const [family, lines] of Object.entries(cases)) {
-    it(`${family}: every reply is Redis's`, async () => {
-      const commands = lines.map((l) => (Array.isArray(l) ? l : c(l)));
-      const mismatches = await d.run(commands);
-      expect(mismatches).toEqual([]);
-    });
+  for (const protocol of [2, 3]) {
+    for (const [family, lines] of Object.entries(cases)) {
+      it(`${family} (RESP${protocol}): every reply is Redis's`, async () => {
+        const commands = lines.map((l) => (Array.isArray(l) ? l : c(l)));
+        await d.run([['HELLO', String(protocol)]]);
+        try {
+          expect(await d.run(commands)).toEqual([]);
+        } finally {
+          await d.run([['HELLO', '2']]);
+        }
+      });
+    }
   }
 
   it('RESP3 (HELLO 3): maps, sets, nulls and verbatim strings are encoded as Redis does', async () => {

@@ -51,4 +51,19 @@ describe('differential: random sequences against redis-server 7.0', () => {
       );
     });
   }
+
+  it(`all families in RESP3: ${RUNS} sequences, every reply equal`, async () => {
+    await d.run([['HELLO', '3']]);
+    try {
+      await fc.assert(
+        fc.asyncProperty(sequence(Object.values(families).flat()), async (commands) => {
+          await d.reset();
+          expect(await d.run(commands), JSON.stringify(commands)).toEqual([]);
+        }),
+        { numRuns: RUNS },
+      );
+    } finally {
+      await d.run([['HELLO', '2']]);
+    }
+  });
 });
