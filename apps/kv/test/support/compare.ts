@@ -22,18 +22,22 @@ function pairs(r: ParsedReply, paired: boolean): ParsedReply {
   return { type: '*', value: out };
 }
 
+/** Replies that read the clock. */
+const TIMED = new Set(['ttl', 'pttl', 'expiretime', 'pexpiretime']);
+
 /** Whether `ours` equals `theirs` for command `argv`: exact bytes, or unordered where Redis's order is a hash table's. */
 export function sameReply(argv: readonly string[], ours: FramedReply, theirs: FramedReply): boolean {
   if (ours.raw.equals(theirs.raw)) return true;
   const name = (argv[0] as string).toLowerCase();
-  if (name === 'ttl' || name === 'pttl') {
-    // The two servers read the clock a moment apart: equal when negative, close otherwise.
+  if (TIMED.has(name)) {
+    // After a relative expiry the two servers' clocks, read a moment apart, show: equal when
+    // negative (no key, no expiry), close otherwise.
     if (ours.reply.type !== ':' || theirs.reply.type !== ':') return false;
     const a = ours.reply.value;
     const b = theirs.reply.value;
     if (a < 0n || b < 0n) return a === b;
     const d = a > b ? a - b : b - a;
-    return d <= (name === 'ttl' ? 1n : 2000n);
+    return d <= (name === 'ttl' || name === 'expiretime' ? 1n : 2000n);
   }
   if (name === 'sscan' || name === 'hscan' || name === 'scan') {
     // The cursor must agree (0 = done); the elements of a step come in hash-table order.
