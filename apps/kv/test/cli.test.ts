@@ -97,3 +97,22 @@ describe('corelane-kv bin', () => {
     expect(await exitOf(child)).toBe(2);
   });
 });
+
+describe('startServer() options', () => {
+  it('refuses bad options with typed errors before listening', async () => {
+    const { startServer } = await import('../src/server/server.js');
+    await expect(startServer({ port: 70000 })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_OUT_OF_RANGE',
+      name: 'RangeError',
+    });
+    await expect(startServer({ port: 1.5 })).rejects.toMatchObject({ code: 'ERR_CORELANE_OUT_OF_RANGE' });
+    await expect(startServer({ port: '1' as unknown as number })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_INVALID_ARGUMENT',
+      name: 'TypeError',
+    });
+    await expect(startServer({ requirepass: 5 as unknown as string })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_INVALID_ARGUMENT',
+    });
+    await expect(startServer({ maxBulkBytes: 0 })).rejects.toMatchObject({ code: 'ERR_CORELANE_OUT_OF_RANGE' });
+  });
+});

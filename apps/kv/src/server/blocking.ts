@@ -13,6 +13,7 @@ export interface Waiter {
   timer: NodeJS.Timeout | null;
 }
 
+/** The parked clients of one shard, by key, oldest first. */
 export class BlockedClients {
   private readonly byKey = new Map<string, Waiter[]>();
   private readonly ready = new Set<string>();

@@ -25,6 +25,10 @@ interface Slot {
   protocol: 2 | 3;
 }
 
+/**
+ * A client's connection: parses what it sends, dispatches each command, writes the replies in
+ * command order. A protocol error or QUIT closes it once the replies due are written.
+ */
 export class ClientConnection {
   readonly parser: RequestParser;
   private readonly writer = new ReplyWriter(2);

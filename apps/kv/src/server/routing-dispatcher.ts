@@ -13,6 +13,7 @@ import type { Dispatcher } from './dispatcher.js';
  */
 export const CROSSSLOT = new ErrorReply("CROSSSLOT Keys in request don't hash to the same slot");
 
+/** A dispatcher that sends each command to the core owning its keys. */
 export class RoutingDispatcher implements Dispatcher {
   /**
    * @param self - the index of this connection's core in `cores`.

@@ -4,6 +4,7 @@
 // keys other cores own; nothing else here changes.
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { CorelaneTypeError, ErrorCode, requireInteger, requireOptions } from '@corelane/shared';
 import type { ServerHooks } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
 import { ClientConnection } from './connection.js';
@@ -31,6 +32,28 @@ export interface KvServerOptions {
    * one that routes each command to the core owning its keys.
    */
   dispatcher?: (hooks: ServerHooks) => Dispatcher & { tick?(now?: number): void; blocked?: { count: number } };
+}
+
+function optionalString(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'string') {
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `${name} must be a string, got ${typeof value}`);
+  }
+}
+
+function validate(options: KvServerOptions): void {
+  requireOptions('options', options);
+  if (options.port !== undefined) requireInteger('options.port', options.port, 0, 65535);
+  optionalString('options.bind', options.bind);
+  optionalString('options.requirepass', options.requirepass);
+  if (options.maxBulkBytes !== undefined) requireInteger('options.maxBulkBytes', options.maxBulkBytes, 1, 2 ** 40);
+  if (options.expireIntervalMs !== undefined) {
+    requireInteger('options.expireIntervalMs', options.expireIntervalMs, 1, 2 ** 31 - 1);
+  }
+  for (const name of ['onRecords', 'dispatcher'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `options.${name} must be a function`);
+    }
+  }
 }
 
 /** A running corelane-kv server. */
@@ -95,8 +118,13 @@ export class KvServer {
     this.expireTimer.unref();
   }
 
-  /** Starts a server and resolves once it listens. */
+  /**
+   * Starts a server and resolves once it listens.
+   * @throws `TypeError` `ERR_CORELANE_INVALID_ARGUMENT` / `RangeError` `ERR_CORELANE_OUT_OF_RANGE`
+   *   for a bad option (checked before anything starts).
+   */
   static async start(options: KvServerOptions = {}): Promise<KvServer> {
+    validate(options);
     const server = new KvServer(options);
     server.net.listen(options.port ?? 6379, options.bind ?? '127.0.0.1');
     await once(server.net, 'listening');

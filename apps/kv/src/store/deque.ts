@@ -35,12 +35,14 @@ export class Deque {
     this.items[(this.head + index) & (this.items.length - 1)] = value;
   }
 
+  /** Appends at the tail (RPUSH). */
   pushBack(value: string): void {
     if (this.count === this.items.length) this.grow();
     this.items[(this.head + this.count) & (this.items.length - 1)] = value;
     this.count++;
   }
 
+  /** Prepends at the head (LPUSH). */
   pushFront(value: string): void {
     if (this.count === this.items.length) this.grow();
     this.head = (this.head - 1) & (this.items.length - 1);
@@ -48,6 +50,7 @@ export class Deque {
     this.count++;
   }
 
+  /** Removes the head (LPOP); undefined when empty. */
   popFront(): string | undefined {
     if (this.count === 0) return undefined;
     const v = this.items[this.head];
@@ -57,6 +60,7 @@ export class Deque {
     return v;
   }
 
+  /** Removes the tail (RPOP); undefined when empty. */
   popBack(): string | undefined {
     if (this.count === 0) return undefined;
     const i = (this.head + this.count - 1) & (this.items.length - 1);
