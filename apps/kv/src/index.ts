@@ -5,6 +5,7 @@
  */
 export type { BlockRequest, ExecContext, ServerHooks, Session } from './commands/context.js';
 export { type Execution, Shard, type ShardOptions, unknownCommandError, type WriteRecord } from './commands/engine.js';
+export { decodeRecord, encodeRecord } from './commands/record-codec.js';
 export { type CommandFlag, type CommandSpec, keyPositions } from './commands/spec.js';
 export { commandTable, lookupCommand } from './commands/table.js';
 export { encodeReply, type Protocol, ReplyWriter } from './resp/encoder.js';

@@ -5,6 +5,7 @@ import { partition } from '@corelane/router';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Shard, type WriteRecord } from '../src/commands/engine.js';
+import { decodeRecord, encodeRecord } from '../src/commands/record-codec.js';
 import { routeCommand } from '../src/route.js';
 import {
   hashCommands,
@@ -52,7 +53,8 @@ describe('Shard: write records, replay, snapshots', () => {
             log.push(...live.tick());
           });
           const replayed = new Shard({ clock: () => 0 });
-          for (const record of log) replayed.apply(record);
+          // Through the WAL's bytes, as a restart would read them.
+          for (const record of log) replayed.apply(decodeRecord(encodeRecord(record)));
           expect(Buffer.from(replayed.snapshot()).equals(Buffer.from(live.snapshot()))).toBe(true);
         },
       ),
@@ -85,7 +87,7 @@ describe('Shard: write records, replay, snapshots', () => {
     time.advance(1000);
     const deleted = new Set<string>();
     for (let round = 0; round < 10; round++) {
-      const records = shard.tick();
+      const records = shard.tick(undefined, 1);
       expect(records.length).toBeLessThanOrEqual(200);
       for (const r of records) {
         expect(r.argv[0]).toBe('DEL');
@@ -95,6 +97,17 @@ describe('Shard: write records, replay, snapshots', () => {
     expect(deleted.size).toBe(250);
     expect([...deleted].every((k) => Number(k.slice(1)) % 2 === 0)).toBe(true);
     expect(shard.db.size).toBe(250);
+  });
+
+  it('tick() samples again while a quarter of a sample had expired, up to its round limit', () => {
+    const time = fakeClock();
+    const shard = new Shard({ clock: time.clock });
+    for (let i = 0; i < 5000; i++) shard.execute(['SET', `k${i}`, 'v', 'PX', '10'], null, null);
+    time.advance(100);
+    expect(shard.tick(undefined, 4)).toHaveLength(800);
+    expect(shard.tick()).toHaveLength(3200);
+    expect(shard.db.size).toBe(1000);
+    expect(shard.db.expiredCount).toBe(4000);
   });
 
   it('snapshot() and restore() round-trip every type, binary keys and expiry times', () => {
@@ -122,6 +135,14 @@ describe('Shard: write records, replay, snapshots', () => {
     }
     expect(Buffer.from(copy.snapshot()).equals(Buffer.from(shard.snapshot()))).toBe(true);
     expect(() => copy.restore(new Uint8Array([1, 2, 3]))).toThrow();
+  });
+});
+
+describe('write record bytes', () => {
+  it('round-trip binary arguments and the time; refuse other bytes', () => {
+    const record = { argv: ['SET', '\x00\xff\r\n', 'é\x80'], nowMs: 1_700_000_000_123 };
+    expect(decodeRecord(encodeRecord(record))).toEqual(record);
+    expect(() => decodeRecord(new Uint8Array([0xc0]))).toThrow();
   });
 });
 

@@ -9,6 +9,9 @@ import { arityError, cString, NOAUTH } from './errors.js';
 import type { CommandSpec } from './spec.js';
 import { lookupCommand } from './table.js';
 
+/** Keys one active-expiry sample looks at. */
+const EXPIRE_SAMPLE = 200;
+
 /** A write as logged: the command (relative times made absolute) and the time it ran at. */
 export interface WriteRecord {
   readonly argv: string[];
@@ -147,12 +150,19 @@ export class Shard {
     this.run(spec, record.argv, record.nowMs, null, null);
   }
 
-  /** Active expiry up to `now`: the records of the keys it deleted (DEL, as Redis propagates). */
-  tick(now: number = this.clock()): WriteRecord[] {
+  /**
+   * Active expiry up to `now`: the records of the keys it deleted (DEL, as Redis propagates).
+   * Like Redis's cycle it samples again while more than a quarter of a sample had expired, up
+   * to `maxRounds` samples, so a burst of expiring keys drains fast and a quiet keyspace costs
+   * one sample.
+   */
+  tick(now: number = this.clock(), maxRounds = 16): WriteRecord[] {
     const log: string[][] = [];
     this.currentLog = log;
     try {
-      this.db.tick(now);
+      for (let round = 0; round < maxRounds; round++) {
+        if (this.db.tick(now, EXPIRE_SAMPLE) <= EXPIRE_SAMPLE / 4) break;
+      }
     } finally {
       this.currentLog = null;
     }

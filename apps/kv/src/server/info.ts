@@ -47,7 +47,7 @@ function section(name: string, facts: InfoFacts): string[] | null {
       return [
         `total_connections_received:${facts.totalConnections}`,
         `total_commands_processed:${facts.totalCommands}`,
-        `expired_keys:0`,
+        `expired_keys:${facts.db?.expiredCount ?? 0}`,
       ];
     case 'replication':
       return ['role:master', 'connected_slaves:0'];

@@ -18,6 +18,8 @@ export class Keyspace {
   readonly expires = new Map<string, number>();
   /** Changes made so far (Redis's `dirty`): a write command changed something when it grew. */
   dirty = 0;
+  /** How many keys expired so far, lazily or actively (INFO's expired_keys). */
+  expiredCount = 0;
   /** Called with every key deleted because it expired (the engine logs a DEL for it, as Redis propagates one). */
   onExpired: ((key: string) => void) | null = null;
   /** Called when a list key is created or pushed to (wakes blocked BLPOP/BLMOVE clients). */
@@ -56,6 +58,7 @@ export class Keyspace {
     // command that only found an expired key changed nothing of its own.
     this.data.delete(key);
     this.expires.delete(key);
+    this.expiredCount++;
     this.onExpired?.(key);
   }
 
