@@ -54,19 +54,36 @@ function roundRational(neg: boolean, num: bigint, den: bigint): LongDouble | nul
 
 const DECIMAL = /^([+-])?(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?$/;
 const INFINITY = /^([+-])?(?:inf|infinity)$/i;
+const HEX = /^([+-])?0[xX](?:([0-9a-fA-F]+)(?:\.([0-9a-fA-F]*))?|\.([0-9a-fA-F]+))(?:[pP]([+-]?\d+))?$/;
+
+/** strtold's hexadecimal form: 0x1.8p3 = 1.5 * 2^3. */
+function parseHex(m: RegExpExecArray): LongDouble | null {
+  const neg = m[1] === '-';
+  const frac = m[3] ?? m[4] ?? '';
+  const digits = BigInt(`0x${m[2] ?? ''}${frac}` === '0x' ? '0x0' : `0x${m[2] ?? ''}${frac}`);
+  if (digits === 0n) return { neg, m: 0n, e: 0 };
+  const exp = (m[5] === undefined ? 0 : Number(m[5])) - 4 * frac.length;
+  if (exp > 20000 || exp < -20000) return null;
+  const value =
+    exp >= 0 ? roundRational(neg, digits << BigInt(exp), 1n) : roundRational(neg, digits, 1n << BigInt(-exp));
+  if (value === null || value.m === 0n) return null;
+  return value;
+}
 
 /** What {@link parseLongDouble} gives: a finite value, or ±infinity. */
 export type ParsedLongDouble = LongDouble | { inf: true; neg: boolean };
 
 /**
  * Parses like Redis's string2ld(): strtold() on the whole string, no leading space, no NaN, no
- * overflow or underflow to zero. `null` when Redis would refuse it. (Hex floats, which strtold
- * also reads, are refused here.)
+ * overflow or underflow to zero. `null` when Redis would refuse it. Decimal and hexadecimal (`0x1.8p3`)
+ * forms, `inf`/`infinity`, as strtold reads them.
  */
 export function parseLongDouble(s: string): ParsedLongDouble | null {
   if (s.length === 0 || s.length >= MAX_CHARS) return null;
   const inf = INFINITY.exec(s);
   if (inf) return { inf: true, neg: inf[1] === '-' };
+  const hex = HEX.exec(s);
+  if (hex) return parseHex(hex);
   const m = DECIMAL.exec(s);
   if (!m) return null;
   const neg = m[1] === '-';
