@@ -5,7 +5,7 @@ import { type ListValue, listValue } from '../store/values.js';
 import { is, longArg, positiveArg } from './args.js';
 import { BlockRequest, type ExecContext } from './context.js';
 import { errorOf, NO_SUCH_KEY, OUT_OF_RANGE, SYNTAX, WRONGTYPE } from './errors.js';
-import { parseLongDouble } from './long-double.js';
+import { longDoubleToNumber, parseLongDouble } from './long-double.js';
 import { getList } from './lookup.js';
 import { type CommandSpec, command } from './spec.js';
 
@@ -91,8 +91,7 @@ function timeoutArg(c: ExecContext, s: string): number {
     if (v.neg) throw errorOf('timeout is negative');
     throw errorOf('timeout is out of range');
   }
-  const seconds = Number(s);
-  const ms = Math.ceil(seconds * 1000);
+  const ms = Math.ceil(longDoubleToNumber(v) * 1000);
   if (ms > 9.223372036854776e18) throw errorOf('timeout is out of range');
   if (ms < 0) throw errorOf('timeout is negative');
   return ms > 0 ? c.now + ms : 0;

@@ -138,3 +138,10 @@ export function formatLongDouble(v: LongDouble): string {
   if (s.endsWith('.')) s = s.slice(0, -1);
   return s === '-0' ? '0' : s;
 }
+
+/** The nearest double (BLPOP's timeout arithmetic needs no more). */
+export function longDoubleToNumber(v: ParsedLongDouble): number {
+  if ('inf' in v) return v.neg ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  const x = Number(v.m) * 2 ** v.e;
+  return v.neg ? -x : x;
+}
