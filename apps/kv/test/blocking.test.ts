@@ -88,6 +88,16 @@ const scripts: Record<string, Script> = {
     a.close();
     return out;
   },
+  'a timeout past 2^31 ms still waits (setTimeout would fire at once)': async (port) => {
+    const [a, b] = (await clients(port, 2)) as [RawClient, RawClient];
+    a.write(encodeCommand(['BLPOP', 'q', '3000000']));
+    await new Promise((r) => setTimeout(r, 200));
+    const out = (await b.pipeline([['RPUSH', 'q', 'late']])).map((r) => r.raw.toString('latin1'));
+    out.push(...(await raw(a)));
+    a.close();
+    b.close();
+    return out;
+  },
   'RESP3 clients get _ on timeout': async (port) => {
     const [a] = (await clients(port, 1)) as [RawClient];
     await a.pipeline([['HELLO', '3']]);

@@ -5,7 +5,7 @@ import { type ListValue, listValue } from '../store/values.js';
 import { is, longArg, positiveArg } from './args.js';
 import { BlockRequest, type ExecContext } from './context.js';
 import { errorOf, NO_SUCH_KEY, OUT_OF_RANGE, SYNTAX, WRONGTYPE } from './errors.js';
-import { longDoubleToNumber, parseLongDouble } from './long-double.js';
+import { parseLongDouble, secondsToMillis } from './long-double.js';
 import { getList } from './lookup.js';
 import { type CommandSpec, command } from './spec.js';
 
@@ -87,14 +87,9 @@ const TIMEOUT_NOT_FLOAT = errorOf('timeout is not a float or out of range');
 function timeoutArg(c: ExecContext, s: string): number {
   const v = parseLongDouble(s);
   if (v === null) throw TIMEOUT_NOT_FLOAT;
-  if ('inf' in v) {
-    if (v.neg) throw errorOf('timeout is negative');
-    throw errorOf('timeout is out of range');
-  }
-  const ms = Math.ceil(longDoubleToNumber(v) * 1000);
-  if (ms > 9.223372036854776e18) throw errorOf('timeout is out of range');
-  if (ms < 0) throw errorOf('timeout is negative');
-  return ms > 0 ? c.now + ms : 0;
+  const ms = secondsToMillis(v);
+  if (ms < 0n) throw errorOf('timeout is negative');
+  return ms > 0n ? c.now + Number(ms) : 0;
 }
 
 /** BLPOP/BRPOP: serve from the first non-empty list, or block on all of them. */

@@ -139,9 +139,19 @@ export function formatLongDouble(v: LongDouble): string {
   return s === '-0' ? '0' : s;
 }
 
-/** The nearest double (BLPOP's timeout arithmetic needs no more). */
-export function longDoubleToNumber(v: ParsedLongDouble): number {
-  if ('inf' in v) return v.neg ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  const x = Number(v.m) * 2 ** v.e;
-  return v.neg ? -x : x;
+/**
+ * C's `(long long)(v * 1000.0)` on a long double: the product rounded to 64 bits, truncated
+ * toward zero, and, as x86 converts an out-of-range value, INT64_MIN past ±2^63 (Redis 7.0's
+ * BLPOP timeout arithmetic: `-0.001` truncates to 0 there, `1e400` turns negative).
+ */
+export function secondsToMillis(v: ParsedLongDouble): bigint {
+  const INT64_MIN = -(1n << 63n);
+  if ('inf' in v) return INT64_MIN;
+  if (v.m === 0n) return 0n;
+  const p = roundRational(v.neg, v.m * 1000n, 1n);
+  if (p === null) return INT64_MIN;
+  const e = p.e + v.e;
+  const magnitude = e >= 0 ? p.m << BigInt(e) : p.m >> BigInt(-e);
+  if (magnitude >= 1n << 63n) return INT64_MIN;
+  return v.neg ? -magnitude : magnitude;
 }

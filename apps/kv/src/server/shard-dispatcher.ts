@@ -6,6 +6,9 @@ import type { Reply } from '../resp/reply.js';
 import { BlockedClients, type Waiter } from './blocking.js';
 import type { Dispatcher } from './dispatcher.js';
 
+/** The longest delay setTimeout honours (a longer one fires after 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Options of a {@link ShardDispatcher}. */
 export interface ShardDispatcherOptions extends ShardOptions {
   /** INFO, CONFIG, CLIENT LIST and SHUTDOWN ask the server through these. */
@@ -73,10 +76,18 @@ export class ShardDispatcher implements Dispatcher {
       };
       this.waiters.set(session, waiter);
       this.blocked.add(waiter);
-      if (request.timeoutAtMs > 0) {
-        waiter.timer = setTimeout(() => waiter.wake(request.onTimeout), Math.max(0, request.timeoutAtMs - Date.now()));
-      }
+      if (request.timeoutAtMs > 0) this.arm(waiter);
     });
+  }
+
+  /** Times the waiter out at its deadline; setTimeout caps a delay at 2^31-1 ms, so re-arm past that. */
+  private arm(waiter: Waiter): void {
+    const left = waiter.request.timeoutAtMs - Date.now();
+    if (left <= 0) {
+      waiter.wake(waiter.request.onTimeout);
+      return;
+    }
+    waiter.timer = setTimeout(() => this.arm(waiter), Math.min(left, MAX_TIMER_MS));
   }
 
   /** Serves parked clients of every key that got elements, oldest first, while elements last. */
