@@ -1,8 +1,7 @@
 // Expiry in real time on both servers: a key read after its time is gone (lazy), a key never
 // read again is deleted by the periodic cycle (active), and TTLs count down.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KvServer } from '../src/server/server.js';
-import { RawClient, type RedisPeer, startKv, startRedis } from './support/peers.js';
+import { describe, expect, it } from 'vitest';
+import { bothConnected, type RawClient } from './support/peers.js';
 
 async function text(c: RawClient, commands: string[][]): Promise<string[]> {
   return (await c.pipeline(commands)).map((r) => r.raw.toString('latin1'));
@@ -11,22 +10,7 @@ async function text(c: RawClient, commands: string[][]): Promise<string[]> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('expiry, lazy and active, as redis-server 7.0 does it', () => {
-  let redis: RedisPeer;
-  let kv: KvServer;
-  let theirs: RawClient;
-  let ours: RawClient;
-  beforeAll(async () => {
-    redis = await startRedis();
-    kv = await startKv();
-    theirs = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(kv.port);
-  });
-  afterAll(async () => {
-    theirs?.close();
-    ours?.close();
-    await redis?.stop();
-    await kv?.close();
-  });
+  const peers = bothConnected();
 
   it('a key read after its PX time is gone, with the replies Redis gives', async () => {
     const setup = [
@@ -37,7 +21,7 @@ describe('expiry, lazy and active, as redis-server 7.0 does it', () => {
       ['HSET', 'h', 'f', 'v'],
       ['PEXPIRE', 'h', '50'],
     ];
-    await Promise.all([text(theirs, setup), text(ours, setup)]);
+    await Promise.all([text(peers.theirs, setup), text(peers.ours, setup)]);
     await sleep(200);
     const after = [
       ['GET', 'a'],
@@ -48,7 +32,7 @@ describe('expiry, lazy and active, as redis-server 7.0 does it', () => {
       ['SET', 'a', '2', 'XX'],
       ['APPEND', 'a', 'z'],
     ];
-    expect(await text(ours, after)).toEqual(await text(theirs, after));
+    expect(await text(peers.ours, after)).toEqual(await text(peers.theirs, after));
   });
 
   it('keys nobody reads again are deleted by the active cycle (DBSIZE drops to 0)', async () => {
@@ -56,12 +40,12 @@ describe('expiry, lazy and active, as redis-server 7.0 does it', () => {
       ['FLUSHALL'],
       ...Array.from({ length: 300 }, (_, i) => ['SET', `k${i}`, 'v', 'PX', String(20 + (i % 50))]),
     ];
-    await Promise.all([text(theirs, setup), text(ours, setup)]);
+    await Promise.all([text(peers.theirs, setup), text(peers.ours, setup)]);
     const deadline = Date.now() + 10_000;
     let size = -1;
     while (Date.now() < deadline) {
       // DBSIZE reads no key: only the active cycle can bring it down.
-      size = Number((await ours.pipeline([['DBSIZE']]))[0]?.reply.value);
+      size = Number((await peers.ours.pipeline([['DBSIZE']]))[0]?.reply.value);
       if (size === 0) break;
       await sleep(50);
     }
@@ -69,9 +53,9 @@ describe('expiry, lazy and active, as redis-server 7.0 does it', () => {
   });
 
   it('TTL and PTTL count down; PERSIST stops it', async () => {
-    await text(ours, [['FLUSHALL'], ['SET', 't', 'v', 'EX', '100']]);
+    await text(peers.ours, [['FLUSHALL'], ['SET', 't', 'v', 'EX', '100']]);
     const [ttl, pttl] = (
-      await ours.pipeline([
+      await peers.ours.pipeline([
         ['TTL', 't'],
         ['PTTL', 't'],
       ])
@@ -81,7 +65,7 @@ describe('expiry, lazy and active, as redis-server 7.0 does it', () => {
     expect(pttl).toBeGreaterThan(90_000);
     expect(pttl).toBeLessThanOrEqual(100_000);
     expect(
-      await text(ours, [
+      await text(peers.ours, [
         ['PERSIST', 't'],
         ['TTL', 't'],
       ]),

@@ -7,7 +7,8 @@ import type { ParsedReply } from '../src/resp/reply-parser.js';
 import type { KvServer } from '../src/server/server.js';
 import { RawClient, startKv } from './support/peers.js';
 
-const strings = (r: ParsedReply | undefined): string[] => (r?.value as ParsedReply[]).map((x) => x.value as string);
+const strings = (r: ParsedReply | undefined): string[] =>
+  ((r?.value ?? []) as ParsedReply[]).map((x) => x.value as string);
 
 describe('random and cursor replies', () => {
   let kv: KvServer;

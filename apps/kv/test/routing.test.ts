@@ -2,17 +2,16 @@
 // (as through the mesh): the replies of a pipeline still come back in order, byte for byte
 // those of redis-server 7.0.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Session } from '../src/commands/context.js';
 import type { Reply } from '../src/resp/reply.js';
 import { routeCommand } from '../src/route.js';
 import type { Dispatcher } from '../src/server/dispatcher.js';
 import { RoutingDispatcher } from '../src/server/routing-dispatcher.js';
-import type { KvServer } from '../src/server/server.js';
 import { ShardDispatcher } from '../src/server/shard-dispatcher.js';
 import { hashCommands, listCommands, setCommands, stringCommands } from './support/arbitraries.js';
 import { sameReply, show } from './support/compare.js';
-import { RawClient, type RedisPeer, startKv, startRedis } from './support/peers.js';
+import { bothConnected } from './support/peers.js';
 
 /** A core reached through the mesh: every reply a macrotask later. */
 class RemoteCore implements Dispatcher {
@@ -35,27 +34,12 @@ const singleCore = (argv: string[]) => {
 };
 
 describe('routing over two cores, the second one remote', () => {
-  let redis: RedisPeer;
-  let kv: KvServer;
-  let theirs: RawClient;
-  let ours: RawClient;
-  beforeAll(async () => {
-    redis = await startRedis();
-    kv = await startKv({
-      dispatcher: (hooks) => {
-        const local = new ShardDispatcher({ hooks });
-        const remote = new ShardDispatcher({ hooks });
-        return new RoutingDispatcher(0, [local, new RemoteCore(remote)]);
-      },
-    });
-    theirs = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(kv.port);
-  });
-  afterAll(async () => {
-    theirs?.close();
-    ours?.close();
-    await redis?.stop();
-    await kv?.close();
+  const peers = bothConnected({
+    dispatcher: (hooks) => {
+      const local = new ShardDispatcher({ hooks });
+      const remote = new ShardDispatcher({ hooks });
+      return new RoutingDispatcher(0, [local, new RemoteCore(remote)]);
+    },
   });
 
   it('keys of both cores exist (the test routes somewhere)', () => {
@@ -69,8 +53,8 @@ describe('routing over two cores, the second one remote', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 30 }), async (commands) => {
         const wipe = ['k0', 'k1', 'k2', 'k3'].map((k) => ['DEL', k]);
-        await Promise.all([theirs.pipeline(wipe), ours.pipeline(wipe)]);
-        const [a, b] = await Promise.all([theirs.pipeline(commands), ours.pipeline(commands)]);
+        await Promise.all([peers.theirs.pipeline(wipe), peers.ours.pipeline(wipe)]);
+        const [a, b] = await Promise.all([peers.theirs.pipeline(commands), peers.ours.pipeline(commands)]);
         commands.forEach((argv, i) => {
           const x = b[i];
           const y = a[i];
@@ -89,7 +73,7 @@ describe('routing over two cores, the second one remote', () => {
       if (!acc.some((x) => routeCommand(['GET', x], 2) === routeCommand(['GET', k], 2))) acc.push(k);
       return acc;
     }, []) as [string, string];
-    const [reply] = await ours.pipeline([['MSET', k0, '1', k1, '2']]);
+    const [reply] = await peers.ours.pipeline([['MSET', k0, '1', k1, '2']]);
     expect(reply?.raw.toString()).toBe("-CROSSSLOT Keys in request don't hash to the same slot\r\n");
   });
 });

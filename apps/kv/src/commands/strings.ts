@@ -151,6 +151,16 @@ function clampRange(start: number, end: number, len: number): [number, number] |
   return [start, end];
 }
 
+/** GETRANGE and its old name SUBSTR. */
+function getRange(c: ExecContext, argv: string[]): Reply {
+  const start = longArg(argv[2] as string);
+  const end = longArg(argv[3] as string);
+  const v = getString(c, argv[1] as string);
+  if (v === undefined) return '';
+  const range = clampRange(start, end, v.value.length);
+  return range === null ? '' : v.value.slice(range[0], range[1] + 1);
+}
+
 const BIT_OFFSET = errorOf('bit offset is not an integer or out of range');
 const BIT_VALUE = errorOf('bit is not an integer or out of range');
 
@@ -284,22 +294,8 @@ export const stringCommands: CommandSpec[] = [
     c.log.push(['SET', key, s, 'KEEPTTL']);
     return s;
   }),
-  command('getrange', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
-    const start = longArg(argv[2] as string);
-    const end = longArg(argv[3] as string);
-    const v = getString(c, argv[1] as string);
-    if (v === undefined) return '';
-    const range = clampRange(start, end, v.value.length);
-    return range === null ? '' : v.value.slice(range[0], range[1] + 1);
-  }),
-  command('substr', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
-    const start = longArg(argv[2] as string);
-    const end = longArg(argv[3] as string);
-    const v = getString(c, argv[1] as string);
-    if (v === undefined) return '';
-    const range = clampRange(start, end, v.value.length);
-    return range === null ? '' : v.value.slice(range[0], range[1] + 1);
-  }),
+  command('getrange', { arity: 4, keys: [1, 1, 1] }, getRange),
+  command('substr', { arity: 4, keys: [1, 1, 1] }, getRange),
   command('setrange', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
     const key = argv[1] as string;
     const offset = longArg(argv[2] as string);

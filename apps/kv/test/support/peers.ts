@@ -154,3 +154,21 @@ export function bothServers(): { redis: RedisPeer; kv: KvServer } {
   });
   return peers;
 }
+
+/** Both servers and one raw connection to each, for a describe block. */
+export function bothConnected(options: KvServerOptions = {}): { theirs: RawClient; ours: RawClient; kv: KvServer } {
+  const peers = {} as { redis: RedisPeer; kv: KvServer; theirs: RawClient; ours: RawClient };
+  beforeAll(async () => {
+    peers.redis = await startRedis();
+    peers.kv = await startKv(options);
+    peers.theirs = await RawClient.connect(peers.redis.port);
+    peers.ours = await RawClient.connect(peers.kv.port);
+  });
+  afterAll(async () => {
+    peers.theirs?.close();
+    peers.ours?.close();
+    await peers.redis?.stop();
+    await peers.kv?.close();
+  });
+  return peers;
+}
