@@ -4,18 +4,28 @@
 import { parseArgs } from 'node:util';
 import { startServer } from './server/server.js';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '6379' },
-    bind: { type: 'string', default: '127.0.0.1' },
-    requirepass: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-  strict: true,
-});
+const USAGE = 'usage: corelane-kv [--port 6379] [--bind 127.0.0.1] [--requirepass <password>]';
 
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '6379' },
+        bind: { type: 'string', default: '127.0.0.1' },
+        requirepass: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    console.error(`corelane-kv: ${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = options();
 if (values.help) {
-  console.log('usage: corelane-kv [--port 6379] [--bind 127.0.0.1] [--requirepass <password>]');
+  console.log(USAGE);
   process.exit(0);
 }
 

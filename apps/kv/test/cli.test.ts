@@ -92,9 +92,14 @@ describe('corelane-kv bin', () => {
     expect(await exitOf(kv.child)).toBe(0);
   });
 
-  it('refuses a bad --port with exit code 2', async () => {
-    const child = spawn(process.execPath, [CLI, '--port', 'nope'], { stdio: 'ignore' });
-    expect(await exitOf(child)).toBe(2);
+  it('refuses a bad --port or an unknown option with exit code 2', async () => {
+    for (const args of [
+      ['--port', 'nope'],
+      ['--cores', '2'],
+    ]) {
+      const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+      expect(await exitOf(child)).toBe(2);
+    }
   });
 });
 
