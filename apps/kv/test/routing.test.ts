@@ -11,7 +11,7 @@ import { RoutingDispatcher } from '../src/server/routing-dispatcher.js';
 import { ShardDispatcher } from '../src/server/shard-dispatcher.js';
 import { hashCommands, listCommands, setCommands, stringCommands } from './support/arbitraries.js';
 import { sameReply, show } from './support/compare.js';
-import { bothConnected } from './support/peers.js';
+import { bothConnected, RawClient, startKv } from './support/peers.js';
 
 /** A core reached through the mesh: every reply a macrotask later. */
 class RemoteCore implements Dispatcher {
@@ -66,6 +66,30 @@ describe('routing over two cores, the second one remote', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('a core that fails to answer gives that command an error, in order', async () => {
+    const failing: Dispatcher = {
+      maxBulkBytes: 1024,
+      dispatch: (argv) =>
+        argv[0] === 'GET'
+          ? { reply: Promise.reject(new Error('core 1 is gone')), blocking: false }
+          : { reply: 'ok', blocking: false },
+      disconnect: () => {},
+    };
+    const kv = await startKv({ dispatcher: () => failing });
+    const c = await RawClient.connect(kv.port);
+    try {
+      const replies = await c.pipeline([
+        ['ECHO', 'a'],
+        ['GET', 'k'],
+        ['ECHO', 'b'],
+      ]);
+      expect(replies.map((r) => r.raw.toString())).toEqual(['$2\r\nok\r\n', '-ERR core 1 is gone\r\n', '$2\r\nok\r\n']);
+    } finally {
+      c.close();
+      await kv.close();
+    }
   });
 
   it('a command whose keys live on both cores is refused with CROSSSLOT', async () => {

@@ -82,7 +82,12 @@ export class ClientConnection {
         const slot: Slot = { reply: undefined, protocol };
         this.slots.push(slot);
         if (blocking) this.waiting = true;
-        reply.then((r) => this.complete(slot, r, blocking));
+        reply.then(
+          (r) => this.complete(slot, r, blocking),
+          // A core that failed to answer (crashed, closed): the client gets an error, in order.
+          (e: unknown) =>
+            this.complete(slot, new ErrorReply(`ERR ${e instanceof Error ? e.message : String(e)}`), blocking),
+        );
       } else {
         // HELLO answers in the protocol it switches to.
         this.slots.push({ reply, protocol: this.session.protocol });

@@ -108,7 +108,10 @@ export const keyCommands: Cmd[] = [
   cmd(lit('DBSIZE')),
   cmd(lit('KEYS'), fc.constantFrom('*', 'k[01]', 'k?', '*2')),
   fc
-    .tuple(fc.option(fc.constantFrom('*', 'k[01]', '*3')), fc.option(fc.constantFrom('string', 'list', 'hash', 'set', 'zset')))
+    .tuple(
+      fc.option(fc.constantFrom('*', 'k[01]', '*3')),
+      fc.option(fc.constantFrom('string', 'list', 'hash', 'set', 'zset')),
+    )
     .map(([m, t]) => ['SCAN', '0', ...(m === null ? [] : ['MATCH', m]), ...(t === null ? [] : ['TYPE', t])]),
 ];
 
