@@ -67,7 +67,10 @@ describe('real clients against corelane-kv', () => {
     try {
       const cli = async (port: number, args: string[], input?: string) => {
         const p = exec('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 20_000 });
-        p.child.stdin?.end(input ?? '');
+        // redis-cli may exit before it reads its stdin (it does not read it when given a command).
+        p.child.stdin?.on('error', () => {});
+        if (input === undefined) p.child.stdin?.end();
+        else p.child.stdin?.end(input);
         return (await p).stdout;
       };
       const runs: [string[], string?][] = [
