@@ -13,6 +13,8 @@ export interface Waiter {
   timer: NodeJS.Timeout | null;
 }
 
+const NONE: string[] = [];
+
 /** The parked clients of one shard, by key, oldest first. */
 export class BlockedClients {
   private readonly byKey = new Map<string, Waiter[]>();
@@ -54,6 +56,8 @@ export class BlockedClients {
 
   /** Takes the ready keys out, in the order they became ready. */
   takeReady(): string[] {
+    // After every command: keep the common case (nothing ready) free of allocation.
+    if (this.ready.size === 0) return NONE;
     const keys = [...this.ready];
     this.ready.clear();
     return keys;
