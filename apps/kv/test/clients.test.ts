@@ -30,6 +30,11 @@ describe('real clients against corelane-kv', () => {
       expect(await redis.sadd('tags', 'a', 'b', 'c')).toBe(3);
       expect((await redis.smembers('tags')).sort()).toEqual(['a', 'b', 'c']);
       await expect(redis.lpush('greeting', 'x')).rejects.toThrow('WRONGTYPE');
+      expect(await redis.multi().incr('tx').incr('tx').get('tx').exec()).toEqual([
+        [null, 1],
+        [null, 2],
+        [null, '2'],
+      ]);
 
       const pipe = redis.pipeline();
       for (let i = 0; i < 1000; i++) pipe.incr('seq');

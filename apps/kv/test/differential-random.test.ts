@@ -10,6 +10,7 @@ import {
   sequence,
   setCommands,
   stringCommands,
+  transactionCommands,
 } from './support/arbitraries.js';
 import { Differential } from './support/differential.js';
 
@@ -29,6 +30,7 @@ describe('differential: random sequences against redis-server 7.0', () => {
     lists: [listCommands, keyCommands],
     hashes: [hashCommands, keyCommands],
     sets: [setCommands, keyCommands],
+    transactions: [transactionCommands, stringCommands, listCommands, setCommands, malformedCommands],
     'all families and malformed commands': [
       stringCommands,
       keyCommands,

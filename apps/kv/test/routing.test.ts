@@ -92,6 +92,39 @@ describe('routing over two cores, the second one remote', () => {
     }
   });
 
+  it('MULTI/EXEC runs on the core owning its keys; a transaction over both cores gets CROSSSLOT', async () => {
+    const keys = ['k0', 'k1', 'k2', 'k3'];
+    const remoteKey = keys.find((k) => routeCommand(['GET', k], 2) === 1) as string;
+    const localKey = keys.find((k) => routeCommand(['GET', k], 2) === 0) as string;
+    const text = async (commands: string[][]) => (await peers.ours.pipeline(commands)).map((r) => r.raw.toString());
+    expect(
+      await text([
+        ['DEL', remoteKey],
+        ['MULTI'],
+        ['INCR', remoteKey],
+        ['INCR', remoteKey],
+        ['EXEC'],
+        ['GET', remoteKey],
+      ]),
+    ).toEqual([
+      expect.stringMatching(/^:\d\r\n$/),
+      '+OK\r\n',
+      '+QUEUED\r\n',
+      '+QUEUED\r\n',
+      '*2\r\n:1\r\n:2\r\n',
+      '$1\r\n2\r\n',
+    ]);
+    expect(
+      await text([['MULTI'], ['SET', remoteKey, 'a'], ['SET', localKey, 'b'], ['EXEC'], ['GET', remoteKey]]),
+    ).toEqual([
+      '+OK\r\n',
+      '+QUEUED\r\n',
+      '+QUEUED\r\n',
+      "-CROSSSLOT Keys in request don't hash to the same slot\r\n",
+      '$1\r\n2\r\n',
+    ]);
+  });
+
   it('a command whose keys live on both cores is refused with CROSSSLOT', async () => {
     const [k0, k1] = ['k0', 'k1', 'k2', 'k3'].reduce<string[]>((acc, k) => {
       if (!acc.some((x) => routeCommand(['GET', x], 2) === routeCommand(['GET', k], 2))) acc.push(k);

@@ -79,6 +79,33 @@ describe('Shard: write records, replay, snapshots', () => {
     expect(records(['GET', 'k'])).toEqual([['DEL', 'k']]);
   });
 
+  it('EXEC hands out the records of its commands together, in order', () => {
+    const shard = new Shard({ clock: () => 5000 });
+    const session = {
+      id: 1,
+      name: null,
+      protocol: 2 as const,
+      authenticated: true,
+      closeAfterReply: false,
+      addr: '',
+      laddr: '',
+      createdMs: 0,
+      lastCommand: '',
+      lastCommandMs: 0,
+      multi: null,
+      multiFailed: false,
+    };
+    for (const argv of [['MULTI'], ['SET', 'a', '1', 'EX', '1'], ['INCR', 'n'], ['GET', 'a']]) {
+      expect(shard.execute(argv, session, null).records).toEqual([]);
+    }
+    const exec = shard.execute(['EXEC'], session, null);
+    expect(exec.reply).toEqual([expect.anything(), 1, '1']);
+    expect(exec.records.map((r) => r.argv)).toEqual([
+      ['SET', 'a', '1', 'PXAT', '6000'],
+      ['INCR', 'n'],
+    ]);
+  });
+
   it('tick() deletes expired keys a bounded number at a time and logs a DEL for each', () => {
     const time = fakeClock();
     const shard = new Shard({ clock: time.clock });

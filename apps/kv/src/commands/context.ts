@@ -25,6 +25,10 @@ export interface Session {
   lastCommand: string;
   /** When its last command ran. */
   lastCommandMs: number;
+  /** The commands queued since MULTI, or null outside a transaction. */
+  multi: string[][] | null;
+  /** A command was refused while queueing (unknown, arity…): EXEC will answer EXECABORT. */
+  multiFailed: boolean;
 }
 
 /** What the server hosting a shard offers the server commands (INFO, CONFIG, SHUTDOWN, CLIENT LIST). */

@@ -1,13 +1,19 @@
 // Runs commands against one shard: name lookup, arity, authentication, the handler, and the
 // write records of what changed (Redis's processCommand() + call() + propagate()). The same
 // handlers replay the records: `apply(record)` is the deterministic reducer the WAL needs.
-import { ErrorReply, type Reply } from '../resp/reply.js';
+import { ErrorReply, type Reply, SimpleString } from '../resp/reply.js';
 import { Keyspace } from '../store/keyspace.js';
 import { restoreKeyspace, snapshotKeyspace } from '../store/snapshot.js';
-import type { BlockRequest, ExecContext, ServerHooks, Session } from './context.js';
+import { BlockRequest, type ExecContext, type ServerHooks, type Session } from './context.js';
 import { arityError, cString, NOAUTH } from './errors.js';
 import type { CommandSpec } from './spec.js';
 import { lookupCommand } from './table.js';
+
+/** Commands that run at once inside MULTI instead of being queued (Redis's processCommand()). */
+const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+const QUEUED = new SimpleString('QUEUED');
+const EXECABORT = new ErrorReply('EXECABORT Transaction discarded because of previous errors.');
+const NOT_IN_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
 
 /** Keys one active-expiry sample looks at. */
 const EXPIRE_SAMPLE = 200;
@@ -79,18 +85,48 @@ export class Shard {
   /** Runs `argv` for `session` (null: an internal caller, always authenticated). */
   execute(argv: string[], session: Session | null, server: ServerHooks | null): Execution {
     const spec = lookupCommand(argv);
-    if (spec === null) return { reply: unknownCommandError(argv), records: [], spec };
+    // A refusal inside MULTI also dooms the transaction (Redis's flagTransaction()).
+    const refuse = (reply: ErrorReply): Execution => {
+      if (session?.multi) session.multiFailed = true;
+      return { reply, records: [], spec };
+    };
+    if (spec === null) return refuse(unknownCommandError(argv));
     if ((spec.arity > 0 && spec.arity !== argv.length) || argv.length < -spec.arity) {
-      return { reply: arityError(spec.fullname), records: [], spec };
+      return refuse(arityError(spec.fullname));
     }
-    if (session !== null && !session.authenticated && !spec.flags.includes('no_auth')) {
-      return { reply: NOAUTH, records: [], spec };
+    if (session !== null && !session.authenticated && !spec.flags.includes('no_auth')) return refuse(NOAUTH);
+    if (spec.handler === null) return refuse(arityError(spec.fullname));
+    if (session?.multi) {
+      if (spec.flags.includes('no_multi')) return refuse(NOT_IN_MULTI);
+      if (!RUN_IN_MULTI.has(spec.name)) {
+        session.multi.push(argv);
+        return { reply: QUEUED, records: [], spec };
+      }
     }
-    if (spec.handler === null) return { reply: arityError(spec.fullname), records: [], spec };
     if (session !== null) session.lastCommand = spec.fullname;
     const now = this.clock();
+    if (spec.name === 'exec' && session?.multi) return this.exec(session, server, now, spec);
     const { reply, log } = this.run(spec, argv, now, session, server);
     return { reply, records: log.map((a) => ({ argv: a, nowMs: now })), spec };
+  }
+
+  /** EXEC: every queued command, in order, at one time; their records come out together. */
+  private exec(session: Session, server: ServerHooks | null, now: number, spec: CommandSpec): Execution {
+    const queued = session.multi ?? [];
+    const failed = session.multiFailed;
+    session.multi = null;
+    session.multiFailed = false;
+    if (failed) return { reply: EXECABORT, records: [], spec };
+    const replies: Reply[] = [];
+    const records: WriteRecord[] = [];
+    for (const argv of queued) {
+      const queuedSpec = lookupCommand(argv) as CommandSpec;
+      const { reply, log } = this.run(queuedSpec, argv, now, session, server);
+      // A blocking command inside MULTI cannot wait: it answers as if it timed out at once.
+      replies.push(reply instanceof BlockRequest ? reply.onTimeout : reply);
+      for (const a of log) records.push({ argv: a, nowMs: now });
+    }
+    return { reply: replies, records, spec };
   }
 
   /** Runs `fn` (a blocked command's retry) in a fresh context; its records as for execute(). */

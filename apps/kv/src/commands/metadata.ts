@@ -255,6 +255,18 @@ export const COMMAND_METADATA: Readonly<Record<string, readonly [readonly string
     ['@write', '@list', '@slow'],
   ],
   ltrim: [['write'], ['@write', '@list', '@slow']],
+  discard: [
+    ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    ['@fast', '@transaction'],
+  ],
+  exec: [
+    ['noscript', 'loading', 'stale', 'skip_slowlog'],
+    ['@slow', '@transaction'],
+  ],
+  multi: [
+    ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    ['@fast', '@transaction'],
+  ],
   mget: [
     ['readonly', 'fast'],
     ['@read', '@string', '@fast'],

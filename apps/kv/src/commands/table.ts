@@ -6,6 +6,7 @@ import { listCommands } from './lists.js';
 import { setCommands } from './sets.js';
 import type { CommandSpec } from './spec.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
 
 for (const spec of [
   ...connectionCommands,
@@ -14,6 +15,7 @@ for (const spec of [
   ...listCommands,
   ...hashCommands,
   ...setCommands,
+  ...transactionCommands,
 ]) {
   commandRegistry.set(spec.name, spec);
 }

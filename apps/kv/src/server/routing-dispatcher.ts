@@ -29,6 +29,19 @@ export class RoutingDispatcher implements Dispatcher {
   }
 
   dispatch(argv: string[], session: Session): { reply: Reply | Promise<Reply>; blocking: boolean } {
+    const own = this.cores[this.self] as Dispatcher;
+    if (session.multi !== null) {
+      // Inside MULTI commands are only checked and queued, here; EXEC runs the queue where its keys live.
+      if ((argv[0] as string).toLowerCase() !== 'exec') return own.dispatch(argv, session);
+      const owners = new Set(session.multi.map((q) => routeCommand(q, this.cores.length)).filter((o) => o !== null));
+      if (owners.size > 1 || owners.has(-1)) {
+        session.multi = null;
+        session.multiFailed = false;
+        return { reply: CROSSSLOT, blocking: false };
+      }
+      const [owner] = owners;
+      return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);
+    }
     const owner = routeCommand(argv, this.cores.length);
     if (owner === -1) return { reply: CROSSSLOT, blocking: false };
     return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);

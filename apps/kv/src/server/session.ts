@@ -16,5 +16,7 @@ export function newSession(addr: string, laddr: string, passwordRequired: boolea
     createdMs: now,
     lastCommand: 'NULL',
     lastCommandMs: now,
+    multi: null,
+    multiFailed: false,
   };
 }

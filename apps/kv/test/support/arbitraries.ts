@@ -251,6 +251,9 @@ export const malformedCommands: Cmd[] = [
   fc.tuple(fc.constantFrom('FOO', 'GETT', 'HSETT', 'CONFIG NOPE'), value).map(([c, v]) => [...c.split(' '), v]),
 ];
 
+/** MULTI, EXEC and DISCARD anywhere in a sequence: queued commands, nesting errors, EXECABORT. */
+export const transactionCommands: Cmd[] = [fc.constantFrom(['MULTI'], ['EXEC'], ['DISCARD'], ['MULTI'])];
+
 /** A sequence mixing `families` of commands. */
 export function sequence(families: Cmd[][], maxLength = 30): fc.Arbitrary<string[][]> {
   return fc.array(fc.oneof(...families.flat()), { minLength: 1, maxLength });

@@ -49,9 +49,9 @@ export class Differential {
     return out;
   }
 
-  /** Empties both keyspaces. */
+  /** Leaves any transaction and empties both keyspaces. */
   async reset(): Promise<void> {
-    await this.run([['FLUSHALL']]);
+    await this.run([['DISCARD'], ['FLUSHALL']]);
   }
 
   async stop(): Promise<void> {
