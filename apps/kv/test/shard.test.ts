@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Shard, type WriteRecord } from '../src/commands/engine.js';
 import { decodeRecord, encodeRecord } from '../src/commands/record-codec.js';
 import { routeCommand } from '../src/route.js';
+import { newSession } from '../src/server/session.js';
 import {
   hashCommands,
   keyCommands,
@@ -81,20 +82,7 @@ describe('Shard: write records, replay, snapshots', () => {
 
   it('EXEC hands out the records of its commands together, in order', () => {
     const shard = new Shard({ clock: () => 5000 });
-    const session = {
-      id: 1,
-      name: null,
-      protocol: 2 as const,
-      authenticated: true,
-      closeAfterReply: false,
-      addr: '',
-      laddr: '',
-      createdMs: 0,
-      lastCommand: '',
-      lastCommandMs: 0,
-      multi: null,
-      multiFailed: false,
-    };
+    const session = newSession('', '', false, 0);
     for (const argv of [['MULTI'], ['SET', 'a', '1', 'EX', '1'], ['INCR', 'n'], ['GET', 'a']]) {
       expect(shard.execute(argv, session, null).records).toEqual([]);
     }

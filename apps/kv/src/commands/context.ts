@@ -3,6 +3,7 @@
 import type { Protocol } from '../resp/encoder.js';
 import type { Reply } from '../resp/reply.js';
 import type { Keyspace } from '../store/keyspace.js';
+import type { Watches } from './watches.js';
 
 /** The state of one connection that commands read and change (HELLO, AUTH, CLIENT SETNAME, …). */
 export interface Session {
@@ -29,6 +30,10 @@ export interface Session {
   multi: string[][] | null;
   /** A command was refused while queueing (unknown, arity…): EXEC will answer EXECABORT. */
   multiFailed: boolean;
+  /** The keys it WATCHes, each with whether it was already expired then. */
+  readonly watched: Map<string, boolean>;
+  /** A watched key changed: the next EXEC fails. */
+  watchDirty: boolean;
 }
 
 /** What the server hosting a shard offers the server commands (INFO, CONFIG, SHUTDOWN, CLIENT LIST). */
@@ -76,4 +81,6 @@ export interface ExecContext {
    */
   readonly log: string[][];
   rewritten: boolean;
+  /** The shard's WATCH bookkeeping. */
+  readonly watches: Watches;
 }

@@ -1,13 +1,14 @@
 // Runs commands against one shard: name lookup, arity, authentication, the handler, and the
 // write records of what changed (Redis's processCommand() + call() + propagate()). The same
 // handlers replay the records: `apply(record)` is the deterministic reducer the WAL needs.
-import { ErrorReply, type Reply, SimpleString } from '../resp/reply.js';
+import { ErrorReply, NullArray, type Reply, SimpleString } from '../resp/reply.js';
 import { Keyspace } from '../store/keyspace.js';
 import { restoreKeyspace, snapshotKeyspace } from '../store/snapshot.js';
 import { BlockRequest, type ExecContext, type ServerHooks, type Session } from './context.js';
 import { arityError, cString, NOAUTH } from './errors.js';
 import type { CommandSpec } from './spec.js';
 import { lookupCommand } from './table.js';
+import { Watches } from './watches.js';
 
 /** Commands that run at once inside MULTI instead of being queued (Redis's processCommand()). */
 const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -70,6 +71,7 @@ export class Shard {
   readonly maxBulkBytes: number;
   readonly clock: () => number;
   private currentLog: string[][] | null = null;
+  private readonly watches = new Watches();
 
   constructor(options: ShardOptions = {}) {
     this.maxBulkBytes = options.maxBulkBytes ?? 512 * 1024 * 1024;
@@ -79,7 +81,16 @@ export class Shard {
 
   private wire(db: Keyspace): Keyspace {
     db.onExpired = (key) => this.currentLog?.push(['DEL', key]);
+    db.onModified = (key) => {
+      if (!this.watches.empty) this.watches.touched(key, db.data.has(key));
+    };
+    db.onClearing = (data) => (this.watches.empty ? [] : this.watches.present(data));
     return db;
+  }
+
+  /** Forgets what `session` watches (its connection closed). */
+  unwatch(session: Session): void {
+    this.watches.unwatchAll(session);
   }
 
   /** Runs `argv` for `session` (null: an internal caller, always authenticated). */
@@ -114,9 +125,12 @@ export class Shard {
   private exec(session: Session, server: ServerHooks | null, now: number, spec: CommandSpec): Execution {
     const queued = session.multi ?? [];
     const failed = session.multiFailed;
+    const changed = session.watchDirty || this.watches.expiredSince(session, (key) => this.db.isExpired(key, now));
     session.multi = null;
     session.multiFailed = false;
+    this.watches.unwatchAll(session);
     if (failed) return { reply: EXECABORT, records: [], spec };
+    if (changed) return { reply: NullArray.instance, records: [], spec };
     const replies: Reply[] = [];
     const records: WriteRecord[] = [];
     for (const argv of queued) {
@@ -151,7 +165,16 @@ export class Shard {
   private context(now: number, session: Session | null, server: ServerHooks | null): ExecContext {
     const log: string[][] = [];
     this.currentLog = log;
-    return { db: this.db, now, session, server, maxBulkBytes: this.maxBulkBytes, log, rewritten: false };
+    return {
+      db: this.db,
+      now,
+      session,
+      server,
+      maxBulkBytes: this.maxBulkBytes,
+      log,
+      rewritten: false,
+      watches: this.watches,
+    };
   }
 
   private run(

@@ -31,7 +31,7 @@ function hset(c: ExecContext, argv: string[], name: string): number {
     if (!h.value.has(field)) created++;
     h.value.set(field, argv[i + 1] as string);
   }
-  c.db.touch();
+  c.db.touch(argv[1] as string);
   return created;
 }
 
@@ -58,7 +58,7 @@ export const hashCommands: CommandSpec[] = [
     if (existing?.value.has(argv[2] as string)) return 0;
     const h = existing ?? hashForWrite(c, key);
     h.value.set(argv[2] as string, argv[3] as string);
-    c.db.touch();
+    c.db.touch(key);
     return 1;
   }),
   command('hget', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {
@@ -113,7 +113,7 @@ export const hashCommands: CommandSpec[] = [
     }
     value += by;
     h.value.set(field, value.toString());
-    c.db.touch();
+    c.db.touch(argv[1] as string);
     return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : value;
   }),
   command('hincrbyfloat', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
@@ -130,7 +130,7 @@ export const hashCommands: CommandSpec[] = [
     if (sum === null) throw NAN_OR_INFINITY;
     const s = formatLongDouble(sum);
     h.value.set(field, s);
-    c.db.touch();
+    c.db.touch(key);
     c.rewritten = true;
     c.log.push(['HSET', key, field, s]);
     return s;

@@ -18,7 +18,7 @@ function push(c: ExecContext, key: string, values: string[], end: End, onlyIfExi
     list = listValue();
     c.db.add(key, list);
   } else {
-    c.db.touch();
+    c.db.touch(key);
   }
   for (const v of values) {
     if (end === 'left') list.value.pushFront(v);
@@ -31,7 +31,7 @@ function push(c: ExecContext, key: string, values: string[], end: End, onlyIfExi
 function popOne(c: ExecContext, key: string, list: ListValue, end: End): string {
   const v = (end === 'left' ? list.value.popFront() : list.value.popBack()) as string;
   if (list.value.length === 0) c.db.delete(key);
-  else c.db.touch();
+  else c.db.touch(key);
   return v;
 }
 
@@ -49,7 +49,7 @@ function pop(c: ExecContext, argv: string[], end: End, name: string): Reply {
     out.push((end === 'left' ? list.value.popFront() : list.value.popBack()) as string);
   }
   if (list.value.length === 0) c.db.delete(key);
-  else c.db.touch();
+  else c.db.touch(key);
   return out;
 }
 
@@ -73,7 +73,8 @@ function move(c: ExecContext, src: string, dst: string, from: End, to: End): str
   }
   if (to === 'left') list.value.pushFront(v);
   else list.value.pushBack(v);
-  c.db.touch();
+  c.db.touch(src);
+  c.db.touch(dst);
   c.db.onListReady?.(dst);
   if (source.value.length === 0) c.db.delete(src);
   c.rewritten = true;
@@ -181,7 +182,7 @@ export const listCommands: CommandSpec[] = [
     if (index < 0) index = list.value.length + index;
     if (index < 0 || index >= list.value.length) throw OUT_OF_RANGE;
     list.value.set(index, argv[3] as string);
-    c.db.touch();
+    c.db.touch(argv[1] as string);
     return OK;
   }),
   command('linsert', { arity: 5, keys: [1, 1, 1] }, (c, argv) => {
@@ -197,7 +198,7 @@ export const listCommands: CommandSpec[] = [
     if (at < 0) return -1;
     items.splice(after ? at + 1 : at, 0, argv[4] as string);
     list.value.replace(items);
-    c.db.touch();
+    c.db.touch(argv[1] as string);
     return items.length;
   }),
   command('lrem', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
@@ -227,7 +228,7 @@ export const listCommands: CommandSpec[] = [
     }
     if (removed > 0) {
       if (list.value.length === 0) c.db.delete(key);
-      else c.db.touch();
+      else c.db.touch(key);
     }
     return removed;
   }),
@@ -243,7 +244,10 @@ export const listCommands: CommandSpec[] = [
       c.db.delete(key);
     } else if (range[0] > 0 || range[1] < len - 1) {
       list.value.replace(list.value.slice(range[0], range[1]));
-      c.db.touch();
+      c.db.touch(key);
+    } else {
+      // Nothing trimmed: nothing to log, but Redis still signals the key (WATCH sees it).
+      c.db.signal(key);
     }
     return OK;
   }),

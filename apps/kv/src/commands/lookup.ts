@@ -47,6 +47,6 @@ export function removeEach(
       break;
     }
   }
-  if (n > 0) c.db.touch();
+  if (n > 0) c.db.touch(key);
   return n;
 }

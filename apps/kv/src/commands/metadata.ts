@@ -423,9 +423,17 @@ export const COMMAND_METADATA: Readonly<Record<string, readonly [readonly string
     ['readonly', 'fast'],
     ['@keyspace', '@read', '@fast'],
   ],
+  watch: [
+    ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    ['@fast', '@transaction'],
+  ],
   type: [
     ['readonly', 'fast'],
     ['@keyspace', '@read', '@fast'],
+  ],
+  unwatch: [
+    ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    ['@fast', '@transaction'],
   ],
   unlink: [
     ['write', 'fast'],

@@ -71,7 +71,7 @@ export const setCommands: CommandSpec[] = [
     }
     let added = 0;
     for (let i = 2; i < argv.length; i++) if (addMember(s, argv[i] as string)) added++;
-    if (added > 0) c.db.touch();
+    if (added > 0) c.db.touch(key);
     return added;
   }),
   command('srem', { arity: -3, keys: [1, 1, 1] }, (c, argv) => {
@@ -110,7 +110,7 @@ export const setCommands: CommandSpec[] = [
       }
       const picked = shuffle([...s.value]).slice(0, count);
       for (const m of picked) s.value.delete(m);
-      c.db.touch();
+      c.db.touch(key);
       c.log.push(['SREM', key, ...picked]);
       return new SetReply(picked);
     }
@@ -120,7 +120,7 @@ export const setCommands: CommandSpec[] = [
     const m = pick(members);
     s.value.delete(m);
     if (s.value.size === 0) c.db.delete(key);
-    else c.db.touch();
+    else c.db.touch(key);
     c.rewritten = true;
     c.log.push(['SREM', key, m]);
     return m;
@@ -160,7 +160,8 @@ export const setCommands: CommandSpec[] = [
       c.db.add(dst, target);
     }
     addMember(target, member);
-    c.db.touch();
+    c.db.touch(src);
+    c.db.touch(dst);
     return 1;
   }),
   command('sinter', { arity: -2, keys: [1, -1, 1] }, (c, argv) => {

@@ -132,7 +132,7 @@ function incrBy(c: ExecContext, key: string, by: bigint): Reply {
   const s = value.toString();
   if (old !== undefined) {
     old.value = s;
-    c.db.touch();
+    c.db.touch(key);
   } else {
     c.db.add(key, stringValue(s));
   }
@@ -258,7 +258,7 @@ export const stringCommands: CommandSpec[] = [
     }
     checkLength(c, old.value.length + add.length);
     old.value += add;
-    c.db.touch();
+    c.db.touch(key);
     return old.value.length;
   }),
   command('strlen', { arity: 2, keys: [1, 1, 1] }, (c, argv) => {
@@ -286,7 +286,7 @@ export const stringCommands: CommandSpec[] = [
     const s = formatLongDouble(sum);
     if (old !== undefined) {
       old.value = s;
-      c.db.touch();
+      c.db.touch(key);
     } else {
       c.db.add(key, stringValue(s));
     }
@@ -312,7 +312,7 @@ export const stringCommands: CommandSpec[] = [
     checkLength(c, offset + patch.length);
     const base = old.value.length < offset ? old.value + '\0'.repeat(offset - old.value.length) : old.value;
     old.value = base.slice(0, offset) + patch + base.slice(offset + patch.length);
-    c.db.touch();
+    c.db.touch(key);
     return old.value.length;
   }),
   command('setbit', { arity: 4, keys: [1, 1, 1] }, (c, argv) => {
@@ -331,7 +331,7 @@ export const stringCommands: CommandSpec[] = [
     const old = v.value.charCodeAt(byte);
     const next = on === 1n ? old | (1 << bit) : old & ~(1 << bit);
     v.value = v.value.slice(0, byte) + String.fromCharCode(next) + v.value.slice(byte + 1);
-    c.db.touch();
+    c.db.touch(key);
     return (old >> bit) & 1;
   }),
   command('getbit', { arity: 3, keys: [1, 1, 1] }, (c, argv) => {

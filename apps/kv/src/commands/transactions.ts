@@ -23,6 +23,20 @@ export const transactionCommands: CommandSpec[] = [
     if (s.multi === null) throw errorOf('DISCARD without MULTI');
     s.multi = null;
     s.multiFailed = false;
+    c.watches.unwatchAll(s);
+    return OK;
+  }),
+  command('watch', { arity: -2, keys: [1, -1, 1] }, (c, argv) => {
+    const s = session(c);
+    if (s.multi !== null) throw errorOf('WATCH inside MULTI is not allowed');
+    for (let i = 1; i < argv.length; i++) {
+      const key = argv[i] as string;
+      c.watches.watch(s, key, c.db.data.has(key) && c.db.isExpired(key, c.now));
+    }
+    return OK;
+  }),
+  command('unwatch', { arity: 1 }, (c) => {
+    c.watches.unwatchAll(session(c));
     return OK;
   }),
   // The engine runs EXEC itself (it needs to run other commands); this only answers outside MULTI.

@@ -18,5 +18,7 @@ export function newSession(addr: string, laddr: string, passwordRequired: boolea
     lastCommandMs: now,
     multi: null,
     multiFailed: false,
+    watched: new Map(),
+    watchDirty: false,
   };
 }

@@ -47,6 +47,7 @@ export class ShardDispatcher implements Dispatcher {
   disconnect(session: Session): void {
     const waiter = this.waiters.get(session);
     if (waiter) this.unpark(session, waiter);
+    this.shard.unwatch(session);
   }
 
   /** Active expiry (the runtime's timer wheel calls this on its core). */

@@ -22,6 +22,13 @@ export class Keyspace {
   expiredCount = 0;
   /** Called with every key deleted because it expired (the engine logs a DEL for it, as Redis propagates one). */
   onExpired: ((key: string) => void) | null = null;
+  /** Called after any change to a key's value or expiry, and after it expired (WATCH). */
+  onModified: ((key: string) => void) | null = null;
+  /**
+   * Called by clear() before it empties the keyspace: returns the keys (of those present) to
+   * report through onModified once they are gone (the watched ones; WATCH).
+   */
+  onClearing: ((data: ReadonlyMap<string, Value>) => string[]) | null = null;
   /** Called when a list key is created or pushed to (wakes blocked BLPOP/BLMOVE clients). */
   onListReady: ((key: string) => void) | null = null;
   private expireCursor: IterableIterator<[string, number]> | null = null;
@@ -60,39 +67,45 @@ export class Keyspace {
     this.expires.delete(key);
     this.expiredCount++;
     this.onExpired?.(key);
+    this.onModified?.(key);
   }
 
   /** Stores `value` under `key` and drops any expiry time (SET semantics). */
   set(key: string, value: Value): void {
     this.data.set(key, value);
     this.expires.delete(key);
+    this.changed(key);
+  }
+
+  private changed(key: string): void {
     this.dirty++;
+    this.onModified?.(key);
   }
 
   /** Adds a new key, keeping nothing of an old one (the caller checked it does not exist). */
   add(key: string, value: Value): void {
     this.data.set(key, value);
-    this.dirty++;
+    this.changed(key);
   }
 
   /** Stores `value` under `key`, keeping its expiry time (SET … KEEPTTL, in-place overwrite). */
   overwrite(key: string, value: Value): void {
     this.data.set(key, value);
-    this.dirty++;
+    this.changed(key);
   }
 
   /** Deletes `key`; true when it existed. */
   delete(key: string): boolean {
     if (!this.data.delete(key)) return false;
     this.expires.delete(key);
-    this.dirty++;
+    this.changed(key);
     return true;
   }
 
   /** Sets the absolute expiry time of an existing key. */
   setExpire(key: string, whenMs: number): void {
     this.expires.set(key, whenMs);
-    this.dirty++;
+    this.changed(key);
   }
 
   /** The absolute expiry time of `key`, or -1 when it has none. */
@@ -103,23 +116,30 @@ export class Keyspace {
   /** Removes the expiry time of `key`; true when it had one. */
   persist(key: string): boolean {
     if (!this.expires.delete(key)) return false;
-    this.dirty++;
+    this.changed(key);
     return true;
   }
 
   /** Deletes every key; returns how many there were. */
   clear(): number {
     const n = this.data.size;
+    const gone = this.onClearing?.(this.data) ?? [];
     this.data.clear();
     this.expires.clear();
     this.expireCursor = null;
     this.dirty += n;
+    for (const key of gone) this.onModified?.(key);
     return n;
   }
 
-  /** Marks a change that none of the methods above made (an in-place edit of a value). */
-  touch(): void {
-    this.dirty++;
+  /** Reports `key` as modified without a change to log (LTRIM that trims nothing, as Redis signals it). */
+  signal(key: string): void {
+    this.onModified?.(key);
+  }
+
+  /** Marks a change of `key` that none of the methods above made (an in-place edit of its value). */
+  touch(key: string): void {
+    this.changed(key);
   }
 
   /**

@@ -252,7 +252,10 @@ export const malformedCommands: Cmd[] = [
 ];
 
 /** MULTI, EXEC and DISCARD anywhere in a sequence: queued commands, nesting errors, EXECABORT. */
-export const transactionCommands: Cmd[] = [fc.constantFrom(['MULTI'], ['EXEC'], ['DISCARD'], ['MULTI'])];
+export const transactionCommands: Cmd[] = [
+  fc.constantFrom(['MULTI'], ['EXEC'], ['DISCARD'], ['MULTI'], ['UNWATCH']),
+  varargs('WATCH', many(key, 2)),
+];
 
 /** A sequence mixing `families` of commands. */
 export function sequence(families: Cmd[][], maxLength = 30): fc.Arbitrary<string[][]> {
