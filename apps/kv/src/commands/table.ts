@@ -1,4 +1,5 @@
 // Every command, by lower-case name.
+import { bitCommands } from './bits.js';
 import { commandRegistry, connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
@@ -11,6 +12,7 @@ import { transactionCommands } from './transactions.js';
 for (const spec of [
   ...connectionCommands,
   ...stringCommands,
+  ...bitCommands,
   ...keyCommands,
   ...listCommands,
   ...hashCommands,
