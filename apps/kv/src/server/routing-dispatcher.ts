@@ -1,0 +1,53 @@
+// Routes each command to the core that owns its keys: what a core's dispatcher does on the
+// runtime. Each entry of `cores` runs the commands of one core: this core's own ShardDispatcher,
+// and for the others a proxy that sends the command through the mesh and returns a Promise of
+// the reply. Commands without keys (PING, CLIENT, CONFIG…) run on the connection's own core.
+import type { Session } from '../commands/context.js';
+import { ErrorReply, type Reply } from '../resp/reply.js';
+import { routeCommand } from '../route.js';
+import type { Dispatcher } from './dispatcher.js';
+
+/**
+ * Redis Cluster's answer to a command whose keys live on different nodes. Until cross-core
+ * commands are coordinated (locks on each owner in core order), corelane-kv answers it too.
+ */
+export const CROSSSLOT = new ErrorReply("CROSSSLOT Keys in request don't hash to the same slot");
+
+/** A dispatcher that sends each command to the core owning its keys. */
+export class RoutingDispatcher implements Dispatcher {
+  /**
+   * @param self - the index of this connection's core in `cores`.
+   * @param cores - one dispatcher per core, by core index (= `partition(key, cores.length)`).
+   */
+  constructor(
+    readonly self: number,
+    readonly cores: readonly Dispatcher[],
+  ) {}
+
+  get maxBulkBytes(): number {
+    return (this.cores[this.self] as Dispatcher).maxBulkBytes;
+  }
+
+  dispatch(argv: string[], session: Session): { reply: Reply | Promise<Reply>; blocking: boolean } {
+    const own = this.cores[this.self] as Dispatcher;
+    if (session.multi !== null) {
+      // Inside MULTI commands are only checked and queued, here; EXEC runs the queue where its keys live.
+      if ((argv[0] as string).toLowerCase() !== 'exec') return own.dispatch(argv, session);
+      const owners = new Set(session.multi.map((q) => routeCommand(q, this.cores.length)).filter((o) => o !== null));
+      if (owners.size > 1 || owners.has(-1)) {
+        session.multi = null;
+        session.multiFailed = false;
+        return { reply: CROSSSLOT, blocking: false };
+      }
+      const [owner] = owners;
+      return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);
+    }
+    const owner = routeCommand(argv, this.cores.length);
+    if (owner === -1) return { reply: CROSSSLOT, blocking: false };
+    return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);
+  }
+
+  disconnect(session: Session): void {
+    for (const core of this.cores) core.disconnect(session);
+  }
+}

@@ -1,0 +1,107 @@
+// A Dispatcher over one local Shard: runs each command, hands its write records on, parks
+// blocking commands and serves them when their keys get elements.
+import { BlockRequest, type ServerHooks, type Session } from '../commands/context.js';
+import { Shard, type ShardOptions, type WriteRecord } from '../commands/engine.js';
+import type { Reply } from '../resp/reply.js';
+import { BlockedClients, type Waiter } from './blocking.js';
+import type { Dispatcher } from './dispatcher.js';
+
+/** The longest delay setTimeout honours (a longer one fires after 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Options of a {@link ShardDispatcher}. */
+export interface ShardDispatcherOptions extends ShardOptions {
+  /** INFO, CONFIG, CLIENT LIST and SHUTDOWN ask the server through these. */
+  hooks: ServerHooks;
+  /** Every write record, in order (where the WAL plugs in). */
+  onRecords?: (records: WriteRecord[]) => void;
+}
+
+/** Runs every command on one shard of this thread. */
+export class ShardDispatcher implements Dispatcher {
+  readonly shard: Shard;
+  readonly blocked = new BlockedClients();
+  private readonly hooks: ServerHooks;
+  private readonly onRecords: ((records: WriteRecord[]) => void) | undefined;
+  private readonly waiters = new Map<Session, Waiter>();
+
+  constructor(options: ShardDispatcherOptions) {
+    this.shard = new Shard(options);
+    this.shard.db.onListReady = (key) => this.blocked.markReady(key);
+    this.hooks = options.hooks;
+    this.onRecords = options.onRecords;
+  }
+
+  get maxBulkBytes(): number {
+    return this.shard.maxBulkBytes;
+  }
+
+  dispatch(argv: string[], session: Session): { reply: Reply | Promise<Reply>; blocking: boolean } {
+    const exec = this.shard.execute(argv, session, this.hooks);
+    this.record(exec.records);
+    if (exec.reply instanceof BlockRequest) return { reply: this.park(session, exec.reply), blocking: true };
+    this.serveReady();
+    return { reply: exec.reply, blocking: false };
+  }
+
+  disconnect(session: Session): void {
+    const waiter = this.waiters.get(session);
+    if (waiter) this.unpark(session, waiter);
+    this.shard.unwatch(session);
+  }
+
+  /** Active expiry (the runtime's timer wheel calls this on its core). */
+  tick(now?: number): void {
+    this.record(this.shard.tick(now));
+  }
+
+  private record(records: WriteRecord[]): void {
+    if (records.length > 0) this.onRecords?.(records);
+  }
+
+  private unpark(session: Session, waiter: Waiter): void {
+    this.blocked.remove(waiter);
+    this.waiters.delete(session);
+  }
+
+  private park(session: Session, request: BlockRequest): Promise<Reply> {
+    return new Promise<Reply>((resolve) => {
+      const waiter: Waiter = {
+        request,
+        session,
+        timer: null,
+        wake: (reply) => {
+          this.unpark(session, waiter);
+          resolve(reply);
+        },
+      };
+      this.waiters.set(session, waiter);
+      this.blocked.add(waiter);
+      if (request.timeoutAtMs > 0) this.arm(waiter);
+    });
+  }
+
+  /** Times the waiter out at its deadline; setTimeout caps a delay at 2^31-1 ms, so re-arm past that. */
+  private arm(waiter: Waiter): void {
+    const left = waiter.request.timeoutAtMs - Date.now();
+    if (left <= 0) {
+      waiter.wake(waiter.request.onTimeout);
+      return;
+    }
+    waiter.timer = setTimeout(() => this.arm(waiter), Math.min(left, MAX_TIMER_MS));
+  }
+
+  /** Serves parked clients of every key that got elements, oldest first, while elements last. */
+  private serveReady(): void {
+    for (let keys = this.blocked.takeReady(); keys.length > 0; keys = this.blocked.takeReady()) {
+      for (const key of keys) {
+        for (const waiter of this.blocked.waiting(key)) {
+          const result = this.shard.retry(waiter.request.retry, waiter.session);
+          if (result.reply === undefined) break;
+          this.record(result.records);
+          waiter.wake(result.reply);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Sends the same commands to redis-server and to corelane-kv and compares every reply.
+
+import type { KvServer } from '../../src/server/server.js';
+import { sameReply, show } from './compare.js';
+import { RawClient, type RedisPeer, startKv, startRedis } from './peers.js';
+
+/** A mismatch: the command, and what each server answered. */
+export interface Mismatch {
+  index: number;
+  argv: readonly string[];
+  ours: string;
+  theirs: string;
+}
+
+/** Both servers, one connection to each. */
+export class Differential {
+  private constructor(
+    private readonly redis: RedisPeer,
+    private readonly kv: KvServer,
+    readonly theirs: RawClient,
+    readonly ours: RawClient,
+  ) {}
+
+  static async start(): Promise<Differential> {
+    const redis = await startRedis();
+    const kv = await startKv();
+    return new Differential(redis, kv, await RawClient.connect(redis.port), await RawClient.connect(kv.port));
+  }
+
+  get redisPort(): number {
+    return this.redis.port;
+  }
+
+  get kvPort(): number {
+    return this.kv.port;
+  }
+
+  /** Runs `commands` pipelined on both; returns the mismatches (empty = identical). */
+  async run(commands: readonly (readonly string[])[]): Promise<Mismatch[]> {
+    const [theirs, ours] = await Promise.all([this.theirs.pipeline(commands), this.ours.pipeline(commands)]);
+    const out: Mismatch[] = [];
+    commands.forEach((argv, index) => {
+      const a = ours[index];
+      const b = theirs[index];
+      if (a === undefined || b === undefined || !sameReply(argv, a, b)) {
+        out.push({ index, argv, ours: a ? show(a) : '(none)', theirs: b ? show(b) : '(none)' });
+      }
+    });
+    return out;
+  }
+
+  /** Leaves any transaction and empties both keyspaces. */
+  async reset(): Promise<void> {
+    await this.run([['DISCARD'], ['FLUSHALL']]);
+  }
+
+  async stop(): Promise<void> {
+    this.theirs.close();
+    this.ours.close();
+    await Promise.all([this.redis.stop(), this.kv.close()]);
+  }
+}
