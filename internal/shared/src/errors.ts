@@ -39,6 +39,11 @@ export const ErrorCode = {
   TIMEOUT: 'ERR_CORELANE_TIMEOUT',
   /** A call that the object's current state does not allow (a second `claim()` before `commit()`, `commit()` without a claim). */
   INVALID_STATE: 'ERR_CORELANE_INVALID_STATE',
+  /**
+   * A write-ahead log (or a checkpoint) damaged before its tail: a record that fails its CRC,
+   * breaks the sequence or is short, with valid data after it. The error names the file and offset.
+   */
+  WAL_CORRUPT: 'ERR_CORELANE_WAL_CORRUPT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,10 @@
+/**
+ * `@corelane/reactor/wal`: a write-ahead log with group commit, written through
+ * `@corelane/uring`, usable without the runtime.
+ * @packageDocumentation
+ */
+export { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
+export { type DamageReason, WalCorruptError } from './errors.js';
+export type { FsyncPolicy, WalOptions } from './options.js';
+export type { WalRecovery } from './recovery.js';
+export { type ReplayOptions, type ReplayResult, Wal, type WalRecord } from './wal.js';

@@ -1,0 +1,104 @@
+// Verifying the records of one segment held in memory: the one parser that recovery and replay
+// share. A record counts only if its header fits, its payload fits, its sequence number is the
+// next one and its CRC32C matches; the first that does not ends the segment's log.
+import { recordCrc } from './crc.js';
+import type { DamageReason } from './errors.js';
+import { RECORD_ALIGN, RecordHeader, readU64, recordSpan } from './layout.js';
+
+/** Where and why a scan stopped. */
+export interface ScanResult {
+  /** Offset just past the last good record: where the next one belongs. */
+  end: number;
+  /** The sequence number the next record must carry. */
+  nextSeq: number;
+  records: number;
+  /** Payload bytes of the good records. */
+  bytes: number;
+  /** `'end'`: clean (no room for a header, or an all-zero header); otherwise what failed at `end`. */
+  stop: 'end' | DamageReason;
+}
+
+/** Called for each good record: its sequence number and where its payload lies in the buffer. */
+export type OnRecord = (seq: number, payloadStart: number, length: number) => void;
+
+/** Scans `bytes[start, limit)` for records numbered from `firstSeq`. */
+export function scanRecords(
+  bytes: Uint8Array,
+  view: DataView,
+  start: number,
+  limit: number,
+  firstSeq: number,
+  onRecord?: OnRecord,
+): ScanResult {
+  let off = start;
+  let seq = firstSeq;
+  let payload = 0;
+  let stop: ScanResult['stop'] = 'end';
+  while (off + RecordHeader.SIZE <= limit) {
+    const crc = view.getUint32(off + RecordHeader.CRC, true);
+    const length = view.getUint32(off + RecordHeader.LENGTH, true);
+    const recordSeq = readU64(view, off + RecordHeader.SEQ);
+    if (crc === 0 && length === 0 && recordSeq === 0) break; // the zeros after the last record
+    if (off + RecordHeader.SIZE + length > limit) {
+      stop = 'short';
+      break;
+    }
+    if (recordSeq !== seq) {
+      stop = 'sequence';
+      break;
+    }
+    if (recordCrc(bytes, off, length) !== crc) {
+      stop = 'crc';
+      break;
+    }
+    onRecord?.(seq, off + RecordHeader.SIZE, length);
+    payload += length;
+    seq++;
+    off += recordSpan(length);
+  }
+  if (off > limit) off = limit; // the padding of a last record cut short; never happens in a whole file
+  return { end: off, nextSeq: seq, records: seq - firstSeq, bytes: payload, stop };
+}
+
+/**
+ * The offset of a good record numbered after `afterSeq` that starts at or after `from`, or -1.
+ * Only 8-aligned offsets can start a record; a candidate's sequence number and length must be
+ * plausible before its CRC is computed, so the scan costs little beyond reading the bytes.
+ */
+export function findLaterRecord(
+  bytes: Uint8Array,
+  view: DataView,
+  from: number,
+  limit: number,
+  afterSeq: number,
+): number {
+  const maxSeq = afterSeq + Math.ceil(limit / RecordHeader.SIZE) + 1; // records take 16 bytes at least
+  for (
+    let off = from + ((RECORD_ALIGN - (from % RECORD_ALIGN)) % RECORD_ALIGN);
+    off + RecordHeader.SIZE <= limit;
+    off += RECORD_ALIGN
+  ) {
+    const seq = readU64(view, off + RecordHeader.SEQ);
+    if (seq <= afterSeq || seq > maxSeq) continue;
+    const length = view.getUint32(off + RecordHeader.LENGTH, true);
+    if (off + RecordHeader.SIZE + length > limit) continue;
+    if (recordCrc(bytes, off, length) === view.getUint32(off + RecordHeader.CRC, true)) return off;
+  }
+  return -1;
+}
+
+/** One past the last non-zero byte of `bytes[from, limit)`, or `from` when they are all zero. */
+export function dataEnd(bytes: Uint8Array, from: number, limit: number): number {
+  let i = limit;
+  // Word by word where the buffer allows it (SharedArrayBuffer views start 8-aligned here).
+  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, limit >>> 2) : null;
+  while (i > from && i % 4 !== 0) {
+    if (bytes[i - 1] !== 0) return i;
+    i--;
+  }
+  if (words !== null) {
+    while (i - 4 >= from && words[(i >>> 2) - 1] === 0) i -= 4;
+  }
+  while (i > from && bytes[i - 1] === 0) i--;
+  return i;
+}

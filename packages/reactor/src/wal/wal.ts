@@ -1,0 +1,476 @@
+import { constants } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import {
+  CorelaneError,
+  CorelaneRangeError,
+  CorelaneTypeError,
+  ErrorCode,
+  requireInteger,
+  requireOptions,
+} from '@corelane/shared';
+import { type Backend, IoRing } from '@corelane/uring';
+import { WalCorruptError, walIoError } from './errors.js';
+import { Group } from './group.js';
+import { closeFile, closeRing, syncDir, type WriteChunk, writeAndSync, writeFully } from './io.js';
+import { recordSpan, SegmentHeader } from './layout.js';
+import { type ResolvedWalOptions, resolveWalOptions, type WalOptions } from './options.js';
+import { recover, type WalRecovery } from './recovery.js';
+import { scanRecords } from './scan.js';
+import { createSegment, SegmentBuffer, type SegmentInfo } from './segments.js';
+
+/** One record as `replay()` hands it over. */
+export interface WalRecord {
+  /** Its sequence number: 1 for the first record a log ever took, then one more each time. */
+  readonly seq: number;
+  /**
+   * Its payload: a view into the replay's read buffer, valid only during the callback (the
+   * buffer is reused for the next segment). Copy it (`Uint8Array.from(data)`) to keep it.
+   */
+  readonly data: Uint8Array;
+}
+
+/** Options of `wal.replay()`. */
+export interface ReplayOptions {
+  /** The first sequence number to hand over; earlier records are verified and skipped. Default 0 (all). */
+  from?: number;
+}
+
+/** What `wal.replay()` did. */
+export interface ReplayResult {
+  /** Records handed to the callback. */
+  records: number;
+  /** Their payload bytes. */
+  bytes: number;
+  /** Bytes of torn tail recovery cut at `Wal.open()` (never replayed). */
+  tornBytes: number;
+}
+
+interface SyncWaiter {
+  /** Every group queued up to this index must be durable. */
+  target: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** The groups kept for reuse: one being filled while another is written is the steady state. */
+const FREE_GROUPS = 2;
+
+/**
+ * A write-ahead log in a directory of preallocated segment files, written through
+ * `@corelane/uring` (io_uring, or its thread-pool fallback) with group commit: appends that
+ * arrive while a group's write + fdatasync is in flight form the next group, one write and one
+ * fdatasync each. `append()` resolves with the record's sequence number once it is durable
+ * under the fsync policy. Open it with `Wal.open()`; one `Wal` per directory, on one thread.
+ */
+export class Wal {
+  readonly #dir: string;
+  readonly #o: ResolvedWalOptions;
+  readonly #ring: IoRing;
+  readonly #ownsRing: boolean;
+  readonly #segments: SegmentInfo[];
+  readonly #recovery: WalRecovery;
+  /** The newest segment's descriptor: the one groups are written to. */
+  #fd: number;
+  #nextSeq: number;
+  /**
+   * End of bytes past the newest segment's last good record that a failed group may have left
+   * (0 when none): the next write covers them with zeros, so nothing stale can ever follow a
+   * record that recovery would accept.
+   */
+  #dirtyEnd = 0;
+  #filling: Group | null = null;
+  readonly #ready: Group[] = [];
+  readonly #free: Group[] = [];
+  #groupsQueued = 0;
+  #groupsDone = 0;
+  /** Every group up to this index is durable (or failed and was rejected). */
+  #syncedThrough = 0;
+  /** Groups were written since the last fdatasync. */
+  #unsynced = false;
+  /** The interval timer asks for an fdatasync. */
+  #syncDue = false;
+  #inFlight = false;
+  #pumpScheduled = false;
+  #waiters: SyncWaiter[] = [];
+  readonly #timer: NodeJS.Timeout | undefined;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+
+  private constructor(
+    dir: string,
+    o: ResolvedWalOptions,
+    ring: IoRing,
+    segments: SegmentInfo[],
+    recovery: WalRecovery,
+    fd: number,
+    nextSeq: number,
+  ) {
+    this.#dir = dir;
+    this.#o = o;
+    this.#ring = ring;
+    this.#ownsRing = o.ring === undefined;
+    this.#segments = segments;
+    this.#recovery = recovery;
+    this.#fd = fd;
+    this.#nextSeq = nextSeq;
+    if (o.fsync === 'interval') {
+      this.#timer = setInterval(() => {
+        if (!this.#unsynced) return;
+        this.#syncDue = true;
+        this.#schedule();
+      }, o.intervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  /**
+   * Opens the log in `dir` (created when missing) and recovers it: every record is verified;
+   * a torn tail in the newest segment is cut and reported in `recovery.tornBytes`; damage before
+   * the tail rejects with `ERR_CORELANE_WAL_CORRUPT` (a `WalCorruptError` with `file` and
+   * `offset`) unless `onCorrupt: 'truncate'`.
+   */
+  static async open(dir: string, options?: WalOptions): Promise<Wal> {
+    const o = resolveWalOptions(dir, options);
+    const path = resolvePath(dir);
+    await mkdir(path, { recursive: true });
+    const ring = o.ring ?? new IoRing({ backend: o.backend });
+    try {
+      const { segments, report, nextSeq } = await recover(ring, path, o);
+      let fd: number;
+      const last = segments.at(-1);
+      if (last === undefined) {
+        const created = await createSegment(ring, path, nextSeq, o.segmentSize);
+        fd = created.fd;
+        segments.push({
+          path: created.path,
+          firstSeq: nextSeq,
+          end: SegmentHeader.SIZE,
+          lastSeq: nextSeq - 1,
+          size: o.segmentSize,
+        });
+        report.segments = 1;
+      } else {
+        fd = await ring.open(last.path, constants.O_RDWR);
+      }
+      return new Wal(path, o, ring, segments, report, fd, nextSeq);
+    } catch (error) {
+      if (o.ring === undefined) closeRing(ring);
+      throw error;
+    }
+  }
+
+  /** What recovery found when the log was opened. */
+  get recovery(): WalRecovery {
+    return { ...this.#recovery, truncated: this.#recovery.truncated === null ? null : { ...this.#recovery.truncated } };
+  }
+
+  /** Sequence number of the last record in the log (acknowledged, or recovered at open); 0 when empty. */
+  get lastSeq(): number {
+    return this.#nextSeq - 1;
+  }
+
+  /** Sequence number of the oldest record the log still holds (`lastSeq + 1` when it holds none). */
+  get firstSeq(): number {
+    return (this.#segments[0] as SegmentInfo).firstSeq;
+  }
+
+  /** The backend the log writes through: `'io_uring'` or `'threadpool'`. */
+  get backend(): Backend {
+    return this.#ring.backend;
+  }
+
+  /** The directory of the log (absolute). */
+  get dir(): string {
+    return this.#dir;
+  }
+
+  /** Segment files in the log now. */
+  get segments(): number {
+    return this.#segments.length;
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closing;
+  }
+
+  /**
+   * Appends one record. `data` is copied at once (reuse it freely). Resolves with the record's
+   * sequence number once it is durable under the fsync policy; rejects with a typed error
+   * carrying `errno` (`ERR_CORELANE_SYSTEM`: ENOSPC, EFBIG, EIO…) when its group could not be
+   * written, in which case the record is not in the log and its number goes to the next one.
+   * Throws `ERR_CORELANE_RECORD_TOO_LARGE` beyond the segment's room, `ERR_CORELANE_CLOSED`
+   * after `close()`.
+   */
+  append(data: Uint8Array): Promise<number> {
+    if (!(data instanceof Uint8Array)) {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'data must be a Uint8Array (or a Buffer)');
+    }
+    if (this.#closing) throw new CorelaneError(ErrorCode.CLOSED, 'the WAL was closed');
+    if (data.length > this.#o.maxRecordBytes) {
+      throw new CorelaneRangeError(
+        ErrorCode.RECORD_TOO_LARGE,
+        `a record may hold at most ${this.#o.maxRecordBytes} bytes (segmentSize ${this.#o.segmentSize}), got ${data.length}`,
+      );
+    }
+    return new Promise<number>((resolve, reject) => {
+      let group = this.#filling;
+      if (group !== null && !group.fits(data.length)) {
+        this.#queue(group);
+        group = null;
+      }
+      if (group === null) {
+        group = this.#takeGroup(recordSpan(data.length));
+        this.#filling = group;
+      }
+      group.add(data, resolve, reject);
+      this.#schedule();
+    });
+  }
+
+  /**
+   * Resolves once every append made before the call is on stable storage, whatever the policy
+   * (an fdatasync when something is unsynced). Rejects when the last of those groups failed.
+   */
+  sync(): Promise<void> {
+    if (this.#closing) return Promise.reject(new CorelaneError(ErrorCode.CLOSED, 'the WAL was closed'));
+    return this.#syncAll();
+  }
+
+  /**
+   * Reads the log from the start (or from `options.from`) and calls `onRecord` for every record
+   * in order, verifying each again. Covers the records acknowledged before the call.
+   */
+  async replay(onRecord: (record: WalRecord) => void, options?: ReplayOptions): Promise<ReplayResult> {
+    if (typeof onRecord !== 'function') {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'onRecord must be a function');
+    }
+    const o = requireOptions('options', options);
+    const from = o.from === undefined ? 0 : requireInteger('options.from', o.from, 0, Number.MAX_SAFE_INTEGER);
+    if (this.#closing) throw new CorelaneError(ErrorCode.CLOSED, 'the WAL was closed');
+    const segments = this.#segments.map((s) => ({ ...s })); // the ends as of now
+    const buffer = new SegmentBuffer();
+    let records = 0;
+    let bytes = 0;
+    for (const s of segments) {
+      if (s.lastSeq < from || s.lastSeq < s.firstSeq) continue;
+      const length = await buffer.read(this.#ring, s.path, s.end);
+      const view = buffer.view;
+      const data = buffer.bytes;
+      const scan = scanRecords(data, view, SegmentHeader.SIZE, length, s.firstSeq, (seq, start, size) => {
+        if (seq < from) return;
+        onRecord({ seq, data: Buffer.from(data.buffer, data.byteOffset + start, size) });
+        records++;
+        bytes += size;
+      });
+      if (scan.nextSeq - 1 < s.lastSeq) {
+        throw new WalCorruptError(
+          s.path,
+          scan.end,
+          scan.stop === 'end' ? 'short' : scan.stop,
+          `replay found ${scan.records} records, ${s.lastSeq - s.firstSeq + 1} were verified at open`,
+        );
+      }
+    }
+    return { records, bytes, tornBytes: this.#recovery.tornBytes };
+  }
+
+  /**
+   * Removes the segment files whose every record is numbered below `seq` (never the newest
+   * segment); resolves with how many went, after the directory is synced. Call it once the
+   * records below `seq` are covered elsewhere (a checkpoint). Not while a `replay()` runs.
+   */
+  async truncateBefore(seq: number): Promise<number> {
+    requireInteger('seq', seq, 0, Number.MAX_SAFE_INTEGER);
+    if (this.#closing) throw new CorelaneError(ErrorCode.CLOSED, 'the WAL was closed');
+    const gone: string[] = [];
+    while (this.#segments.length > 1 && (this.#segments[1] as SegmentInfo).firstSeq <= seq) {
+      gone.push((this.#segments.shift() as SegmentInfo).path);
+    }
+    for (const path of gone) await this.#ring.unlink(path);
+    if (gone.length > 0) await syncDir(this.#ring, this.#dir);
+    return gone.length;
+  }
+
+  /**
+   * Writes and syncs what is pending, closes the files and (unless it was given one) the ring.
+   * Appends after it throw `ERR_CORELANE_CLOSED`. Idempotent.
+   */
+  close(): Promise<void> {
+    if (this.#closed !== undefined) return this.#closed;
+    this.#closing = true;
+    this.#closed = (async () => {
+      let failure: unknown;
+      try {
+        await this.#syncAll();
+      } catch {
+        // A group that failed was rejected to its appenders; what matters here is that every
+        // acknowledged append is synced, so only a last fdatasync's failure is reported.
+        if (this.#unsynced) await this.#ring.fsync(this.#fd, { dataOnly: true }).catch((e: unknown) => (failure = e));
+      }
+      clearInterval(this.#timer);
+      await closeFile(this.#ring, this.#fd).catch(() => {});
+      if (this.#ownsRing) closeRing(this.#ring);
+      if (failure !== undefined) throw walIoError(failure, 'WAL close');
+    })();
+    return this.#closed;
+  }
+
+  #syncAll(): Promise<void> {
+    const filling = this.#filling;
+    if (filling !== null && filling.entries.length > 0) this.#queue(filling);
+    const target = this.#groupsQueued;
+    if (target <= this.#syncedThrough && !this.#unsynced) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.push({ target, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #takeGroup(span: number): Group {
+    if (span > this.#o.maxGroupBytes) return new Group(span); // a record larger than a group goes alone
+    return this.#free.pop() ?? new Group(this.#o.maxGroupBytes);
+  }
+
+  #recycle(group: Group): void {
+    if (group.capacity !== this.#o.maxGroupBytes || this.#free.length >= FREE_GROUPS) return;
+    group.reset();
+    this.#free.push(group);
+  }
+
+  #queue(group: Group): void {
+    if (this.#filling === group) this.#filling = null;
+    group.index = ++this.#groupsQueued;
+    this.#ready.push(group);
+  }
+
+  /**
+   * Starts the next group at the end of this turn of the event loop (setImmediate): appends made
+   * by the continuations of the group that just completed, however many promise hops away, join
+   * it rather than trail it. Nothing is scheduled while a group is in flight: its completion
+   * schedules the next.
+   */
+  #schedule(): void {
+    if (this.#inFlight || this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    if (this.#inFlight) return;
+    let group = this.#ready.shift() ?? null;
+    if (group === null && this.#filling !== null && this.#filling.entries.length > 0) {
+      group = this.#filling;
+      this.#queue(group);
+      this.#ready.pop();
+    }
+    const through = group?.index ?? this.#groupsDone;
+    const sync = this.#o.fsync === 'always' || this.#syncDue || this.#waiters.some((w) => w.target <= through);
+    if (group === null) {
+      if (!sync) return;
+      if (!this.#unsynced) {
+        this.#syncDue = false;
+        this.#syncedThrough = this.#groupsDone;
+        this.#settleWaiters(null);
+        return;
+      }
+    }
+    if (sync) this.#syncDue = false;
+    this.#inFlight = true;
+    this.#commit(group, sync).finally(() => {
+      this.#inFlight = false;
+      this.#schedule();
+    });
+  }
+
+  /** One group commit: (roll if full,) number, write + fdatasync, acknowledge or reject. Never throws. */
+  async #commit(group: Group | null, sync: boolean): Promise<void> {
+    let written = false;
+    try {
+      if (group === null) {
+        await this.#ring.fsync(this.#fd, { dataOnly: true });
+      } else {
+        let active = this.#segments.at(-1) as SegmentInfo;
+        if (active.end + group.used > active.size) {
+          await this.#roll();
+          active = this.#segments.at(-1) as SegmentInfo;
+        }
+        const first = this.#nextSeq;
+        const next = group.seal(first);
+        const at = active.end;
+        const chunks: WriteChunk[] = [{ bytes: group.bytes.subarray(0, group.used), position: at }];
+        if (this.#dirtyEnd > at + group.used) {
+          chunks.push({ bytes: new Uint8Array(this.#dirtyEnd - at - group.used), position: at + group.used });
+        }
+        written = true;
+        await writeAndSync(this.#ring, this.#fd, chunks, sync);
+        active.end = at + group.used;
+        active.lastSeq = next - 1;
+        this.#nextSeq = next;
+        this.#dirtyEnd = 0;
+        this.#groupsDone = group.index;
+        if (!sync) this.#unsynced = true;
+        group.resolveAll(first);
+      }
+      if (sync) {
+        this.#unsynced = false;
+        this.#syncedThrough = this.#groupsDone;
+      }
+      this.#settleWaiters(null);
+    } catch (cause) {
+      const error = walIoError(cause, 'WAL group commit');
+      if (group !== null) {
+        const active = this.#segments.at(-1) as SegmentInfo;
+        if (written) this.#dirtyEnd = Math.max(this.#dirtyEnd, active.end + group.used);
+        this.#groupsDone = group.index;
+        group.rejectAll(error);
+      }
+      this.#settleWaiters(error);
+    } finally {
+      if (group !== null) this.#recycle(group);
+    }
+  }
+
+  /**
+   * Seals the newest segment (zeros over what a failed group left, fdatasync: every record in
+   * it is durable before the next segment exists) and creates the next one.
+   */
+  async #roll(): Promise<void> {
+    const active = this.#segments.at(-1) as SegmentInfo;
+    if (this.#dirtyEnd > active.end) {
+      await writeFully(this.#ring, this.#fd, new Uint8Array(this.#dirtyEnd - active.end), active.end);
+    }
+    await this.#ring.fsync(this.#fd, { dataOnly: true });
+    this.#dirtyEnd = 0;
+    this.#unsynced = false;
+    this.#syncedThrough = this.#groupsDone;
+    const created = await createSegment(this.#ring, this.#dir, this.#nextSeq, this.#o.segmentSize);
+    const previous = this.#fd;
+    this.#fd = created.fd;
+    this.#segments.push({
+      path: created.path,
+      firstSeq: this.#nextSeq,
+      end: SegmentHeader.SIZE,
+      lastSeq: this.#nextSeq - 1,
+      size: this.#o.segmentSize,
+    });
+    await closeFile(this.#ring, previous);
+  }
+
+  /** Resolves the waiters whose groups are all durable; with an error, rejects those whose groups are done. */
+  #settleWaiters(error: unknown): void {
+    if (this.#waiters.length === 0) return;
+    const limit = error === null ? this.#syncedThrough : this.#groupsDone;
+    const keep: SyncWaiter[] = [];
+    for (const w of this.#waiters) {
+      if (w.target > limit) keep.push(w);
+      else if (error === null) w.resolve();
+      else w.reject(error);
+    }
+    this.#waiters = keep;
+  }
+}
