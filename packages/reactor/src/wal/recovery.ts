@@ -26,7 +26,10 @@ export interface WalRecovery {
   segments: number;
   /** Good records in them. */
   records: number;
-  /** Bytes of the torn tail cut from the newest segment (0 after a clean shutdown). */
+  /**
+   * Bytes of the torn tail cut from the newest segment, up to its last non-zero byte (written
+   * zeros cannot be told from preallocated ones); 0 after a clean shutdown.
+   */
   tornBytes: number;
   /** Sequence number of the last good record (0 for an empty log). */
   lastSeq: number;
@@ -85,8 +88,13 @@ export async function recover(
     expected = scan.nextSeq;
     previousStop = scan.stop;
     if (!newest) continue;
-    const written = dataEnd(bytes, scan.end, length);
-    if (written === scan.end) break; // a clean end: zeros after the last record
+    const written = Math.max(scan.end, dataEnd(bytes, scan.end, length));
+    if (written === scan.end) {
+      // A clean end: zeros after the last record. A file shorter than its segment (cut by hand)
+      // is preallocated again.
+      if (length < size) await cut(ring, path, scan.end, size);
+      break;
+    }
     const later = findLaterRecord(bytes, view, scan.end + options.maxGroupBytes, written, scan.nextSeq - 1);
     if (later >= 0) {
       damage = {

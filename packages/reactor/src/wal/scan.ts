@@ -56,7 +56,8 @@ export function scanRecords(
     seq++;
     off += recordSpan(length);
   }
-  if (off > limit) off = limit; // the padding of a last record cut short; never happens in a whole file
+  // `off` may pass `limit` by the padding of a last record cut short inside it: its padding is
+  // implied (zeros), and the next record still starts 8-aligned.
   return { end: off, nextSeq: seq, records: seq - firstSeq, bytes: payload, stop };
 }
 
