@@ -74,10 +74,19 @@ describe.each(backends)('Wal on %s', (backend) => {
       const b = batch();
       const write = b.write.bind(b);
       const fsync = b.fsync.bind(b);
-      b.write = (...args: Parameters<typeof b.write>) => (ops.push('write'), write(...args));
-      b.fsync = (...args: Parameters<typeof b.fsync>) => (ops.push('fdatasync'), fsync(...args));
+      b.write = (...args: Parameters<typeof b.write>) => {
+        ops.push('write');
+        return write(...args);
+      };
+      b.fsync = (...args: Parameters<typeof b.fsync>) => {
+        ops.push('fdatasync');
+        return fsync(...args);
+      };
       const submit = b.submit.bind(b);
-      b.submit = () => (ops.push('submit'), submit());
+      b.submit = () => {
+        ops.push('submit');
+        return submit();
+      };
       return b;
     };
     const wal = await Wal.open(join(root, `group-${backend}`), { ring, segmentSize: SEGMENT });
@@ -95,30 +104,48 @@ describe.each(backends)('Wal on %s', (backend) => {
     ring.destroy();
   });
 
-  it.each(['interval', 'none'] as const)("fsync: '%s' acknowledges, syncs on sync() and close(), and replays", async (fsync) => {
-    const dir = join(root, `${fsync}-${backend}`);
-    const wal = await Wal.open(dir, { backend, fsync, segmentSize: SEGMENT, ...(fsync === 'interval' ? { intervalMs: 5 } : {}) });
-    await Promise.all(Array.from({ length: 500 }, (_, i) => wal.append(payload(5, i))));
-    await wal.sync();
-    await Promise.all(Array.from({ length: 500 }, (_, i) => wal.append(payload(5, 500 + i))));
-    await wal.close();
-    const again = await Wal.open(dir, { backend, segmentSize: SEGMENT });
-    expect((await replayAll(again)).map((r) => r.counter)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-    await again.close();
-  });
+  it.each(['interval', 'none'] as const)(
+    "fsync: '%s' acknowledges, syncs on sync() and close(), and replays",
+    async (fsync) => {
+      const dir = join(root, `${fsync}-${backend}`);
+      const wal = await Wal.open(dir, {
+        backend,
+        fsync,
+        segmentSize: SEGMENT,
+        ...(fsync === 'interval' ? { intervalMs: 5 } : {}),
+      });
+      await Promise.all(Array.from({ length: 500 }, (_, i) => wal.append(payload(5, i))));
+      await wal.sync();
+      await Promise.all(Array.from({ length: 500 }, (_, i) => wal.append(payload(5, 500 + i))));
+      await wal.close();
+      const again = await Wal.open(dir, { backend, segmentSize: SEGMENT });
+      expect((await replayAll(again)).map((r) => r.counter)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+      await again.close();
+    },
+  );
 });
 
 describe('Wal arguments', () => {
   it('throws typed errors before touching anything', async () => {
     const dir = join(root, 'args');
     await expect(Wal.open('', {})).rejects.toMatchObject({ code: 'ERR_CORELANE_INVALID_ARGUMENT' });
-    await expect(Wal.open(dir, { fsync: 'sometimes' as never })).rejects.toMatchObject({ code: 'ERR_CORELANE_OUT_OF_RANGE' });
+    await expect(Wal.open(dir, { fsync: 'sometimes' as never })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_OUT_OF_RANGE',
+    });
     await expect(Wal.open(dir, { segmentSize: 1000 })).rejects.toBeInstanceOf(RangeError);
-    await expect(Wal.open(dir, { segmentSize: 65 * 1024 + 1 })).rejects.toMatchObject({ code: 'ERR_CORELANE_OUT_OF_RANGE' });
-    await expect(Wal.open(dir, { fsync: 'always', intervalMs: 10 })).rejects.toMatchObject({ code: 'ERR_CORELANE_OUT_OF_RANGE' });
+    await expect(Wal.open(dir, { segmentSize: 65 * 1024 + 1 })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_OUT_OF_RANGE',
+    });
+    await expect(Wal.open(dir, { fsync: 'always', intervalMs: 10 })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_OUT_OF_RANGE',
+    });
     const wal = await Wal.open(dir, { segmentSize: SEGMENT });
-    expect(() => wal.append('text' as never)).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_INVALID_ARGUMENT' }));
-    expect(() => wal.append(new Uint8Array(SEGMENT))).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_RECORD_TOO_LARGE' }));
+    expect(() => wal.append('text' as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_CORELANE_INVALID_ARGUMENT' }),
+    );
+    expect(() => wal.append(new Uint8Array(SEGMENT))).toThrow(
+      expect.objectContaining({ code: 'ERR_CORELANE_RECORD_TOO_LARGE' }),
+    );
     await expect(wal.truncateBefore(-1)).rejects.toBeInstanceOf(RangeError);
     await expect(wal.replay(null as never)).rejects.toMatchObject({ code: 'ERR_CORELANE_INVALID_ARGUMENT' });
     expect(await wal.append(new Uint8Array(0))).toBe(1); // an empty record is a record

@@ -65,7 +65,8 @@ export class LineChild {
         throw new Error(`child exited (${this.child.exitCode ?? this.child.signalCode}) early: ${this.stderr}`);
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`child did not answer in ${timeoutMs} ms; lines: ${this.lines.slice(-5).join(' | ')}`);
+      if (left <= 0)
+        throw new Error(`child did not answer in ${timeoutMs} ms; lines: ${this.lines.slice(-5).join(' | ')}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 1000));
         this.#waiters.push(() => {

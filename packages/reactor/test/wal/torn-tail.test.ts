@@ -141,7 +141,11 @@ describe.each(backends)('recovery on %s', (backend) => {
     expect(error).toBeInstanceOf(WalCorruptError);
     expect(error).toMatchObject({ code: 'ERR_CORELANE_WAL_CORRUPT', file, offset: victim.start, reason: 'crc' });
     const cut = await Wal.open(big, { ...opts, ring, onCorrupt: 'truncate' });
-    expect(cut.recovery).toMatchObject({ records: 10, lastSeq: 10, truncated: { file, offset: victim.start, reason: 'crc' } });
+    expect(cut.recovery).toMatchObject({
+      records: 10,
+      lastSeq: 10,
+      truncated: { file, offset: victim.start, reason: 'crc' },
+    });
     expect(await cut.append(payload(0, 10))).toBe(11);
     await cut.close();
     await expectRecovered(big, 11, 0);
