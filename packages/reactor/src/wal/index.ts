@@ -4,6 +4,15 @@
  * @packageDocumentation
  */
 export { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
+// The durable-state engine on top of the log, usable without the runtime too.
+export {
+  type CheckpointStep,
+  DurableState,
+  type DurableStateOptions,
+  msgpackCodec,
+  type RecordCodec,
+  type StateSpec,
+} from '../state/index.js';
 export { type DamageReason, WalCorruptError } from './errors.js';
 export type { FsyncPolicy, WalOptions } from './options.js';
 export type { WalRecovery } from './recovery.js';
