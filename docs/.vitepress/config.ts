@@ -38,6 +38,7 @@ export default defineConfig({
           { text: '@corelane/spsc', link: '/packages/spsc' },
           { text: '@corelane/router', link: '/packages/router' },
           { text: '@corelane/uring', link: '/packages/uring' },
+          { text: '@corelane/reactor/wal', link: '/packages/reactor-wal' },
         ],
       },
       {
