@@ -3,11 +3,12 @@
 //
 // Segment file `<dir>/<firstSeq, 20 digits>.wal`, preallocated to `segmentSize` bytes:
 //
-//   byte 0        4         6          8                16           20          28       32
-//        ┌────────┬─────────┬──────────┬────────────────┬────────────┬───────────┬────────┐
-//        │ magic  │ version │ hdrBytes │ firstSeq (u64) │ segSize    │ (zero)    │ crc32c │
-//        │ "CLWL" │ u16 = 1 │ u16 = 32 │                │ u32        │ 8 bytes   │ of 0..28│
-//        └────────┴─────────┴──────────┴────────────────┴────────────┴───────────┴────────┘
+//   byte 0        4         6          8                16          20          24        28        32
+//        ┌────────┬─────────┬──────────┬────────────────┬───────────┬───────────┬─────────┬─────────┐
+//        │ magic  │ version │ hdrBytes │ firstSeq (u64) │ segSize   │ maxGroup  │ (zero)  │ crc32c  │
+//        │ "CLWL" │ u16 = 1 │ u16 = 32 │                │ u32       │ u32       │ 4 bytes │ of 0..28│
+//        └────────┴─────────┴──────────┴────────────────┴───────────┴───────────┴─────────┴─────────┘
+//   `maxGroup` is the writer's `maxGroupBytes`: recovery's torn-tail window for this segment.
 //   byte 32: the first record; records follow back to back, each padded to a multiple of 8;
 //   the rest of the file is zero (preallocated, or re-zeroed when a torn tail was cut).
 //
@@ -35,6 +36,7 @@ export const SegmentHeader = {
   HEADER_BYTES: 6,
   FIRST_SEQ: 8,
   SEGMENT_SIZE: 16,
+  MAX_GROUP: 20,
   CRC: 28,
   /** Size of the header: the first record starts here. */
   SIZE: 32,

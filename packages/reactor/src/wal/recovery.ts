@@ -95,7 +95,9 @@ export async function recover(
       if (length < size) await cut(ring, path, scan.end, size);
       break;
     }
-    const later = findLaterRecord(bytes, view, scan.end + options.maxGroupBytes, written, scan.nextSeq - 1);
+    // The window is the larger of the writer's group size (in the header) and today's.
+    const window = Math.max(options.maxGroupBytes, view.getUint32(SegmentHeader.MAX_GROUP, true));
+    const later = findLaterRecord(bytes, view, scan.end + window, written, scan.nextSeq - 1);
     if (later >= 0) {
       damage = {
         file: path,

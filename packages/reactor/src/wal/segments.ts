@@ -30,7 +30,7 @@ export interface SegmentInfo {
 }
 
 /** The 32 header bytes of a segment. */
-export function encodeSegmentHeader(firstSeq: number, segmentSize: number): Uint8Array {
+export function encodeSegmentHeader(firstSeq: number, segmentSize: number, maxGroupBytes: number): Uint8Array {
   const bytes = new Uint8Array(SegmentHeader.SIZE);
   const view = new DataView(bytes.buffer);
   view.setUint32(SegmentHeader.MAGIC, SEGMENT_MAGIC, true);
@@ -38,6 +38,7 @@ export function encodeSegmentHeader(firstSeq: number, segmentSize: number): Uint
   view.setUint16(SegmentHeader.HEADER_BYTES, SegmentHeader.SIZE, true);
   writeU64(view, SegmentHeader.FIRST_SEQ, firstSeq);
   view.setUint32(SegmentHeader.SEGMENT_SIZE, segmentSize, true);
+  view.setUint32(SegmentHeader.MAX_GROUP, maxGroupBytes, true);
   view.setUint32(SegmentHeader.CRC, crcOf(bytes, 0, SegmentHeader.CRC), true);
   return bytes;
 }
@@ -65,13 +66,14 @@ export async function createSegment(
   dir: string,
   firstSeq: number,
   segmentSize: number,
+  maxGroupBytes: number,
 ): Promise<{ fd: number; path: string }> {
   const path = join(dir, segmentName(firstSeq));
   const temp = `${path}.tmp`;
   const fd = await ring.open(temp, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC, 0o644);
   try {
     await preallocate(ring, fd, segmentSize);
-    await writeFully(ring, fd, encodeSegmentHeader(firstSeq, segmentSize), 0);
+    await writeFully(ring, fd, encodeSegmentHeader(firstSeq, segmentSize, maxGroupBytes), 0);
     await ring.fsync(fd);
     await ring.rename(temp, path);
     await syncDir(ring, dir);

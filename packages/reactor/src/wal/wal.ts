@@ -140,7 +140,7 @@ export class Wal {
       let fd: number;
       const last = segments.at(-1);
       if (last === undefined) {
-        const created = await createSegment(ring, path, nextSeq, o.segmentSize);
+        const created = await createSegment(ring, path, nextSeq, o.segmentSize, o.maxGroupBytes);
         fd = created.fd;
         segments.push({
           path: created.path,
@@ -448,7 +448,13 @@ export class Wal {
     this.#dirtyEnd = 0;
     this.#unsynced = false;
     this.#syncedThrough = this.#groupsDone;
-    const created = await createSegment(this.#ring, this.#dir, this.#nextSeq, this.#o.segmentSize);
+    const created = await createSegment(
+      this.#ring,
+      this.#dir,
+      this.#nextSeq,
+      this.#o.segmentSize,
+      this.#o.maxGroupBytes,
+    );
     const previous = this.#fd;
     this.#fd = created.fd;
     this.#segments.push({

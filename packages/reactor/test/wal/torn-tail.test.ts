@@ -151,6 +151,23 @@ describe.each(backends)('recovery on %s', (backend) => {
     await expectRecovered(big, 11, 0);
   });
 
+  it('a torn last group written with a larger maxGroupBytes stays a torn tail when reopened with a smaller one', async () => {
+    const wide = join(root, `wide-${backend}`);
+    const wal = await Wal.open(wide, { segmentSize: SEGMENT, maxGroupBytes: 32 * 1024, ring });
+    for (let i = 0; i < 20; i++) await wal.append(payload(0, i));
+    await Promise.all(Array.from({ length: 150 }, (_, i) => wal.append(payload(0, 20 + i)))); // one ~20 KiB group
+    await wal.close();
+    const [file] = segmentFiles(wide) as [string];
+    const bytes = readFileSync(file);
+    const first = recordOffsets(bytes)[20] as { start: number };
+    bytes[first.start + 17] = (bytes[first.start + 17] as number) ^ 0x08; // the group's first record is torn
+    writeFileSync(file, bytes);
+    const reopened = await Wal.open(wide, { ...opts, ring }); // maxGroupBytes 4096 now
+    expect(reopened.recovery).toMatchObject({ records: 20, truncated: null });
+    expect(reopened.recovery.tornBytes).toBeGreaterThan(16 * 1024);
+    await reopened.close();
+  });
+
   it('damage in a sealed segment is corrupt too; truncating there drops the segments after it', async () => {
     const many = join(root, `sealed-${backend}`);
     const wal = await Wal.open(many, { ...opts, ring });
