@@ -88,18 +88,20 @@ export function findLaterRecord(
   return -1;
 }
 
+const ZERO_BLOCK = Buffer.alloc(64 * 1024);
+
 /** One past the last non-zero byte of `bytes[from, limit)`, or `from` when they are all zero. */
 export function dataEnd(bytes: Uint8Array, from: number, limit: number): number {
-  let i = limit;
-  // Word by word where the buffer allows it (SharedArrayBuffer views start 8-aligned here).
-  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, limit >>> 2) : null;
-  while (i > from && i % 4 !== 0) {
-    if (bytes[i - 1] !== 0) return i;
-    i--;
+  // Whole blocks compared with zeros natively (memcmp), from the end; then bytes in the first
+  // block that is not all zero. A preallocated segment is mostly zeros after its records.
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = limit;
+  while (
+    end - from >= ZERO_BLOCK.length &&
+    buffer.compare(ZERO_BLOCK, 0, ZERO_BLOCK.length, end - ZERO_BLOCK.length, end) === 0
+  ) {
+    end -= ZERO_BLOCK.length;
   }
-  if (words !== null) {
-    while (i - 4 >= from && words[(i >>> 2) - 1] === 0) i -= 4;
-  }
-  while (i > from && bytes[i - 1] === 0) i--;
-  return i;
+  while (end > from && bytes[end - 1] === 0) end--;
+  return end;
 }
