@@ -1,0 +1,96 @@
+// What a failed group leaves behind, and when each policy syncs, on both backends. A ring
+// wrapper injects the failure (an fdatasync that reports EIO after its write reached the file)
+// and counts the fdatasyncs the log asks for.
+import { join } from 'node:path';
+import { IoRing } from '@corelane/uring';
+import { describe, expect, it } from 'vitest';
+import { Wal } from '../../src/wal/index.js';
+import { backends, payload, readPayload, tempDir } from './helpers.js';
+
+const root = tempDir();
+
+/** A ring whose fdatasyncs are counted; `failNext` makes the next one reject with EIO once it ran. */
+function instrumented(backend: (typeof backends)[number]): { ring: IoRing; syncs: () => number; failNext: () => void } {
+  const ring = new IoRing({ backend });
+  let syncs = 0;
+  let fail = false;
+  const eio = () =>
+    Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO', errno: -5, syscall: 'fdatasync' });
+  const wrap = <T extends { fsync: IoRing['fsync'] }>(target: T): T => {
+    const fsync = target.fsync.bind(target);
+    target.fsync = (fd, options) => {
+      syncs++;
+      const done = fsync(fd, options);
+      if (!fail) return done;
+      fail = false;
+      return done.then(() => Promise.reject(eio()));
+    };
+    return target;
+  };
+  wrap(ring);
+  const batch = ring.batch.bind(ring);
+  ring.batch = () => wrap(batch());
+  return { ring, syncs: () => syncs, failNext: () => (fail = true) };
+}
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!predicate()) throw new Error(`${what} did not happen in 5 s`);
+}
+
+describe.each(backends)('failures and policies on %s', (backend) => {
+  it('a group whose fdatasync failed is rejected with errno, and none of its records is ever replayed', async () => {
+    const { ring, failNext } = instrumented(backend);
+    const dir = join(root, `eio-${backend}`);
+    const wal = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
+    failNext();
+    // Ten records reach the file, then the fdatasync "fails": all ten are rejected.
+    const rejected = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => wal.append(payload(1, i))));
+    for (const r of rejected) {
+      expect(r).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'ERR_CORELANE_SYSTEM', errno: -5, errnoName: 'EIO' },
+      });
+    }
+    // The next append takes seq 1 again, at the same offset and with the same length as the
+    // first rejected record: the rejected records 2..10 would follow it intact if the failed
+    // group's bytes were left in the file.
+    expect(await wal.append(payload(1, 0))).toBe(1);
+    await wal.close();
+    const again = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
+    const replayed: number[] = [];
+    await again.replay(({ data }) => replayed.push(readPayload(data)?.counter ?? -1));
+    expect(replayed).toEqual([0]);
+    expect(again.recovery.tornBytes).toBe(0);
+    await again.close();
+    ring.destroy();
+  });
+
+  it("'interval' fdatasyncs by itself after appends; 'none' only at sync() and close()", async () => {
+    const interval = instrumented(backend);
+    const a = await Wal.open(join(root, `interval-${backend}`), {
+      ring: interval.ring,
+      fsync: 'interval',
+      intervalMs: 20,
+    });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => a.append(payload(2, i))));
+    const afterAppends = interval.syncs();
+    await until(() => interval.syncs() > afterAppends, "'interval' fdatasync");
+    await a.close();
+    interval.ring.destroy();
+
+    const none = instrumented(backend);
+    const b = await Wal.open(join(root, `none-${backend}`), { ring: none.ring, fsync: 'none' });
+    const atOpen = none.syncs();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => b.append(payload(3, i))));
+    expect(none.syncs()).toBe(atOpen); // acknowledged without an fdatasync
+    await b.sync();
+    expect(none.syncs()).toBe(atOpen + 1);
+    await b.sync(); // nothing new: no fdatasync
+    expect(none.syncs()).toBe(atOpen + 1);
+    await b.append(payload(3, 50));
+    await b.close();
+    expect(none.syncs()).toBe(atOpen + 2);
+    none.ring.destroy();
+  });
+});
