@@ -360,6 +360,12 @@ export class Wal {
     });
   }
 
+  /**
+   * Takes the next group (or a pending fdatasync) to the kernel. Invariant: at most one group is
+   * in flight, so group k+1 is written only once group k's write (and fdatasync) completed. A
+   * crash can therefore tear only the last group, which is what recovery's torn-tail window
+   * (`maxGroupBytes`) relies on, and acknowledgements go out in sequence order.
+   */
   #pump(): void {
     if (this.#inFlight) return;
     let group = this.#ready.shift() ?? null;
