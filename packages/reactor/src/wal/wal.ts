@@ -310,6 +310,7 @@ export class Wal {
         if (this.#unsynced) await this.#ring.fsync(this.#fd, { dataOnly: true }).catch((e: unknown) => (failure = e));
       }
       clearInterval(this.#timer);
+      await this.#scrub().catch((e: unknown) => (failure ??= e));
       await closeFile(this.#ring, this.#fd).catch(() => {});
       if (this.#ownsRing) closeRing(this.#ring);
       if (failure !== undefined) throw walIoError(failure, 'WAL close');
@@ -431,7 +432,12 @@ export class Wal {
       const error = walIoError(cause, 'WAL group commit');
       if (group !== null) {
         const active = this.#segments.at(-1) as SegmentInfo;
-        if (written) this.#dirtyEnd = Math.max(this.#dirtyEnd, active.end + group.used);
+        if (written) {
+          this.#dirtyEnd = Math.max(this.#dirtyEnd, active.end + group.used);
+          // Before the rejection goes out: a rejected append must not be found by the recovery
+          // after a crash, nor after a close() with no later write over its bytes.
+          await this.#scrub().catch(() => {});
+        }
         this.#groupsDone = group.index;
         group.rejectAll(error);
       }
@@ -439,6 +445,18 @@ export class Wal {
     } finally {
       if (group !== null) this.#recycle(group);
     }
+  }
+
+  /**
+   * Overwrites with zeros, and syncs, the bytes failed groups left past the newest segment's last
+   * good record. Throws when that failed; the bytes then stay marked and the next write covers them.
+   */
+  async #scrub(): Promise<void> {
+    const active = this.#segments.at(-1) as SegmentInfo;
+    if (this.#dirtyEnd <= active.end) return;
+    await writeFully(this.#ring, this.#fd, new Uint8Array(this.#dirtyEnd - active.end), active.end);
+    await this.#ring.fsync(this.#fd, { dataOnly: true });
+    this.#dirtyEnd = 0;
   }
 
   /**

@@ -1,6 +1,7 @@
 // What a failed group leaves behind, and when each policy syncs, on both backends. A ring
 // wrapper injects the failure (an fdatasync that reports EIO after its write reached the file)
 // and counts the fdatasyncs the log asks for.
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { IoRing } from '@corelane/uring';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +64,29 @@ describe.each(backends)('failures and policies on %s', (backend) => {
     expect(replayed).toEqual([0]);
     expect(again.recovery.tornBytes).toBe(0);
     await again.close();
+    ring.destroy();
+  });
+
+  it('a rejected group is not in the log, neither after close() nor after a crash right after the rejection', async () => {
+    const { ring, failNext } = instrumented(backend);
+    const dir = join(root, `eio-close-${backend}`);
+    const wal = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
+    expect(await wal.append(payload(6, 0))).toBe(1);
+    failNext();
+    const rejected = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => wal.append(payload(6, 1 + i))));
+    expect(rejected.every((r) => r.status === 'rejected')).toBe(true);
+    // A SIGKILL now keeps what the page cache holds: a copy of the directory is what a restart sees.
+    const crashed = join(root, `eio-crash-${backend}`);
+    cpSync(dir, crashed, { recursive: true });
+    await wal.close(); // no append after the failure: nothing else covers its bytes
+    for (const at of [dir, crashed]) {
+      const again = await Wal.open(at, { ring, segmentSize: 64 * 1024 });
+      const replayed: number[] = [];
+      await again.replay(({ data }) => replayed.push(readPayload(data)?.counter ?? -1));
+      expect(replayed, at).toEqual([0]);
+      expect(again.lastSeq).toBe(1);
+      await again.close();
+    }
     ring.destroy();
   });
 
