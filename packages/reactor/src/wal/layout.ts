@@ -5,10 +5,13 @@
 //
 //   byte 0        4         6          8                16          20          24        28        32
 //        ┌────────┬─────────┬──────────┬────────────────┬───────────┬───────────┬─────────┬─────────┐
-//        │ magic  │ version │ hdrBytes │ firstSeq (u64) │ segSize   │ maxGroup  │ (zero)  │ crc32c  │
+//        │ magic  │ version │ hdrBytes │ firstSeq (u64) │ segSize   │ tornWin   │ (zero)  │ crc32c  │
 //        │ "CLWL" │ u16 = 1 │ u16 = 32 │                │ u32       │ u32       │ 4 bytes │ of 0..28│
 //        └────────┴─────────┴──────────┴────────────────┴───────────┴───────────┴─────────┴─────────┘
-//   `maxGroup` is the writer's `maxGroupBytes`: recovery's torn-tail window for this segment.
+//   `tornWin` is recovery's torn-tail window for this segment: how far past a bad record a crash
+//   may have left unsynced bytes. Under 'always' one group is unsynced, so it is the writer's
+//   `maxGroupBytes`; under 'interval' and 'none' many groups are, so it is the segment size. A
+//   writer only ever raises it (rewriting the header before its first write).
 //   byte 32: the first record; records follow back to back, each padded to a multiple of 8;
 //   the rest of the file is zero (preallocated, or re-zeroed when a torn tail was cut).
 //
@@ -36,7 +39,7 @@ export const SegmentHeader = {
   HEADER_BYTES: 6,
   FIRST_SEQ: 8,
   SEGMENT_SIZE: 16,
-  MAX_GROUP: 20,
+  TORN_WINDOW: 20,
   CRC: 28,
   /** Size of the header: the first record starts here. */
   SIZE: 32,

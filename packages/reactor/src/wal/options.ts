@@ -59,6 +59,14 @@ export interface ResolvedWalOptions {
   maxRecordBytes: number;
 }
 
+/**
+ * How far past a bad record a crash of this writer may have left unsynced bytes in a segment of
+ * `segmentSize`: one group under 'always', anything since the last fdatasync otherwise.
+ */
+export function tornWindow(o: ResolvedWalOptions, segmentSize: number): number {
+  return o.fsync === 'always' ? o.maxGroupBytes : segmentSize;
+}
+
 const MiB = 1024 * 1024;
 
 /** Checks `Wal.open()`'s arguments; throws a typed error before anything is touched. */

@@ -4,9 +4,10 @@
 //   whatever ends one's records early shows as a gap: the next segment's first seq must be the
 //   next number, or the log is corrupt at the offset where the sealed segment's records stopped.
 // - The newest segment ends at its first bad record (short, CRC, sequence). What lies after it
-//   is a torn tail when it can belong to the one group that was in flight at the crash: no good
-//   record numbered after the cut starts `maxGroupBytes` or more past it (a group never spans
-//   more). The tail is cut (the file truncated there and preallocated again, so it reads as
+//   is a torn tail when it can belong to what was unsynced at the crash: no good record numbered
+//   after the cut starts a torn-tail window or more past it (the header's window: one group's
+//   `maxGroupBytes` under 'always', the whole segment under 'interval' and 'none', where many
+//   groups wait for one fdatasync and a power loss keeps any subset of their pages). The tail is cut (the file truncated there and preallocated again, so it reads as
 //   zeros) and counted in `tornBytes`; it is never replayed. A good record further on proves the
 //   damage hit data written before the last group: `ERR_CORELANE_WAL_CORRUPT`, unless the
 //   caller chose `onCorrupt: 'truncate'`.
@@ -83,7 +84,8 @@ export async function recover(
     }
     const scan = scanRecords(bytes, view, SegmentHeader.SIZE, length, firstSeq);
     const size = Math.max(length, view.getUint32(SegmentHeader.SEGMENT_SIZE, true));
-    segments.push({ path, firstSeq, end: scan.end, lastSeq: scan.nextSeq - 1, size });
+    const headerWindow = view.getUint32(SegmentHeader.TORN_WINDOW, true);
+    segments.push({ path, firstSeq, end: scan.end, lastSeq: scan.nextSeq - 1, size, window: headerWindow });
     report.records += scan.records;
     expected = scan.nextSeq;
     previousStop = scan.stop;
@@ -95,8 +97,8 @@ export async function recover(
       if (length < size) await cut(ring, path, scan.end, size);
       break;
     }
-    // The window is the larger of the writer's group size (in the header) and today's.
-    const window = Math.max(options.maxGroupBytes, view.getUint32(SegmentHeader.MAX_GROUP, true));
+    // The window is the larger of the writers' (in the header) and today's group size.
+    const window = Math.max(options.maxGroupBytes, headerWindow);
     const later = findLaterRecord(bytes, view, scan.end + window, written, scan.nextSeq - 1);
     if (later >= 0) {
       damage = {

@@ -27,10 +27,12 @@ export interface SegmentInfo {
   lastSeq: number;
   /** Bytes the file is preallocated to: no record may end past it. */
   size: number;
+  /** Its header's torn-tail window (see `layout.ts`). */
+  window: number;
 }
 
 /** The 32 header bytes of a segment. */
-export function encodeSegmentHeader(firstSeq: number, segmentSize: number, maxGroupBytes: number): Uint8Array {
+export function encodeSegmentHeader(firstSeq: number, segmentSize: number, window: number): Uint8Array {
   const bytes = new Uint8Array(SegmentHeader.SIZE);
   const view = new DataView(bytes.buffer);
   view.setUint32(SegmentHeader.MAGIC, SEGMENT_MAGIC, true);
@@ -38,7 +40,7 @@ export function encodeSegmentHeader(firstSeq: number, segmentSize: number, maxGr
   view.setUint16(SegmentHeader.HEADER_BYTES, SegmentHeader.SIZE, true);
   writeU64(view, SegmentHeader.FIRST_SEQ, firstSeq);
   view.setUint32(SegmentHeader.SEGMENT_SIZE, segmentSize, true);
-  view.setUint32(SegmentHeader.MAX_GROUP, maxGroupBytes, true);
+  view.setUint32(SegmentHeader.TORN_WINDOW, window, true);
   view.setUint32(SegmentHeader.CRC, crcOf(bytes, 0, SegmentHeader.CRC), true);
   return bytes;
 }
@@ -66,14 +68,14 @@ export async function createSegment(
   dir: string,
   firstSeq: number,
   segmentSize: number,
-  maxGroupBytes: number,
+  window: number,
 ): Promise<{ fd: number; path: string }> {
   const path = join(dir, segmentName(firstSeq));
   const temp = `${path}.tmp`;
   const fd = await ring.open(temp, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC, 0o644);
   try {
     await preallocate(ring, fd, segmentSize);
-    await writeFully(ring, fd, encodeSegmentHeader(firstSeq, segmentSize, maxGroupBytes), 0);
+    await writeFully(ring, fd, encodeSegmentHeader(firstSeq, segmentSize, window), 0);
     await ring.fsync(fd);
     await ring.rename(temp, path);
     await syncDir(ring, dir);
@@ -83,6 +85,18 @@ export async function createSegment(
     throw error;
   }
   return { fd, path };
+}
+
+/**
+ * Raises the torn-tail window in the header of the segment open as `fd` to `window` (a writer
+ * that leaves more bytes unsynced than the one that created it), durably, before its first
+ * write; never lowers it: bytes an earlier writer left unsynced may still be in the page cache.
+ */
+export async function widenTornWindow(ring: IoRing, fd: number, segment: SegmentInfo, window: number): Promise<void> {
+  if (segment.window >= window) return;
+  await writeFully(ring, fd, encodeSegmentHeader(segment.firstSeq, segment.size, window), 0);
+  await ring.fsync(fd, { dataOnly: true });
+  segment.window = window;
 }
 
 /** The segments in `dir`, oldest first, after removing leftovers of interrupted creations. */

@@ -14,10 +14,10 @@ import { WalCorruptError, walIoError } from './errors.js';
 import { Group } from './group.js';
 import { closeFile, closeRing, syncDir, type WriteChunk, writeAndSync, writeFully } from './io.js';
 import { recordSpan, SegmentHeader } from './layout.js';
-import { type ResolvedWalOptions, resolveWalOptions, type WalOptions } from './options.js';
+import { type ResolvedWalOptions, resolveWalOptions, tornWindow, type WalOptions } from './options.js';
 import { recover, type WalRecovery } from './recovery.js';
 import { scanRecords } from './scan.js';
-import { createSegment, SegmentBuffer, type SegmentInfo } from './segments.js';
+import { createSegment, SegmentBuffer, type SegmentInfo, widenTornWindow } from './segments.js';
 
 /** One record as `replay()` hands it over. */
 export interface WalRecord {
@@ -140,7 +140,8 @@ export class Wal {
       let fd: number;
       const last = segments.at(-1);
       if (last === undefined) {
-        const created = await createSegment(ring, path, nextSeq, o.segmentSize, o.maxGroupBytes);
+        const window = tornWindow(o, o.segmentSize);
+        const created = await createSegment(ring, path, nextSeq, o.segmentSize, window);
         fd = created.fd;
         segments.push({
           path: created.path,
@@ -148,10 +149,12 @@ export class Wal {
           end: SegmentHeader.SIZE,
           lastSeq: nextSeq - 1,
           size: o.segmentSize,
+          window,
         });
         report.segments = 1;
       } else {
         fd = await ring.open(last.path, constants.O_RDWR);
+        await widenTornWindow(ring, fd, last, tornWindow(o, last.size));
       }
       return new Wal(path, o, ring, segments, report, fd, nextSeq);
     } catch (error) {
@@ -472,13 +475,8 @@ export class Wal {
     this.#dirtyEnd = 0;
     this.#unsynced = false;
     this.#syncedThrough = this.#groupsDone;
-    const created = await createSegment(
-      this.#ring,
-      this.#dir,
-      this.#nextSeq,
-      this.#o.segmentSize,
-      this.#o.maxGroupBytes,
-    );
+    const window = tornWindow(this.#o, this.#o.segmentSize);
+    const created = await createSegment(this.#ring, this.#dir, this.#nextSeq, this.#o.segmentSize, window);
     const previous = this.#fd;
     this.#fd = created.fd;
     this.#segments.push({
@@ -487,6 +485,7 @@ export class Wal {
       end: SegmentHeader.SIZE,
       lastSeq: this.#nextSeq - 1,
       size: this.#o.segmentSize,
+      window,
     });
     await closeFile(this.#ring, previous);
   }
