@@ -18,6 +18,9 @@ import { RecordHeader, SegmentHeader } from './layout.js';
  * - `'none'`: whenever the OS writes it back (fdatasync only at segment roll and `close()`); a
  *   power loss or kernel crash can lose any acknowledged append not yet written back, a process
  *   crash loses nothing.
+ *
+ * Under 'interval' and 'none', an fdatasync that fails while acknowledged appends are unsynced
+ * fails the log for good: every later append, sync and close rejects with its error.
  */
 export type FsyncPolicy = 'always' | 'interval' | 'none';
 

@@ -53,6 +53,12 @@ interface SyncWaiter {
   reject(error: unknown): void;
 }
 
+/** Whether an error is an fsync's or fdatasync's (as `@corelane/uring` names the call). */
+function isSyncFailure(cause: unknown): boolean {
+  const syscall = (cause as { syscall?: unknown } | null)?.syscall;
+  return syscall === 'fdatasync' || syscall === 'fsync';
+}
+
 /** The groups kept for reuse: one being filled while another is written is the steady state. */
 const FREE_GROUPS = 2;
 
@@ -96,6 +102,13 @@ export class Wal {
   readonly #timer: NodeJS.Timeout | undefined;
   #closing = false;
   #closed: Promise<void> | undefined;
+  /**
+   * Set when an fdatasync failed while acknowledged appends were unsynced ('interval', 'none'):
+   * the kernel may have dropped their pages, and a later fdatasync would succeed regardless
+   * (Linux reports a writeback error once). From then on every append, sync and close rejects
+   * with it; reopening the log lets recovery say what is on disk.
+   */
+  #failure: CorelaneError | null = null;
 
   private constructor(
     dir: string,
@@ -116,7 +129,7 @@ export class Wal {
     this.#nextSeq = nextSeq;
     if (o.fsync === 'interval') {
       this.#timer = setInterval(() => {
-        if (!this.#unsynced) return;
+        if (!this.#unsynced || this.#failure !== null) return;
         this.#syncDue = true;
         this.#schedule();
       }, o.intervalMs);
@@ -217,6 +230,7 @@ export class Wal {
         `a record may hold at most ${this.#o.maxRecordBytes} bytes (segmentSize ${this.#o.segmentSize}), got ${data.length}`,
       );
     }
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     return new Promise<number>((resolve, reject) => {
       let group = this.#filling;
       if (group !== null && !group.fits(data.length)) {
@@ -238,6 +252,7 @@ export class Wal {
    */
   sync(): Promise<void> {
     if (this.#closing) return Promise.reject(new CorelaneError(ErrorCode.CLOSED, 'the WAL was closed'));
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     return this.#syncAll();
   }
 
@@ -310,8 +325,11 @@ export class Wal {
       } catch {
         // A group that failed was rejected to its appenders; what matters here is that every
         // acknowledged append is synced, so only a last fdatasync's failure is reported.
-        if (this.#unsynced) await this.#ring.fsync(this.#fd, { dataOnly: true }).catch((e: unknown) => (failure = e));
+        if (this.#failure === null && this.#unsynced) {
+          await this.#ring.fsync(this.#fd, { dataOnly: true }).catch((e: unknown) => (failure = e));
+        }
       }
+      failure ??= this.#failure ?? undefined;
       clearInterval(this.#timer);
       await this.#scrub().catch((e: unknown) => (failure ??= e));
       await closeFile(this.#ring, this.#fd).catch(() => {});
@@ -400,7 +418,9 @@ export class Wal {
   /** One group commit: (roll if full,) number, write + fdatasync, acknowledge or reject. Never throws. */
   async #commit(group: Group | null, sync: boolean): Promise<void> {
     let written = false;
+    const hadUnsynced = this.#unsynced;
     try {
+      if (this.#failure !== null) throw this.#failure;
       if (group === null) {
         await this.#ring.fsync(this.#fd, { dataOnly: true });
       } else {
@@ -433,6 +453,7 @@ export class Wal {
       this.#settleWaiters(null);
     } catch (cause) {
       const error = walIoError(cause, 'WAL group commit');
+      if (hadUnsynced && isSyncFailure(cause)) this.#failure ??= error;
       if (group !== null) {
         const active = this.#segments.at(-1) as SegmentInfo;
         if (written) {

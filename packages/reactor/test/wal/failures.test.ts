@@ -90,6 +90,27 @@ describe.each(backends)('failures and policies on %s', (backend) => {
     ring.destroy();
   });
 
+  it("'interval': a failed fdatasync of acknowledged appends fails the log for good, never a later sync", async () => {
+    // After an fdatasync error the kernel may have dropped the dirty pages, and the next fdatasync
+    // succeeds: acknowledged appends could be gone with no one told. The log must stay failed.
+    const { ring, syncs, failNext } = instrumented(backend);
+    const dir = join(root, `interval-eio-${backend}`);
+    const wal = await Wal.open(dir, { ring, fsync: 'interval', intervalMs: 10, segmentSize: 64 * 1024 });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => wal.append(payload(7, i))));
+    const before = syncs();
+    failNext();
+    await until(() => syncs() > before, "'interval' fdatasync");
+    await new Promise((resolve) => setTimeout(resolve, 50)); // later ticks retry it
+    const failed = { code: 'ERR_CORELANE_SYSTEM', errno: -5, errnoName: 'EIO' };
+    await expect(wal.sync()).rejects.toMatchObject(failed);
+    await expect(wal.append(payload(7, 10))).rejects.toMatchObject(failed);
+    await expect(wal.close()).rejects.toMatchObject(failed);
+    const again = await Wal.open(dir, { ring, segmentSize: 64 * 1024 }); // recovery says what is on disk
+    expect(again.lastSeq).toBe(10);
+    await again.close();
+    ring.destroy();
+  });
+
   it("'interval' fdatasyncs by itself after appends; 'none' only at sync() and close()", async () => {
     const interval = instrumented(backend);
     const a = await Wal.open(join(root, `interval-${backend}`), {
