@@ -89,13 +89,13 @@ export async function createSegment(
 
 /**
  * Raises the torn-tail window in the header of the segment open as `fd` to `window` (a writer
- * that leaves more bytes unsynced than the one that created it), durably, before its first
- * write; never lowers it: bytes an earlier writer left unsynced may still be in the page cache.
+ * that leaves more bytes unsynced than the one that created it); never lowers it: bytes an
+ * earlier writer left unsynced may still be in the page cache. The caller syncs the file
+ * before its first write.
  */
 export async function widenTornWindow(ring: IoRing, fd: number, segment: SegmentInfo, window: number): Promise<void> {
   if (segment.window >= window) return;
   await writeFully(ring, fd, encodeSegmentHeader(segment.firstSeq, segment.size, window), 0);
-  await ring.fsync(fd, { dataOnly: true });
   segment.window = window;
 }
 

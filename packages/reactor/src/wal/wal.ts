@@ -167,7 +167,15 @@ export class Wal {
         report.segments = 1;
       } else {
         fd = await ring.open(last.path, constants.O_RDWR);
-        await widenTornWindow(ring, fd, last, tornWindow(o, last.size));
+        try {
+          await widenTornWindow(ring, fd, last, tornWindow(o, last.size));
+          // What recovery found may sit only in the page cache (a writer killed between its
+          // write and its fdatasync): durable before anyone replays and acts on it.
+          await ring.fsync(fd, { dataOnly: true });
+        } catch (error) {
+          await closeFile(ring, fd).catch(() => {});
+          throw error;
+        }
       }
       return new Wal(path, o, ring, segments, report, fd, nextSeq);
     } catch (error) {
