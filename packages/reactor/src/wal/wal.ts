@@ -85,6 +85,11 @@ export class Wal {
    * record that recovery would accept.
    */
   #dirtyEnd = 0;
+  /**
+   * A roll failed: the next segment's file may exist already (renamed before the failure), so
+   * nothing more may go into this one; the next group rolls first.
+   */
+  #mustRoll = false;
   #filling: Group | null = null;
   readonly #ready: Group[] = [];
   readonly #free: Group[] = [];
@@ -433,8 +438,10 @@ export class Wal {
         await this.#ring.fsync(this.#fd, { dataOnly: true });
       } else {
         let active = this.#segments.at(-1) as SegmentInfo;
-        if (active.end + group.used > active.size) {
+        if (this.#mustRoll || active.end + group.used > active.size) {
+          this.#mustRoll = true;
           await this.#roll();
+          this.#mustRoll = false;
           active = this.#segments.at(-1) as SegmentInfo;
         }
         const first = this.#nextSeq;

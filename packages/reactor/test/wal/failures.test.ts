@@ -128,6 +128,36 @@ describe.each(backends)('failures and policies on %s', (backend) => {
     ring.destroy();
   });
 
+  it('after a roll that failed once the next segment was named, nothing more goes into the old segment', async () => {
+    // The new segment's file can exist (renamed) though the roll failed (its directory fsync, say).
+    // A later, smaller group that still fits the old segment must not go there: the log would
+    // continue in a segment that the next one's name says is over, and recovery refuses that.
+    const ring = new IoRing({ backend });
+    const rename = ring.rename.bind(ring);
+    let failRename = false;
+    ring.rename = async (from, to) => {
+      await rename(from, to);
+      if (!failRename) return;
+      failRename = false;
+      throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO', errno: -5, syscall: 'rename' });
+    };
+    const dir = join(root, `roll-${backend}`);
+    const wal = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
+    const big = (i: number) => Buffer.alloc(1000, i);
+    for (let i = 0; i < 64; i++) await wal.append(big(i)); // 64 × 1016 B: 480 B left
+    failRename = true;
+    await expect(wal.append(big(64))).rejects.toMatchObject({ code: 'ERR_CORELANE_SYSTEM', errno: -5 });
+    expect(await wal.append(Buffer.alloc(100, 65))).toBe(65); // fits the old segment's 480 B
+    await wal.close();
+    const again = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
+    expect(again.recovery).toMatchObject({ records: 65, lastSeq: 65, truncated: null });
+    const firsts: number[] = [];
+    await again.replay(({ data }) => firsts.push(data[0] as number));
+    expect(firsts).toEqual(Array.from({ length: 66 }, (_, i) => i).filter((i) => i !== 64));
+    await again.close();
+    ring.destroy();
+  });
+
   it("'interval' fdatasyncs by itself after appends; 'none' only at sync() and close()", async () => {
     const interval = instrumented(backend);
     const a = await Wal.open(join(root, `interval-${backend}`), {
