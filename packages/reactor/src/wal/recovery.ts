@@ -85,7 +85,16 @@ export async function recover(
     const scan = scanRecords(bytes, view, SegmentHeader.SIZE, length, firstSeq);
     const size = Math.max(length, view.getUint32(SegmentHeader.SEGMENT_SIZE, true));
     const headerWindow = view.getUint32(SegmentHeader.TORN_WINDOW, true);
-    segments.push({ path, firstSeq, end: scan.end, lastSeq: scan.nextSeq - 1, size, window: headerWindow });
+    const verifiedEnd = scan.end;
+    segments.push({
+      path,
+      firstSeq,
+      end: scan.end,
+      lastSeq: scan.nextSeq - 1,
+      size,
+      window: headerWindow,
+      verifiedEnd,
+    });
     report.records += scan.records;
     expected = scan.nextSeq;
     previousStop = scan.stop;

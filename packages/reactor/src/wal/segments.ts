@@ -29,6 +29,11 @@ export interface SegmentInfo {
   size: number;
   /** Its header's torn-tail window (see `layout.ts`). */
   window: number;
+  /**
+   * End of what open verified record by record (CRC32C included): replay checks only the
+   * framing of the records before it, and verifies in full those appended since.
+   */
+  verifiedEnd: number;
 }
 
 /** The 32 header bytes of a segment. */

@@ -16,8 +16,8 @@ import { closeFile, closeRing, syncDir, type WriteChunk, writeAndSync, writeFull
 import { recordSpan, SegmentHeader } from './layout.js';
 import { type ResolvedWalOptions, resolveWalOptions, tornWindow, type WalOptions } from './options.js';
 import { recover, type WalRecovery } from './recovery.js';
-import { scanRecords } from './scan.js';
-import { createSegment, SegmentBuffer, type SegmentInfo, widenTornWindow } from './segments.js';
+import { ReplayBuffer, replaySegment } from './replay.js';
+import { createSegment, type SegmentInfo, widenTornWindow } from './segments.js';
 
 /** One record as `replay()` hands it over. */
 export interface WalRecord {
@@ -25,7 +25,7 @@ export interface WalRecord {
   readonly seq: number;
   /**
    * Its payload: a view into the replay's read buffer, valid only during the callback (the
-   * buffer is reused for the next segment). Copy it (`Uint8Array.from(data)`) to keep it.
+   * buffer is reused for the records after it). Copy it (`Uint8Array.from(data)`) to keep it.
    */
   readonly data: Uint8Array;
 }
@@ -168,6 +168,7 @@ export class Wal {
           lastSeq: nextSeq - 1,
           size: o.segmentSize,
           window,
+          verifiedEnd: SegmentHeader.SIZE,
         });
         report.segments = 1;
       } else {
@@ -271,7 +272,9 @@ export class Wal {
 
   /**
    * Reads the log from the start (or from `options.from`) and calls `onRecord` for every record
-   * in order, verifying each again. Covers the records acknowledged before the call.
+   * in order. Records open verified have their framing (length, sequence) checked again; those
+   * appended since are verified in full (CRC32C too). Covers the records acknowledged before
+   * the call. Rejects with `ERR_CORELANE_WAL_CORRUPT` where a record fails.
    */
   async replay(onRecord: (record: WalRecord) => void, options?: ReplayOptions): Promise<ReplayResult> {
     if (typeof onRecord !== 'function') {
@@ -281,26 +284,24 @@ export class Wal {
     const from = o.from === undefined ? 0 : requireInteger('options.from', o.from, 0, Number.MAX_SAFE_INTEGER);
     if (this.#closing) throw new CorelaneError(ErrorCode.CLOSED, 'the WAL was closed');
     const segments = this.#segments.map((s) => ({ ...s })); // the ends as of now
-    const buffer = new SegmentBuffer();
+    const buffer = new ReplayBuffer();
     let records = 0;
     let bytes = 0;
+    const emit = (seq: number, start: number, size: number): void => {
+      if (seq < from) return;
+      onRecord({ seq, data: new Uint8Array(buffer.bytes.buffer, start, size) });
+      records++;
+      bytes += size;
+    };
     for (const s of segments) {
       if (s.lastSeq < from || s.lastSeq < s.firstSeq) continue;
-      const length = await buffer.read(this.#ring, s.path, s.end);
-      const view = buffer.view;
-      const data = buffer.bytes;
-      const scan = scanRecords(data, view, SegmentHeader.SIZE, length, s.firstSeq, (seq, start, size) => {
-        if (seq < from) return;
-        onRecord({ seq, data: Buffer.from(data.buffer, data.byteOffset + start, size) });
-        records++;
-        bytes += size;
-      });
+      const scan = await replaySegment(this.#ring, s, buffer, emit);
       if (scan.nextSeq - 1 < s.lastSeq) {
         throw new WalCorruptError(
           s.path,
           scan.end,
           scan.stop === 'end' ? 'short' : scan.stop,
-          `replay found ${scan.records} records, ${s.lastSeq - s.firstSeq + 1} were verified at open`,
+          `replay found ${scan.nextSeq - s.firstSeq} records, ${s.lastSeq - s.firstSeq + 1} were verified at open`,
         );
       }
     }
@@ -522,6 +523,7 @@ export class Wal {
       lastSeq: this.#nextSeq - 1,
       size: this.#o.segmentSize,
       window,
+      verifiedEnd: SegmentHeader.SIZE,
     });
     await closeFile(this.#ring, previous);
   }

@@ -43,6 +43,35 @@ describe.each(backends)('Wal on %s', (backend) => {
     await again.close();
   });
 
+  it('replays records across its read chunks: cut by a chunk, larger than one, verified at open or appended since', async () => {
+    const dir = join(root, `chunks-${backend}`);
+    const size = (i: number) => (i % 400 === 7 ? 1024 * 1024 + 4096 * (i % 3) + i : (i * 977) % 5000);
+    const record = (i: number) => {
+      const out = Buffer.alloc(size(i));
+      for (let j = 0; j < out.length; j += 61) out[j] = (i * 7 + j) & 0xff;
+      if (out.length >= 4) out.writeUInt32LE(i, 0);
+      return out;
+    };
+    const options = { backend, fsync: 'none', segmentSize: 4 * 1024 * 1024 } as const;
+    const wal = await Wal.open(dir, options);
+    await Promise.all(Array.from({ length: 1500 }, (_, i) => wal.append(record(i))));
+    await wal.close();
+    const again = await Wal.open(dir, options);
+    await Promise.all(Array.from({ length: 1500 }, (_, i) => again.append(record(1500 + i))));
+    expect(again.segments).toBeGreaterThan(2);
+    let next = 0;
+    const result = await again.replay(({ seq, data }) => {
+      expect(seq).toBe(next + 1);
+      expect(Buffer.from(data.buffer, data.byteOffset, data.byteLength).equals(record(next)), `record ${seq}`).toBe(
+        true,
+      );
+      next++;
+    });
+    expect(next).toBe(3000);
+    expect(result.records).toBe(3000);
+    await again.close();
+  });
+
   it('truncateBefore drops only segments wholly before seq, never the newest', async () => {
     const dir = join(root, `truncate-${backend}`);
     const wal = await Wal.open(dir, { backend, segmentSize: SEGMENT });

@@ -194,6 +194,34 @@ describe.each(backends)('recovery on %s', (backend) => {
     await reopened.close();
   });
 
+  it('replay checks again the framing of what open verified, and verifies in full what was appended since', async () => {
+    const later = join(root, `later-${backend}`);
+    const wal = await Wal.open(later, { ...opts, ring });
+    for (let i = 0; i < 40; i++) await wal.append(payload(0, i));
+    await wal.close();
+    const reopened = await Wal.open(later, { ...opts, ring });
+    for (let i = 40; i < 50; i++) await reopened.append(payload(0, i));
+    const [file] = segmentFiles(later) as [string];
+    const pristineBytes = readFileSync(file);
+    const offsets = recordOffsets(pristineBytes);
+    for (const [k, at, reason] of [
+      [20, 9, 'sequence'], // verified at open: its sequence number changed
+      [45, 30, 'crc'], // appended after open: a payload bit
+    ] as const) {
+      const r = offsets[k] as { start: number };
+      const bytes = Buffer.from(pristineBytes);
+      bytes[r.start + at] = (bytes[r.start + at] as number) ^ 0x10;
+      writeFileSync(file, bytes);
+      const handed: number[] = [];
+      const error = await reopened.replay(({ seq }) => handed.push(seq)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_CORELANE_WAL_CORRUPT', file, offset: r.start, reason });
+      expect(handed).toEqual(Array.from({ length: k }, (_, i) => i + 1)); // nothing from the damaged record on
+    }
+    writeFileSync(file, pristineBytes);
+    expect((await reopened.replay(() => {})).records).toBe(50);
+    await reopened.close();
+  });
+
   it('damage in a sealed segment is corrupt too; truncating there drops the segments after it', async () => {
     const many = join(root, `sealed-${backend}`);
     const wal = await Wal.open(many, { ...opts, ring });
