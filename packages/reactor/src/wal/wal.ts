@@ -469,14 +469,14 @@ export class Wal {
       this.#settleWaiters(null);
     } catch (cause) {
       const error = walIoError(cause, 'WAL group commit');
-      if (hadUnsynced && isSyncFailure(cause)) this.#failure ??= error;
+      this.#noteSyncFailure(cause, error, hadUnsynced);
       if (group !== null) {
         const active = this.#segments.at(-1) as SegmentInfo;
         if (written) {
           this.#dirtyEnd = Math.max(this.#dirtyEnd, active.end + group.used);
           // Before the rejection goes out: a rejected append must not be found by the recovery
           // after a crash, nor after a close() with no later write over its bytes.
-          await this.#scrub().catch(() => {});
+          await this.#scrub().catch((e: unknown) => this.#noteSyncFailure(e, null, this.#unsynced));
         }
         this.#groupsDone = group.index;
         group.rejectAll(error);
@@ -485,6 +485,11 @@ export class Wal {
     } finally {
       if (group !== null) this.#recycle(group);
     }
+  }
+
+  /** Fails the log for good when an fdatasync failed while acknowledged appends were unsynced. */
+  #noteSyncFailure(cause: unknown, error: CorelaneError | null, unsynced: boolean): void {
+    if (unsynced && isSyncFailure(cause)) this.#failure ??= error ?? walIoError(cause, 'WAL fdatasync');
   }
 
   /**

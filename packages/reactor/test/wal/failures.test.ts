@@ -111,6 +111,32 @@ describe.each(backends)('failures and policies on %s', (backend) => {
     ring.destroy();
   });
 
+  it("'interval': the fdatasync that covers a failed group's zeros failing fails the log too", async () => {
+    const { ring, failNext } = instrumented(backend);
+    const batch = ring.batch.bind(ring);
+    let refuse = false; // the next group's submission fails as a whole: ENOSPC, its fdatasync cancelled
+    ring.batch = () => {
+      if (!refuse) return batch();
+      refuse = false;
+      const error = (code: string, errno: number, syscall: string) =>
+        Promise.reject(Object.assign(new Error(code), { code, errno, syscall }));
+      return {
+        write: () => error('ENOSPC', -28, 'write'),
+        fsync: () => error('ECANCELED', -125, 'fdatasync'),
+        submit: () => 0,
+      } as unknown as ReturnType<IoRing['batch']>;
+    };
+    const dir = join(root, `interval-scrub-${backend}`);
+    const wal = await Wal.open(dir, { ring, fsync: 'interval', intervalMs: 60_000, segmentSize: 64 * 1024 });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => wal.append(payload(9, i)))); // acknowledged, unsynced
+    refuse = true;
+    failNext(); // the fdatasync after the zeros over the failed group
+    await expect(wal.append(payload(9, 5))).rejects.toMatchObject({ errno: -28 });
+    await expect(wal.sync()).rejects.toMatchObject({ code: 'ERR_CORELANE_SYSTEM', errno: -5 });
+    await wal.close().catch(() => {});
+    ring.destroy();
+  });
+
   it('open fdatasyncs the recovered newest segment before anything is replayed from it', async () => {
     // A writer killed between its group's write and fdatasync leaves records only in the page
     // cache; recovery hands them over (DurableState applies them), so they must be made durable
