@@ -229,7 +229,9 @@ export class Wal {
    * Appends one record. `data` is copied at once (reuse it freely). Resolves with the record's
    * sequence number once it is durable under the fsync policy; rejects with a typed error
    * carrying `errno` (`ERR_CORELANE_SYSTEM`: ENOSPC, EFBIG, EIO…) when its group could not be
-   * written, in which case the record is not in the log and its number goes to the next one.
+   * written, in which case the record is not in the log and its number goes to the next one;
+   * and, for good, with the error of an fdatasync that failed while acknowledged appends were
+   * unsynced ('interval', 'none').
    * Throws `ERR_CORELANE_RECORD_TOO_LARGE` beyond the segment's room, `ERR_CORELANE_CLOSED`
    * after `close()`.
    */
