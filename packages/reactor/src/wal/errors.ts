@@ -26,7 +26,10 @@ export class WalCorruptError extends CorelaneError {
 /** The failed system call of a group commit, as a typed error: `ERR_CORELANE_SYSTEM` (or PERMISSION) with `errno`. */
 export function walIoError(cause: unknown, what: string): CorelaneError {
   const c = cause as { errno?: number; syscall?: string; code?: string };
-  if (cause instanceof CorelaneError) return cause;
+  // Each package bundles its own copy of CorelaneError, so a ring's error is known by its code.
+  if (cause instanceof CorelaneError || (typeof c.code === 'string' && c.code.startsWith('ERR_CORELANE_'))) {
+    return cause as CorelaneError;
+  }
   const errno = typeof c.errno === 'number' ? c.errno : undefined;
   const name = typeof c.code === 'string' ? c.code : 'EIO';
   const code = name === 'EPERM' || name === 'EACCES' ? ErrorCode.PERMISSION : ErrorCode.SYSTEM;

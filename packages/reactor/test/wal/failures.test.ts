@@ -184,6 +184,15 @@ describe.each(backends)('failures and policies on %s', (backend) => {
     ring.destroy();
   });
 
+  it("appends through a ring closed under the log reject with the ring's own code, not ERR_CORELANE_SYSTEM", async () => {
+    const ring = new IoRing({ backend });
+    const wal = await Wal.open(join(root, `closed-ring-${backend}`), { ring, segmentSize: 64 * 1024 });
+    ring.destroy();
+    const error = await wal.append(payload(11, 0)).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toMatch(/^ERR_CORELANE_(CLOSED|CANCELLED)$/);
+    await wal.close().catch(() => {});
+  });
+
   it("'interval' fdatasyncs by itself after appends; 'none' only at sync() and close()", async () => {
     const interval = instrumented(backend);
     const a = await Wal.open(join(root, `interval-${backend}`), {
