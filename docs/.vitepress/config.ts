@@ -40,6 +40,7 @@ export default defineConfig({
           { text: '@corelane/router', link: '/packages/router' },
           { text: '@corelane/uring', link: '/packages/uring' },
           { text: '@corelane/reactor', link: '/packages/reactor' },
+          { text: '@corelane/reactor/wal', link: '/packages/reactor-wal' },
         ],
       },
       {

@@ -45,6 +45,11 @@ export const ErrorCode = {
   CORE_RESTARTED: 'ERR_CORELANE_CORE_RESTARTED',
   /** A core failed to start, or died more often than the restart limit allows: the runtime is down. */
   CORE_FAILED: 'ERR_CORELANE_CORE_FAILED',
+  /**
+   * A write-ahead log (or a checkpoint) damaged before its tail: a record that fails its CRC,
+   * breaks the sequence or is short, with valid data after it. The error names the file and offset.
+   */
+  WAL_CORRUPT: 'ERR_CORELANE_WAL_CORRUPT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

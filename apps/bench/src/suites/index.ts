@@ -4,6 +4,7 @@ import { reactorSuite } from './reactor/index.js';
 import { routerSuite } from './router/index.js';
 import { spscSuite } from './spsc/index.js';
 import { uringSuite } from './uring/index.js';
+import { walSuite } from './wal/index.js';
 
 /** Every suite `pnpm bench` knows, in the order they run. Add new suites here. */
-export const suites: readonly Suite[] = [affinitySuite, spscSuite, routerSuite, uringSuite, reactorSuite];
+export const suites: readonly Suite[] = [affinitySuite, spscSuite, routerSuite, uringSuite, reactorSuite, walSuite];

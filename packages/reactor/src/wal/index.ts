@@ -1,2 +1,19 @@
-// Placeholder so the `./wal` entry builds; the WAL (issue 11) is built here by its own work.
-export {};
+/**
+ * `@corelane/reactor/wal`: a write-ahead log with group commit, written through
+ * `@corelane/uring`, usable without the runtime.
+ * @packageDocumentation
+ */
+export { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
+// The durable-state engine on top of the log, usable without the runtime too.
+export {
+  type CheckpointStep,
+  DurableState,
+  type DurableStateOptions,
+  msgpackCodec,
+  type RecordCodec,
+  type StateSpec,
+} from '../state/index.js';
+export { type DamageReason, WalCorruptError } from './errors.js';
+export type { FsyncPolicy, WalOptions } from './options.js';
+export type { WalRecovery } from './recovery.js';
+export { type ReplayOptions, type ReplayResult, Wal, type WalRecord } from './wal.js';

@@ -1,0 +1,127 @@
+// The few I/O patterns the WAL needs, over an IoRing: write-then-fdatasync as one linked
+// submission (with the short-write repair that makes its errno visible), full reads in chunks,
+// and the directory fsync that makes a create, rename or unlink durable.
+import { constants } from 'node:fs';
+import type { IoRing } from '@corelane/uring';
+
+/** One write of a chain. */
+export interface WriteChunk {
+  bytes: Uint8Array;
+  position: number;
+}
+
+/** Writes all of `bytes` at `position`, one write after another until done; throws the errno of a failed one. */
+export async function writeFully(ring: IoRing, fd: number, bytes: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const n = await ring.write(fd, bytes.subarray(done), position + done);
+    // A write that makes no progress without an error would loop forever: report it as EIO's cause.
+    if (n <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO', errno: -5, syscall: 'write' });
+    done += n;
+  }
+}
+
+/**
+ * The group commit's submission: every chunk written, then (with `sync`) one fdatasync, all
+ * linked in one `ring.batch()` so one system call hands them to the kernel and the fdatasync
+ * starts only once every write succeeded in full (IOSQE_IO_LINK). A short write (EFBIG at
+ * RLIMIT_FSIZE, ENOSPC part way) breaks the chain: the rest of that chunk is written again on
+ * its own, which either completes it or fails with the errno that explains the shortfall, then
+ * the remaining chunks and the fdatasync run one by one.
+ */
+export async function writeAndSync(ring: IoRing, fd: number, chunks: WriteChunk[], sync: boolean): Promise<void> {
+  const batch = ring.batch();
+  const writes = chunks.map((c, i) => batch.write(fd, c.bytes, c.position, { link: sync || i < chunks.length - 1 }));
+  const synced = sync ? batch.fsync(fd, { dataOnly: true }) : undefined;
+  batch.submit();
+  const results = await Promise.allSettled(writes);
+  const syncResult = synced === undefined ? undefined : (await Promise.allSettled([synced]))[0];
+  let broken = false;
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i] as WriteChunk;
+    const result = results[i] as PromiseSettledResult<number>;
+    if (broken) {
+      await writeFully(ring, fd, chunk.bytes, chunk.position);
+    } else if (result.status === 'rejected') {
+      throw result.reason; // a write failed: the links after it were cancelled (ECANCELED)
+    } else if (result.value < chunk.bytes.length) {
+      await writeFully(ring, fd, chunk.bytes.subarray(result.value), chunk.position + result.value);
+      broken = true;
+    }
+  }
+  if (syncResult === undefined) return;
+  if (broken) await ring.fsync(fd, { dataOnly: true });
+  else if (syncResult.status === 'rejected') throw syncResult.reason;
+}
+
+/** Reads `bytes[start, end)` from `fd` at the same offsets, `depth` chunks in flight; returns the bytes read (less at end of file). */
+export async function readRange(
+  ring: IoRing,
+  fd: number,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  chunk = 1024 * 1024,
+  depth = 4,
+): Promise<number> {
+  let next = start;
+  let eof = end;
+  const lane = async (): Promise<void> => {
+    while (next < eof) {
+      const at = next;
+      const stop = Math.min(at + chunk, eof);
+      next = stop;
+      let done = at;
+      while (done < stop) {
+        const n = await ring.read(fd, bytes.subarray(done, stop), done);
+        if (n === 0) {
+          eof = Math.min(eof, done);
+          break;
+        }
+        done += n;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: depth }, lane));
+  return eof - start;
+}
+
+/** fsync of the directory itself: what makes a file's creation, rename or removal durable. */
+export async function syncDir(ring: IoRing, dir: string): Promise<void> {
+  const fd = await ring.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await ring.fsync(fd);
+  } finally {
+    await closeFile(ring, fd);
+  }
+}
+
+/** Closes a file descriptor (`closeFile()` where the ring has it, else the older `close(fd)`). */
+export function closeFile(ring: IoRing, fd: number): Promise<void> {
+  const r = ring as IoRing & { closeFile?: (fd: number) => Promise<void> };
+  return typeof r.closeFile === 'function' ? r.closeFile(fd) : ring.close(fd);
+}
+
+/** Shuts a ring down (`close()` where the ring has `closeFile()`, else the older `destroy()`). */
+export function closeRing(ring: IoRing): void {
+  const r = ring as IoRing & { closeFile?: unknown; close(): void };
+  if (typeof r.closeFile === 'function') r.close();
+  else ring.destroy();
+}
+
+/** Sets a file's size and makes every byte after `length` read as zero up to `size` again (unwritten, preallocated). */
+export async function cutAndPreallocate(ring: IoRing, fd: number, length: number, size: number): Promise<void> {
+  await ring.ftruncate(fd, length);
+  await preallocate(ring, fd, size);
+  await ring.fsync(fd);
+}
+
+/** Reserves `size` bytes for the file (fallocate), or sets its size where the file system cannot (EOPNOTSUPP). */
+export async function preallocate(ring: IoRing, fd: number, size: number): Promise<void> {
+  try {
+    await ring.fallocate(fd, 0, size);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EOPNOTSUPP') throw error;
+    await ring.ftruncate(fd, size);
+  }
+}

@@ -1,0 +1,115 @@
+import {
+  CorelaneRangeError,
+  CorelaneTypeError,
+  ErrorCode,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+} from '@corelane/shared';
+import type { IoRing } from '@corelane/uring';
+import { RecordHeader, SegmentHeader } from './layout.js';
+
+/**
+ * When an acknowledged append is on stable storage:
+ * - `'always'`: before `append()` resolves (write + fdatasync of its group). Loses nothing.
+ * - `'interval'`: within `intervalMs` after it resolved (it resolves once written to the OS); a
+ *   power loss or kernel crash can lose the last `intervalMs` of acknowledged appends, a process
+ *   crash loses nothing.
+ * - `'none'`: whenever the OS writes it back (fdatasync only at segment roll and `close()`); a
+ *   power loss or kernel crash can lose any acknowledged append not yet written back, a process
+ *   crash loses nothing.
+ *
+ * Under 'interval' and 'none', an fdatasync that fails while acknowledged appends are unsynced
+ * fails the log for good: every later append, sync and close rejects with its error.
+ */
+export type FsyncPolicy = 'always' | 'interval' | 'none';
+
+/** Options of `Wal.open()`. */
+export interface WalOptions {
+  /** When an acknowledged append is durable; see {@link FsyncPolicy}. Default `'always'`. */
+  fsync?: FsyncPolicy;
+  /** With `fsync: 'interval'`: milliseconds between fdatasyncs. Default 100 (1..60000). */
+  intervalMs?: number;
+  /** Bytes of each segment file, preallocated when it is created. Default 64 MiB (64 KiB..1 GiB, a multiple of 4096). */
+  segmentSize?: number;
+  /**
+   * The most bytes one group commit writes (a larger record goes alone). Also the window in which
+   * recovery treats damage as a torn tail rather than corruption. Default 1 MiB (4 KiB..segmentSize/2).
+   */
+  maxGroupBytes?: number;
+  /**
+   * Damage before the tail of the log: `'throw'` (default) rejects `Wal.open()` with
+   * `ERR_CORELANE_WAL_CORRUPT`; `'truncate'` cuts the log there (dropping every record after it)
+   * and reports the cut in `wal.recovery.truncated`.
+   */
+  onCorrupt?: 'throw' | 'truncate';
+  /** The ring to write through (it stays open at `close()`); default: a ring of the WAL's own. */
+  ring?: IoRing;
+  /** With no `ring`: the backend of the WAL's own ring, as `new IoRing({ backend })`. Default `'auto'`. */
+  backend?: 'auto' | 'io_uring' | 'threadpool';
+}
+
+/** Options after checks and defaults. */
+export interface ResolvedWalOptions {
+  fsync: FsyncPolicy;
+  intervalMs: number;
+  segmentSize: number;
+  maxGroupBytes: number;
+  onCorrupt: 'throw' | 'truncate';
+  ring: IoRing | undefined;
+  backend: 'auto' | 'io_uring' | 'threadpool';
+  /** The largest payload one record may carry. */
+  maxRecordBytes: number;
+}
+
+/**
+ * How far past a bad record a crash of this writer may have left unsynced bytes in a segment of
+ * `segmentSize`: one group under 'always', anything since the last fdatasync otherwise.
+ */
+export function tornWindow(o: ResolvedWalOptions, segmentSize: number): number {
+  return o.fsync === 'always' ? o.maxGroupBytes : segmentSize;
+}
+
+const MiB = 1024 * 1024;
+
+/** Checks `Wal.open()`'s arguments; throws a typed error before anything is touched. */
+export function resolveWalOptions(dir: unknown, options: WalOptions | undefined): ResolvedWalOptions {
+  if (typeof dir !== 'string' || dir.length === 0 || dir.includes('\0')) {
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'dir must be a non-empty path without NUL bytes');
+  }
+  const o = requireOptions('options', options);
+  const fsync = requireOneOf('options.fsync', o.fsync ?? 'always', ['always', 'interval', 'none'] as const);
+  const intervalMs = o.intervalMs === undefined ? 100 : requireInteger('options.intervalMs', o.intervalMs, 1, 60_000);
+  if (o.intervalMs !== undefined && fsync !== 'interval') {
+    throw new CorelaneRangeError(ErrorCode.OUT_OF_RANGE, "options.intervalMs is only for fsync: 'interval'");
+  }
+  const segmentSize =
+    o.segmentSize === undefined
+      ? 64 * MiB
+      : requireInteger('options.segmentSize', o.segmentSize, 64 * 1024, 1024 * MiB);
+  if (segmentSize % 4096 !== 0) {
+    throw new CorelaneRangeError(
+      ErrorCode.OUT_OF_RANGE,
+      `options.segmentSize must be a multiple of 4096, got ${segmentSize}`,
+    );
+  }
+  const maxGroupBytes =
+    o.maxGroupBytes === undefined
+      ? Math.min(MiB, segmentSize / 2)
+      : requireInteger('options.maxGroupBytes', o.maxGroupBytes, 4096, segmentSize / 2);
+  const onCorrupt = requireOneOf('options.onCorrupt', o.onCorrupt ?? 'throw', ['throw', 'truncate'] as const);
+  const backend = requireOneOf('options.backend', o.backend ?? 'auto', ['auto', 'io_uring', 'threadpool'] as const);
+  if (o.ring !== undefined && (typeof o.ring !== 'object' || o.ring === null || typeof o.ring.batch !== 'function')) {
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'options.ring must be an IoRing');
+  }
+  return {
+    fsync,
+    intervalMs,
+    segmentSize,
+    maxGroupBytes,
+    onCorrupt,
+    ring: o.ring,
+    backend,
+    maxRecordBytes: segmentSize - SegmentHeader.SIZE - RecordHeader.SIZE - 8,
+  };
+}
