@@ -39,6 +39,10 @@ export const ErrorCode = {
   TIMEOUT: 'ERR_CORELANE_TIMEOUT',
   /** A call that the object's current state does not allow (a second `claim()` before `commit()`, `commit()` without a claim). */
   INVALID_STATE: 'ERR_CORELANE_INVALID_STATE',
+  /** A shared structure's arena cannot hold what was asked (its `arenaBytes` is spent); nothing was changed. */
+  OUT_OF_MEMORY: 'ERR_CORELANE_OUT_OF_MEMORY',
+  /** A buffer or handle that is not a lockfree map or epoch domain of this layout version. Nothing was touched. */
+  BAD_MAP: 'ERR_CORELANE_BAD_MAP',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

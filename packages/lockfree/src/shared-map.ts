@@ -1,0 +1,526 @@
+import {
+  CorelaneError,
+  CorelaneRangeError,
+  CorelaneTypeError,
+  ErrorCode,
+  requireInteger,
+  requireOptions,
+} from '@corelane/shared';
+import { Arena, type ArenaUsage } from './arena.js';
+import { dummySoKey, regularSoKey } from './bits.js';
+import { EpochDomain } from './epoch-domain.js';
+import { validateEpochBuffer } from './epoch-layout.js';
+import { KeyScratch, type MapKey, readKey } from './key.js';
+import { ARENA_START, MARK, MapWord, MAX_BUCKETS_LOG2, Node, Value } from './layout.js';
+import { MAX_SEG0_LOG2, validateMapBuffer, writeMapHeader } from './map-header.js';
+import { adoptOrphans, orphan } from './orphans.js';
+import { MAX_BLOCK_BYTES } from './size-classes.js';
+import { Table } from './table.js';
+
+/** The largest value, in bytes. */
+export const MAX_VALUE_BYTES = MAX_BLOCK_BYTES - Value.BYTES;
+
+/** The largest `arenaBytes`: offsets are positive int32 with bit 0 free for a mark. */
+export const MAX_ARENA_BYTES = 2 ** 31 - 2 ** 16;
+
+/** Options of {@link SharedMap.create}. */
+export interface SharedMapOptions {
+  /**
+   * Entries the map is sized for up front (its first bucket array; it grows past it on its own,
+   * without a lock). 1..2^24, default 1024.
+   */
+  capacity?: number;
+  /**
+   * The most memory the map may use, in bytes: its buffer starts small and grows up to this.
+   * Running out is `ERR_CORELANE_OUT_OF_MEMORY`. Default 64 MiB, at most 2^31 - 2^16.
+   */
+  arenaBytes?: number;
+  /** How many map objects (about one per thread) may be attached at once. 1..4096, default 64. */
+  threads?: number;
+}
+
+/**
+ * What another thread needs to attach: structured-cloneable (post it, or pass it as
+ * `workerData`). Both buffers are shared, never copied.
+ */
+export interface SharedMapHandle {
+  /** The map's growable buffer: control area and arena. */
+  readonly map: SharedArrayBuffer;
+  /** The map's epoch domain. */
+  readonly epochs: SharedArrayBuffer;
+}
+
+/** Writes between two looks at the orphan stack. */
+const ORPHAN_CHECK_EVERY = 256;
+
+/** Tries to free memory (collect, adopt orphans) before an allocation gives up. */
+const RECLAIM_TRIES = 4;
+
+const SMALL_ARENA_BYTES = 64 * 1024;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return typeof value;
+}
+
+function checkValue(name: string, value: unknown, optional: boolean): Uint8Array | undefined {
+  if (value === undefined && optional) return undefined;
+  if (!(value instanceof Uint8Array)) {
+    throw new CorelaneTypeError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${name} must be a Uint8Array${optional ? ' or undefined' : ''}, got ${describe(value)}`,
+    );
+  }
+  if (value.length > MAX_VALUE_BYTES) {
+    throw new CorelaneRangeError(
+      ErrorCode.RECORD_TOO_LARGE,
+      `${name} is ${value.length} bytes; values are at most ${MAX_VALUE_BYTES} bytes`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A hash map in shared memory that every thread reads and writes without a lock: keys are
+ * strings or `Uint8Array`s, values `Uint8Array`s (copied in and out; `withValue()` reads in
+ * place). Create it once, send `map.handle` to other threads and `SharedMap.attach()` it there.
+ *
+ * Every operation is lock-free: a thread stopped anywhere never stops the others. `get` only
+ * reads shared memory. Memory freed by `set`/`delete` is reused once no thread can still be
+ * reading it (epoch-based reclamation, {@link EpochDomain}). Each map object is for the thread
+ * that created or attached it.
+ */
+export class SharedMap {
+  /** Send this to another thread and call `SharedMap.attach(handle)` there. */
+  readonly handle: SharedMapHandle;
+  /** The epoch domain this map object is pinned with (advanced use: pin across several reads). */
+  readonly epochs: EpochDomain;
+  readonly #arena: Arena;
+  readonly #table: Table;
+  readonly #key = new KeyScratch();
+  #writes = 0;
+  #closed = false;
+
+  private constructor(buffer: SharedArrayBuffer, log2Seg0: number, epochs: SharedArrayBuffer | null, slots: number) {
+    const arena = new Arena(buffer);
+    this.#arena = arena;
+    const callbacks = {
+      reclaim: (offset: number) => arena.free(offset),
+      orphan: (values: Int32Array, epoch: number) => orphan(arena, values, epoch),
+    };
+    this.epochs =
+      epochs === null ? EpochDomain.create({ slots }, callbacks) : EpochDomain.attach(epochs, callbacks);
+    this.handle = Object.freeze({ map: buffer, epochs: this.epochs.buffer });
+    this.#table = new Table(arena, this.epochs, log2Seg0, MAX_BUCKETS_LOG2);
+  }
+
+  /**
+   * A new, empty map.
+   *
+   * @throws `TypeError`/`RangeError` (`ERR_CORELANE_INVALID_ARGUMENT`/`ERR_CORELANE_OUT_OF_RANGE`)
+   *   for bad options, including an `arenaBytes` too small for the `capacity`.
+   */
+  static create(options?: SharedMapOptions): SharedMap {
+    const opts = requireOptions('options', options);
+    const capacity = opts.capacity === undefined ? 1024 : requireInteger('options.capacity', opts.capacity, 1, 2 ** 24);
+    const log2Seg0 = Math.max(1, Math.ceil(Math.log2(capacity)));
+    const seg0Bytes = 4 << log2Seg0;
+    const minArena = ARENA_START + seg0Bytes + SMALL_ARENA_BYTES;
+    const arenaBytes =
+      opts.arenaBytes === undefined
+        ? Math.max(64 << 20, minArena)
+        : requireInteger('options.arenaBytes', opts.arenaBytes, minArena, MAX_ARENA_BYTES);
+    const threads = opts.threads === undefined ? 64 : requireInteger('options.threads', opts.threads, 1, 4096);
+    const initial = Math.min(arenaBytes, Math.ceil((minArena + SMALL_ARENA_BYTES) / 65536) * 65536);
+    const buffer = new SharedArrayBuffer(initial, { maxByteLength: arenaBytes });
+    // The buffer is this thread's until create() returns: plain stores, then the header.
+    const words = new Int32Array(buffer);
+    words[MapWord.TOP] = ARENA_START;
+    words[MapWord.BUCKETS_LOG2] = log2Seg0;
+    writeMapHeader(buffer, log2Seg0);
+    const map = new SharedMap(buffer, log2Seg0, null, threads);
+    const arena = map.#arena;
+    const segment = arena.bump(seg0Bytes);
+    const head = arena.alloc(Node.KEY);
+    words[(head + Node.SO_KEY) >> 2] = dummySoKey(0);
+    words[(head + Node.NEXT) >> 2] = 0;
+    words[segment >> 2] = head; // bucket 0: the list's head, never removed
+    Atomics.store(words, MapWord.DIRECTORY, segment); // SC: before the handle leaves this thread
+    return map;
+  }
+
+  /**
+   * Attaches to the map another thread created, from its `map.handle`.
+   *
+   * @throws `TypeError` `ERR_CORELANE_INVALID_ARGUMENT` when `handle` is not a handle;
+   *   `ERR_CORELANE_BAD_MAP` when its buffers are not a map of this version (nothing is written);
+   *   `ERR_CORELANE_ROLE_TAKEN` when all `threads` slots are held.
+   */
+  static attach(handle: SharedMapHandle): SharedMap {
+    if (typeof handle !== 'object' || handle === null || !('map' in handle) || !('epochs' in handle)) {
+      throw new CorelaneTypeError(
+        ErrorCode.INVALID_ARGUMENT,
+        `handle must be a SharedMap handle ({ map, epochs }), got ${describe(handle)}`,
+      );
+    }
+    const log2Seg0 = validateMapBuffer(handle.map);
+    validateEpochBuffer(handle.epochs);
+    return new SharedMap(handle.map, log2Seg0, handle.epochs, 0);
+  }
+
+  /** Live entries (exact when no write is in flight). */
+  get size(): number {
+    return Atomics.load(this.#arena.words, MapWord.COUNT); // SC load
+  }
+
+  /** Whether `close()` was called on this object. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** A copy of the value of `key`, or `undefined`. */
+  get(key: MapKey): Uint8Array | undefined {
+    return this.withValue(key, copy);
+  }
+
+  /** Whether `key` has a value. */
+  has(key: MapKey): boolean {
+    return this.withValue(key, present) === true;
+  }
+
+  /**
+   * Calls `fn` with the value of `key` in place (no copy) and returns what it returns, or
+   * `undefined` without calling it when `key` is absent. The view is valid only inside `fn`:
+   * the thread stays pinned meanwhile, so the bytes are not reused, but once `fn` returns they
+   * may be. Never write into the view. `fn` may use the map.
+   */
+  withValue<T>(key: MapKey, fn: (view: Uint8Array) => T): T | undefined {
+    this.#open();
+    const scratch = this.#key;
+    scratch.encode(key);
+    const epochs = this.epochs;
+    epochs.pin();
+    try {
+      const table = this.#table;
+      const value = table.lookup(table.start(scratch.hash, false), regularSoKey(scratch.hash), scratch);
+      if (value === 0) return undefined;
+      const words = this.#arena.words;
+      // Plain read: the value block is immutable once its offset was published (SC, read above).
+      const length = words[(value + Value.LENGTH) >> 2] as number;
+      return fn(new Uint8Array(this.handle.map, value + Value.BYTES, length));
+    } finally {
+      epochs.unpin();
+    }
+  }
+
+  /**
+   * Sets `key` to a copy of `value`.
+   *
+   * @throws `ERR_CORELANE_OUT_OF_MEMORY` when the arena cannot hold it (the map is unchanged);
+   *   `ERR_CORELANE_RECORD_TOO_LARGE` for a key over 4096 bytes or a value over `MAX_VALUE_BYTES`.
+   */
+  set(key: MapKey, value: Uint8Array): this {
+    this.#open();
+    const scratch = this.#key;
+    scratch.encode(key);
+    checkValue('value', value, false);
+    this.#write(undefined, value as Uint8Array, false);
+    return this;
+  }
+
+  /** Removes `key`; whether it was there. */
+  delete(key: MapKey): boolean {
+    this.#open();
+    this.#key.encode(key);
+    return this.#write(undefined, undefined, false);
+  }
+
+  /**
+   * Sets `key` to `next` (or removes it, for `undefined`) only if its value now has the same
+   * bytes as `expected` (or it is absent, for `undefined`), in one atomic step. Returns whether
+   * it did.
+   *
+   * @throws as `set()` does; nothing changes when it throws.
+   */
+  compareAndSet(key: MapKey, expected: Uint8Array | undefined, next: Uint8Array | undefined): boolean {
+    this.#open();
+    this.#key.encode(key);
+    checkValue('expected', expected, true);
+    checkValue('next', next, true);
+    return this.#write(expected, next, true);
+  }
+
+  /**
+   * Replaces the value of `key` with `fn(current)` (`undefined` for absent, and returning
+   * `undefined` removes it), retrying with the new current value until no other thread wrote
+   * in between (a CAS loop: `fn` may run more than once, so it must not have side effects).
+   * Returns what was stored.
+   */
+  update(key: MapKey, fn: (current: Uint8Array | undefined) => Uint8Array | undefined): Uint8Array | undefined {
+    if (typeof fn !== 'function') {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `fn must be a function, got ${describe(fn)}`);
+    }
+    for (;;) {
+      const current = this.get(key);
+      const next = checkValue('the value fn returned', fn(current), true);
+      if (this.compareAndSet(key, current, next)) return next;
+    }
+  }
+
+  /** The number stored by `setNumber()` under `key`, or `undefined`. @throws `ERR_CORELANE_INVALID_STATE` for a value that is not 8 bytes. */
+  getNumber(key: MapKey): number | undefined {
+    return this.withValue(key, readNumber);
+  }
+
+  /** Stores `value` as 8 bytes (a little-endian float64). */
+  setNumber(key: MapKey, value: number): this {
+    return this.set(key, encodeNumber(value, 'value'));
+  }
+
+  /** Adds `delta` to the number under `key` (absent counts as 0) in a CAS loop; returns the sum. */
+  addNumber(key: MapKey, delta: number): number {
+    encodeNumber(delta, 'delta');
+    let sum = 0;
+    this.update(key, (current) => {
+      sum = (current === undefined ? 0 : readNumber(current)) + delta;
+      return encodeNumber(sum, 'sum');
+    });
+    return sum;
+  }
+
+  /** The string stored by `setString()` under `key` (its bytes as UTF-8), or `undefined`. */
+  getString(key: MapKey): string | undefined {
+    return this.withValue(key, (view) => Buffer.from(view.buffer, view.byteOffset, view.length).toString('utf8'));
+  }
+
+  /** Stores `value` as its UTF-8 bytes. */
+  setString(key: MapKey, value: string): this {
+    if (typeof value !== 'string') {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `value must be a string, got ${describe(value)}`);
+    }
+    return this.set(key, Buffer.from(value, 'utf8'));
+  }
+
+  /**
+   * Every entry as `[key, value copy]`, weakly consistent: each entry present for the whole
+   * iteration is yielded exactly once; entries set or deleted meanwhile may or may not be.
+   * Never holds a pin between two `next()` calls.
+   */
+  *entries(): Generator<[MapKey, Uint8Array]> {
+    const batch: [MapKey, Uint8Array][] = [];
+    const position = new KeyScratch();
+    let started = false;
+    for (;;) {
+      this.#open();
+      this.#nextBatch(started ? position : null, batch);
+      if (batch.length === 0) return;
+      started = true;
+      const last = batch[batch.length - 1] as [MapKey, Uint8Array];
+      position.encode(last[0]);
+      yield* batch;
+      batch.length = 0;
+    }
+  }
+
+  /** Every key (see `entries()`). */
+  *keys(): Generator<MapKey> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  /** Every value, copied (see `entries()`). */
+  *values(): Generator<Uint8Array> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): Generator<[MapKey, Uint8Array]> {
+    return this.entries();
+  }
+
+  /** How much of the arena is in use. */
+  memory(): ArenaUsage {
+    return this.#arena.usage();
+  }
+
+  /** Frees what this thread retired and is now safe, and one orphaned bag; returns how many blocks. */
+  collect(): number {
+    this.#open();
+    return this.epochs.collect() + adoptOrphans(this.#arena, this.epochs);
+  }
+
+  /** See {@link EpochDomain.releaseThread}: frees the epoch slot a dead thread held on this map. */
+  releaseThread(threadId: number): number {
+    return this.epochs.releaseThread(threadId);
+  }
+
+  /** Detaches this object (its epoch slot is released); the map lives on in other threads. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.epochs.close();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this SharedMap object was closed');
+  }
+
+  /**
+   * Every change, for the key in the scratch. `cas` false: set (`next` defined) or delete.
+   * `cas` true: compare with `expected` first. Allocates before anything changes and frees
+   * what it did not publish.
+   */
+  #write(expected: Uint8Array | undefined, next: Uint8Array | undefined, cas: boolean): boolean {
+    const scratch = this.#key;
+    const arena = this.#arena;
+    const words = arena.words;
+    const table = this.#table;
+    const epochs = this.epochs;
+    if (++this.#writes % ORPHAN_CHECK_EVERY === 0) adoptOrphans(arena, epochs);
+    let fresh = 0; // the new value block
+    let node = 0; // the new node, once needed
+    if (next !== undefined) {
+      fresh = this.#alloc(Value.BYTES + next.length);
+      words[(fresh + Value.LENGTH) >> 2] = next.length; // plain: published by the CAS that links it
+      arena.bytes.set(next, fresh + Value.BYTES);
+    }
+    const soKey = regularSoKey(scratch.hash);
+    epochs.pin();
+    try {
+      for (;;) {
+        const start = table.start(scratch.hash, true);
+        if (table.find(start, soKey, scratch)) {
+          const cur = table.cur;
+          const old = Atomics.load(words, (cur + Node.VALUE) >> 2); // SC load
+          if (old === 0) continue; // deleted meanwhile: the next find unlinks it
+          if (cas && (expected === undefined || !this.#sameBytes(old, expected))) return false;
+          // Proof obligation (racy edge: writers of one entry): the value word is the entry's
+          // linearization point. The CAS succeeds only if nobody changed it since `old` was read
+          // (a block is not reused while we are pinned, so `old` cannot come back as another
+          // value); a lost CAS reads the entry again.
+          if (Atomics.compareExchange(words, (cur + Node.VALUE) >> 2, old, fresh) !== old) continue;
+          epochs.retire(old);
+          if (fresh === 0) {
+            // A delete: mark the node (no insert after it any more), then unlink it.
+            Atomics.or(words, (cur + Node.NEXT) >> 2, MARK);
+            Atomics.sub(words, MapWord.COUNT, 1);
+            table.find(start, soKey, scratch);
+          }
+          fresh = 0;
+          return true;
+        }
+        // Absent.
+        if (cas) {
+          if (expected !== undefined) return false; // a value was expected
+          if (next === undefined) return true; // absent, as expected
+        } else if (next === undefined) {
+          return false; // delete of an absent key
+        }
+        if (node === 0) {
+          node = this.#alloc(Node.KEY + scratch.length);
+          words[(node + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
+          words[(node + Node.VALUE) >> 2] = fresh;
+          scratch.writeInto(words, arena.bytes, node);
+        }
+        if (table.link(table.prev, table.cur, node)) {
+          node = fresh = 0;
+          table.counted();
+          return true;
+        }
+      }
+    } finally {
+      epochs.unpin();
+      // Never published: nobody else can have seen them, so they go straight back.
+      if (fresh !== 0) arena.free(fresh);
+      if (node !== 0) arena.free(node);
+    }
+  }
+
+  /** A block of `bytes`, reclaiming first when the arena is spent; throws OUT_OF_MEMORY when it stays spent. */
+  #alloc(bytes: number): number {
+    const arena = this.#arena;
+    for (let attempt = 0; ; attempt++) {
+      const block = arena.alloc(bytes);
+      if (block !== 0) return block;
+      if (attempt === RECLAIM_TRIES) break;
+      this.epochs.collect();
+      adoptOrphans(arena, this.epochs);
+    }
+    const { reservedBytes, limitBytes } = arena.usage();
+    throw new CorelaneError(
+      ErrorCode.OUT_OF_MEMORY,
+      `the map's arena is spent (${reservedBytes + ARENA_START} of ${limitBytes} bytes reserved, none free for ` +
+        `${bytes} bytes); nothing was changed. Create the map with a larger arenaBytes, or delete entries`,
+    );
+  }
+
+  #sameBytes(value: number, expected: Uint8Array): boolean {
+    const words = this.#arena.words;
+    const bytes = this.#arena.bytes;
+    const length = words[(value + Value.LENGTH) >> 2] as number; // plain: immutable
+    if (length !== expected.length) return false;
+    const at = value + Value.BYTES;
+    for (let i = 0; i < length; i++) if (bytes[at + i] !== expected[i]) return false;
+    return true;
+  }
+
+  /** Copies up to 64 live entries after `position` (from the start when null) into `batch`. */
+  #nextBatch(position: KeyScratch | null, batch: [MapKey, Uint8Array][]): void {
+    const words = this.#arena.words;
+    const bytes = this.#arena.bytes;
+    const table = this.#table;
+    const epochs = this.epochs;
+    epochs.pin();
+    try {
+      let cur: number;
+      if (position === null) {
+        cur = Atomics.load(words, (table.start(0, false) + Node.NEXT) >> 2) & ~MARK;
+      } else {
+        // Resume after `position`: from its bucket, skip everything up to and including it.
+        const soKey = regularSoKey(position.hash);
+        cur = Atomics.load(words, (table.start(position.hash, false) + Node.NEXT) >> 2) & ~MARK;
+        while (cur !== 0) {
+          const so = (words[(cur + Node.SO_KEY) >> 2] as number) >>> 0;
+          if (so > soKey || (so === soKey && position.compareNode(words, bytes, cur) > 0)) break;
+          cur = Atomics.load(words, (cur + Node.NEXT) >> 2) & ~MARK;
+        }
+      }
+      while (cur !== 0 && batch.length < 64) {
+        const next = Atomics.load(words, (cur + Node.NEXT) >> 2); // SC load
+        const so = (words[(cur + Node.SO_KEY) >> 2] as number) >>> 0;
+        const value = (so & 1) !== 0 && (next & MARK) === 0 ? Atomics.load(words, (cur + Node.VALUE) >> 2) : 0;
+        if (value !== 0) {
+          const length = words[(value + Value.LENGTH) >> 2] as number;
+          batch.push([readKey(this.handle.map, words, cur), bytes.slice(value + Value.BYTES, value + Value.BYTES + length)]);
+        }
+        cur = next & ~MARK;
+      }
+    } finally {
+      epochs.unpin();
+    }
+  }
+}
+
+function copy(view: Uint8Array): Uint8Array {
+  return view.slice();
+}
+
+function present(): boolean {
+  return true;
+}
+
+function readNumber(view: Uint8Array): number {
+  if (view.length !== 8) {
+    throw new CorelaneError(ErrorCode.INVALID_STATE, `the value is ${view.length} bytes, not a number's 8`);
+  }
+  return new DataView(view.buffer, view.byteOffset, 8).getFloat64(0, true);
+}
+
+function encodeNumber(value: number, name: string): Uint8Array {
+  if (typeof value !== 'number') {
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `${name} must be a number, got ${describe(value)}`);
+  }
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setFloat64(0, value, true);
+  return bytes;
+}
