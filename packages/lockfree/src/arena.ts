@@ -35,13 +35,13 @@ export class Arena {
   }
 
   /**
-   * A block of at least `bytes` (1..MAX_BLOCK_BYTES) bytes, its first word set to its class;
-   * 0 when the arena is spent (nothing changed then, apart from free lists already empty).
+   * A block of at least `bytes` (1..MAX_BLOCK_BYTES) bytes, its first word set to its class:
+   * from the class's free list, else (with `fresh`) from the bump pointer; 0 when there is none.
    */
-  alloc(bytes: number): number {
+  alloc(bytes: number, fresh = true): number {
     const cls = classOf(bytes);
     let offset = pop(this.words64, MapWord64.FREE_HEADS + cls, this.words);
-    if (offset === 0) offset = this.bump(CLASS_BYTES[cls] as number);
+    if (offset === 0 && fresh) offset = this.bump(CLASS_BYTES[cls] as number);
     // Plain store: the block is this thread's until it publishes it with an SC store or CAS.
     if (offset !== 0) this.words[offset >> 2] = cls;
     return offset;

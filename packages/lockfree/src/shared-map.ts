@@ -54,7 +54,10 @@ export interface SharedMapHandle {
 const ORPHAN_CHECK_EVERY = 256;
 
 /** Tries to free memory (collect, adopt orphans) before an allocation gives up. */
-const RECLAIM_TRIES = 4;
+const RECLAIM_TRIES = 8;
+
+/** Never notified: `Atomics.wait` on it is a bounded sleep. */
+const backoff = new Int32Array(new SharedArrayBuffer(4));
 
 const SMALL_ARENA_BYTES = 64 * 1024;
 
@@ -417,10 +420,22 @@ export class SharedMap {
           return false; // delete of an absent key
         }
         if (node === 0) {
-          node = this.#alloc(Node.KEY + scratch.length);
+          node = arena.alloc(Node.KEY + scratch.length);
+          const spent = node === 0;
+          if (spent) {
+            // The arena is spent: reclaim and back off unpinned (a pin would hold back the very
+            // garbage we wait for), then search again: prev and cur may be gone by then.
+            epochs.unpin();
+            try {
+              node = this.#alloc(Node.KEY + scratch.length);
+            } finally {
+              epochs.pin();
+            }
+          }
           words[(node + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
           words[(node + Node.VALUE) >> 2] = fresh;
           scratch.writeInto(words, arena.bytes, node);
+          if (spent) continue;
         }
         if (table.link(table.prev, table.cur, node)) {
           node = fresh = 0;
@@ -436,15 +451,29 @@ export class SharedMap {
     }
   }
 
-  /** A block of `bytes`, reclaiming first when the arena is spent; throws OUT_OF_MEMORY when it stays spent. */
+  /**
+   * A block of `bytes`: a free one, else one freed by collecting this thread's garbage, else a
+   * fresh one. When the arena is spent, retries for a bounded time (another thread may be
+   * preempted while pinned, holding back garbage that is about to become free), then throws
+   * OUT_OF_MEMORY.
+   */
   #alloc(bytes: number): number {
     const arena = this.#arena;
-    for (let attempt = 0; ; attempt++) {
-      const block = arena.alloc(bytes);
+    const epochs = this.epochs;
+    let block = arena.alloc(bytes, false);
+    if (block !== 0) return block;
+    if (epochs.pending > 0) {
+      epochs.collect();
+      block = arena.alloc(bytes, false);
       if (block !== 0) return block;
-      if (attempt === RECLAIM_TRIES) break;
-      this.epochs.collect();
-      adoptOrphans(arena, this.epochs);
+    }
+    for (let attempt = 0; attempt <= RECLAIM_TRIES; attempt++) {
+      block = arena.alloc(bytes);
+      if (block !== 0) return block;
+      // Budgeted backoff (0, 0.1, 0.2, 0.4 … ms; about 25 ms in all), then give up.
+      if (attempt > 0) Atomics.wait(backoff, 0, 0, 0.1 * 2 ** (attempt - 1));
+      epochs.collect();
+      adoptOrphans(arena, epochs);
     }
     const { reservedBytes, limitBytes } = arena.usage();
     throw new CorelaneError(

@@ -1,0 +1,108 @@
+// The map across real worker_threads, each workload bounded in count and time: values are
+// self-checking (test/workers/values.mjs), own keys carry sequence numbers that must read back
+// exactly, and counters must add up exactly.
+import { runWorker } from '@corelane/shared/testing';
+import { describe, expect, it } from 'vitest';
+import { SharedMap } from '../src/index.js';
+import { stamp, verify } from './workers/values.mjs';
+
+const script = new URL('./workers/map-worker.mjs', import.meta.url);
+const TIMEOUT_MS = 50_000;
+
+interface MixedResult {
+  own: [number, number][];
+  bad: number;
+  firstBad: string | null;
+  reads: number;
+}
+
+interface ChurnResult {
+  done: number;
+  bad: number;
+  maxReserved: number;
+  error: { code: string; name: string; message: string } | null;
+}
+
+describe('SharedMap across worker threads', () => {
+  it.each([2, 4])('%i workers: mixed set/get/delete/compareAndSet; every read verifies, own keys read back exactly', async (workers) => {
+    // A small first table: it grows (split-ordered) while the workers write.
+    const map = SharedMap.create({ capacity: 8, arenaBytes: 8 << 20 });
+    const ops = 12_000;
+    const results = await Promise.all(
+      Array.from({ length: workers }, (_, id) =>
+        runWorker<MixedResult>(
+          script,
+          { mode: 'mixed', handle: map.handle, id, ops, ownKeys: 300, sharedKeys: 64, seed: 1000 + id },
+          TIMEOUT_MS,
+        ),
+      ),
+    );
+    let live = 0;
+    results.forEach((result, id) => {
+      expect(result.firstBad).toBeNull();
+      expect(result.bad).toBe(0);
+      expect(result.reads).toBeGreaterThan(0);
+      for (const [k, seq] of result.own) {
+        const value = map.get(`w${id}:${k}`);
+        if (seq === -1) {
+          expect(value).toBeUndefined();
+        } else {
+          expect(value).toBeDefined();
+          expect(verify(value as Uint8Array, id * 100_000 + k)).toBeNull();
+          expect(stamp(value as Uint8Array).seq).toBe(seq);
+          live++;
+        }
+      }
+    });
+    let shared = 0;
+    for (let s = 0; s < 64; s++) {
+      const value = map.get(`s:${s}`);
+      if (value === undefined) continue;
+      expect(verify(value, 1_000_000 + s)).toBeNull();
+      shared++;
+    }
+    expect(map.size).toBe(live + shared);
+    expect([...map.keys()].length).toBe(live + shared);
+    map.close();
+  });
+
+  it('4 workers, CAS increments on 64 hot keys: every counter adds up exactly', async () => {
+    const map = SharedMap.create({ capacity: 64, arenaBytes: 4 << 20 });
+    const workers = 4;
+    const ops = 6_000;
+    const hot = 64;
+    await Promise.all(
+      Array.from({ length: workers }, () => runWorker(script, { mode: 'cas', handle: map.handle, ops, hot }, TIMEOUT_MS)),
+    );
+    let numbers = 0;
+    let words = 0;
+    for (let k = 0; k < hot; k++) {
+      numbers += map.getNumber(`n${k}`) ?? 0;
+      const word = map.get(`u${k}`);
+      words += word === undefined ? 0 : new DataView(word.buffer).getUint32(0, true);
+    }
+    expect(numbers).toBe((workers * ops) / 2);
+    expect(words).toBe((workers * ops) / 2);
+    map.close();
+  });
+
+  it('reclamation frees: 3 workers churn ~20x the arena through it and never run out', async () => {
+    const arenaBytes = 8 << 20;
+    const map = SharedMap.create({ capacity: 256, arenaBytes });
+    const ops = 400_000; // 3 workers, 2 sets in 3 ops of ~100-250 bytes each: ~150 MiB through an 8 MiB arena
+    const results = await Promise.all(
+      Array.from({ length: 3 }, (_, id) =>
+        runWorker<ChurnResult>(script, { mode: 'churn', handle: map.handle, id, ops, keys: 256 }, TIMEOUT_MS),
+      ),
+    );
+    for (const result of results) {
+      expect(result.error).toBeNull();
+      expect(result.done).toBe(ops);
+      expect(result.bad).toBe(0);
+      expect(result.maxReserved).toBeLessThanOrEqual(arenaBytes);
+    }
+    // Only live entries (and what sits on free lists) hold memory: bounded, whatever the churn.
+    expect(map.memory().reservedBytes).toBeLessThan(arenaBytes);
+    map.close();
+  });
+});

@@ -1,0 +1,140 @@
+// One worker of the cross-thread map tests; `workerData.mode` picks the workload. Every
+// workload is bounded in count (and the pinned one in time) and answers with one message.
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { SharedMap } from '@corelane/lockfree';
+import { makeValue, rng, stamp, verify } from './values.mjs';
+
+const { mode, handle } = workerData;
+
+const workloads = {
+  /**
+   * Own keys (`w<id>:<k>`, only this worker writes them) and shared keys (`s:<k>`, every worker
+   * writes them): sets, deletes, gets and compareAndSets; every value read is verified. Answers
+   * with the final state of its own keys, as it last wrote them.
+   */
+  mixed({ id, ops, ownKeys, sharedKeys, seed }) {
+    const map = SharedMap.attach(handle);
+    const random = rng(seed);
+    const own = new Map(); // key index -> seq of the value last written, or -1 when deleted
+    let bad = 0;
+    let firstBad = null;
+    let reads = 0;
+    const check = (bytes, keyId) => {
+      if (bytes === undefined) return;
+      reads++;
+      const why = verify(bytes, keyId);
+      if (why !== null) {
+        bad++;
+        firstBad ??= why;
+      }
+    };
+    for (let seq = 1; seq <= ops; seq++) {
+      const r = random();
+      const k = Math.floor(random() * ownKeys);
+      const s = Math.floor(random() * sharedKeys);
+      const ownId = id * 100_000 + k;
+      if (r < 0.35) {
+        map.set(`w${id}:${k}`, makeValue(ownId, id, seq, (seq * 13) % 48));
+        own.set(k, seq);
+      } else if (r < 0.45) {
+        map.delete(`w${id}:${k}`);
+        own.set(k, -1);
+      } else if (r < 0.6) {
+        const current = map.get(`w${id}:${k}`);
+        check(current, ownId);
+        const expectSeq = own.get(k) ?? -1;
+        const gotSeq = current === undefined ? -1 : stamp(current).seq;
+        if (gotSeq !== expectSeq) {
+          bad++;
+          firstBad ??= `own key ${k}: read seq ${gotSeq}, last wrote ${expectSeq}`;
+        }
+      } else if (r < 0.8) {
+        check(map.get(`s:${s}`), 1_000_000 + s);
+      } else if (r < 0.9) {
+        map.set(`s:${s}`, makeValue(1_000_000 + s, id, seq, (seq * 7) % 40));
+      } else {
+        const current = map.get(`s:${s}`);
+        check(current, 1_000_000 + s);
+        map.compareAndSet(`s:${s}`, current, r < 0.97 ? makeValue(1_000_000 + s, id, seq, 8) : undefined);
+      }
+    }
+    map.close();
+    return { own: [...own.entries()], bad, firstBad, reads };
+  },
+
+  /** `ops` increments spread over `hot` keys, half by addNumber, half by update() on a u32. */
+  cas({ ops, hot }) {
+    const map = SharedMap.attach(handle);
+    for (let i = 0; i < ops; i++) {
+      if (i & 1) {
+        map.addNumber(`n${i % hot}`, 1);
+      } else {
+        map.update(`u${i % hot}`, (current) => {
+          const next = new Uint8Array(4);
+          new DataView(next.buffer).setUint32(0, (current ? new DataView(current.buffer).getUint32(0, true) : 0) + 1, true);
+          return next;
+        });
+      }
+    }
+    map.close();
+    return { done: ops };
+  },
+
+  /**
+   * Set/delete churn over `keys` own keys with values of varying size; reports the most arena
+   * bytes it saw reserved, how many reads failed verification, and a typed error if one stopped it.
+   */
+  churn({ id, ops, keys }) {
+    const map = SharedMap.attach(handle);
+    let maxReserved = 0;
+    let bad = 0;
+    let done = 0;
+    let error = null;
+    try {
+      for (let seq = 1; seq <= ops; seq++) {
+        const k = seq % keys;
+        const keyId = id * 100_000 + k;
+        if (seq % 3 === 0) map.delete(`c${id}:${k}`);
+        else map.set(`c${id}:${k}`, makeValue(keyId, id, seq, (seq * 29) % 200));
+        if (seq % 5 === 0) {
+          const got = map.get(`c${id}:${(seq * 7) % keys}`);
+          if (got !== undefined && verify(got, id * 100_000 + ((seq * 7) % keys)) !== null) bad++;
+        }
+        if (seq % 1024 === 0) maxReserved = Math.max(maxReserved, map.memory().reservedBytes);
+        done = seq;
+      }
+    } catch (e) {
+      error = { code: e.code, name: e.name, message: e.message };
+    }
+    maxReserved = Math.max(maxReserved, map.memory().reservedBytes);
+    map.close();
+    return { done, bad, maxReserved, error };
+  },
+
+  /**
+   * Pins, reports the epoch it pinned at, then waits (bounded) for `release[0]` to become 1;
+   * with `close`, unpins and closes after; without, never unpins (it is terminated).
+   */
+  pin({ release, waitMs, close }) {
+    const map = SharedMap.attach(handle);
+    map.epochs.pin();
+    map.set('pinned', new Uint8Array([1]));
+    parentPort.postMessage({ pinned: true, epoch: map.epochs.epoch, threadId });
+    const flag = new Int32Array(release);
+    Atomics.wait(flag, 0, 0, waitMs);
+    if (close) {
+      map.epochs.unpin();
+      map.close();
+    }
+    return { released: Atomics.load(flag, 0) === 1 };
+  },
+
+  /** Attaches, writes one key and returns without closing: the exit hook must release its slot. */
+  attachOnly({ key }) {
+    const map = SharedMap.attach(handle);
+    map.setString(key, `from thread ${threadId}`);
+    return { threadId };
+  },
+};
+
+parentPort.postMessage(workloads[mode](workerData));
