@@ -227,7 +227,9 @@ export class EpochDomain {
   tryAdvance(): number {
     const words = this.#words;
     const global = Atomics.load(words, EpochWord.GLOBAL); // SC load
-    for (let i = 0; i < this.slots; i++) {
+    // SC load: a slot claimed after it is read pins at `global` or later (see pin()).
+    const used = Atomics.load(words, EpochWord.HIGH_WATER);
+    for (let i = 0; i < used; i++) {
       const local = Atomics.load(words, (SLOTS_START + SLOT_BYTES * i) / 4 + SlotWord.EPOCH); // SC load
       if ((local & 1) !== 0 && (local & ~1) !== global) return global;
     }
@@ -296,6 +298,12 @@ export class EpochDomain {
       // Proof obligation (racy edge: two threads claiming one slot): the CAS gives it to one.
       if (Atomics.compareExchange(words, slot + SlotWord.OWNER, 0, this.#token) === 0) {
         Atomics.store(words, slot + SlotWord.THREAD, threadId);
+        // Raise HIGH_WATER to cover this slot (CAS loop: it only grows) before the first pin.
+        for (let seen = Atomics.load(words, EpochWord.HIGH_WATER); seen <= i; ) {
+          const before = Atomics.compareExchange(words, EpochWord.HIGH_WATER, seen, i + 1);
+          if (before === seen) break;
+          seen = before;
+        }
         return slot;
       }
     }

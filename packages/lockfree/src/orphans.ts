@@ -14,30 +14,31 @@ const PER_BAG = (MAX_BLOCK_BYTES - BAG.VALUES) / 4;
 
 /** Writes `values` (retired at `epoch` or before) into bags on the orphan stack; what finds no room leaks. */
 export function orphan(arena: Arena, values: Int32Array, epoch: number): void {
-  const words = arena.words;
   for (let from = 0; from < values.length; from += PER_BAG) {
     const chunk = values.subarray(from, Math.min(values.length, from + PER_BAG));
     const bag = arena.alloc(BAG.VALUES + chunk.length * 4);
     if (bag === 0) return;
+    const words = arena.words; // after alloc(), which refreshes the views as it needs
     words[(bag + BAG.EPOCH) >> 2] = epoch; // plain: published by push()'s SC CAS
     words[(bag + BAG.COUNT) >> 2] = chunk.length;
     words.set(chunk, (bag + BAG.VALUES) >> 2);
-    push(arena.words64, MapWord64.ORPHANS, words, bag);
+    push(arena, MapWord64.ORPHANS, bag);
   }
 }
 
 /** Frees the values of one orphan bag when they are safe (else puts it back); returns how many it freed. */
 export function adoptOrphans(arena: Arena, epochs: EpochDomain): number {
-  const words = arena.words;
   if (offsetOf(Atomics.load(arena.words64, MapWord64.ORPHANS)) === 0) return 0; // SC load: usually no bag
-  const bag = pop(arena.words64, MapWord64.ORPHANS, words);
+  const bag = pop(arena, MapWord64.ORPHANS); // refreshes the views to hold the bag
   if (bag === 0) return 0;
-  if (!epochs.isSafe(words[(bag + BAG.EPOCH) >> 2] as number)) {
-    push(arena.words64, MapWord64.ORPHANS, words, bag);
+  if (!epochs.isSafe(arena.words[(bag + BAG.EPOCH) >> 2] as number)) {
+    push(arena, MapWord64.ORPHANS, bag);
     return 0;
   }
-  const count = words[(bag + BAG.COUNT) >> 2] as number;
-  for (let i = 0; i < count; i++) arena.free(words[((bag + BAG.VALUES) >> 2) + i] as number);
+  const count = arena.words[(bag + BAG.COUNT) >> 2] as number;
+  const first = (bag + BAG.VALUES) >> 2;
+  // free() may refresh the views: read each value through arena.words again.
+  for (let i = 0; i < count; i++) arena.free(arena.words[first + i] as number);
   arena.free(bag);
   return count;
 }

@@ -209,7 +209,9 @@ export class SharedMap {
       const table = this.#table;
       const value = table.lookup(table.start(scratch.hash, false), regularSoKey(scratch.hash), scratch);
       if (value === 0) return undefined;
-      const words = this.#arena.words;
+      const arena = this.#arena;
+      if (value > arena.safeEnd) arena.refresh();
+      const words = arena.words;
       // Plain read: the value block is immutable once its offset was published (SC, read above).
       const length = words[(value + Value.LENGTH) >> 2] as number;
       return fn(new Uint8Array(this.handle.map, value + Value.BYTES, length));
@@ -361,7 +363,8 @@ export class SharedMap {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.epochs.close();
+    this.epochs.close(); // frees what is safe into this thread's cache, orphans the rest
+    this.#arena.flush();
   }
 
   #open(): void {
@@ -375,8 +378,7 @@ export class SharedMap {
    */
   #write(expected: Uint8Array | undefined, next: Uint8Array | undefined, cas: boolean): boolean {
     const scratch = this.#key;
-    const arena = this.#arena;
-    const words = arena.words;
+    const arena = this.#arena; // its views may be refreshed by any call below: read arena.words each time
     const table = this.#table;
     const epochs = this.epochs;
     if (++this.#writes % ORPHAN_CHECK_EVERY === 0) adoptOrphans(arena, epochs);
@@ -384,7 +386,7 @@ export class SharedMap {
     let node = 0; // the new node, once needed
     if (next !== undefined) {
       fresh = this.#alloc(Value.BYTES + next.length);
-      words[(fresh + Value.LENGTH) >> 2] = next.length; // plain: published by the CAS that links it
+      arena.words[(fresh + Value.LENGTH) >> 2] = next.length; // plain: published by the CAS that links it
       arena.bytes.set(next, fresh + Value.BYTES);
     }
     const soKey = regularSoKey(scratch.hash);
@@ -394,6 +396,7 @@ export class SharedMap {
         const start = table.start(scratch.hash, true);
         if (table.find(start, soKey, scratch)) {
           const cur = table.cur;
+          const words = arena.words; // find() followed cur: it is inside the views
           const old = Atomics.load(words, (cur + Node.VALUE) >> 2); // SC load
           if (old === 0) continue; // deleted meanwhile: the next find unlinks it
           if (cas && (expected === undefined || !this.#sameBytes(old, expected))) return false;
@@ -432,6 +435,7 @@ export class SharedMap {
               epochs.pin();
             }
           }
+          const words = arena.words; // after the allocation: it is inside the views
           words[(node + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
           words[(node + Node.VALUE) >> 2] = fresh;
           scratch.writeInto(words, arena.bytes, node);
@@ -452,21 +456,14 @@ export class SharedMap {
   }
 
   /**
-   * A block of `bytes`: a free one, else one freed by collecting this thread's garbage, else a
-   * fresh one. When the arena is spent, retries for a bounded time (another thread may be
-   * preempted while pinned, holding back garbage that is about to become free), then throws
-   * OUT_OF_MEMORY.
+   * A block of `bytes`: a free one, else a fresh one. When the arena is spent, collects and
+   * retries for a bounded time (another thread may be preempted while pinned, holding back
+   * garbage that is about to become free), then throws OUT_OF_MEMORY.
    */
   #alloc(bytes: number): number {
     const arena = this.#arena;
     const epochs = this.epochs;
-    let block = arena.alloc(bytes, false);
-    if (block !== 0) return block;
-    if (epochs.pending > 0) {
-      epochs.collect();
-      block = arena.alloc(bytes, false);
-      if (block !== 0) return block;
-    }
+    let block = 0;
     for (let attempt = 0; attempt <= RECLAIM_TRIES; attempt++) {
       block = arena.alloc(bytes);
       if (block !== 0) return block;
@@ -484,9 +481,10 @@ export class SharedMap {
   }
 
   #sameBytes(value: number, expected: Uint8Array): boolean {
-    const words = this.#arena.words;
-    const bytes = this.#arena.bytes;
-    const length = words[(value + Value.LENGTH) >> 2] as number; // plain: immutable
+    const arena = this.#arena;
+    if (value > arena.safeEnd) arena.refresh();
+    const bytes = arena.bytes;
+    const length = arena.words[(value + Value.LENGTH) >> 2] as number; // plain: immutable
     if (length !== expected.length) return false;
     const at = value + Value.BYTES;
     for (let i = 0; i < length; i++) if (bytes[at + i] !== expected[i]) return false;
@@ -495,32 +493,36 @@ export class SharedMap {
 
   /** Copies up to 64 live entries after `position` (from the start when null) into `batch`. */
   #nextBatch(position: KeyScratch | null, batch: [MapKey, Uint8Array][]): void {
-    const words = this.#arena.words;
-    const bytes = this.#arena.bytes;
+    const arena = this.#arena;
     const table = this.#table;
     const epochs = this.epochs;
     epochs.pin();
     try {
       let cur: number;
       if (position === null) {
-        cur = Atomics.load(words, (table.start(0, false) + Node.NEXT) >> 2) & ~MARK;
+        cur = Atomics.load(arena.words, (table.start(0, false) + Node.NEXT) >> 2) & ~MARK;
       } else {
         // Resume after `position`: from its bucket, skip everything up to and including it.
         const soKey = regularSoKey(position.hash);
-        cur = Atomics.load(words, (table.start(position.hash, false) + Node.NEXT) >> 2) & ~MARK;
+        cur = Atomics.load(arena.words, (table.start(position.hash, false) + Node.NEXT) >> 2) & ~MARK;
         while (cur !== 0) {
-          const so = (words[(cur + Node.SO_KEY) >> 2] as number) >>> 0;
-          if (so > soKey || (so === soKey && position.compareNode(words, bytes, cur) > 0)) break;
-          cur = Atomics.load(words, (cur + Node.NEXT) >> 2) & ~MARK;
+          if (cur > arena.safeEnd) arena.refresh();
+          const so = (arena.words[(cur + Node.SO_KEY) >> 2] as number) >>> 0;
+          if (so > soKey || (so === soKey && position.compareNode(arena.words, arena.bytes, cur) > 0)) break;
+          cur = Atomics.load(arena.words, (cur + Node.NEXT) >> 2) & ~MARK;
         }
       }
       while (cur !== 0 && batch.length < 64) {
+        if (cur > arena.safeEnd) arena.refresh();
+        const words = arena.words;
         const next = Atomics.load(words, (cur + Node.NEXT) >> 2); // SC load
         const so = (words[(cur + Node.SO_KEY) >> 2] as number) >>> 0;
         const value = (so & 1) !== 0 && (next & MARK) === 0 ? Atomics.load(words, (cur + Node.VALUE) >> 2) : 0;
         if (value !== 0) {
-          const length = words[(value + Value.LENGTH) >> 2] as number;
-          batch.push([readKey(this.handle.map, words, cur), bytes.slice(value + Value.BYTES, value + Value.BYTES + length)]);
+          if (value > arena.safeEnd) arena.refresh();
+          const length = arena.words[(value + Value.LENGTH) >> 2] as number;
+          const at = value + Value.BYTES;
+          batch.push([readKey(this.handle.map, arena.words, cur), arena.bytes.slice(at, at + length)]);
         }
         cur = next & ~MARK;
       }

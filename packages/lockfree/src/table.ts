@@ -50,16 +50,17 @@ export class Table {
    * `start` over marked nodes without unlinking them.
    */
   lookup(start: number, soKey: number, key: KeyScratch): number {
-    const words = this.arena.words;
-    const bytes = this.arena.bytes;
+    const arena = this.arena;
     // SC loads of `next`: pair with the CAS that published each node, so its immutable fields
     // (soKey, keyMeta, key bytes) read plainly below are the ones written before it.
-    let cur = Atomics.load(words, (start + Node.NEXT) >> 2) & ~MARK;
+    let cur = Atomics.load(arena.words, (start + Node.NEXT) >> 2) & ~MARK;
     while (cur !== 0) {
+      if (cur > arena.safeEnd) arena.refresh();
+      const words = arena.words;
       const so = (words[(cur + Node.SO_KEY) >> 2] as number) >>> 0;
       if (so > soKey) return 0;
       if (so === soKey) {
-        const order = key.compareNode(words, bytes, cur);
+        const order = key.compareNode(words, arena.bytes, cur);
         // Proof obligation (racy edge: a delete of this node in flight): its value word is the
         // linearization point of every change to the entry; 0 means deleted, and then no live
         // node for the key was reachable at some instant of this search (a new one is only
@@ -79,17 +80,18 @@ export class Table {
    * at or after the key, or 0); returns whether `cur` is the key's node.
    */
   find(start: number, soKey: number, key: KeyScratch | null): boolean {
-    const words = this.arena.words;
-    const bytes = this.arena.bytes;
+    const arena = this.arena;
     retry: for (;;) {
       let prev = start; // a dummy: never marked, never unlinked
-      let cur = Atomics.load(words, (prev + Node.NEXT) >> 2) & ~MARK; // SC load
+      let cur = Atomics.load(arena.words, (prev + Node.NEXT) >> 2) & ~MARK; // SC load
       for (;;) {
         if (cur === 0) {
           this.prev = prev;
           this.cur = 0;
           return false;
         }
+        if (cur > arena.safeEnd) arena.refresh();
+        const words = arena.words;
         const succ = Atomics.load(words, (cur + Node.NEXT) >> 2); // SC load
         if ((succ & MARK) !== 0) {
           // Proof obligation (racy edge: several threads unlinking, or inserting after prev):
@@ -108,7 +110,7 @@ export class Table {
           continue;
         }
         let order = so === soKey ? 0 : so > soKey ? 1 : -1;
-        if (order === 0 && key !== null) order = key.compareNode(words, bytes, cur);
+        if (order === 0 && key !== null) order = key.compareNode(words, arena.bytes, cur);
         if (order >= 0) {
           this.prev = prev;
           this.cur = cur;
@@ -125,7 +127,7 @@ export class Table {
    * here; its other fields must be written already.
    */
   link(prev: number, cur: number, node: number): boolean {
-    const words = this.arena.words;
+    const words = this.arena.words; // prev was followed and node allocated: both inside the views
     Atomics.store(words, (node + Node.NEXT) >> 2, cur);
     // Proof obligation (racy edge: concurrent inserts, deletes of prev): the CAS succeeds only
     // while prev is unmarked (a mark sits in this very word) and still points at cur: nothing
@@ -147,7 +149,7 @@ export class Table {
 
   /** Word index of bucket `bucket`'s slot, or -1 when its segment is not set up. */
   #slotOf(bucket: number, init: boolean): number {
-    const words = this.arena.words;
+    const words = this.arena.words; // the directory is in the control area, always inside
     let segment: number;
     let index: number;
     if (bucket < 1 << this.log2Seg0) {
@@ -160,7 +162,10 @@ export class Table {
     }
     let base = Atomics.load(words, MapWord.DIRECTORY + segment); // SC load: pairs with the store below
     if (base <= 0 && init && base !== SEGMENT_CLAIMED) base = this.#addSegment(segment);
-    return base <= 0 ? -1 : (base >> 2) + index;
+    if (base <= 0) return -1;
+    const slot = base + index * 4;
+    if (slot > this.arena.safeEnd) this.arena.refresh();
+    return slot >> 2;
   }
 
   /** Allocates segment `segment` (its buckets all zero: fresh bump memory); its base, or 0. */
@@ -198,9 +203,9 @@ export class Table {
     const slot = this.#slotOf(bucket, true);
     if (slot < 0) return parentDummy;
     const soKey = dummySoKey(bucket);
-    const words = this.arena.words;
     const fresh = this.arena.alloc(DUMMY_BYTES);
     if (fresh === 0) return parentDummy;
+    let words = this.arena.words; // after alloc(): the views hold the fresh block
     words[(fresh + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
     words[(fresh + Node.VALUE) >> 2] = 0;
     words[(fresh + Node.KEY_META) >> 2] = 0;
@@ -216,6 +221,7 @@ export class Table {
     }
     // Racy edge: every thread that sets the slot sets it to the one dummy of the list with this
     // split-order key, so a lost CAS leaves the same value.
+    words = this.arena.words; // find() may have refreshed the views
     Atomics.compareExchange(words, slot, 0, dummy);
     return dummy;
   }
