@@ -129,6 +129,70 @@ const workloads = {
     return { released: Atomics.load(flag, 0) === 1 };
   },
 
+  /**
+   * Many short histories: per round, every worker waits at a barrier, then runs `perRound` ops
+   * on `keys` fresh keys, stamping invocation and response with a shared SC counter (a clock
+   * every thread agrees with). Values are numbers (4 bytes), unique per write. Answers with the
+   * ops as flat rows [round, key, kind, a, b, result, inv, res].
+   */
+  history({ id, workers, rounds, perRound, keys, clock, barrier, seed, timeoutMs }) {
+    const map = SharedMap.attach(handle);
+    const ticks = new Int32Array(clock);
+    const arrived = new Int32Array(barrier);
+    const random = rng(seed);
+    const rows = [];
+    const lastSeen = new Map();
+    const bytes = (n) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint32(0, n, true);
+      return b;
+    };
+    const number = (b) => (b === undefined ? 0 : new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true));
+    const deadline = Date.now() + timeoutMs;
+    let seq = 0;
+    for (let round = 0; round < rounds; round++) {
+      // Barrier (bounded): everyone starts the round together, so the ops overlap.
+      Atomics.add(arrived, 0, 1);
+      while (Atomics.load(arrived, 0) < workers * (round + 1)) {
+        if (Date.now() > deadline) throw new Error('barrier timed out');
+        Atomics.wait(arrived, 1, 0, 1);
+      }
+      for (let i = 0; i < perRound; i++) {
+        const k = Math.floor(random() * keys);
+        const key = `r${round}:k${k}`;
+        const r = random();
+        const value = (id + 1) * 1_000_000 + ++seq;
+        let kind;
+        let a = 0;
+        let b = 0;
+        let result = 0;
+        const inv = Atomics.add(ticks, 0, 1);
+        if (r < 0.3) {
+          kind = 0;
+          a = value;
+          map.set(key, bytes(value));
+        } else if (r < 0.6) {
+          kind = 1;
+          result = number(map.get(key));
+        } else if (r < 0.75) {
+          kind = 2;
+          result = map.delete(key) ? 1 : 0;
+        } else {
+          kind = 3;
+          a = lastSeen.get(key) ?? 0;
+          b = r < 0.95 ? value : 0;
+          result = map.compareAndSet(key, a === 0 ? undefined : bytes(a), b === 0 ? undefined : bytes(b)) ? 1 : 0;
+        }
+        const res = Atomics.add(ticks, 0, 1);
+        if (kind === 1) lastSeen.set(key, result);
+        if (kind === 3 && result === 1) lastSeen.set(key, b);
+        rows.push(round, k, kind, a, b, result, inv, res);
+      }
+    }
+    map.close();
+    return { rows };
+  },
+
   /** Attaches, writes one key and returns without closing: the exit hook must release its slot. */
   attachOnly({ key }) {
     const map = SharedMap.attach(handle);
