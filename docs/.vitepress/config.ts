@@ -37,6 +37,7 @@ export default defineConfig({
           { text: '@corelane/affinity', link: '/packages/affinity' },
           { text: '@corelane/spsc', link: '/packages/spsc' },
           { text: '@corelane/router', link: '/packages/router' },
+          { text: '@corelane/lockfree', link: '/packages/lockfree' },
           { text: '@corelane/uring', link: '/packages/uring' },
         ],
       },

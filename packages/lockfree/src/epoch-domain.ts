@@ -1,5 +1,12 @@
 import { threadId } from 'node:worker_threads';
-import { CorelaneError, CorelaneTypeError, ErrorCode, requireInteger, requireOptions, writeHeader } from '@corelane/shared';
+import {
+  CorelaneError,
+  CorelaneTypeError,
+  ErrorCode,
+  requireInteger,
+  requireOptions,
+  writeHeader,
+} from '@corelane/shared';
 import {
   EPOCH_KIND,
   EPOCH_MAGIC,

@@ -11,7 +11,7 @@ import { dummySoKey, regularSoKey } from './bits.js';
 import { EpochDomain } from './epoch-domain.js';
 import { validateEpochBuffer } from './epoch-layout.js';
 import { KeyScratch, type MapKey, readKey } from './key.js';
-import { ARENA_START, MARK, MapWord, MAX_BUCKETS_LOG2, Node, Value } from './layout.js';
+import { ARENA_START, MARK, MAX_BUCKETS_LOG2, MapWord, Node, Value } from './layout.js';
 import { MAX_SEG0_LOG2, validateMapBuffer, writeMapHeader } from './map-header.js';
 import { adoptOrphans, orphan } from './orphans.js';
 import { MAX_BLOCK_BYTES } from './size-classes.js';
@@ -113,8 +113,7 @@ export class SharedMap {
       reclaim: (offset: number) => arena.free(offset),
       orphan: (values: Int32Array, epoch: number) => orphan(arena, values, epoch),
     };
-    this.epochs =
-      epochs === null ? EpochDomain.create({ slots }, callbacks) : EpochDomain.attach(epochs, callbacks);
+    this.epochs = epochs === null ? EpochDomain.create({ slots }, callbacks) : EpochDomain.attach(epochs, callbacks);
     this.handle = Object.freeze({ map: buffer, epochs: this.epochs.buffer });
     this.#table = new Table(arena, this.epochs, log2Seg0, MAX_BUCKETS_LOG2);
   }
@@ -127,7 +126,8 @@ export class SharedMap {
    */
   static create(options?: SharedMapOptions): SharedMap {
     const opts = requireOptions('options', options);
-    const capacity = opts.capacity === undefined ? 1024 : requireInteger('options.capacity', opts.capacity, 1, 2 ** 24);
+    const capacity =
+      opts.capacity === undefined ? 1024 : requireInteger('options.capacity', opts.capacity, 1, 2 ** MAX_SEG0_LOG2);
     const log2Seg0 = Math.max(1, Math.ceil(Math.log2(capacity)));
     const seg0Bytes = 4 << log2Seg0;
     const minArena = ARENA_START + seg0Bytes + SMALL_ARENA_BYTES;

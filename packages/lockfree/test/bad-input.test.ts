@@ -15,7 +15,12 @@ describe('bad input', () => {
     ['capacity 0', { capacity: 0 }, ErrorCode.OUT_OF_RANGE, RangeError],
     ['capacity 1.5', { capacity: 1.5 }, ErrorCode.OUT_OF_RANGE, RangeError],
     ['capacity above 2^24', { capacity: 2 ** 24 + 1 }, ErrorCode.OUT_OF_RANGE, RangeError],
-    ['arenaBytes too small for the capacity', { capacity: 1 << 16, arenaBytes: 128 << 10 }, ErrorCode.OUT_OF_RANGE, RangeError],
+    [
+      'arenaBytes too small for the capacity',
+      { capacity: 1 << 16, arenaBytes: 128 << 10 },
+      ErrorCode.OUT_OF_RANGE,
+      RangeError,
+    ],
     ['arenaBytes above the maximum', { arenaBytes: 2 ** 31 }, ErrorCode.OUT_OF_RANGE, RangeError],
     ['threads 0', { threads: 0 }, ErrorCode.OUT_OF_RANGE, RangeError],
     ['options that are not an object', 'big', ErrorCode.INVALID_ARGUMENT, TypeError],
@@ -142,11 +147,14 @@ describe('attach to something that is not a map', () => {
     ['the map buffer as the epoch domain', () => good.handle.map],
     ['an empty buffer', () => new SharedArrayBuffer(0)],
     ['a zeroed buffer', () => new SharedArrayBuffer(good.handle.epochs.byteLength)],
-    ['a truncated copy', () => {
-      const copy = new SharedArrayBuffer(good.handle.epochs.byteLength - 128);
-      new Uint8Array(copy).set(new Uint8Array(good.handle.epochs, 0, copy.byteLength));
-      return copy;
-    }],
+    [
+      'a truncated copy',
+      () => {
+        const copy = new SharedArrayBuffer(good.handle.epochs.byteLength - 128);
+        new Uint8Array(copy).set(new Uint8Array(good.handle.epochs, 0, copy.byteLength));
+        return copy;
+      },
+    ],
   ])('epochs: %s: ERR_CORELANE_BAD_MAP', (_, make) => {
     const epochs = make();
     expect(() => SharedMap.attach({ map: good.handle.map, epochs } as never)).toThrow(code(ErrorCode.BAD_MAP));

@@ -153,7 +153,13 @@ describe('threads that stop or die', () => {
 
   it("a terminated thread's slot stays pinned until releaseThread(threadId) releases it", async () => {
     const map = SharedMap.create({ capacity: 64, threads: 2 });
-    const pinned = start({ mode: 'pin', handle: map.handle, release: new SharedArrayBuffer(4), waitMs: 25_000, close: false });
+    const pinned = start({
+      mode: 'pin',
+      handle: map.handle,
+      release: new SharedArrayBuffer(4),
+      waitMs: 25_000,
+      close: false,
+    });
     const { epoch, threadId } = await pinned.message<Pinned>(0);
     await pinned.worker.terminate(); // runs no exit hook: the slot stays held and pinned
     for (let i = 0; i < 5; i++) map.epochs.tryAdvance();
@@ -169,7 +175,7 @@ describe('threads that stop or die', () => {
     map.close();
   });
 
-  it("a thread that exits without close() gives its slot back (exit hook)", async () => {
+  it('a thread that exits without close() gives its slot back (exit hook)', async () => {
     const map = SharedMap.create({ capacity: 64, threads: 2 });
     for (const key of ['first', 'second', 'third']) {
       const worker = start({ mode: 'attachOnly', handle: map.handle, key });

@@ -46,7 +46,19 @@ describe('SharedMap histories from worker threads', () => {
       Array.from({ length: workers }, (_, id) =>
         runWorker<{ rows: number[] }>(
           script,
-          { mode: 'history', handle: map.handle, id, workers, rounds, perRound, keys, clock, barrier, seed: 77 + id, timeoutMs: 40_000 },
+          {
+            mode: 'history',
+            handle: map.handle,
+            id,
+            workers,
+            rounds,
+            perRound,
+            keys,
+            clock,
+            barrier,
+            seed: 77 + id,
+            timeoutMs: 40_000,
+          },
           50_000,
         ),
       ),
@@ -57,7 +69,14 @@ describe('SharedMap histories from worker threads', () => {
         const [round, key, kind, a, b, result, inv, res] = rows.slice(i, i + 8) as number[];
         const id = `${round}:${key}`;
         if (!histories.has(id)) histories.set(id, []);
-        (histories.get(id) as Op[]).push({ kind: kind as number, a: a as number, b: b as number, result: result as number, inv: inv as number, res: res as number });
+        (histories.get(id) as Op[]).push({
+          kind: kind as number,
+          a: a as number,
+          b: b as number,
+          result: result as number,
+          inv: inv as number,
+          res: res as number,
+        });
       }
     }
     const failures = [...histories].filter(([, ops]) => !linearizable(ops));

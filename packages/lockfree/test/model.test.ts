@@ -42,8 +42,22 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       next: maybeValue,
     }),
   },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('update' as const), key, append: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('add' as const), key: fc.constantFrom('n1', 'n2'), delta: fc.integer({ min: -5, max: 5 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('update' as const),
+      key,
+      append: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('add' as const),
+      key: fc.constantFrom('n1', 'n2'),
+      delta: fc.integer({ min: -5, max: 5 }),
+    }),
+  },
 );
 
 function apply(map: SharedMap, model: Map<string, Uint8Array>, o: Op): void {
@@ -65,7 +79,8 @@ function apply(map: SharedMap, model: Map<string, Uint8Array>, o: Op): void {
     case 'cas': {
       const expected = o.expected === 'current' ? model.get(k) : o.expected;
       const current = model.get(k);
-      const matches = current === undefined ? expected === undefined : expected !== undefined && hex(current) === hex(expected);
+      const matches =
+        current === undefined ? expected === undefined : expected !== undefined && hex(current) === hex(expected);
       expect(map.compareAndSet(o.key, expected, o.next)).toBe(matches);
       if (matches) {
         if (o.next === undefined) model.delete(k);

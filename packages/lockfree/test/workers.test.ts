@@ -24,47 +24,50 @@ interface ChurnResult {
 }
 
 describe('SharedMap across worker threads', () => {
-  it.each([2, 4])('%i workers: mixed set/get/delete/compareAndSet; every read verifies, own keys read back exactly', async (workers) => {
-    // A small first table: it grows (split-ordered) while the workers write.
-    const map = SharedMap.create({ capacity: 8, arenaBytes: 8 << 20 });
-    const ops = 12_000;
-    const results = await Promise.all(
-      Array.from({ length: workers }, (_, id) =>
-        runWorker<MixedResult>(
-          script,
-          { mode: 'mixed', handle: map.handle, id, ops, ownKeys: 300, sharedKeys: 64, seed: 1000 + id },
-          TIMEOUT_MS,
+  it.each([2, 4])(
+    '%i workers: mixed set/get/delete/compareAndSet; every read verifies, own keys read back exactly',
+    async (workers) => {
+      // A small first table: it grows (split-ordered) while the workers write.
+      const map = SharedMap.create({ capacity: 8, arenaBytes: 8 << 20 });
+      const ops = 12_000;
+      const results = await Promise.all(
+        Array.from({ length: workers }, (_, id) =>
+          runWorker<MixedResult>(
+            script,
+            { mode: 'mixed', handle: map.handle, id, ops, ownKeys: 300, sharedKeys: 64, seed: 1000 + id },
+            TIMEOUT_MS,
+          ),
         ),
-      ),
-    );
-    let live = 0;
-    results.forEach((result, id) => {
-      expect(result.firstBad).toBeNull();
-      expect(result.bad).toBe(0);
-      expect(result.reads).toBeGreaterThan(0);
-      for (const [k, seq] of result.own) {
-        const value = map.get(`w${id}:${k}`);
-        if (seq === -1) {
-          expect(value).toBeUndefined();
-        } else {
-          expect(value).toBeDefined();
-          expect(verify(value as Uint8Array, id * 100_000 + k)).toBeNull();
-          expect(stamp(value as Uint8Array).seq).toBe(seq);
-          live++;
+      );
+      let live = 0;
+      results.forEach((result, id) => {
+        expect(result.firstBad).toBeNull();
+        expect(result.bad).toBe(0);
+        expect(result.reads).toBeGreaterThan(0);
+        for (const [k, seq] of result.own) {
+          const value = map.get(`w${id}:${k}`);
+          if (seq === -1) {
+            expect(value).toBeUndefined();
+          } else {
+            expect(value).toBeDefined();
+            expect(verify(value as Uint8Array, id * 100_000 + k)).toBeNull();
+            expect(stamp(value as Uint8Array).seq).toBe(seq);
+            live++;
+          }
         }
+      });
+      let shared = 0;
+      for (let s = 0; s < 64; s++) {
+        const value = map.get(`s:${s}`);
+        if (value === undefined) continue;
+        expect(verify(value, 1_000_000 + s)).toBeNull();
+        shared++;
       }
-    });
-    let shared = 0;
-    for (let s = 0; s < 64; s++) {
-      const value = map.get(`s:${s}`);
-      if (value === undefined) continue;
-      expect(verify(value, 1_000_000 + s)).toBeNull();
-      shared++;
-    }
-    expect(map.size).toBe(live + shared);
-    expect([...map.keys()].length).toBe(live + shared);
-    map.close();
-  });
+      expect(map.size).toBe(live + shared);
+      expect([...map.keys()].length).toBe(live + shared);
+      map.close();
+    },
+  );
 
   it('4 workers, CAS increments on 64 hot keys: every counter adds up exactly', async () => {
     const map = SharedMap.create({ capacity: 64, arenaBytes: 4 << 20 });
@@ -72,7 +75,9 @@ describe('SharedMap across worker threads', () => {
     const ops = 6_000;
     const hot = 64;
     await Promise.all(
-      Array.from({ length: workers }, () => runWorker(script, { mode: 'cas', handle: map.handle, ops, hot }, TIMEOUT_MS)),
+      Array.from({ length: workers }, () =>
+        runWorker(script, { mode: 'cas', handle: map.handle, ops, hot }, TIMEOUT_MS),
+      ),
     );
     let numbers = 0;
     let words = 0;

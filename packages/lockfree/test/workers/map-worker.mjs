@@ -71,7 +71,11 @@ const workloads = {
       } else {
         map.update(`u${i % hot}`, (current) => {
           const next = new Uint8Array(4);
-          new DataView(next.buffer).setUint32(0, (current ? new DataView(current.buffer).getUint32(0, true) : 0) + 1, true);
+          new DataView(next.buffer).setUint32(
+            0,
+            (current ? new DataView(current.buffer).getUint32(0, true) : 0) + 1,
+            true,
+          );
           return next;
         });
       }

@@ -82,9 +82,7 @@ class Rig {
     let elapsed: number;
     if (side === 'shared' || side === 'mutex') {
       const start = performance.now();
-      tallies = await Promise.all(
-        this.workers.map((w, i) => w.call<Tally>(side, { ops: streams[i] }, [], timeout)),
-      );
+      tallies = await Promise.all(this.workers.map((w, i) => w.call<Tally>(side, { ops: streams[i] }, [], timeout)));
       elapsed = performance.now() - start;
     } else {
       const owner = this.owner as WorkerHandle;
@@ -250,7 +248,9 @@ export function countersVsMutex(): BenchCase {
         const before = total(kind);
         const start = performance.now();
         const results = await Promise.all(
-          handles.map((w) => w.call<{ ops: number; increments: number }>('counters', { ops, hot: HOT, kind }, [], ctx.budgetMs)),
+          handles.map((w) =>
+            w.call<{ ops: number; increments: number }>('counters', { ops, hot: HOT, kind }, [], ctx.budgetMs),
+          ),
         );
         const elapsed = performance.now() - start;
         const increments = results.reduce((n, r) => n + r.increments, 0);

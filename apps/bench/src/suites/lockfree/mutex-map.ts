@@ -85,7 +85,8 @@ export class MutexMap {
   get(key: string): Uint8Array | undefined {
     this.#lockIt();
     const at = 64 + this.#slot(key) * SLOT_BYTES;
-    const value = this.#words[at >> 2] === 0 ? undefined : this.#bytes.slice(at + VALUE_AT, at + VALUE_AT + VALUE_BYTES);
+    const value =
+      this.#words[at >> 2] === 0 ? undefined : this.#bytes.slice(at + VALUE_AT, at + VALUE_AT + VALUE_BYTES);
     this.#unlock();
     return value;
   }

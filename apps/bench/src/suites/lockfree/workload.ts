@@ -28,7 +28,13 @@ export function valueFor(i: number, seq: number, out: Uint8Array = new Uint8Arra
 
 /** The key index a value carries. */
 export function keyOfValue(value: Uint8Array): number {
-  return ((value[0] as number) | ((value[1] as number) << 8) | ((value[2] as number) << 16) | ((value[3] as number) << 24)) >>> 0;
+  return (
+    ((value[0] as number) |
+      ((value[1] as number) << 8) |
+      ((value[2] as number) << 16) |
+      ((value[3] as number) << 24)) >>>
+    0
+  );
 }
 
 /** `count` ops over `keys` keys, `writePercent`% of them writes; the same stream for the same seed. */
