@@ -20,9 +20,11 @@ import { magicOf } from '@corelane/shared';
  * - `ORPHANS`: a tagged stack of bags of retired blocks left by threads that closed while their
  *   garbage was not yet safe to free (any thread frees them later).
  * - `FREE_HEADS[c]`: the free list of size class `c`, a tagged offset (see arena.ts).
- * - `DIRECTORY[k]`: offset of bucket segment `k` (0 until allocated). Segment 0 holds
- *   `2^capacity` buckets, segment k ≥ 1 holds `2^(capacity + k - 1)`: buckets double without
- *   moving a single one.
+ * - `DIRECTORY[k]`: offset of bucket segment `k` (0 until allocated, -1 while one thread
+ *   allocates it). Segment 0 holds `2^capacity` buckets, segment k ≥ 1 holds
+ *   `2^(capacity + k - 1)`: buckets double without moving a single one. A bucket is its dummy
+ *   node, 16 bytes inline in the segment: `+4 next`, `+8 soKey`, `+12 state` (0 unlinked,
+ *   1 being linked, 2 linked).
  *
  * TOP, COUNT and BUCKETS_LOG2 are 128 bytes apart: COUNT is written by every insert and delete,
  * BUCKETS_LOG2 read by every operation.

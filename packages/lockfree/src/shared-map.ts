@@ -7,7 +7,7 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import { Arena, type ArenaUsage } from './arena.js';
-import { dummySoKey, regularSoKey } from './bits.js';
+import { regularSoKey } from './bits.js';
 import { EpochDomain } from './epoch-domain.js';
 import { validateEpochBuffer } from './epoch-layout.js';
 import { KeyScratch, type MapKey, readKey } from './key.js';
@@ -15,7 +15,7 @@ import { ARENA_START, MARK, MAX_BUCKETS_LOG2, MapWord, Node, Value } from './lay
 import { MAX_SEG0_LOG2, validateMapBuffer, writeMapHeader } from './map-header.js';
 import { adoptOrphans, orphan } from './orphans.js';
 import { MAX_BLOCK_BYTES } from './size-classes.js';
-import { Table } from './table.js';
+import { BUCKET_LINKED, segmentBytes, Table } from './table.js';
 
 /** The largest value, in bytes. */
 export const MAX_VALUE_BYTES = MAX_BLOCK_BYTES - Value.BYTES;
@@ -129,7 +129,7 @@ export class SharedMap {
     const capacity =
       opts.capacity === undefined ? 1024 : requireInteger('options.capacity', opts.capacity, 1, 2 ** MAX_SEG0_LOG2);
     const log2Seg0 = Math.max(1, Math.ceil(Math.log2(capacity)));
-    const seg0Bytes = 4 << log2Seg0;
+    const seg0Bytes = segmentBytes(log2Seg0, 0);
     const minArena = ARENA_START + seg0Bytes + SMALL_ARENA_BYTES;
     const arenaBytes =
       opts.arenaBytes === undefined
@@ -139,18 +139,16 @@ export class SharedMap {
     const initial = Math.min(arenaBytes, Math.ceil((minArena + SMALL_ARENA_BYTES) / 65536) * 65536);
     const buffer = new SharedArrayBuffer(initial, { maxByteLength: arenaBytes });
     // The buffer is this thread's until create() returns: plain stores, then the header.
-    const words = new Int32Array(buffer);
+    const words = new Int32Array(buffer, 0, ARENA_START / 4);
     words[MapWord.TOP] = ARENA_START;
     words[MapWord.BUCKETS_LOG2] = log2Seg0;
     writeMapHeader(buffer, log2Seg0);
     const map = new SharedMap(buffer, log2Seg0, null, threads);
     const arena = map.#arena;
     const segment = arena.bump(seg0Bytes);
-    const head = arena.alloc(Node.KEY);
-    words[(head + Node.SO_KEY) >> 2] = dummySoKey(0);
-    words[(head + Node.NEXT) >> 2] = 0;
-    words[segment >> 2] = head; // bucket 0: the list's head, never removed
-    Atomics.store(words, MapWord.DIRECTORY, segment); // SC: before the handle leaves this thread
+    // Bucket 0's dummy (split-order key 0, next 0) is the list's head, linked from the start.
+    Atomics.store(arena.words, (segment + Node.VALUE) >> 2, BUCKET_LINKED);
+    Atomics.store(arena.words, MapWord.DIRECTORY, segment); // SC: before the handle leaves this thread
     return map;
   }
 

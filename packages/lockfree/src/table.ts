@@ -10,8 +10,18 @@ import type { EpochDomain } from './epoch-domain.js';
 import type { KeyScratch } from './key.js';
 import { MARK, MapWord, Node } from './layout.js';
 
-/** Bytes of a dummy node (no key). */
-const DUMMY_BYTES = Node.KEY;
+/**
+ * A bucket is its dummy node, inline in its segment (16 bytes: the node fields up to `value`):
+ * reaching a bucket is one cache miss, not two. A dummy is never freed or marked, and has no
+ * value: its `value` word says whether it is linked into the list yet.
+ */
+export const BUCKET_BYTES = 16;
+
+/** States of a bucket (its dummy's `value` word). */
+const Bucket = { UNLINKED: 0, LINKING: 1, LINKED: 2 } as const;
+
+/** A bucket whose dummy is in the list. */
+export const BUCKET_LINKED = Bucket.LINKED;
 
 /** A directory slot being filled by one thread: the others treat the segment as absent. */
 const SEGMENT_CLAIMED = -1;
@@ -147,8 +157,8 @@ export class Table {
     }
   }
 
-  /** Word index of bucket `bucket`'s slot, or -1 when its segment is not set up. */
-  #slotOf(bucket: number, init: boolean): number {
+  /** Byte offset of bucket `bucket`'s inline dummy, or -1 when its segment is not set up. */
+  #dummyAt(bucket: number, init: boolean): number {
     const words = this.arena.words; // the directory is in the control area, always inside
     let segment: number;
     let index: number;
@@ -163,27 +173,29 @@ export class Table {
     let base = Atomics.load(words, MapWord.DIRECTORY + segment); // SC load: pairs with the store below
     if (base <= 0 && init && base !== SEGMENT_CLAIMED) base = this.#addSegment(segment);
     if (base <= 0) return -1;
-    const slot = base + index * 4;
-    if (slot > this.arena.safeEnd) this.arena.refresh();
-    return slot >> 2;
+    const dummy = base + index * BUCKET_BYTES;
+    if (dummy > this.arena.safeEnd) this.arena.refresh();
+    return dummy;
   }
 
-  /** Allocates segment `segment` (its buckets all zero: fresh bump memory); its base, or 0. */
+  /** Allocates segment `segment` (its buckets all zero, unlinked: fresh bump memory); its base, or 0. */
   #addSegment(segment: number): number {
     const words = this.arena.words;
     const slot = MapWord.DIRECTORY + segment;
     // Proof obligation (racy edge: two threads adding one segment): the CAS lets one allocate;
     // the other falls back to a parent bucket meanwhile, so nobody waits and nothing leaks.
     if (Atomics.compareExchange(words, slot, 0, SEGMENT_CLAIMED) !== 0) return 0;
-    const buckets = segment === 0 ? 1 << this.log2Seg0 : 1 << (this.log2Seg0 + segment - 1);
-    const base = this.arena.bump(Math.max(16, buckets * 4));
+    const base = this.arena.bump(segmentBytes(this.log2Seg0, segment));
     Atomics.store(words, slot, base); // SC: 0 again (retry later) when the arena is spent
     return base;
   }
 
+  /** Bucket `bucket`'s dummy when it is linked into the list, else 0. */
   #bucketDummy(bucket: number): number {
-    const slot = this.#slotOf(bucket, false);
-    return slot < 0 ? 0 : Atomics.load(this.arena.words, slot); // SC load: pairs with the CAS in #initBucket
+    const dummy = this.#dummyAt(bucket, false);
+    if (dummy < 0) return 0;
+    // SC load: pairs with the store of LINKED in #initBucket, after the dummy's link CAS.
+    return Atomics.load(this.arena.words, (dummy + Node.VALUE) >> 2) === Bucket.LINKED ? dummy : 0;
   }
 
   /** The dummy of the nearest set-up ancestor of `bucket` (bucket 0's always is). */
@@ -196,33 +208,34 @@ export class Table {
     }
   }
 
-  /** Sets up `bucket` (and its missing ancestors) and returns its dummy, or an ancestor's when the arena is spent. */
+  /**
+   * Links `bucket`'s dummy (and its missing ancestors') into the list and returns it; returns an
+   * ancestor's dummy instead when the segment cannot be allocated or another thread is linking
+   * this one (nobody waits for it).
+   */
   #initBucket(bucket: number): number {
     const parent = parentBucket(bucket);
     const parentDummy = this.#bucketDummy(parent) || this.#initBucket(parent);
-    const slot = this.#slotOf(bucket, true);
-    if (slot < 0) return parentDummy;
+    const dummy = this.#dummyAt(bucket, true);
+    if (dummy < 0) return parentDummy;
+    const state = (dummy + Node.VALUE) >> 2;
+    // Proof obligation (racy edge: two threads setting up one bucket): the CAS lets exactly one
+    // link this dummy (linking it twice would corrupt the list); the others go on through the
+    // parent's dummy, which reaches every node of this bucket too.
+    const seen = Atomics.compareExchange(this.arena.words, state, Bucket.UNLINKED, Bucket.LINKING);
+    if (seen !== Bucket.UNLINKED) return seen === Bucket.LINKED ? dummy : parentDummy;
     const soKey = dummySoKey(bucket);
-    const fresh = this.arena.alloc(DUMMY_BYTES);
-    if (fresh === 0) return parentDummy;
-    let words = this.arena.words; // after alloc(): the views hold the fresh block
-    words[(fresh + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
-    words[(fresh + Node.VALUE) >> 2] = 0;
-    words[(fresh + Node.KEY_META) >> 2] = 0;
-    let dummy = fresh;
-    for (;;) {
-      if (this.find(parentDummy, soKey, null)) {
-        // Another thread linked this bucket's dummy first: ours was never published.
-        this.arena.free(fresh);
-        dummy = this.cur;
-        break;
-      }
-      if (this.link(this.prev, this.cur, fresh)) break;
-    }
-    // Racy edge: every thread that sets the slot sets it to the one dummy of the list with this
-    // split-order key, so a lost CAS leaves the same value.
-    words = this.arena.words; // find() may have refreshed the views
-    Atomics.compareExchange(words, slot, 0, dummy);
+    this.arena.words[(dummy + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
+    // No other dummy has this split-order key (only the claimer links one), so find() stops
+    // before the first node past it.
+    do this.find(parentDummy, soKey, null);
+    while (!this.link(this.prev, this.cur, dummy));
+    Atomics.store(this.arena.words, state, Bucket.LINKED); // SC: after the link CAS
     return dummy;
   }
+}
+
+/** Bytes of segment `segment` of a table whose segment 0 holds 2^log2Seg0 buckets. */
+export function segmentBytes(log2Seg0: number, segment: number): number {
+  return BUCKET_BYTES * (segment === 0 ? 2 ** log2Seg0 : 2 ** (log2Seg0 + segment - 1));
 }
