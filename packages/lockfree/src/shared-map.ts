@@ -14,7 +14,7 @@ import { KeyScratch, type MapKey, readKey } from './key.js';
 import { ARENA_START, MARK, MAX_BUCKETS_LOG2, MapWord, Node, Value } from './layout.js';
 import { MAX_SEG0_LOG2, validateMapBuffer, writeMapHeader } from './map-header.js';
 import { adoptOrphans, orphan } from './orphans.js';
-import { MAX_BLOCK_BYTES } from './size-classes.js';
+import { INLINE_CLASS, MAX_BLOCK_BYTES } from './size-classes.js';
 import { BUCKET_LINKED, segmentBytes, Table } from './table.js';
 
 /** The largest value, in bytes. */
@@ -104,6 +104,7 @@ export class SharedMap {
   readonly #table: Table;
   readonly #key = new KeyScratch();
   #writes = 0;
+  #repinned = false;
   #closed = false;
 
   private constructor(buffer: SharedArrayBuffer, log2Seg0: number, epochs: SharedArrayBuffer | null, slots: number) {
@@ -380,13 +381,8 @@ export class SharedMap {
     const table = this.#table;
     const epochs = this.epochs;
     if (++this.#writes % ORPHAN_CHECK_EVERY === 0) adoptOrphans(arena, epochs);
-    let fresh = 0; // the new value block
-    let node = 0; // the new node, once needed
-    if (next !== undefined) {
-      fresh = this.#alloc(Value.BYTES + next.length);
-      arena.words[(fresh + Value.LENGTH) >> 2] = next.length; // plain: published by the CAS that links it
-      arena.bytes.set(next, fresh + Value.BYTES);
-    }
+    let fresh = 0; // a new value block of its own (to replace a value)
+    let node = 0; // a new node (to insert), its value inline when it fits
     const soKey = regularSoKey(scratch.hash);
     epochs.pin();
     try {
@@ -394,16 +390,23 @@ export class SharedMap {
         const start = table.start(scratch.hash, true);
         if (table.find(start, soKey, scratch)) {
           const cur = table.cur;
-          const words = arena.words; // find() followed cur: it is inside the views
-          const old = Atomics.load(words, (cur + Node.VALUE) >> 2); // SC load
+          const old = Atomics.load(arena.words, (cur + Node.VALUE) >> 2); // SC load
           if (old === 0) continue; // deleted meanwhile: the next find unlinks it
           if (cas && (expected === undefined || !this.#sameBytes(old, expected))) return false;
+          if (next !== undefined && fresh === 0) {
+            fresh = this.#allocPinned(Value.BYTES + next.length);
+            writeValue(arena, fresh, next);
+            if (this.#repinned) continue; // unpinned meanwhile: cur may be gone, search again
+          }
+          const words = arena.words; // cur and fresh are inside the views
           // Proof obligation (racy edge: writers of one entry): the value word is the entry's
           // linearization point. The CAS succeeds only if nobody changed it since `old` was read
           // (a block is not reused while we are pinned, so `old` cannot come back as another
           // value); a lost CAS reads the entry again.
           if (Atomics.compareExchange(words, (cur + Node.VALUE) >> 2, old, fresh) !== old) continue;
-          epochs.retire(old);
+          // A value inline in its node goes with the node. Plain read: `old` is not reclaimed
+          // while we are pinned, and its class word never changes.
+          if (words[old >> 2] !== INLINE_CLASS) epochs.retire(old);
           if (fresh === 0) {
             // A delete: mark the node (no insert after it any more), then unlink it.
             Atomics.or(words, (cur + Node.NEXT) >> 2, MARK);
@@ -421,26 +424,32 @@ export class SharedMap {
           return false; // delete of an absent key
         }
         if (node === 0) {
-          node = arena.alloc(Node.KEY + scratch.length);
-          const spent = node === 0;
-          if (spent) {
-            // The arena is spent: reclaim and back off unpinned (a pin would hold back the very
-            // garbage we wait for), then search again: prev and cur may be gone by then.
-            epochs.unpin();
-            try {
-              node = this.#alloc(Node.KEY + scratch.length);
-            } finally {
-              epochs.pin();
+          const inlineAt = (Node.KEY + scratch.length + 7) & ~7;
+          const together = inlineAt + Value.BYTES + next.length <= MAX_BLOCK_BYTES;
+          node = this.#allocPinned(together ? inlineAt + Value.BYTES + next.length : Node.KEY + scratch.length);
+          let repinned = this.#repinned;
+          let value: number;
+          if (together) {
+            value = node + inlineAt;
+            arena.words[value >> 2] = INLINE_CLASS; // plain: published by link()
+            writeValue(arena, value, next);
+          } else {
+            if (fresh === 0) {
+              fresh = this.#allocPinned(Value.BYTES + next.length);
+              repinned ||= this.#repinned;
+              writeValue(arena, fresh, next);
             }
+            value = fresh;
           }
-          const words = arena.words; // after the allocation: it is inside the views
+          const words = arena.words; // after the allocations: the node is inside the views
           words[(node + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
-          words[(node + Node.VALUE) >> 2] = fresh;
+          words[(node + Node.VALUE) >> 2] = value;
           scratch.writeInto(words, arena.bytes, node);
-          if (spent) continue;
+          if (repinned) continue; // unpinned meanwhile: prev and cur may be gone, search again
         }
         if (table.link(table.prev, table.cur, node)) {
-          node = fresh = 0;
+          if (arena.words[(node + Node.VALUE) >> 2] === fresh) fresh = 0; // published with the node
+          node = 0;
           table.counted();
           return true;
         }
@@ -450,6 +459,23 @@ export class SharedMap {
       // Never published: nobody else can have seen them, so they go straight back.
       if (fresh !== 0) arena.free(fresh);
       if (node !== 0) arena.free(node);
+    }
+  }
+
+  /**
+   * A block of `bytes` while pinned: from the free lists or the bump pointer; when the arena is
+   * spent, unpins (a pin would hold back the very garbage it waits for), reclaims and backs off
+   * in `#alloc()`, then pins again and sets `#repinned`: what the caller found before may be gone.
+   */
+  #allocPinned(bytes: number): number {
+    const block = this.#arena.alloc(bytes);
+    this.#repinned = block === 0;
+    if (block !== 0) return block;
+    this.epochs.unpin();
+    try {
+      return this.#alloc(bytes);
+    } finally {
+      this.epochs.pin();
     }
   }
 
@@ -528,6 +554,12 @@ export class SharedMap {
       epochs.unpin();
     }
   }
+}
+
+/** Fills the fresh (unpublished) value block at `block`: its length and bytes. */
+function writeValue(arena: Arena, block: number, value: Uint8Array): void {
+  arena.words[(block + Value.LENGTH) >> 2] = value.length; // plain: published by the CAS that links it
+  arena.bytes.set(value, block + Value.BYTES);
 }
 
 function copy(view: Uint8Array): Uint8Array {

@@ -19,6 +19,12 @@ function sizeOfClass(cls: number): number {
   return 2 ** p + step * 2 ** (p - 2);
 }
 
+/**
+ * The class word of a value block that lives inside its node's block (set together with the
+ * node when a key is inserted): it is never freed on its own, only with the node.
+ */
+export const INLINE_CLASS = 255;
+
 /** Block bytes of each class. */
 export const CLASS_BYTES: Int32Array = Int32Array.from({ length: CLASS_COUNT }, (_, cls) => sizeOfClass(cls));
 
