@@ -106,6 +106,10 @@ export class SharedMap {
   #writes = 0;
   #repinned = false;
   #closed = false;
+  /** addNumber's scratch: the sum as 8 bytes. */
+  readonly #number = new Uint8Array(8);
+  readonly #numberView = new DataView(this.#number.buffer);
+  #sum = 0;
 
   private constructor(buffer: SharedArrayBuffer, log2Seg0: number, epochs: SharedArrayBuffer | null, slots: number) {
     const arena = new Arena(buffer);
@@ -283,15 +287,37 @@ export class SharedMap {
     return this.set(key, encodeNumber(value, 'value'));
   }
 
-  /** Adds `delta` to the number under `key` (absent counts as 0) in a CAS loop; returns the sum. */
+  /**
+   * Adds `delta` to the number under `key` (absent counts as 0) in one CAS loop, as `update()`
+   * would, without copying the value out; returns the sum. Concurrent adds never lose one.
+   *
+   * @throws `ERR_CORELANE_INVALID_STATE` for a value that is not 8 bytes (nothing changes).
+   */
   addNumber(key: MapKey, delta: number): number {
+    this.#open();
     encodeNumber(delta, 'delta');
-    let sum = 0;
-    this.update(key, (current) => {
-      sum = (current === undefined ? 0 : readNumber(current)) + delta;
-      return encodeNumber(sum, 'sum');
-    });
-    return sum;
+    this.#key.encode(key);
+    this.#write(undefined, undefined, false, delta);
+    return this.#sum;
+  }
+
+  /** The value bytes of the number in value block `value` (0: absent) plus `addend`; sets `#sum`. */
+  #sumOf(value: number, addend: number): Uint8Array {
+    const out = this.#number;
+    let current = 0;
+    if (value !== 0) {
+      const arena = this.#arena;
+      if (value > arena.safeEnd) arena.refresh();
+      const length = arena.words[(value + Value.LENGTH) >> 2] as number; // plain: immutable
+      if (length !== 8)
+        throw new CorelaneError(ErrorCode.INVALID_STATE, `the value is ${length} bytes, not a number's 8`);
+      const bytes = arena.bytes;
+      for (let i = 0; i < 8; i++) out[i] = bytes[value + Value.BYTES + i] as number;
+      current = this.#numberView.getFloat64(0, true);
+    }
+    this.#sum = current + addend;
+    this.#numberView.setFloat64(0, this.#sum, true);
+    return out;
   }
 
   /** The string stored by `setString()` under `key` (its bytes as UTF-8), or `undefined`. */
@@ -375,7 +401,12 @@ export class SharedMap {
    * `cas` true: compare with `expected` first. Allocates before anything changes and frees
    * what it did not publish.
    */
-  #write(expected: Uint8Array | undefined, next: Uint8Array | undefined, cas: boolean): boolean {
+  #write(
+    expected: Uint8Array | undefined,
+    next: Uint8Array | undefined,
+    cas: boolean,
+    addend: number | null = null,
+  ): boolean {
     const scratch = this.#key;
     const arena = this.#arena; // its views may be refreshed by any call below: read arena.words each time
     const table = this.#table;
@@ -393,10 +424,13 @@ export class SharedMap {
           const old = Atomics.load(arena.words, (cur + Node.VALUE) >> 2); // SC load
           if (old === 0) continue; // deleted meanwhile: the next find unlinks it
           if (cas && (expected === undefined || !this.#sameBytes(old, expected))) return false;
-          if (next !== undefined && fresh === 0) {
-            fresh = this.#allocPinned(Value.BYTES + next.length);
-            writeValue(arena, fresh, next);
-            if (this.#repinned) continue; // unpinned meanwhile: cur may be gone, search again
+          if (addend !== null) next = this.#sumOf(old, addend);
+          if (next !== undefined) {
+            if (fresh === 0) {
+              fresh = this.#allocPinned(Value.BYTES + next.length);
+              if (this.#repinned) continue; // unpinned meanwhile: cur may be gone, search again
+            }
+            writeValue(arena, fresh, next); // unpublished: rewritten when a lost CAS computes anew
           }
           const words = arena.words; // cur and fresh are inside the views
           // Proof obligation (racy edge: writers of one entry): the value word is the entry's
@@ -417,6 +451,7 @@ export class SharedMap {
           return true;
         }
         // Absent.
+        if (addend !== null) next = this.#sumOf(0, addend);
         if (cas) {
           if (expected !== undefined) return false; // a value was expected
           if (next === undefined) return true; // absent, as expected
