@@ -19,7 +19,8 @@ const STRING_SALT = 0x9e3779b9;
 
 const encoder = new TextEncoder();
 
-function describe(value: unknown): string {
+/** How a bad argument is named in an error message. */
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;

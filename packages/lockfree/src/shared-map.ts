@@ -10,7 +10,7 @@ import { Arena, type ArenaUsage } from './arena.js';
 import { regularSoKey } from './bits.js';
 import { EpochDomain } from './epoch-domain.js';
 import { validateEpochBuffer } from './epoch-layout.js';
-import { KeyScratch, type MapKey, readKey } from './key.js';
+import { describe, KeyScratch, type MapKey, readKey } from './key.js';
 import { ARENA_START, MARK, MAX_BUCKETS_LOG2, MapWord, Node, Value } from './layout.js';
 import { MAX_SEG0_LOG2, validateMapBuffer, writeMapHeader } from './map-header.js';
 import { adoptOrphans, orphan } from './orphans.js';
@@ -60,13 +60,6 @@ const RECLAIM_TRIES = 8;
 const backoff = new Int32Array(new SharedArrayBuffer(4));
 
 const SMALL_ARENA_BYTES = 64 * 1024;
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return typeof value;
-}
 
 function checkValue(name: string, value: unknown, optional: boolean): Uint8Array | undefined {
   if (value === undefined && optional) return undefined;

@@ -22,29 +22,14 @@ interface Tally {
   wrong: number;
 }
 
-function runShared(ops: Uint32Array): Tally {
-  const map = shared as SharedMap;
-  const value = new Uint8Array(VALUE_BYTES);
-  let hits = 0;
-  let wrong = 0;
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i] as number;
-    const k = op & ~WRITE;
-    if (op & WRITE) {
-      map.set(keys[k] as string, valueFor(k, i, value));
-    } else {
-      const got = map.get(keys[k] as string);
-      if (got !== undefined) {
-        hits++;
-        if (keyOfValue(got) !== k) wrong++;
-      }
-    }
-  }
-  return { ops: ops.length, hits, wrong };
+/** What both shared-memory maps offer the read-mostly workload. */
+interface BytesMap {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array): unknown;
 }
 
-function runMutex(ops: Uint32Array): Tally {
-  const map = mutex as MutexMap;
+/** Runs an op stream on `map` (the SharedMap or the mutex table, the same loop for both). */
+function run(map: BytesMap, ops: Uint32Array): Tally {
   const value = new Uint8Array(VALUE_BYTES);
   let hits = 0;
   let wrong = 0;
@@ -152,8 +137,8 @@ serve({
     mutex = new MutexMap(buffer);
     return true;
   },
-  shared: ({ ops }: { ops: Uint32Array }) => runShared(ops),
-  mutex: ({ ops }: { ops: Uint32Array }) => runMutex(ops),
+  shared: ({ ops }: { ops: Uint32Array }) => run(shared as SharedMap, ops),
+  mutex: ({ ops }: { ops: Uint32Array }) => run(mutex as MutexMap, ops),
   counters: ({ ops, hot, kind }: { ops: number; hot: number; kind: 'shared' | 'mutex' }) => runCounters(ops, hot, kind),
   own: ({ port }: { port: MessagePort }) => own(port),
   ask: ({ port, ops, batch }: { port: MessagePort; ops: Uint32Array; batch: number }) => ask(port, ops, batch),

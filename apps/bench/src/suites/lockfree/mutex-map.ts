@@ -69,15 +69,21 @@ export class MutexMap {
     }
   }
 
-  set(key: string, value: Uint8Array): void {
-    this.#lockIt();
+  /** The byte offset of `key`'s slot, taken (key written, value zeroed) when it was empty. Under the lock. */
+  #claim(key: string): number {
     const at = 64 + this.#slot(key) * SLOT_BYTES;
     if (this.#words[at >> 2] === 0) {
       this.#words[at >> 2] = 1;
       this.#words[(at + 4) >> 2] = key.length;
       this.#bytes.set(this.#keyViews[key.length] as Uint8Array, at + KEY_AT);
+      this.#bytes.fill(0, at + VALUE_AT, at + VALUE_AT + VALUE_BYTES);
     }
-    this.#bytes.set(value, at + VALUE_AT);
+    return at;
+  }
+
+  set(key: string, value: Uint8Array): void {
+    this.#lockIt();
+    this.#bytes.set(value, this.#claim(key) + VALUE_AT);
     this.#unlock();
   }
 
@@ -94,13 +100,7 @@ export class MutexMap {
   /** Adds `delta` to the float64 in the first 8 value bytes (absent counts as 0); returns the sum. */
   add(key: string, delta: number, scratch: DataView): number {
     this.#lockIt();
-    const at = 64 + this.#slot(key) * SLOT_BYTES;
-    if (this.#words[at >> 2] === 0) {
-      this.#words[at >> 2] = 1;
-      this.#words[(at + 4) >> 2] = key.length;
-      this.#bytes.set(this.#keyViews[key.length] as Uint8Array, at + KEY_AT);
-      this.#bytes.fill(0, at + VALUE_AT, at + VALUE_AT + VALUE_BYTES);
-    }
+    const at = this.#claim(key);
     for (let i = 0; i < 8; i++) scratch.setUint8(i, this.#bytes[at + VALUE_AT + i] as number);
     const sum = scratch.getFloat64(0, true) + delta;
     scratch.setFloat64(0, sum, true);
