@@ -50,6 +50,14 @@ export interface SharedMapHandle {
   readonly epochs: SharedArrayBuffer;
 }
 
+/** Map objects of this thread not yet closed: closed when the thread exits normally. */
+const openMaps = new Set<WeakRef<SharedMap>>();
+let exitHookInstalled = false;
+
+function closeMapsOnExit(): void {
+  for (const ref of openMaps) ref.deref()?.close();
+}
+
 /** Writes between two looks at the orphan stack. */
 const ORPHAN_CHECK_EVERY = 256;
 
@@ -99,6 +107,7 @@ export class SharedMap {
   #writes = 0;
   #repinned = false;
   #closed = false;
+  readonly #ref: WeakRef<SharedMap>;
   /** addNumber's scratch: the sum as 8 bytes. */
   readonly #number = new Uint8Array(8);
   readonly #numberView = new DataView(this.#number.buffer);
@@ -114,6 +123,14 @@ export class SharedMap {
     this.epochs = epochs === null ? EpochDomain.create({ slots }, callbacks) : EpochDomain.attach(epochs, callbacks);
     this.handle = Object.freeze({ map: buffer, epochs: this.epochs.buffer });
     this.#table = new Table(arena, this.epochs, log2Seg0, MAX_BUCKETS_LOG2);
+    // At a normal thread exit, close: the epoch slot is released (the domain's own hook does
+    // that too) and this thread's cache of free blocks goes back to the shared free lists.
+    this.#ref = new WeakRef(this);
+    openMaps.add(this.#ref);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once('exit', closeMapsOnExit);
+    }
   }
 
   /**
@@ -181,12 +198,23 @@ export class SharedMap {
 
   /** A copy of the value of `key`, or `undefined`. */
   get(key: MapKey): Uint8Array | undefined {
-    return this.withValue(key, copy);
+    const epochs = this.epochs;
+    const value = this.#lookup(key); // pins
+    try {
+      if (value === 0) return undefined;
+      const at = value + Value.BYTES;
+      // One copy, straight from the arena (a fresh, unshared ArrayBuffer).
+      return this.#arena.bytes.slice(at, at + (this.#arena.words[(value + Value.LENGTH) >> 2] as number));
+    } finally {
+      epochs.unpin();
+    }
   }
 
   /** Whether `key` has a value. */
   has(key: MapKey): boolean {
-    return this.withValue(key, present) === true;
+    const found = this.#lookup(key) !== 0; // pins
+    this.epochs.unpin();
+    return found;
   }
 
   /**
@@ -196,24 +224,38 @@ export class SharedMap {
    * may be. Never write into the view. `fn` may use the map.
    */
   withValue<T>(key: MapKey, fn: (view: Uint8Array) => T): T | undefined {
-    this.#open();
-    const scratch = this.#key;
-    scratch.encode(key);
     const epochs = this.epochs;
-    epochs.pin();
+    const value = this.#lookup(key); // pins
     try {
-      const table = this.#table;
-      const value = table.lookup(table.start(scratch.hash, false), regularSoKey(scratch.hash), scratch);
       if (value === 0) return undefined;
-      const arena = this.#arena;
-      if (value > arena.safeEnd) arena.refresh();
-      const words = arena.words;
-      // Plain read: the value block is immutable once its offset was published (SC, read above).
-      const length = words[(value + Value.LENGTH) >> 2] as number;
+      const length = this.#arena.words[(value + Value.LENGTH) >> 2] as number;
       return fn(new Uint8Array(this.handle.map, value + Value.BYTES, length));
     } finally {
       epochs.unpin();
     }
+  }
+
+  /**
+   * Encodes `key` (throwing before anything shared is touched), pins, and returns the offset of
+   * its value block, inside this thread's views, or 0. The caller unpins, even when it throws
+   * after. Plain reads of the block are then safe: it is immutable once its offset was
+   * published, and the SC load that found it comes after that publication.
+   */
+  #lookup(key: MapKey): number {
+    this.#open();
+    const scratch = this.#key;
+    scratch.encode(key);
+    this.epochs.pin();
+    let value = 0;
+    try {
+      const table = this.#table;
+      value = table.lookup(table.start(scratch.hash, false), regularSoKey(scratch.hash), scratch);
+    } catch (error) {
+      this.epochs.unpin();
+      throw error;
+    }
+    if (value > this.#arena.safeEnd) this.#arena.refresh();
+    return value;
   }
 
   /**
@@ -381,6 +423,7 @@ export class SharedMap {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    openMaps.delete(this.#ref);
     this.epochs.close(); // frees what is safe into this thread's cache, orphans the rest
     this.#arena.flush();
   }
@@ -588,14 +631,6 @@ export class SharedMap {
 function writeValue(arena: Arena, block: number, value: Uint8Array): void {
   arena.words[(block + Value.LENGTH) >> 2] = value.length; // plain: published by the CAS that links it
   arena.bytes.set(value, block + Value.BYTES);
-}
-
-function copy(view: Uint8Array): Uint8Array {
-  return view.slice();
-}
-
-function present(): boolean {
-  return true;
 }
 
 function readNumber(view: Uint8Array): number {

@@ -227,9 +227,8 @@ export class Table {
     const soKey = dummySoKey(bucket);
     this.arena.words[(dummy + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
     // No other dummy has this split-order key (only the claimer links one), so find() stops
-    // before the first node past it.
-    do this.find(parentDummy, soKey, null);
-    while (!this.link(this.prev, this.cur, dummy));
+    // before the first node past it; were the dummy found (it cannot be), it is linked already.
+    while (!this.find(parentDummy, soKey, null) && !this.link(this.prev, this.cur, dummy));
     Atomics.store(this.arena.words, state, Bucket.LINKED); // SC: after the link CAS
     return dummy;
   }
