@@ -110,4 +110,34 @@ describe('SharedMap across worker threads', () => {
     expect(map.memory().reservedBytes).toBeLessThan(arenaBytes);
     map.close();
   });
+
+  it('ABA stress: 4 workers churn two size classes through the shared free lists; no block is handed out twice', async () => {
+    // A 256 KiB arena keeps each thread's block cache at 1 KiB: most frees and allocations go
+    // through the shared tagged free lists. A block given to two writers would show up as a
+    // value failing its checksum or naming another key.
+    const arenaBytes = 256 << 10;
+    const map = SharedMap.create({ capacity: 64, arenaBytes });
+    const ops = 60_000;
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, id) =>
+        runWorker<ChurnResult>(
+          script,
+          { mode: 'churn', handle: map.handle, id, ops, keys: 16, payload: 0 },
+          TIMEOUT_MS,
+        ),
+      ),
+    );
+    for (const result of results) {
+      expect(result.error).toBeNull();
+      expect(result.done).toBe(ops);
+      expect(result.bad).toBe(0);
+    }
+    for (let id = 0; id < 4; id++) {
+      for (let k = 0; k < 16; k++) {
+        const value = map.get(`c${id}:${k}`);
+        if (value !== undefined) expect(verify(value, id * 100_000 + k)).toBeNull();
+      }
+    }
+    map.close();
+  });
 });

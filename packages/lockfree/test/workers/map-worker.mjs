@@ -88,7 +88,7 @@ const workloads = {
    * Set/delete churn over `keys` own keys with values of varying size; reports the most arena
    * bytes it saw reserved, how many reads failed verification, and a typed error if one stopped it.
    */
-  churn({ id, ops, keys }) {
+  churn({ id, ops, keys, payload }) {
     const map = SharedMap.attach(handle);
     let maxReserved = 0;
     let bad = 0;
@@ -99,7 +99,7 @@ const workloads = {
         const k = seq % keys;
         const keyId = id * 100_000 + k;
         if (seq % 3 === 0) map.delete(`c${id}:${k}`);
-        else map.set(`c${id}:${k}`, makeValue(keyId, id, seq, (seq * 29) % 200));
+        else map.set(`c${id}:${k}`, makeValue(keyId, id, seq, payload ?? (seq * 29) % 200));
         if (seq % 5 === 0) {
           const got = map.get(`c${id}:${(seq * 7) % keys}`);
           if (got !== undefined && verify(got, id * 100_000 + ((seq * 7) % keys)) !== null) bad++;
