@@ -116,6 +116,48 @@ const workloads = {
   },
 
   /**
+   * One side of a flow of blocks between threads: the 'set' side inserts keys `f<pair>:<k>`
+   * (allocating), the 'delete' side reads, verifies and deletes them (freeing, once safe). The
+   * freeing thread's block cache overflows into the shared free lists and the allocating
+   * thread's runs dry, so blocks keep crossing through the tagged free lists.
+   */
+  flow({ role, pair, ops, keys, barrier, parties }) {
+    const map = SharedMap.attach(handle);
+    // Start together (bounded wait), so the two sides overlap.
+    const arrived = new Int32Array(barrier);
+    Atomics.add(arrived, 0, 1);
+    const deadline = Date.now() + 10_000;
+    while (Atomics.load(arrived, 0) < parties && Date.now() < deadline) Atomics.wait(arrived, 1, 0, 1);
+    let bad = 0;
+    let firstBad = null;
+    let deleted = 0;
+    let error = null;
+    try {
+      for (let seq = 1; seq <= ops; seq++) {
+        const k = seq % keys;
+        const key = `f${pair}:${k}`;
+        if (role === 'set') {
+          map.set(key, makeValue(pair * 100_000 + k, pair, seq, seq % 3 === 0 ? 16 : 0));
+        } else {
+          const got = map.get(key);
+          if (got !== undefined) {
+            const why = verify(got, pair * 100_000 + k);
+            if (why !== null) {
+              bad++;
+              firstBad ??= why;
+            }
+          }
+          if (map.delete(key)) deleted++;
+        }
+      }
+    } catch (e) {
+      error = { code: e.code, name: e.name, message: e.message };
+    }
+    map.close();
+    return { bad, firstBad, deleted, error };
+  },
+
+  /**
    * Pins, reports the epoch it pinned at, then waits (bounded) for `release[0]` to become 1;
    * with `close`, unpins and closes after; without, never unpins (it is terminated).
    */
