@@ -44,9 +44,6 @@ export const MapWord64 = {
   FREE_HEADS: 1024 / 8,
 } as const;
 
-/** Segments in the directory. */
-export const DIRECTORY_SLOTS = 32;
-
 /** Where the arena starts: everything before it is the control area. */
 export const ARENA_START = 2048;
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Arena } from '../src/arena.js';
 import { MapWord64 } from '../src/layout.js';
 import { SharedMap } from '../src/shared-map.js';
+import { CLASS_BYTES, CLASS_COUNT, classOf, MAX_BLOCK_BYTES } from '../src/size-classes.js';
 import { offsetOf, retag } from '../src/tagged.js';
 import { LINK, pop, push } from '../src/treiber.js';
 
@@ -40,5 +41,20 @@ describe('tagged free list', () => {
     const word = retag(BigInt.asIntN(64, 0xffff_ffff_0000_0010n), 0x20);
     expect(offsetOf(word)).toBe(0x20);
     expect(word >> 32n).toBe(0n);
+  });
+});
+
+describe('size classes', () => {
+  it('every size from 1 to MAX_BLOCK_BYTES gets the smallest class that holds it, at most 25% larger past 128', () => {
+    expect(CLASS_BYTES[CLASS_COUNT - 1]).toBe(MAX_BLOCK_BYTES);
+    for (let bytes = 1; bytes <= MAX_BLOCK_BYTES; bytes++) {
+      const cls = classOf(bytes);
+      const size = CLASS_BYTES[cls] as number;
+      if (size < bytes || (cls > 0 && (CLASS_BYTES[cls - 1] as number) >= bytes)) {
+        throw new Error(`${bytes} bytes got class ${cls} (${size} bytes)`);
+      }
+      if (bytes > 128 && size > bytes * 1.25) throw new Error(`${bytes} bytes got ${size}`);
+      if (size % 16 !== 0) throw new Error(`class ${cls} is ${size} bytes, not a multiple of 16`);
+    }
   });
 });
