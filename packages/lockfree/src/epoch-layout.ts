@@ -6,12 +6,12 @@ import { CorelaneError, ErrorCode, type HeaderExpectation, magicOf, validateHead
  * read by whoever tries to advance the epoch).
  *
  * ```
- * byte 0               64       128         132             136             256        384        256 + 128·n
- *      ┌───────────────┬────────┬───────────┬───────────────┬───────────────┬──────────┬──────────┬─ … ─┐
- *      │ common header │ (zero) │ GLOBAL i32│ NEXT_TOKEN i32│ HIGH_WATER i32│ slot 0   │ slot 1   │     │
- *      │ magic 'CLEP'  │        │ epoch     │ claim tokens  │ slots ever    │          │          │     │
- *      │               │        │           │               │ claimed       │          │          │     │
- *      └───────────────┴────────┴───────────┴───────────────┴───────────────┴──────────┴──────────┴─ … ─┘
+ * byte 0               64       128         132             136             140        256        384        256 + 128·n
+ *      ┌───────────────┬────────┬───────────┬───────────────┬───────────────┬──────────┬──────────┬──────────┬─ … ─┐
+ *      │ common header │ (zero) │ GLOBAL i32│ NEXT_TOKEN i32│ HIGH_WATER i32│ PAIR i32 │ slot 0   │ slot 1   │     │
+ *      │ magic 'CLEP'  │        │ epoch     │ claim tokens  │ slots ever    │ map id   │          │          │     │
+ *      │               │        │           │               │ claimed       │          │          │          │     │
+ *      └───────────────┴────────┴───────────┴───────────────┴───────────────┴──────────┴──────────┴──────────┴─ … ─┘
  *
  * slot:  +0 EPOCH i32    0 = not pinned; (epoch | 1) = pinned at epoch (epochs are even)
  *        +4 OWNER i32    0 = free; else the claim token of the domain object holding it
@@ -26,6 +26,8 @@ export const EpochWord = {
   NEXT_TOKEN: 132 / 4,
   /** 1 + the highest slot index ever claimed: advancing scans only that many slots. */
   HIGH_WATER: 136 / 4,
+  /** A random non-zero id the map that owns this domain also holds: attach() checks they match (0 for a domain alone). */
+  PAIR: 140 / 4,
 } as const;
 
 export const SlotWord = {

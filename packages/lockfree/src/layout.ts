@@ -16,7 +16,9 @@ import { magicOf } from '@corelane/shared';
  *   log2 of the buckets in segment 0, `dataOffset` = {@link ARENA_START}, `byteLength` = the
  *   buffer's `maxByteLength` (its length grows; its maximum does not).
  * - `TOP`: the first arena byte never handed out (bump pointer; only grows).
- * - `COUNT`: live entries. `BUCKETS_LOG2`: log2 of the buckets in use (only grows).
+ * - `COUNT`: live entries. `BUCKETS_LOG2`: log2 of the buckets in use (only grows). `PAIR`
+ *   (byte 388): a random id the map's epoch buffer holds too, so attach() refuses a map
+ *   handed with another map's domain.
  * - `ORPHANS`: a tagged stack of bags of retired blocks left by threads that closed while their
  *   garbage was not yet safe to free (any thread frees them later).
  * - `FREE_HEADS[c]`: the free list of size class `c`, a tagged offset (see arena.ts).
@@ -33,6 +35,8 @@ export const MapWord = {
   TOP: 128 / 4,
   COUNT: 256 / 4,
   BUCKETS_LOG2: 384 / 4,
+  /** A random non-zero id, also in the map's epoch buffer: a map is attached with its own domain only. */
+  PAIR: 388 / 4,
   /** First of 32 segment offsets. */
   DIRECTORY: 1536 / 4,
 } as const;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   CorelaneError,
   CorelaneRangeError,
@@ -9,7 +10,7 @@ import {
 import { Arena, type ArenaUsage } from './arena.js';
 import { regularSoKey } from './bits.js';
 import { EpochDomain } from './epoch-domain.js';
-import { validateEpochBuffer } from './epoch-layout.js';
+import { EpochWord, validateEpochBuffer } from './epoch-layout.js';
 import { describe, KeyScratch, type MapKey, readKey } from './key.js';
 import { ARENA_START, MARK, MAX_BUCKETS_LOG2, MapWord, Node, Value } from './layout.js';
 import { MAX_SEG0_LOG2, validateMapBuffer, writeMapHeader } from './map-header.js';
@@ -157,8 +158,10 @@ export class SharedMap {
     const words = new Int32Array(buffer, 0, ARENA_START / 4);
     words[MapWord.TOP] = ARENA_START;
     words[MapWord.BUCKETS_LOG2] = log2Seg0;
+    words[MapWord.PAIR] = pairId();
     writeMapHeader(buffer, log2Seg0);
     const map = new SharedMap(buffer, log2Seg0, null, threads);
+    Atomics.store(new Int32Array(map.epochs.buffer, 0, 64), EpochWord.PAIR, words[MapWord.PAIR] as number);
     const arena = map.#arena;
     const segment = arena.bump(seg0Bytes);
     // Bucket 0's dummy (split-order key 0, next 0) is the list's head, linked from the start.
@@ -183,6 +186,14 @@ export class SharedMap {
     }
     const log2Seg0 = validateMapBuffer(handle.map);
     validateEpochBuffer(handle.epochs);
+    // SC loads, reading only: both were written before the handle left the creating thread.
+    const pair = Atomics.load(new Int32Array(handle.map, 0, ARENA_START / 4), MapWord.PAIR);
+    if (Atomics.load(new Int32Array(handle.epochs, 0, 64), EpochWord.PAIR) !== pair) {
+      throw new CorelaneError(
+        ErrorCode.BAD_MAP,
+        'not a corelane shared map: handle.epochs is the epoch domain of another map',
+      );
+    }
     return new SharedMap(handle.map, log2Seg0, handle.epochs, 0);
   }
 
@@ -631,6 +642,12 @@ export class SharedMap {
 function writeValue(arena: Arena, block: number, value: Uint8Array): void {
   arena.words[(block + Value.LENGTH) >> 2] = value.length; // plain: published by the CAS that links it
   arena.bytes.set(value, block + Value.BYTES);
+}
+
+/** A random non-zero int32 that ties a map buffer to its epoch buffer. */
+function pairId(): number {
+  const id = randomBytes(4).readInt32LE(0);
+  return id === 0 ? 1 : id;
 }
 
 function readNumber(view: Uint8Array): number {

@@ -161,6 +161,16 @@ describe('attach to something that is not a map', () => {
     expect(() => EpochDomain.attach(epochs as SharedArrayBuffer)).toThrow(code(ErrorCode.BAD_MAP));
   });
 
+  it("another map's epoch domain: ERR_CORELANE_BAD_MAP, nothing written", () => {
+    const other = SharedMap.create({ capacity: 8, threads: 2 });
+    const before = [new Uint8Array(good.handle.map).slice(), new Uint8Array(other.handle.epochs).slice()];
+    expect(() => SharedMap.attach({ map: good.handle.map, epochs: other.handle.epochs })).toThrow(
+      code(ErrorCode.BAD_MAP),
+    );
+    expect([new Uint8Array(good.handle.map), new Uint8Array(other.handle.epochs)]).toEqual(before);
+    other.close();
+  });
+
   it('the good handle still attaches', () => {
     const again = SharedMap.attach(good.handle);
     again.close();
