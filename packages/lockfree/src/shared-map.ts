@@ -461,6 +461,7 @@ export class SharedMap {
     if (++this.#writes % ORPHAN_CHECK_EVERY === 0) adoptOrphans(arena, epochs);
     let fresh = 0; // a new value block of its own (to replace a value)
     let node = 0; // a new node (to insert), its value inline when it fits
+    let nodeHoldsFresh = false; // `node`'s value word is `fresh` (a value too large to go inline)
     const soKey = regularSoKey(scratch.hash);
     epochs.pin();
     try {
@@ -522,6 +523,7 @@ export class SharedMap {
               writeValue(arena, fresh, next);
             }
             value = fresh;
+            nodeHoldsFresh = true;
           }
           const words = arena.words; // after the allocations: the node is inside the views
           words[(node + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
@@ -530,7 +532,10 @@ export class SharedMap {
           if (repinned) continue; // unpinned meanwhile: prev and cur may be gone, search again
         }
         if (table.link(table.prev, table.cur, node)) {
-          if (arena.words[(node + Node.VALUE) >> 2] === fresh) fresh = 0; // published with the node
+          // Published with the node: not ours to free any more. Decided by what we linked, not
+          // by reading the value word again: another thread may already have replaced (and
+          // retired) the value, and freeing it here too would hand the block out twice.
+          if (nodeHoldsFresh) fresh = 0;
           node = 0;
           table.counted();
           return true;
