@@ -39,6 +39,9 @@ export interface EpochAttachOptions {
   orphan?: (values: Int32Array, epoch: number) => void;
 }
 
+/** The OWNER of a slot that one releaseThread() call is releasing (never a claim token). */
+const RELEASING = -1;
+
 /** Retirements between two automatic `collect()` calls. */
 const COLLECT_EVERY = 64;
 
@@ -88,9 +91,9 @@ export class EpochDomain {
     this.#words = new Int32Array(buffer);
     this.#reclaim = options.reclaim;
     this.#orphan = options.orphan;
-    // SC add: every claim gets its own int32 token (0 is skipped: it means "free").
-    let token = (Atomics.add(this.#words, EpochWord.NEXT_TOKEN, 1) + 1) | 0;
-    if (token === 0) token = (Atomics.add(this.#words, EpochWord.NEXT_TOKEN, 1) + 1) | 0;
+    // SC add: every claim gets its own int32 token (0 means "free", RELEASING "being released").
+    let token = 0;
+    while (token === 0 || token === RELEASING) token = (Atomics.add(this.#words, EpochWord.NEXT_TOKEN, 1) + 1) | 0;
     this.#token = token;
     this.#slot = this.#claim();
     this.#ref = new WeakRef(this);
@@ -264,11 +267,17 @@ export class EpochDomain {
       const slot = (SLOTS_START + SLOT_BYTES * i) / 4;
       if (Atomics.load(words, slot + SlotWord.THREAD) !== deadThreadId) continue;
       const owner = Atomics.load(words, slot + SlotWord.OWNER);
-      if (owner === 0 || (slot === this.#slot && owner === this.#token)) continue;
-      // Unpin first, then free the slot (SC stores in this order): a new holder starts unpinned.
+      if (owner === 0 || owner === RELEASING || (slot === this.#slot && owner === this.#token)) continue;
+      // Proof obligation (racy edge: several threads releasing one dead thread's slot, and a new
+      // thread claiming it): the CAS to RELEASING makes this call the slot's only releaser; the
+      // slot is not free (claimable) until the last store below, so the EPOCH and THREAD stores
+      // can never land on a slot that a new holder already took and pinned. Unpin first, then
+      // free the slot (SC stores in this order): a new holder starts unpinned.
+      if (Atomics.compareExchange(words, slot + SlotWord.OWNER, owner, RELEASING) !== owner) continue;
       Atomics.store(words, slot + SlotWord.EPOCH, 0);
       Atomics.store(words, slot + SlotWord.THREAD, -1);
-      if (Atomics.compareExchange(words, slot + SlotWord.OWNER, owner, 0) === owner) released++;
+      Atomics.store(words, slot + SlotWord.OWNER, 0);
+      released++;
     }
     return released;
   }

@@ -14,7 +14,8 @@ import { CorelaneError, ErrorCode, type HeaderExpectation, magicOf, validateHead
  *      └───────────────┴────────┴───────────┴───────────────┴───────────────┴──────────┴──────────┴──────────┴─ … ─┘
  *
  * slot:  +0 EPOCH i32    0 = not pinned; (epoch | 1) = pinned at epoch (epochs are even)
- *        +4 OWNER i32    0 = free; else the claim token of the domain object holding it
+ *        +4 OWNER i32    0 = free; -1 = being released by releaseThread(); else the claim
+ *                        token of the domain object holding it
  *        +8 THREAD i32   threadId of the holder (for releaseThread), -1 when free
  * ```
  *

@@ -1,13 +1,17 @@
 // Races forced step by step in one thread: two map or domain objects stand for two threads, and
 // a hook runs the second thread's steps exactly inside the window of the first one.
 import { afterEach, describe, expect, it } from 'vitest';
+import { EpochDomain } from '../src/epoch-domain.js';
+import { SLOT_BYTES, SLOTS_START, SlotWord } from '../src/epoch-layout.js';
 import { MAX_VALUE_BYTES, SharedMap } from '../src/shared-map.js';
 import { Table } from '../src/table.js';
 
 const originalLink = Table.prototype.link;
+const originalLoad = Atomics.load;
 
 afterEach(() => {
   Table.prototype.link = originalLink;
+  Atomics.load = originalLoad;
 });
 
 /** A value of `length` bytes, every byte `fill`. */
@@ -42,5 +46,42 @@ describe('forced interleavings', () => {
     expect(map.get('b')?.every((b) => b === 4)).toBe(true);
     other.close();
     map.close();
+  });
+
+  it('two releaseThread() calls for one dead thread never unpin the slot a new thread took meanwhile', () => {
+    const a = EpochDomain.create({ slots: 4 }, { reclaim: () => {} });
+    const b = EpochDomain.attach(a.buffer);
+    const dead = EpochDomain.attach(a.buffer);
+    const words = new Int32Array(a.buffer);
+    // `dead` took slot 2 (a: 0, b: 1); it stands for a thread that died while pinned.
+    const slot = (SLOTS_START + 2 * SLOT_BYTES) / 4;
+    dead.pin();
+    const deadThreadId = 1 << 30;
+    words[slot + SlotWord.THREAD] = deadThreadId;
+    let newcomer: EpochDomain | null = null;
+    let pinnedAt = 0;
+    Atomics.load = ((array: Int32Array, index: number) => {
+      const seen = originalLoad(array, index);
+      if (array.buffer === a.buffer && index === slot + SlotWord.OWNER) {
+        // Thread A has read the dead slot's owner and is about to release it. Thread B releases
+        // it first, and a new thread takes the slot and pins.
+        Atomics.load = originalLoad;
+        expect(b.releaseThread(deadThreadId)).toBe(1);
+        newcomer = EpochDomain.attach(a.buffer);
+        newcomer.pin();
+        pinnedAt = newcomer.epoch;
+      }
+      return seen;
+    }) as typeof Atomics.load;
+    expect(a.releaseThread(deadThreadId)).toBe(0);
+    Atomics.load = originalLoad;
+    expect(newcomer).not.toBeNull();
+    expect(Atomics.load(words, slot + SlotWord.EPOCH)).toBe(pinnedAt | 1);
+    // The newcomer is pinned: the epoch moves at most one step past it.
+    for (let i = 0; i < 6; i++) a.tryAdvance();
+    expect(a.epoch - pinnedAt).toBeLessThanOrEqual(2);
+    (newcomer as unknown as EpochDomain).close();
+    b.close();
+    a.close();
   });
 });
