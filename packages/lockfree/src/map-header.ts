@@ -3,9 +3,21 @@
 // declares its maximum (`maxByteLength`), not its current length.
 import { CorelaneError, ErrorCode, readHeader, writeHeader } from '@corelane/shared';
 import { ARENA_START, MAP_KIND, MAP_MAGIC, MAP_VERSION, MapWord } from './layout.js';
+import { segmentBytes } from './table.js';
 
 /** The most buckets segment 0 may hold (log2): 2^24 buckets are 64 MiB. */
 export const MAX_SEG0_LOG2 = 24;
+
+/** The largest `arenaBytes`: offsets are positive int32 with bit 0 free for a mark. */
+export const MAX_ARENA_BYTES = 2 ** 31 - 2 ** 16;
+
+/** Arena room a map has past its control area and segment 0, at the least. */
+const SMALL_ARENA_BYTES = 64 * 1024;
+
+/** The smallest `arenaBytes` of a map whose segment 0 holds 2^log2Seg0 buckets. */
+export function minArenaBytes(log2Seg0: number): number {
+  return ARENA_START + segmentBytes(log2Seg0, 0) + SMALL_ARENA_BYTES;
+}
 
 /** Writes the header of a fresh map buffer; `magic` last (SC), so a half-written header never validates. */
 export function writeMapHeader(buffer: SharedArrayBuffer, log2Seg0: number): void {
@@ -51,7 +63,15 @@ export function validateMapBuffer(buffer: unknown): number {
   if (fields.byteLength !== buffer.maxByteLength) {
     throw bad(`header declares ${fields.byteLength} bytes, the buffer's maxByteLength is ${buffer.maxByteLength}`);
   }
-  const top = Atomics.load(new Int32Array(buffer, 0, ARENA_START / 4), MapWord.TOP);
-  if (top < ARENA_START || top > buffer.maxByteLength) throw bad(`arena top ${top} is outside the buffer`);
+  const max = buffer.maxByteLength;
+  if (max < minArenaBytes(fields.capacity) || max > MAX_ARENA_BYTES) {
+    throw bad(`maxByteLength ${max}, expected ${minArenaBytes(fields.capacity)}..${MAX_ARENA_BYTES} for its segment 0`);
+  }
+  // SC loads, reading only: written before the handle left the creating thread.
+  const control = new Int32Array(buffer, 0, ARENA_START / 4);
+  const top = Atomics.load(control, MapWord.TOP);
+  if (top < ARENA_START || top > max) throw bad(`arena top ${top} is outside the buffer`);
+  const segment0 = Atomics.load(control, MapWord.DIRECTORY);
+  if (segment0 !== ARENA_START) throw bad(`segment 0 is at ${segment0}, expected the arena start ${ARENA_START}`);
   return fields.capacity;
 }

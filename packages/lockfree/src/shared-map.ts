@@ -13,7 +13,7 @@ import { EpochDomain } from './epoch-domain.js';
 import { EpochWord, validateEpochBuffer } from './epoch-layout.js';
 import { describe, KeyScratch, type MapKey, readKey } from './key.js';
 import { ARENA_START, MARK, MAX_BUCKETS_LOG2, MapWord, Node, Value } from './layout.js';
-import { MAX_SEG0_LOG2, validateMapBuffer, writeMapHeader } from './map-header.js';
+import { MAX_ARENA_BYTES, MAX_SEG0_LOG2, minArenaBytes, validateMapBuffer, writeMapHeader } from './map-header.js';
 import { adoptOrphans, orphan } from './orphans.js';
 import { INLINE_CLASS, MAX_BLOCK_BYTES } from './size-classes.js';
 import { BUCKET_LINKED, segmentBytes, Table } from './table.js';
@@ -21,8 +21,7 @@ import { BUCKET_LINKED, segmentBytes, Table } from './table.js';
 /** The largest value, in bytes. */
 export const MAX_VALUE_BYTES = MAX_BLOCK_BYTES - Value.BYTES;
 
-/** The largest `arenaBytes`: offsets are positive int32 with bit 0 free for a mark. */
-export const MAX_ARENA_BYTES = 2 ** 31 - 2 ** 16;
+export { MAX_ARENA_BYTES };
 
 /** Options of {@link SharedMap.create}. */
 export interface SharedMapOptions {
@@ -68,6 +67,7 @@ const RECLAIM_TRIES = 8;
 /** Never notified: `Atomics.wait` on it is a bounded sleep. */
 const backoff = new Int32Array(new SharedArrayBuffer(4));
 
+/** Bytes the buffer starts with past the smallest arena. */
 const SMALL_ARENA_BYTES = 64 * 1024;
 
 function checkValue(name: string, value: unknown, optional: boolean): Uint8Array | undefined {
@@ -146,7 +146,7 @@ export class SharedMap {
       opts.capacity === undefined ? 1024 : requireInteger('options.capacity', opts.capacity, 1, 2 ** MAX_SEG0_LOG2);
     const log2Seg0 = Math.max(1, Math.ceil(Math.log2(capacity)));
     const seg0Bytes = segmentBytes(log2Seg0, 0);
-    const minArena = ARENA_START + seg0Bytes + SMALL_ARENA_BYTES;
+    const minArena = minArenaBytes(log2Seg0);
     const arenaBytes =
       opts.arenaBytes === undefined
         ? Math.max(64 << 20, minArena)

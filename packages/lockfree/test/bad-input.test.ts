@@ -112,6 +112,15 @@ describe('attach to something that is not a map', () => {
     return copy;
   }
 
+  /** A copy of the good map buffer that may grow to `max` bytes, its header saying so. */
+  function withMax(max: number): SharedArrayBuffer {
+    const source = good.handle.map;
+    const copy = new SharedArrayBuffer(source.byteLength, { maxByteLength: max });
+    new Uint8Array(copy).set(new Uint8Array(source));
+    new DataView(copy).setUint32(24, max, true);
+    return copy;
+  }
+
   it.each<[string, unknown]>([
     ['null', null],
     ['a buffer', new SharedArrayBuffer(64)],
@@ -133,6 +142,9 @@ describe('attach to something that is not a map', () => {
     ['wrong data offset', () => corrupt(20, 4096)],
     ['wrong byte length', () => corrupt(24, 12345)],
     ['arena top outside the buffer', () => corrupt(128, 0x7fff_0000)],
+    ['segment 0 not at the arena start', () => corrupt(1536, 0)],
+    ['a segment 0 larger than the buffer may grow', () => corrupt(16, 24)],
+    ['a maxByteLength past MAX_ARENA_BYTES (offsets overflow int32)', () => withMax(2 ** 31)],
     ['the epoch buffer as the map', () => good.handle.epochs],
   ])('%s: ERR_CORELANE_BAD_MAP, nothing written', (_, make) => {
     const map = make();
