@@ -19,7 +19,7 @@ interface MixedResult {
 interface ChurnResult {
   done: number;
   bad: number;
-  maxReserved: number;
+  written: number;
   error: { code: string; name: string; message: string } | null;
 }
 
@@ -104,10 +104,10 @@ describe('SharedMap across worker threads', () => {
       expect(result.error).toBeNull();
       expect(result.done).toBe(ops);
       expect(result.bad).toBe(0);
-      expect(result.maxReserved).toBeLessThanOrEqual(arenaBytes);
     }
-    // Only live entries (and what sits on free lists) hold memory: bounded, whatever the churn.
-    expect(map.memory().reservedBytes).toBeLessThan(arenaBytes);
+    // The values alone were several times the arena: blocks were reused, not just bumped. (The
+    // arena's reserved bytes cannot exceed it by construction, so they prove nothing here.)
+    expect(results.reduce((sum, r) => sum + r.written, 0)).toBeGreaterThan(4 * arenaBytes);
     map.close();
   });
 

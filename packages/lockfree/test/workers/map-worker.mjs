@@ -85,12 +85,12 @@ const workloads = {
   },
 
   /**
-   * Set/delete churn over `keys` own keys with values of varying size; reports the most arena
-   * bytes it saw reserved, how many reads failed verification, and a typed error if one stopped it.
+   * Set/delete churn over `keys` own keys with values of varying size; reports the value bytes it
+   * set, how many reads failed verification, and a typed error if one stopped it.
    */
   churn({ id, ops, keys, payload }) {
     const map = SharedMap.attach(handle);
-    let maxReserved = 0;
+    let written = 0;
     let bad = 0;
     let done = 0;
     let error = null;
@@ -99,20 +99,22 @@ const workloads = {
         const k = seq % keys;
         const keyId = id * 100_000 + k;
         if (seq % 3 === 0) map.delete(`c${id}:${k}`);
-        else map.set(`c${id}:${k}`, makeValue(keyId, id, seq, payload ?? (seq * 29) % 200));
+        else {
+          const value = makeValue(keyId, id, seq, payload ?? (seq * 29) % 200);
+          map.set(`c${id}:${k}`, value);
+          written += value.length;
+        }
         if (seq % 5 === 0) {
           const got = map.get(`c${id}:${(seq * 7) % keys}`);
           if (got !== undefined && verify(got, id * 100_000 + ((seq * 7) % keys)) !== null) bad++;
         }
-        if (seq % 1024 === 0) maxReserved = Math.max(maxReserved, map.memory().reservedBytes);
         done = seq;
       }
     } catch (e) {
       error = { code: e.code, name: e.name, message: e.message };
     }
-    maxReserved = Math.max(maxReserved, map.memory().reservedBytes);
     map.close();
-    return { done, bad, maxReserved, error };
+    return { done, bad, written, error };
   },
 
   /**
