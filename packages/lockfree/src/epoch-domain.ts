@@ -265,14 +265,18 @@ export class EpochDomain {
     let released = 0;
     for (let i = 0; i < this.slots; i++) {
       const slot = (SLOTS_START + SLOT_BYTES * i) / 4;
-      if (Atomics.load(words, slot + SlotWord.THREAD) !== deadThreadId) continue;
+      // SC loads, the owner first: THREAD reads `deadThreadId` only from that thread's claim
+      // storing it until its release storing -1 (before OWNER goes 0), so an owner read before
+      // such a THREAD read is that claim's token (or 0, or RELEASING), never a later holder's.
       const owner = Atomics.load(words, slot + SlotWord.OWNER);
       if (owner === 0 || owner === RELEASING || (slot === this.#slot && owner === this.#token)) continue;
+      if (Atomics.load(words, slot + SlotWord.THREAD) !== deadThreadId) continue;
       // Proof obligation (racy edge: several threads releasing one dead thread's slot, and a new
-      // thread claiming it): the CAS to RELEASING makes this call the slot's only releaser; the
-      // slot is not free (claimable) until the last store below, so the EPOCH and THREAD stores
-      // can never land on a slot that a new holder already took and pinned. Unpin first, then
-      // free the slot (SC stores in this order): a new holder starts unpinned.
+      // thread claiming it): tokens are unique, so the CAS succeeds only while the slot still
+      // holds the dead thread's claim, and makes this call its only releaser; the slot is not
+      // free (claimable) until the last store below, so the EPOCH and THREAD stores never land on
+      // a slot a new holder took and pinned. Unpin first, then free the slot (SC stores in this
+      // order): a new holder starts unpinned.
       if (Atomics.compareExchange(words, slot + SlotWord.OWNER, owner, RELEASING) !== owner) continue;
       Atomics.store(words, slot + SlotWord.EPOCH, 0);
       Atomics.store(words, slot + SlotWord.THREAD, -1);

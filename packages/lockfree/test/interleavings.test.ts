@@ -62,9 +62,9 @@ describe('forced interleavings', () => {
     let pinnedAt = 0;
     Atomics.load = ((array: Int32Array, index: number) => {
       const seen = originalLoad(array, index);
-      if (array.buffer === a.buffer && index === slot + SlotWord.OWNER) {
-        // Thread A has read the dead slot's owner and is about to release it. Thread B releases
-        // it first, and a new thread takes the slot and pins.
+      if (array.buffer === a.buffer && (index === slot + SlotWord.OWNER || index === slot + SlotWord.THREAD)) {
+        // Thread A has made its first read of the dead slot (its owner or its thread) and is
+        // about to release it. Thread B releases it first, and a new thread takes it and pins.
         Atomics.load = originalLoad;
         expect(b.releaseThread(deadThreadId)).toBe(1);
         newcomer = EpochDomain.attach(a.buffer);
