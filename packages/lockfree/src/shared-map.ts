@@ -184,17 +184,19 @@ export class SharedMap {
         `handle must be a SharedMap handle ({ map, epochs }), got ${describe(handle)}`,
       );
     }
-    const log2Seg0 = validateMapBuffer(handle.map);
-    validateEpochBuffer(handle.epochs);
+    // Each buffer read once: what is checked is what is attached (a getter may answer anew).
+    const { map: buffer, epochs } = handle;
+    const log2Seg0 = validateMapBuffer(buffer);
+    validateEpochBuffer(epochs);
     // SC loads, reading only: both were written before the handle left the creating thread.
-    const pair = Atomics.load(new Int32Array(handle.map, 0, ARENA_START / 4), MapWord.PAIR);
-    if (Atomics.load(new Int32Array(handle.epochs, 0, 64), EpochWord.PAIR) !== pair) {
+    const pair = Atomics.load(new Int32Array(buffer, 0, ARENA_START / 4), MapWord.PAIR);
+    if (Atomics.load(new Int32Array(epochs, 0, 64), EpochWord.PAIR) !== pair) {
       throw new CorelaneError(
         ErrorCode.BAD_MAP,
         'not a corelane shared map: handle.epochs is the epoch domain of another map',
       );
     }
-    return new SharedMap(handle.map, log2Seg0, handle.epochs, 0);
+    return new SharedMap(buffer, log2Seg0, epochs, 0);
   }
 
   /** Live entries (exact when no write is in flight). */

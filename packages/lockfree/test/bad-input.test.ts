@@ -183,6 +183,24 @@ describe('attach to something that is not a map', () => {
     other.close();
   });
 
+  it('a handle whose getters answer differently on each read attaches to what was checked', () => {
+    good.set('checked', new Uint8Array([1, 2, 3]));
+    let reads = 0;
+    const zeroed = new SharedArrayBuffer(good.handle.map.byteLength, { maxByteLength: good.handle.map.maxByteLength });
+    const handle = {
+      get map() {
+        return reads++ < 2 ? good.handle.map : zeroed; // validation and the pair check, then the attach
+      },
+      epochs: good.handle.epochs,
+    };
+    const attached = SharedMap.attach(handle);
+    expect(attached.get('checked')).toEqual(new Uint8Array([1, 2, 3]));
+    expect(attached.handle.map).toBe(good.handle.map);
+    expect(new Uint8Array(zeroed).every((b) => b === 0)).toBe(true);
+    attached.close();
+    good.delete('checked');
+  });
+
   it('the good handle still attaches', () => {
     const again = SharedMap.attach(good.handle);
     again.close();
