@@ -52,7 +52,11 @@ const SAFE_DISTANCE = 4;
 const open = new Set<WeakRef<EpochDomain>>();
 let exitHookInstalled = false;
 
+/** Set while the thread exits: close() then ends pins too (no code of this thread runs after). */
+let exiting = false;
+
 function closeAllOnExit(): void {
+  exiting = true;
   for (const ref of open) ref.deref()?.close();
 }
 
@@ -288,10 +292,18 @@ export class EpochDomain {
 
   /**
    * Detaches this object: frees what is already safe, hands the rest to `orphan` (when given),
-   * unpins and releases the slot. Idempotent.
+   * and releases the slot. Idempotent.
+   *
+   * @throws `ERR_CORELANE_INVALID_STATE` while pinned (nothing changes then); at thread exit it
+   *   unpins instead, as no code of the thread runs after.
    */
   close(): void {
     if (this.#closed) return;
+    // A pinned caller may still be reading blocks (a withValue() view): unpinning them here
+    // would let other threads free those blocks under it.
+    if (this.#depth > 0 && !exiting) {
+      throw new CorelaneError(ErrorCode.INVALID_STATE, 'close() while pinned: close after the outermost unpin()');
+    }
     this.#closed = true;
     open.delete(this.#ref);
     const words = this.#words;

@@ -432,12 +432,21 @@ export class SharedMap {
     return this.epochs.releaseThread(threadId);
   }
 
-  /** Detaches this object (its epoch slot is released); the map lives on in other threads. Idempotent. */
+  /**
+   * Detaches this object (its epoch slot is released); the map lives on in other threads.
+   * Idempotent.
+   *
+   * @throws `ERR_CORELANE_INVALID_STATE` while pinned (inside `withValue()`'s `fn`, or under
+   *   `map.epochs.pin()`): nothing changes then.
+   */
   close(): void {
     if (this.#closed) return;
+    // First, as it throws while pinned (inside withValue()): frees what is safe into this
+    // thread's cache, orphans the rest. (At exit, the domain's own hook, installed before this
+    // one, has closed it already.)
+    this.epochs.close();
     this.#closed = true;
     openMaps.delete(this.#ref);
-    this.epochs.close(); // frees what is safe into this thread's cache, orphans the rest
     this.#arena.flush();
   }
 

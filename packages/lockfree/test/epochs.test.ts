@@ -120,6 +120,7 @@ describe('EpochDomain in one thread (two domain objects stand for two threads)',
     a.retire(48);
     a.close();
     expect(orphans).toEqual([[[32, 48], retiredAt]]);
+    b.unpin();
     b.close();
   });
 });

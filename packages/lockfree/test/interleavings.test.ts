@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EpochDomain } from '../src/epoch-domain.js';
 import { SLOT_BYTES, SLOTS_START, SlotWord } from '../src/epoch-layout.js';
+import { ErrorCode } from '../src/index.js';
 import { MAX_VALUE_BYTES, SharedMap } from '../src/shared-map.js';
 import { Table } from '../src/table.js';
 
@@ -80,8 +81,36 @@ describe('forced interleavings', () => {
     // The newcomer is pinned: the epoch moves at most one step past it.
     for (let i = 0; i < 6; i++) a.tryAdvance();
     expect(a.epoch - pinnedAt).toBeLessThanOrEqual(2);
+    (newcomer as unknown as EpochDomain).unpin();
     (newcomer as unknown as EpochDomain).close();
     b.close();
     a.close();
+  });
+
+  it('close() inside withValue() leaves the pin, and so the view, alone', () => {
+    const map = SharedMap.create({ capacity: 2, arenaBytes: 1 << 20, threads: 4 });
+    const other = SharedMap.attach(map.handle);
+    map.set('k', filled(64, 7));
+    let inside: unknown = null;
+    const seen = map.withValue('k', (view) => {
+      try {
+        map.close();
+      } catch (error) {
+        inside = error;
+      }
+      // Thread B replaces the value and collects: the old block must not be reused while the
+      // view is in use.
+      other.set('k', filled(64, 8));
+      for (let i = 0; i < 4; i++) other.collect();
+      other.set('x', filled(56, 9)); // the old block's class
+      return view.slice();
+    });
+    expect(inside).toEqual(expect.objectContaining({ code: ErrorCode.INVALID_STATE }));
+    expect(seen).toEqual(filled(64, 7));
+    expect(map.closed).toBe(false);
+    expect(map.get('k')).toEqual(filled(64, 8));
+    map.close();
+    expect(map.closed).toBe(true);
+    other.close();
   });
 });
