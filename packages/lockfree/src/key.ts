@@ -19,6 +19,17 @@ const STRING_SALT = 0x9e3779b9;
 
 const encoder = new TextEncoder();
 
+/**
+ * `view` itself, or, when its buffer can change length (a growable `SharedArrayBuffer` another
+ * thread may grow, a resizable `ArrayBuffer`), a fixed-length view of its bytes now: a length
+ * checked once is then the length copied, and no copy runs past the block sized for it.
+ */
+export function fixedView(view: Uint8Array): Uint8Array {
+  const buffer = view.buffer as ArrayBuffer | SharedArrayBuffer;
+  const changes = buffer instanceof SharedArrayBuffer ? buffer.growable : buffer.resizable;
+  return changes ? new Uint8Array(buffer, view.byteOffset, view.length) : view;
+}
+
 /** How a bad argument is named in an error message. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -11,7 +11,7 @@ import { Arena, type ArenaUsage } from './arena.js';
 import { regularSoKey } from './bits.js';
 import { EpochDomain } from './epoch-domain.js';
 import { EpochWord, validateEpochBuffer } from './epoch-layout.js';
-import { describe, KeyScratch, type MapKey, readKey } from './key.js';
+import { describe, fixedView, KeyScratch, type MapKey, readKey } from './key.js';
 import { ARENA_START, MARK, MAX_BUCKETS_LOG2, MapWord, Node, Value } from './layout.js';
 import { MAX_ARENA_BYTES, MAX_SEG0_LOG2, minArenaBytes, validateMapBuffer, writeMapHeader } from './map-header.js';
 import { adoptOrphans, orphan } from './orphans.js';
@@ -78,13 +78,16 @@ function checkValue(name: string, value: unknown, optional: boolean): Uint8Array
       `${name} must be a Uint8Array${optional ? ' or undefined' : ''}, got ${describe(value)}`,
     );
   }
-  if (value.length > MAX_VALUE_BYTES) {
+  // Fixed length: the length checked here is the one allocated for and copied, even if another
+  // thread grows the buffer under a length-tracking view meanwhile.
+  const fixed = fixedView(value);
+  if (fixed.length > MAX_VALUE_BYTES) {
     throw new CorelaneRangeError(
       ErrorCode.RECORD_TOO_LARGE,
-      `${name} is ${value.length} bytes; values are at most ${MAX_VALUE_BYTES} bytes`,
+      `${name} is ${fixed.length} bytes; values are at most ${MAX_VALUE_BYTES} bytes`,
     );
   }
-  return value;
+  return fixed;
 }
 
 /**
@@ -281,8 +284,7 @@ export class SharedMap {
     this.#open();
     const scratch = this.#key;
     scratch.encode(key);
-    checkValue('value', value, false);
-    this.#write(undefined, value as Uint8Array, false);
+    this.#write(undefined, checkValue('value', value, false), false);
     return this;
   }
 
@@ -303,9 +305,7 @@ export class SharedMap {
   compareAndSet(key: MapKey, expected: Uint8Array | undefined, next: Uint8Array | undefined): boolean {
     this.#open();
     this.#key.encode(key);
-    checkValue('expected', expected, true);
-    checkValue('next', next, true);
-    return this.#write(expected, next, true);
+    return this.#write(checkValue('expected', expected, true), checkValue('next', next, true), true);
   }
 
   /**

@@ -1,6 +1,7 @@
 // Races forced step by step in one thread: two map or domain objects stand for two threads, and
 // a hook runs the second thread's steps exactly inside the window of the first one.
 import { afterEach, describe, expect, it } from 'vitest';
+import { Arena } from '../src/arena.js';
 import { EpochDomain } from '../src/epoch-domain.js';
 import { SLOT_BYTES, SLOTS_START, SlotWord } from '../src/epoch-layout.js';
 import { ErrorCode } from '../src/index.js';
@@ -8,10 +9,12 @@ import { MAX_VALUE_BYTES, SharedMap } from '../src/shared-map.js';
 import { Table } from '../src/table.js';
 
 const originalLink = Table.prototype.link;
+const originalAlloc = Arena.prototype.alloc;
 const originalLoad = Atomics.load;
 
 afterEach(() => {
   Table.prototype.link = originalLink;
+  Arena.prototype.alloc = originalAlloc;
   Atomics.load = originalLoad;
 });
 
@@ -113,4 +116,45 @@ describe('forced interleavings', () => {
     expect(map.closed).toBe(true);
     other.close();
   });
+
+  it.each([
+    ['a new key', false],
+    ['a replaced value', true],
+  ])(
+    '%s from a view over a growable buffer another thread grows meanwhile: only the bytes checked are written',
+    (_, present) => {
+      const map = SharedMap.create({ capacity: 2, arenaBytes: 1 << 20, threads: 2 });
+      // The block the value will get: a node of the same size (a new key), or a value block of its
+      // own (a replaced value: the second set of 'k' moves its value out of the node); then
+      // neighbours right after it in the arena; then the block is freed into this thread's cache.
+      map.set(present ? 'k' : 'v', filled(16, 1));
+      if (present) map.set('k', filled(16, 1));
+      for (let i = 0; i < 32; i++) map.set(`n${i}`, filled(16, 2));
+      if (present) map.set('k', filled(16, 1));
+      else map.delete('v');
+      for (let i = 0; i < 4; i++) map.collect();
+      const input = new SharedArrayBuffer(16, { maxByteLength: 1 << 16 });
+      const view = new Uint8Array(input); // length-tracking: 16 bytes now
+      view.fill(3);
+      let armed = true;
+      Arena.prototype.alloc = function (this: Arena, bytes: number, fresh?: boolean): number {
+        const block = originalAlloc.call(this, bytes, fresh);
+        if (armed) {
+          armed = false;
+          // Another thread, between the allocation for 16 bytes and the copy: the view grows.
+          input.grow(1 << 16);
+          view.fill(0xee);
+        }
+        return block;
+      };
+      map.set('k', view);
+      Arena.prototype.alloc = originalAlloc;
+      expect(armed).toBe(false);
+      const got = map.get('k') as Uint8Array;
+      expect(got.length === 16 || got.length === 1 << 16).toBe(true);
+      for (let i = 0; i < 32; i++) expect(map.get(`n${i}`)).toEqual(filled(16, 2));
+      expect([...map.keys()].length).toBe(33);
+      map.close();
+    },
+  );
 });
