@@ -202,9 +202,11 @@ export class SharedMap {
     return new SharedMap(buffer, log2Seg0, epochs, 0);
   }
 
-  /** Live entries (exact when no write is in flight). */
+  /** Live entries (exact when no write is in flight; never negative). */
   get size(): number {
-    return Atomics.load(this.#arena.words, MapWord.COUNT); // SC load
+    // SC load. An insert counts after its link, so a delete of that entry may subtract first:
+    // the count dips below 0 for that instant, when the truth is 0.
+    return Math.max(0, Atomics.load(this.#arena.words, MapWord.COUNT));
   }
 
   /** Whether `close()` was called on this object. */

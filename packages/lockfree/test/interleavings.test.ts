@@ -9,11 +9,13 @@ import { MAX_VALUE_BYTES, SharedMap } from '../src/shared-map.js';
 import { Table } from '../src/table.js';
 
 const originalLink = Table.prototype.link;
+const originalCounted = Table.prototype.counted;
 const originalAlloc = Arena.prototype.alloc;
 const originalLoad = Atomics.load;
 
 afterEach(() => {
   Table.prototype.link = originalLink;
+  Table.prototype.counted = originalCounted;
   Arena.prototype.alloc = originalAlloc;
   Atomics.load = originalLoad;
 });
@@ -157,4 +159,26 @@ describe('forced interleavings', () => {
       map.close();
     },
   );
+
+  it('size is never negative: a delete that overtakes the insert it undoes before the insert counted', () => {
+    const map = SharedMap.create({ capacity: 2, arenaBytes: 1 << 20, threads: 4 });
+    const other = SharedMap.attach(map.handle);
+    const sizes: number[] = [];
+    let armed = true;
+    Table.prototype.counted = function (this: Table): void {
+      if (armed) {
+        armed = false;
+        // Thread B, between A's link and A's count: deletes the key A just inserted.
+        expect(other.delete('k')).toBe(true);
+        sizes.push(other.size, map.size);
+      }
+      originalCounted.call(this);
+    };
+    map.set('k', filled(8, 1));
+    Table.prototype.counted = originalCounted;
+    sizes.push(map.size);
+    expect(sizes).toEqual([0, 0, 0]);
+    other.close();
+    map.close();
+  });
 });
