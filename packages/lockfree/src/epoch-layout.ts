@@ -62,10 +62,20 @@ const EPOCH_DOMAIN: HeaderExpectation = {
 
 /** Checks an epoch domain's header (reading only); throws `ERR_CORELANE_BAD_MAP`; returns the slot count. */
 export function validateEpochBuffer(buffer: unknown): number {
+  let slots: number;
   try {
-    return validateHeader(buffer, EPOCH_DOMAIN).capacity;
+    slots = validateHeader(buffer, EPOCH_DOMAIN).capacity;
   } catch (error) {
     if (error instanceof CorelaneError) throw new CorelaneError(ErrorCode.BAD_MAP, error.message, { cause: error });
     throw error;
   }
+  // SC loads, reading only. Words no domain can hold: an odd epoch would never advance again,
+  // and a high-water mark past the slots would send every advance past the buffer's end.
+  const words = new Int32Array(buffer as SharedArrayBuffer, 0, SLOTS_START / 4);
+  const global = Atomics.load(words, EpochWord.GLOBAL);
+  const highWater = Atomics.load(words, EpochWord.HIGH_WATER);
+  const bad = (why: string) => new CorelaneError(ErrorCode.BAD_MAP, `not a corelane epoch domain: ${why}`);
+  if ((global & 1) !== 0) throw bad(`the global epoch ${global} is odd (epochs are even)`);
+  if (highWater < 0 || highWater > slots) throw bad(`${highWater} slots in use, of ${slots}`);
+  return slots;
 }

@@ -121,6 +121,14 @@ describe('attach to something that is not a map', () => {
     return copy;
   }
 
+  /** A copy of the good epoch buffer with the 32-bit word at `byte` replaced. */
+  function corruptEpochs(byte: number, value: number): SharedArrayBuffer {
+    const copy = new SharedArrayBuffer(good.handle.epochs.byteLength);
+    new Uint8Array(copy).set(new Uint8Array(good.handle.epochs));
+    new DataView(copy).setUint32(byte, value, true);
+    return copy;
+  }
+
   it.each<[string, unknown]>([
     ['null', null],
     ['a buffer', new SharedArrayBuffer(64)],
@@ -167,6 +175,8 @@ describe('attach to something that is not a map', () => {
         return copy;
       },
     ],
+    ['an odd global epoch', () => corruptEpochs(128, 3)],
+    ['more slots in use than it has', () => corruptEpochs(136, 100_000)],
   ])('epochs: %s: ERR_CORELANE_BAD_MAP', (_, make) => {
     const epochs = make();
     expect(() => SharedMap.attach({ map: good.handle.map, epochs } as never)).toThrow(code(ErrorCode.BAD_MAP));
