@@ -176,6 +176,20 @@ describe('threads that stop or die', () => {
     map.close();
   });
 
+  it('a thread that exits while pinned is unpinned and gives its slot back (exit hook)', async () => {
+    const map = SharedMap.create({ capacity: 64, threads: 2 });
+    const release = new SharedArrayBuffer(4);
+    Atomics.store(new Int32Array(release), 0, 1); // its wait returns at once; it exits still pinned
+    const worker = start({ mode: 'pin', handle: map.handle, release, waitMs: 1000, close: false });
+    await worker.message<Pinned>(0);
+    expect(await worker.exited).toBe(0);
+    const before = map.epochs.epoch;
+    for (let i = 0; i < 3; i++) map.epochs.tryAdvance();
+    expect(map.epochs.epoch - before).toBe(6);
+    SharedMap.attach(map.handle).close(); // its slot is free again
+    map.close();
+  });
+
   it('a thread that exits without close() gives its slot back (exit hook)', async () => {
     const map = SharedMap.create({ capacity: 64, threads: 2 });
     for (const key of ['first', 'second', 'third']) {
