@@ -38,6 +38,7 @@ export default defineConfig({
           { text: '@corelane/affinity', link: '/packages/affinity' },
           { text: '@corelane/spsc', link: '/packages/spsc' },
           { text: '@corelane/router', link: '/packages/router' },
+          { text: '@corelane/lockfree', link: '/packages/lockfree' },
           { text: '@corelane/uring', link: '/packages/uring' },
           { text: '@corelane/reactor', link: '/packages/reactor' },
           { text: '@corelane/reactor/wal', link: '/packages/reactor-wal' },

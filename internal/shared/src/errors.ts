@@ -50,6 +50,10 @@ export const ErrorCode = {
    * breaks the sequence or is short, with valid data after it. The error names the file and offset.
    */
   WAL_CORRUPT: 'ERR_CORELANE_WAL_CORRUPT',
+  /** A shared structure's arena cannot hold what was asked (its `arenaBytes` is spent); nothing was changed. */
+  OUT_OF_MEMORY: 'ERR_CORELANE_OUT_OF_MEMORY',
+  /** A buffer or handle that is not a lockfree map or epoch domain of this layout version. Nothing was touched. */
+  BAD_MAP: 'ERR_CORELANE_BAD_MAP',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
