@@ -4,7 +4,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DurableState } from '../../src/index.js';
+import { DurableState } from '../../src/wal/index.js';
 import { backends, tempDir } from '../wal/helpers.js';
 import { type Add, add, type Counter, counterSpec, expectedCounter } from './counter-spec.js';
 
