@@ -4,8 +4,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DurableState } from '../../src/wal/index.js';
 import { CheckpointSteps } from '../../src/state/checkpoint-file.js';
+import { DurableState } from '../../src/wal/index.js';
 import { backendEnv, backends, LineChild, tempDir } from '../wal/helpers.js';
 import { add, counterSpec, expectedCounter } from './counter-spec.js';
 
