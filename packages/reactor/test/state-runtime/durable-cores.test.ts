@@ -79,6 +79,18 @@ describe('durable state in the cores', () => {
   }, 60_000);
 });
 
+describe('a commit the handler does not await', () => {
+  it('is not in ctx.state when the handler replies, and is applied in commit order after', async () => {
+    await withCounter({ cores: 1, dataDir: freshDir() }, async (rt) => {
+      await addAll(rt, 0, [1, 2]);
+      expect(await rt.requestTo(0, { op: 'add-unawaited', v: 3 })).toEqual({ n: 2 });
+      // Commits apply in the order they were made: once a later one is acknowledged, it is there.
+      await addAll(rt, 0, [4]);
+      expect(await get(rt, 0)).toMatchObject(expected([1, 2, 3, 4], 0));
+    });
+  });
+});
+
 describe('bad durable-state options', () => {
   const cases: [string, string, Record<string, unknown>][] = [
     ['state without dataDir', 'ERR_CORELANE_INVALID_ARGUMENT', {}],

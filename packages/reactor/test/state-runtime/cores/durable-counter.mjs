@@ -21,6 +21,12 @@ export default defineCore({
         // `pad` makes records bigger, so a few hundred fill more than one small segment.
         await ctx.commit(msg.pad === undefined ? { v: msg.v } : { v: msg.v, pad: msg.pad });
         return { core: ctx.core, v: msg.v };
+      case 'add-unawaited': {
+        // Not awaited: the reply does not wait for the record (documented), and the state
+        // does not show it yet (a record is applied only once durable).
+        ctx.commit({ v: msg.v }).catch(() => {});
+        return { n: ctx.state.n };
+      }
       case 'get': {
         const { n, sum, h, core, vals } = ctx.state;
         return { n, sum, h, core, vals, restarts: ctx.restarts };
