@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type RestartEvent, Runtime } from '../../dist/index.js';
 import { Wal } from '../../dist/wal.js';
 import { nextEvent } from '../helpers/lab.js';
-import { tempDir } from '../wal/helpers.js';
+import { backends, tempDir } from '../wal/helpers.js';
 import { addAll, COUNTER, expected, get, range, withCounter } from './helpers.js';
 
 const root = tempDir('corelane-state-rt-');
@@ -16,24 +16,29 @@ let dirs = 0;
 const freshDir = () => join(root, `data-${dirs++}`);
 
 describe('durable state in the cores', () => {
-  it("a core crashed after acknowledged commits ('always') recovers every one of them", async () => {
-    const dataDir = freshDir();
-    await withCounter({ cores: 2, dataDir, fsync: 'always', restart: 3 }, async (rt) => {
-      const acked = await addAll(rt, 1, range(0, 300));
-      expect(acked).toEqual(range(0, 300).map((v) => ({ core: 1, v })));
-      await addAll(rt, 0, range(1000, 50));
-      const restarted = nextEvent<RestartEvent>(rt, 'restart');
-      await expect(rt.requestTo(1, { op: 'die' })).rejects.toMatchObject({ code: 'ERR_CORELANE_CORE_RESTARTED' });
-      await restarted;
-      // Recovered before the restarted core took any message: all 300, in order, once each.
-      expect(await get(rt, 1)).toEqual({ ...expected(range(0, 300), 1), restarts: 1 });
-      // The other core kept its own state, and the restarted one keeps committing after it.
-      expect(await get(rt, 0)).toEqual({ ...expected(range(1000, 50), 0), restarts: 0 });
-      await addAll(rt, 1, range(300, 20));
-      expect(await get(rt, 1)).toMatchObject(expected(range(0, 320), 1));
-    });
-    expect(readdirSync(dataDir).sort()).toEqual(['core-0', 'core-1']);
-  }, 60_000);
+  it.each(backends)(
+    "a core crashed after acknowledged commits ('always', %s) recovers every one of them",
+    async (backend) => {
+      const dataDir = freshDir();
+      const wal = { segmentSize: 64 * 1024, backend };
+      await withCounter({ cores: 2, dataDir, fsync: 'always', restart: 3, wal }, async (rt) => {
+        const acked = await addAll(rt, 1, range(0, 300));
+        expect(acked).toEqual(range(0, 300).map((v) => ({ core: 1, v })));
+        await addAll(rt, 0, range(1000, 50));
+        const restarted = nextEvent<RestartEvent>(rt, 'restart');
+        await expect(rt.requestTo(1, { op: 'die' })).rejects.toMatchObject({ code: 'ERR_CORELANE_CORE_RESTARTED' });
+        await restarted;
+        // Recovered before the restarted core took any message: all 300, in order, once each.
+        expect(await get(rt, 1)).toEqual({ ...expected(range(0, 300), 1), restarts: 1 });
+        // The other core kept its own state, and the restarted one keeps committing after it.
+        expect(await get(rt, 0)).toEqual({ ...expected(range(1000, 50), 0), restarts: 0 });
+        await addAll(rt, 1, range(300, 20));
+        expect(await get(rt, 1)).toMatchObject(expected(range(0, 320), 1));
+      });
+      expect(readdirSync(dataDir).sort()).toEqual(['core-0', 'core-1']);
+    },
+    60_000,
+  );
 
   it('a runtime stopped and started again over the same dataDir has the same state', async () => {
     const dataDir = freshDir();
