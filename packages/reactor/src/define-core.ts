@@ -20,7 +20,11 @@ export interface CoreDefinition<S = unknown, R = unknown> {
   onStop?(ctx: CoreContext<S, R>): void | Promise<void>;
   /** The custom codec, when `Runtime.start({ codec })` names one: the same in every core. */
   codec?: Codec;
-  /** Durable per-core state (a deterministic reducer over committed records); needs `dataDir`. */
+  /**
+   * Durable per-core state: a deterministic reducer over committed records, kept in a WAL with
+   * checkpoints under `Runtime.start({ dataDir })` (which it needs). Recovered before `init`;
+   * `ctx.commit(record)` is the only way it changes; closed after `onStop`.
+   */
   state?: StateSpec<S, R>;
 }
 
@@ -37,7 +41,8 @@ const BRAND = Symbol.for('corelane.reactor.core-definition');
  *   onMessage(ctx, key, value) { return { core: ctx.core, key, value }; },
  * });
  * ```
- * @throws TypeError `ERR_CORELANE_INVALID_ARGUMENT` when `onMessage` is missing or a hook is not a function.
+ * @throws TypeError `ERR_CORELANE_INVALID_ARGUMENT` when `onMessage` is missing, a hook is not a
+ *   function, or `state` lacks one of `init`, `apply`, `snapshot`, `restore`.
  */
 export function defineCore<S = unknown, R = unknown>(definition: CoreDefinition<S, R>): CoreDefinition<S, R> {
   if (typeof definition !== 'object' || definition === null) {
@@ -49,6 +54,17 @@ export function defineCore<S = unknown, R = unknown>(definition: CoreDefinition<
   for (const hook of ['init', 'onStop'] as const) {
     if (definition[hook] !== undefined && typeof definition[hook] !== 'function') {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `defineCore(): ${hook} must be a function`);
+    }
+  }
+  if (definition.state !== undefined) {
+    const state = definition.state as unknown as Record<string, unknown> | null;
+    if (typeof state !== 'object' || state === null) {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'defineCore(): state must be an object');
+    }
+    for (const name of ['init', 'apply', 'snapshot', 'restore']) {
+      if (typeof state[name] !== 'function') {
+        throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `defineCore(): state.${name} must be a function`);
+      }
     }
   }
   return Object.freeze(Object.assign(Object.create(null), definition, { [BRAND]: true })) as CoreDefinition<S, R>;

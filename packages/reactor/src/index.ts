@@ -7,7 +7,7 @@
 export { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
 export type { Codec, CodecOption } from './codec/codec.js';
 export type { CoreContext, CoreListenOptions } from './core/context-types.js';
-export type { FsyncPolicy, StateHost, StateSpec } from './core/state-seam.js';
+export type { CoreWalOptions, FsyncPolicy, StateHost, StateSpec } from './core/state-seam.js';
 export { type CoreDefinition, defineCore, isCoreDefinition, type Key } from './define-core.js';
 export type { LatencySummary } from './main/latency.js';
 export { type HandlerErrorEvent, type RestartEvent, Runtime, type StuckEvent } from './main/runtime.js';

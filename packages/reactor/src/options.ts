@@ -15,8 +15,10 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import type { CodecOption } from './codec/codec.js';
-import type { FsyncPolicy } from './core/state-seam.js';
+import type { CoreWalOptions, DurableOptions, FsyncPolicy } from './core/state-seam.js';
 import { MAX_CORES } from './mesh/layout.js';
+import { resolveCheckpointEvery } from './state/checkpoint-every.js';
+import { resolveWalOptions } from './wal/options.js';
 
 /** How an idle core waits for work. */
 export type IdleStrategy = 'spin' | 'park' | 'hybrid';
@@ -95,10 +97,24 @@ export interface RuntimeOptions {
   data?: unknown;
   /** Memory limits of each core's worker (`worker_threads` `resourceLimits`). */
   resourceLimits?: ResourceLimits;
-  /** Durable state: the directory under which each core keeps its WAL and checkpoints. */
+  /**
+   * Durable state (`defineCore({ state })`): the directory under which each core keeps its WAL
+   * and checkpoints, core `i` in `<dataDir>/core-<i>` (created when missing).
+   */
   dataDir?: string | URL;
-  /** Durable state: the fsync policy of every core's WAL. Default `'always'`. */
+  /**
+   * Durable state: when a commit is durable (see `FsyncPolicy` of `@corelane/reactor/wal`).
+   * `'always'` (default): `ctx.commit()` resolves once its group is written and fdatasync'ed.
+   * `'interval'`: fdatasync every `intervalMs`; a power loss can lose that much. `'none'`:
+   * written back by the OS; a power loss can lose any commit. A process crash loses none.
+   */
   fsync?: FsyncPolicy;
+  /** With `fsync: 'interval'`: milliseconds between fdatasyncs. Default 100 (1..60000). */
+  intervalMs?: number;
+  /** Durable state: each core checkpoints (in the background) once this many records or log bytes followed the last one. */
+  checkpointEvery?: { records?: number; bytes?: number };
+  /** Durable state: the WAL of every core (segment size, group size, ring backend). */
+  wal?: CoreWalOptions;
 }
 
 /** The options, checked and resolved, as the main thread and every core use them. */
@@ -121,7 +137,8 @@ export interface Plan {
   budget: number;
   replySpinMs: number;
   dataDir: string | null;
-  fsync: FsyncPolicy;
+  /** How each core keeps its durable state (used only with `dataDir`). */
+  durable: DurableOptions;
 }
 
 const typeError = (message: string) => new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, message);
@@ -190,15 +207,23 @@ function resolveRestart(option: unknown): { max: number; windowMs: number } {
   };
 }
 
-function resolveFsync(option: unknown): FsyncPolicy {
-  if (option === undefined) return 'always';
-  if (option === 'always' || option === 'none') return option;
-  if (typeof option === 'object' && option !== null && !Array.isArray(option)) {
-    return {
-      intervalMs: requireInteger('fsync.intervalMs', (option as { intervalMs?: unknown }).intervalMs, 1, 2 ** 31 - 1),
-    };
-  }
-  throw typeError(`fsync must be 'always', 'none' or { intervalMs }, got ${JSON.stringify(option)}`);
+/** The durable-state options, checked as `Wal.open()` and `DurableState.open()` check them. */
+function resolveDurable(options: RuntimeOptions): DurableOptions {
+  const wal = requireOptions('wal', options.wal);
+  const { fsync, segmentSize, maxGroupBytes, backend } = resolveWalOptions('dataDir', {
+    ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    ...(wal.segmentSize === undefined ? {} : { segmentSize: wal.segmentSize }),
+    ...(wal.maxGroupBytes === undefined ? {} : { maxGroupBytes: wal.maxGroupBytes }),
+    ...(wal.backend === undefined ? {} : { backend: wal.backend }),
+  });
+  const { records, bytes } = resolveCheckpointEvery('checkpointEvery', options.checkpointEvery);
+  return {
+    fsync,
+    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    checkpointEvery: { ...(records > 0 ? { records } : {}), ...(bytes > 0 ? { bytes } : {}) },
+    wal: { segmentSize, maxGroupBytes, backend },
+  };
 }
 
 function resolveDataDir(option: unknown): string | null {
@@ -289,7 +314,7 @@ export function resolveOptions(options: RuntimeOptions): {
   const budget = requireInteger('budget', options.budget ?? 256, 1, 2 ** 20);
   const replySpinMs = requireNumber('replySpinMs', options.replySpinMs, 0, 1000, 0);
   const dataDir = resolveDataDir(options.dataDir);
-  const fsync = resolveFsync(options.fsync);
+  const durable = resolveDurable(options);
   if (options.resourceLimits !== undefined) requireOptions('resourceLimits', options.resourceLimits);
   let pin = optionalBoolean('pin', options.pin, true);
   let pinReason = '';
@@ -320,7 +345,7 @@ export function resolveOptions(options: RuntimeOptions): {
       budget,
       replySpinMs,
       dataDir,
-      fsync,
+      durable,
     },
   };
 }

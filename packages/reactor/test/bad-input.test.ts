@@ -46,7 +46,7 @@ const badOptions: [string, string, Partial<RuntimeOptions> & Record<string, unkn
   ['heartbeatMs too small', 'ERR_CORELANE_OUT_OF_RANGE', { heartbeatMs: 1 }],
   ['budget 0', 'ERR_CORELANE_OUT_OF_RANGE', { budget: 0 }],
   ['pin not a boolean', 'ERR_CORELANE_INVALID_ARGUMENT', { pin: 'yes' as unknown as boolean }],
-  ['fsync unknown', 'ERR_CORELANE_INVALID_ARGUMENT', { fsync: 'sometimes' as 'none' }],
+  ['fsync unknown', 'ERR_CORELANE_OUT_OF_RANGE', { fsync: 'sometimes' as 'none' }],
 ];
 
 describe('bad options and modules', () => {

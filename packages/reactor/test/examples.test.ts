@@ -7,6 +7,7 @@ const expected: Record<string, RegExp> = {
   'word-count.ts': /^11 words\nthe: 3 \(core [01]\)\nfox: 1 \(core [01]\)\nend: 1 \(core [01]\)\n$/,
   'stats-and-restart.ts':
     /core 1 restarted on CPU \d+ \(1x\): the thread exited with code 1\n[\s\S]*│ restarts │[\s\S]*requests: 2, p50 [\d.]+ ms, p99 [\d.]+ ms\n$/,
+  'durable-counter.ts': /^apples = 7, pears = 2 after a restart\n$/,
   ...walExamples,
 };
 

@@ -45,8 +45,15 @@ export interface CoreContext<S = unknown, R = unknown> {
    * the server once it listens; it is closed when the core stops.
    */
   listen(port: number | CoreListenOptions, onConnection: (socket: Socket) => void): Promise<Server>;
-  /** The durable state (only with `defineCore({ state })` and `Runtime.start({ dataDir })`). */
+  /**
+   * The durable state (only with `defineCore({ state })` and `Runtime.start({ dataDir })`):
+   * every record committed and durable, applied in order. Change it only through `commit()`.
+   */
   readonly state: S;
-  /** Logs `record`, applies it to `state`, and resolves once it is durable under the fsync policy. */
+  /**
+   * Logs `record` in this core's WAL and, once it is durable under the fsync policy (sharing
+   * a group commit with the core's other commits), applies it to `state` and resolves. A reply
+   * waits for it only if the handler awaits it (or returns its Promise) before replying.
+   */
   commit(record: R): Promise<void>;
 }

@@ -1,31 +1,49 @@
 import { CorelaneError, ErrorCode } from '@corelane/shared';
+import type { StateSpec as ReducerSpec } from '../state/durable-state.js';
+import type { FsyncPolicy } from '../wal/options.js';
+import type { CoreContext } from './context-types.js';
 
 /**
- * The seam for per-core durable state (issue 11). The core side only needs an object of this
- * shape; `src/state/durable-state.ts` (`DurableState.open(dir, spec, opts)`) provides it. To
- * wire it, that module registers its opener once:
- *
- * ```ts
- * import { provideStateOpener } from '../core/state-seam.js';
- * provideStateOpener((dir, spec, opts) => DurableState.open(dir, spec, opts));
- * ```
- *
- * and `src/core/worker-main.ts` imports that module for its side effect. Until then, a core
- * whose definition has `state` fails to start with `ERR_CORELANE_UNSUPPORTED`.
+ * The seam between a core and its durable state (issue 11). The core side only needs a
+ * `StateHost`; `src/state/core-state.ts` opens one over `DurableState`, and
+ * `src/core/worker-main.ts` registers it with `provideStateOpener()` before the core starts.
+ * Without an opener, a core whose definition has `state` fails with `ERR_CORELANE_UNSUPPORTED`.
  */
-export interface StateSpec<S = unknown, R = unknown> {
-  /** The state of a core with no checkpoint and no log. */
-  init(): S;
-  /** The only way durable state changes: deterministic, applied once per committed record. */
-  apply(state: S, record: R, ctx: unknown): S | undefined;
-  /** The state as bytes, for a checkpoint. */
-  snapshot(state: S): Uint8Array;
-  /** The state back from `snapshot()`'s bytes. */
-  restore(bytes: Uint8Array): S;
+
+export type { FsyncPolicy };
+
+/**
+ * A core's durable state: the reducer of `DurableState` (`@corelane/reactor/wal`), whose `apply`
+ * also gets the core's `ctx` (for `ctx.core`, `ctx.data`; never to send: it runs in recovery too).
+ */
+export interface StateSpec<S = unknown, R = unknown> extends Omit<ReducerSpec<S, R>, 'apply'> {
+  /**
+   * The only way durable state changes: applied once per committed record, once it is durable,
+   * and again to the same records on recovery. Returns the new state, or nothing when it changed
+   * `state` in place. Must be deterministic and must not throw.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a reducer that changes the state in place returns nothing
+  apply(state: S, record: R, ctx: CoreContext<S, R>): S | void;
 }
 
-/** The fsync policy of the write-ahead log. */
-export type FsyncPolicy = 'always' | 'none' | { intervalMs: number };
+/** The WAL options a runtime gives every core (`Runtime.start({ wal })`). */
+export interface CoreWalOptions {
+  /** Bytes of each WAL segment (preallocated). Default 64 MiB (64 KiB..1 GiB, a multiple of 4096). */
+  segmentSize?: number;
+  /** The most bytes one group commit writes. Default 1 MiB (4 KiB..segmentSize/2). */
+  maxGroupBytes?: number;
+  /** The backend of each core's WAL ring: `'auto'` (default), `'io_uring'`, `'threadpool'`. */
+  backend?: 'auto' | 'io_uring' | 'threadpool';
+}
+
+/** How every core of a runtime keeps its state: `Runtime.start()`'s options, checked. */
+export interface DurableOptions {
+  fsync: FsyncPolicy;
+  /** With `fsync: 'interval'`. */
+  intervalMs?: number;
+  checkpointEvery?: { records?: number; bytes?: number };
+  wal: CoreWalOptions;
+}
 
 /** What a core holds of its durable state. */
 export interface StateHost<S = unknown, R = unknown> {
@@ -36,12 +54,11 @@ export interface StateHost<S = unknown, R = unknown> {
 }
 
 /** What the core hands the opener besides the directory and the spec. */
-export interface StateOpenOptions {
-  fsync: FsyncPolicy;
+export interface StateOpenOptions extends DurableOptions {
   /** The core's index. */
   core: number;
   /** The core's `ctx`, for `spec.apply(state, record, ctx)`. */
-  ctx: unknown;
+  ctx: CoreContext;
 }
 
 /** Opens (or recovers) the durable state of one core in `dir`. */
@@ -53,7 +70,7 @@ export type StateOpener = <S, R>(
 
 let opener: StateOpener | null = null;
 
-/** Registers the opener of durable state (called once by the state module). */
+/** Registers the opener of durable state (once, by the core's worker). */
 export function provideStateOpener(open: StateOpener): void {
   opener = open;
 }

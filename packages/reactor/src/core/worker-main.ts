@@ -9,11 +9,13 @@ import { CorelaneError, ErrorCode } from '@corelane/shared';
 import { resolveCodec } from '../codec/codec.js';
 import { isCoreDefinition } from '../define-core.js';
 import { errorData } from '../remote-error.js';
+import { openCoreState } from '../state/core-state.js';
 import type { BootData, CoreMessage, MainMessage } from './boot-data.js';
 import { CoreNode } from './core-node.js';
 import { Loop } from './loop.js';
-import { openState } from './state-seam.js';
+import { openState, provideStateOpener } from './state-seam.js';
 
+provideStateOpener(openCoreState);
 const boot = workerData as BootData;
 if (parentPort === null) throw new Error('@corelane/reactor: core-worker runs only as a worker_thread');
 const port = parentPort;
@@ -38,7 +40,7 @@ async function start(): Promise<void> {
     }
     // Recovered (checkpoint + log) before init runs, so init and every handler see the state.
     node.state = await openState(join(plan.dataDir, `core-${core}`), definition.state, {
-      fsync: plan.fsync,
+      ...plan.durable,
       core,
       ctx: node.ctx,
     });

@@ -1,18 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import {
-  CorelaneError,
-  CorelaneTypeError,
-  ErrorCode,
-  requireInteger,
-  requireOneOf,
-  requireOptions,
-} from '@corelane/shared';
+import { CorelaneError, CorelaneTypeError, ErrorCode, requireOneOf, requireOptions } from '@corelane/shared';
 import { IoRing } from '@corelane/uring';
 import { WalCorruptError } from '../wal/errors.js';
 import { closeRing } from '../wal/io.js';
 import type { FsyncPolicy, WalOptions } from '../wal/options.js';
 import { Wal } from '../wal/wal.js';
+import { resolveCheckpointEvery } from './checkpoint-every.js';
 import { type CheckpointStep, newestCheckpoint, writeCheckpoint } from './checkpoint-file.js';
 import { msgpackCodec, type RecordCodec } from './codec.js';
 
@@ -47,8 +41,6 @@ export interface DurableStateOptions<R> {
   /** @internal Test hook: called after every step of a checkpoint (crash-injection tests). */
   testHooks?: { checkpointStep?(step: CheckpointStep): void };
 }
-
-const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 
 /**
  * Durable state as a deterministic reducer over a write-ahead log: `commit(record)` logs the
@@ -119,11 +111,7 @@ export class DurableState<S, R> {
     }
     const o = requireOptions('options', options);
     const fsync = requireOneOf('options.fsync', o.fsync, ['always', 'interval', 'none'] as const);
-    const every = requireOptions('options.checkpointEvery', o.checkpointEvery);
-    const records =
-      every.records === undefined ? 0 : requireInteger('options.checkpointEvery.records', every.records, 1, MAX_COUNT);
-    const bytes =
-      every.bytes === undefined ? 0 : requireInteger('options.checkpointEvery.bytes', every.bytes, 1, MAX_COUNT);
+    const { records, bytes } = resolveCheckpointEvery('options.checkpointEvery', o.checkpointEvery);
     const codec = o.codec ?? msgpackCodec<R>();
     if (typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'options.codec must have encode() and decode()');
