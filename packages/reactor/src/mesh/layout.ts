@@ -118,9 +118,14 @@ export function controlCounters(control: SharedArrayBuffer, e: number): Float64A
 export const RING_TAIL_BYTE = 128;
 export const RING_HEAD_BYTE = 256;
 
+/** The word of an spsc ring that holds its consumed position (head). */
+export function ringHeadWord(ring: SharedArrayBuffer): Int32Array {
+  return new Int32Array(ring, RING_HEAD_BYTE, 1);
+}
+
 /** The consumed position of an spsc ring, read without attaching to it. */
 export function ringHead(ring: SharedArrayBuffer): number {
-  return Atomics.load(new Int32Array(ring, RING_HEAD_BYTE, 1), 0);
+  return Atomics.load(ringHeadWord(ring), 0);
 }
 
 /** True when an spsc ring holds no published record (read without attaching to it). */

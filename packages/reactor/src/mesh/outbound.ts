@@ -36,7 +36,7 @@ export class Outbound {
   }
 
   /**
-   * Writes one frame: into the ring when it has room and nothing waits before it, else to the
+   * Writes one frame (its key is `key[0..keyLength)`): into the ring when it has room and nothing waits before it, else to the
    * overflow queue when `mayQueue`. Returns `Written.RING`, `Written.QUEUED`, or `Written.FULL`
    * (nothing written). Throws `ERR_CORELANE_RECORD_TOO_LARGE` (nothing written) when the frame
    * can never fit the ring.
@@ -46,26 +46,38 @@ export class Outbound {
     id: number,
     keyTag: number,
     key: Uint8Array | null,
+    keyLength: number,
     value: Uint8Array | null,
     mayQueue = true,
   ): number {
-    const length = frameLength(kind, keyTag, key === null ? 0 : key.length, value === null ? 0 : value.length);
+    const length = frameLength(kind, keyTag, keyLength, value === null ? 0 : value.length);
     const type = frameType(kind, keyTag, value === null);
+    const small = length <= SMALL_FRAME;
     if (this.#head === this.#queue.length) {
-      const view = this.producer.claim(length, type);
-      if (view !== null) {
-        writeFrame(view, kind, id, keyTag, key, value);
-        this.producer.commit();
-        this.dirty = true;
-        return Written.RING;
+      if (small) {
+        // Built in a reusable buffer of its exact length, then copied in by write(): a record
+        // claimed in place would cost a fresh view whenever records of other lengths shifted
+        // the ring's positions (spsc caches one view per position and length), that is, per
+        // message for keys of varying length.
+        const frame = smallFrame(length);
+        writeFrame(frame, kind, id, keyTag, key, keyLength, value);
+        this.dirty = true; // (when full, write() published what was pending: the target may need its doorbell)
+        if (this.producer.write(frame, type)) return Written.RING;
+      } else {
+        const view = this.producer.claim(length, type);
+        this.dirty = true; // (when full, claim() published what was pending)
+        if (view !== null) {
+          writeFrame(view, kind, id, keyTag, key, keyLength, value);
+          this.producer.commit();
+          return Written.RING;
+        }
       }
-      this.dirty = true; // claim() published what was pending: the target may need its doorbell
     } else if (length > this.producer.maxRecordBytes) {
       this.producer.claim(length, type); // throws the ring's own RECORD_TOO_LARGE
     }
     if (!mayQueue) return Written.FULL;
     const copy = new Uint8Array(length);
-    writeFrame(copy, kind, id, keyTag, key, value);
+    writeFrame(copy, kind, id, keyTag, key, keyLength, value); // (again: a small frame's buffer is reused)
     this.#queue.push(copy);
     this.#types.push(type);
     const depth = this.overflowDepth;
@@ -120,6 +132,20 @@ export class Outbound {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Frames up to this many bytes are built in a reusable buffer (one per length, per thread) and copied into the ring. */
+const SMALL_FRAME = 256;
+const smallFrames: (Uint8Array | undefined)[] = new Array(SMALL_FRAME + 1);
+
+/** The reusable buffer of exactly `length` bytes (valid until the next frame of that length is built). */
+function smallFrame(length: number): Uint8Array {
+  let frame = smallFrames[length];
+  if (frame === undefined) {
+    frame = new Uint8Array(length);
+    smallFrames[length] = frame;
+  }
+  return frame;
+}
 
 /** What `Outbound.write()` did. */
 export const Written = { RING: 0, QUEUED: 1, FULL: 2 } as const;
