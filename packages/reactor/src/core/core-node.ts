@@ -56,6 +56,8 @@ export class CoreNode {
   readonly servers = new Set<Server>();
   readonly counters: Float64Array;
   readonly controlWords: Int32Array;
+  /** The main thread's control words. */
+  readonly mainControlWords: Int32Array;
   readonly #codec: Codec;
   readonly #main: number;
   readonly #budget: number;
@@ -93,6 +95,7 @@ export class CoreNode {
     this.#main = cores;
     this.#budget = plan.budget;
     this.controlWords = controlWords(control, core);
+    this.mainControlWords = controlWords(control, cores);
     this.counters = controlCounters(control, core);
     this.doorbell = new Doorbell(this.controlWords);
     const sources: { source: number; ring: SharedArrayBuffer }[] = [];

@@ -4,6 +4,9 @@ import type { CoreNode } from './core-node.js';
 
 const now = () => performance.now();
 
+/** Of a `'hybrid'` spin, the part spent polling; the rest sleeps on the doorbell (`Atomics.wait`). */
+const BUSY_SPIN_MS = 0.01;
+
 /**
  * The loop of one core. Each turn runs the phases in this order, again and again while they
  * find work, for at most `yieldMs`:
@@ -24,6 +27,8 @@ export class Loop {
   readonly #node: CoreNode;
   readonly #idle: Required<IdleOptions>;
   readonly #words: Int32Array;
+  /** The main thread's control words (its CPU sample). */
+  readonly #mainWords: Int32Array;
   #parked = false;
   #running = false;
   #stopped = false;
@@ -46,6 +51,7 @@ export class Loop {
     this.#holdOnOverflow = holdOnOverflow;
     this.#idle = idle;
     this.#words = node.controlWords;
+    this.#mainWords = node.mainControlWords;
     node.onLocalWork = () => this.wake();
   }
 
@@ -134,6 +140,14 @@ export class Loop {
         park = true;
         break;
       }
+      if (strategy === 'hybrid' && (t - lastWork >= BUSY_SPIN_MS || this.#mainOnMyCpu())) {
+        // The rest of the spin budget asleep on the doorbell (a futex, woken by the producer's
+        // ring without an event-loop turn): a thread that shares this core's CPU, such as the
+        // main thread waiting for the reply just sent, gets the CPU meanwhile.
+        const node = this.#node;
+        node.doorbell.parkSync(() => node.hasWork(this.#hold), spinMs - (t - lastWork));
+        t = now();
+      }
     }
     this.#running = false;
     this.#publish();
@@ -141,6 +155,12 @@ export class Loop {
     if (park) this.#park();
     else this.#schedule();
   };
+
+  /** True when the main thread last waited for replies on this core's CPU (a relaxed sample). */
+  #mainOnMyCpu(): boolean {
+    const cpu = this.#node.cpu;
+    return cpu !== null && Atomics.load(this.#mainWords, ControlWord.CPU) === cpu;
+  }
 
   #publish(): void {
     this.#node.publishCounters(this);

@@ -69,6 +69,22 @@ export class Doorbell {
     return result.async ? result.value : Promise.resolve(result.value);
   }
 
+  /**
+   * Owner side: the same handshake as `park()`, but blocking this thread (`Atomics.wait`, a
+   * futex) for at most `timeoutMs`: a producer's notify wakes it without an event-loop turn,
+   * and while it sleeps its CPU is free for the producer. Returns once rung, timed out, or
+   * `hasWork()` held already; the park is over on return.
+   */
+  parkSync(hasWork: () => boolean, timeoutMs: number): void {
+    // An async park of this owner may still be pending (the main thread arms one per batch of
+    // requests): it needs PARKED to stay 1, or no producer would notify it again.
+    const parked = Atomics.load(this.#words, ControlWord.PARKED);
+    const bell = Atomics.load(this.#words, ControlWord.BELL);
+    Atomics.store(this.#words, ControlWord.PARKED, 1);
+    if (!hasWork()) Atomics.wait(this.#words, ControlWord.BELL, bell, timeoutMs);
+    if (parked === 0) Atomics.store(this.#words, ControlWord.PARKED, 0);
+  }
+
   /** Owner side: the park is over (producers stop notifying). */
   unpark(): void {
     Atomics.store(this.#words, ControlWord.PARKED, 0);

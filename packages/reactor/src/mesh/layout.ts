@@ -47,6 +47,9 @@ export function allocateMesh(cores: number, capacity: number): (SharedArrayBuffe
  *                │                the main thread (its overflow is full)     │
  *                │ HANDLING_HEAD @24  that ring's consumed position (head)   │
  *                │                when the read() began                      │
+ *                │ IDLE @28       1 when the last loop pass found nothing    │
+ *                │ CPU @32        main thread's slot: the CPU it ran on when │
+ *                │                it last waited for replies (-1 unknown)    │
  * slot byte 64   ├──────────────────────────────────────────────────────────┤
  *                │ Float64 counters (Counter.*), written by the core once    │
  *                │ per turn with plain stores and read by stats() on the     │
@@ -66,6 +69,7 @@ export const ControlWord = {
   HOLD: 5,
   HANDLING_HEAD: 6,
   IDLE: 7,
+  CPU: 8,
 } as const;
 
 /** Float64 counters of a core, by index. */
