@@ -42,6 +42,9 @@ describe('handler errors', () => {
       const reported = nextEvent<{ core: number; error: Error }>(rt, 'handlerError');
       rt.send('k', { op: 'throw' });
       expect((await reported).error.message).toBe('refused k');
+      // stats() is a sample each core publishes at the end of its loop run, which may end
+      // after the event was posted: wait (bounded) until the sample includes the error.
+      for (let i = 0; i < 200 && (rt.stats().cores[partition('k', 2)]?.handlerErrors ?? 0) === 0; i++) await sleep(5);
       const stats = rt.stats();
       expect(stats.cores.map((c) => c.restarts)).toEqual([0, 0]);
       expect(stats.cores[partition('k', 2)]?.handlerErrors).toBe(1);

@@ -21,6 +21,8 @@ export class Outbound {
   #head = 0;
   /** The most records the overflow queue held at once. */
   overflowMax = 0;
+  /** Records written into the ring since the last `flush()`. */
+  #unrung = 0;
   /** Something was written since the last `flush()`: the target may need its doorbell rung. */
   dirty = false;
 
@@ -62,13 +64,17 @@ export class Outbound {
         const frame = smallFrame(length);
         writeFrame(frame, kind, id, keyTag, key, keyLength, value);
         this.dirty = true; // (when full, write() published what was pending: the target may need its doorbell)
-        if (this.producer.write(frame, type)) return Written.RING;
+        if (this.producer.write(frame, type)) {
+          this.#written();
+          return Written.RING;
+        }
       } else {
         const view = this.producer.claim(length, type);
         this.dirty = true; // (when full, claim() published what was pending)
         if (view !== null) {
           writeFrame(view, kind, id, keyTag, key, keyLength, value);
           this.producer.commit();
+          this.#written();
           return Written.RING;
         }
       }
@@ -86,10 +92,20 @@ export class Outbound {
   }
 
   /**
+   * After each record written into the ring: every `RING_EVERY` records, publish and ring the
+   * target's doorbell, so that a parked target starts consuming while a long run of sends (one
+   * task of the main thread) is still writing, instead of when the ring is full.
+   */
+  #written(): void {
+    if (++this.#unrung >= RING_EVERY) this.flush();
+  }
+
+  /**
    * Moves what the overflow queue holds into the ring while it fits, publishes the ring and
    * rings the target's doorbell when it parks. Returns the records still queued.
    */
   flush(): number {
+    this.#unrung = 0;
     if (this.#head !== this.#queue.length) this.#drainQueue();
     if (this.dirty) {
       this.dirty = false;
@@ -132,6 +148,9 @@ export class Outbound {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Records between the publishes + doorbell checks within one run of writes (spsc's own publish batch). */
+const RING_EVERY = 64;
 
 /** Frames up to this many bytes are built in a reusable buffer (one per length, per thread) and copied into the ring. */
 const SMALL_FRAME = 256;
