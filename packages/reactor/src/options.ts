@@ -23,7 +23,11 @@ export type IdleStrategy = 'spin' | 'park' | 'hybrid';
 
 /** The `idle` option in full. */
 export interface IdleOptions {
-  /** `'hybrid'` (default): spin for `spinMs`, then park. `'spin'`: never park. `'park'`: park at once. */
+  /**
+   * `'hybrid'` (default): poll 10 µs, then sleep on the doorbell (`Atomics.wait`, which blocks
+   * the worker's event loop) for the rest of `spinMs`, then park. `'spin'`: never park.
+   * `'park'`: park at once.
+   */
   strategy?: IdleStrategy;
   /** How long an idle `'hybrid'` core spins before it parks (fractions allowed). Default 0.05 (50 µs). */
   spinMs?: number;
