@@ -1,11 +1,9 @@
+import { POLL_BEFORE_SLEEP_MS } from '../mesh/doorbell.js';
 import { ControlWord } from '../mesh/layout.js';
 import type { IdleOptions } from '../options.js';
 import type { CoreNode } from './core-node.js';
 
 const now = () => performance.now();
-
-/** Of a `'hybrid'` spin, the part spent polling; the rest sleeps on the doorbell (`Atomics.wait`). */
-const BUSY_SPIN_MS = 0.01;
 
 /**
  * The loop of one core. Each turn runs the phases in this order, again and again while they
@@ -140,7 +138,7 @@ export class Loop {
         park = true;
         break;
       }
-      if (strategy === 'hybrid' && (t - lastWork >= BUSY_SPIN_MS || this.#mainOnMyCpu())) {
+      if (strategy === 'hybrid' && (t - lastWork >= POLL_BEFORE_SLEEP_MS || this.#mainOnMyCpu())) {
         // The rest of the spin budget asleep on the doorbell (a futex, woken by the producer's
         // ring without an event-loop turn): a thread that shares this core's CPU, such as the
         // main thread waiting for the reply just sent, gets the CPU meanwhile.

@@ -7,7 +7,7 @@ import { type Codec, isRaw, resolveCodec } from '../codec/codec.js';
 import { ControlOp, FrameView, Kind } from '../codec/frame.js';
 import type { BootData, CoreMessage } from '../core/boot-data.js';
 import { isCoreDefinition } from '../define-core.js';
-import { Doorbell } from '../mesh/doorbell.js';
+import { Doorbell, POLL_BEFORE_SLEEP_MS } from '../mesh/doorbell.js';
 import { Inbound } from '../mesh/inbound.js';
 import {
   allocateControl,
@@ -60,11 +60,6 @@ const STOP_TIMEOUT_MS = 30_000;
 
 const now = () => performance.now();
 
-/**
- * Of `replySpinMs`, the part spent polling; the rest sleeps on the doorbell (`Atomics.wait`), so
- * a core that shares this thread's CPU gets it to answer.
- */
-const BUSY_SPIN_MS = 0.01;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -308,7 +303,7 @@ export class Runtime extends EventEmitter {
         // here saves the futex wake and event-loop turn of a park.
         const start = now();
         // Sharing a CPU with the core that must answer, polling only keeps it from running.
-        const busyUntil = start + (this.#sharesCpuWith(this.#lastTarget) ? 0 : Math.min(spin, BUSY_SPIN_MS));
+        const busyUntil = start + (this.#sharesCpuWith(this.#lastTarget) ? 0 : Math.min(spin, POLL_BEFORE_SLEEP_MS));
         let got = false;
         while (now() < busyUntil) {
           if (this.#inbound.hasWork(false)) {
@@ -332,8 +327,8 @@ export class Runtime extends EventEmitter {
   };
 
   /**
-   * True while the reply spins of this event-loop turn took less than `idle.yieldMs`: a request
-   * loop answered within the spin would otherwise run in microtasks for ever, and the main
+   * True while less than `idle.yieldMs` passed since the first reply spin of this event-loop
+   * turn: a request loop answered within the spin would otherwise run in microtasks for ever, and the main
    * thread's timers and sockets would never get a turn. Past it, requests park (waitAsync), so
    * the event loop runs; the next turn spins again.
    */

@@ -13,6 +13,13 @@ const waitAsync = (
 ).waitAsync;
 
 /**
+ * Of a spin that may sleep (`parkSync()`: a `'hybrid'` core's idle spin, the main thread's
+ * `replySpinMs`), the part spent polling first: an answer that comes within it costs no
+ * syscall; past it, the rest of the spin sleeps on the doorbell and leaves the CPU to others.
+ */
+export const POLL_BEFORE_SLEEP_MS = 0.01;
+
+/**
  * The doorbell of one endpoint: the words PARKED and BELL of its control slot.
  *
  * Park (the owner):  `bell = load(BELL)` → `store(PARKED, 1)` → re-check every inbound ring
