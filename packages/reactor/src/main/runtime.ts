@@ -480,6 +480,9 @@ export class Runtime extends EventEmitter {
     handle.restarts++;
     handle.phase = 'restarting';
     handle.stuck = false;
+    // Replies the core published before it died are answers: take them before rejecting what
+    // is left. After 'exit' the thread has ended, so everything it published is visible here.
+    this.#receive();
     this.#reattach(core);
     this.#pending.rejectTarget(
       core,
