@@ -25,7 +25,11 @@ export type IdleStrategy = 'spin' | 'park' | 'hybrid';
 
 /** The `idle` option in full. */
 export interface IdleOptions {
-  /** `'hybrid'` (default): spin for `spinMs`, then park. `'spin'`: never park. `'park'`: park at once. */
+  /**
+   * `'hybrid'` (default): poll 10 µs, then sleep on the doorbell (`Atomics.wait`, which blocks
+   * the worker's event loop) for the rest of `spinMs`, then park. `'spin'`: never park.
+   * `'park'`: park at once.
+   */
   strategy?: IdleStrategy;
   /** How long an idle `'hybrid'` core spins before it parks (fractions allowed). Default 0.05 (50 µs). */
   spinMs?: number;
@@ -88,9 +92,11 @@ export interface RuntimeOptions {
   /** Records a core takes from one ring before it turns to the next. Default 256. */
   budget?: number;
   /**
-   * After sending requests, the main thread spins up to this long for their replies before it
-   * parks (fractions allowed). Default 0: never spin. Lowers the latency of request loops, but
-   * blocks the main thread's event loop meanwhile.
+   * After sending requests, the main thread spins up to this long for a reply before it parks
+   * (fractions allowed), as a `'hybrid'` core does for work. Default 0.05 (50 µs); 0 never
+   * spins. A request loop whose replies come back within it never sleeps (no futex wake per
+   * round trip); the spinning of one event-loop turn adds up to at most `idle.yieldMs`, then
+   * the main thread parks and its event loop runs.
    */
   replySpinMs?: number;
   /** Any structured-cloneable value, given to every core as `ctx.data`. */
@@ -312,7 +318,7 @@ export function resolveOptions(options: RuntimeOptions): {
   const restart = resolveRestart(options.restart);
   const heartbeatMs = requireInteger('heartbeatMs', options.heartbeatMs ?? 1000, 10, 2 ** 31 - 1);
   const budget = requireInteger('budget', options.budget ?? 256, 1, 2 ** 20);
-  const replySpinMs = requireNumber('replySpinMs', options.replySpinMs, 0, 1000, 0);
+  const replySpinMs = requireNumber('replySpinMs', options.replySpinMs, 0, 1000, 0.05);
   const dataDir = resolveDataDir(options.dataDir);
   const durable = resolveDurable(options);
   if (options.resourceLimits !== undefined) requireOptions('resourceLimits', options.resourceLimits);

@@ -95,6 +95,21 @@ describe('a core that dies is restarted', () => {
     }, 60_000);
   }
 
+  it('a reply the core published before it died is delivered, not rejected', async () => {
+    await withLab({ cores: 2, restart: { max: 100, windowMs: 60_000 }, replySpinMs: 0 }, async (rt) => {
+      for (let round = 1; round <= 12; round++) {
+        const restarted = nextEvent<RestartEvent>(rt, 'restart');
+        const reply = rt.requestTo(1, { op: 'reply-then-exit' }).catch((e: unknown) => e);
+        await null; // the request's flush (a microtask) publishes it
+        // Block this thread while the core answers and ends, so the reply is still in the ring
+        // when the worker's exit is handled.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+        expect(await reply).toBe('answered');
+        expect((await restarted).restarts).toBe(round);
+      }
+    });
+  }, 60_000);
+
   it('a core-to-core request in flight to a core that dies rejects with ERR_CORELANE_CORE_RESTARTED', async () => {
     await withLab({ cores: 2, restart: 3 }, async (rt) => {
       const key = keysOf(1, 2, 1)[0] as string;

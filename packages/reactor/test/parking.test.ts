@@ -43,4 +43,25 @@ describe('parking', () => {
       for (const r of reports) expect(r.outOfOrder).toBe(0);
     });
   }, 60_000);
+
+  it('a request loop answered within replySpinMs still lets the main event loop run', async () => {
+    // The core spins and the main thread may spin 50 ms per request: every reply is caught
+    // spinning, so without the per-turn bound the loop would run in microtasks to its end and
+    // the timer would fire only after it.
+    await withLab({ cores: 1, idle: { strategy: 'spin', yieldMs: 4 }, replySpinMs: 50 }, async (rt) => {
+      const N = 3000;
+      let firedAt = -1;
+      let i = 0;
+      const timer = setTimeout(() => {
+        firedAt = i;
+      }, 0);
+      for (; i < N; i++) {
+        const key = `spin-${i}`;
+        expect(((await rt.request(key, { op: 'who' })) as { key: string }).key).toBe(key);
+      }
+      clearTimeout(timer);
+      expect(firedAt).toBeGreaterThanOrEqual(0);
+      expect(firedAt).toBeLessThan(N);
+    });
+  }, 60_000);
 });

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LEVELS, TimerWheel } from '../src/timers/timer-wheel.js';
+import { CoreTimers } from '../src/timers/timers.js';
 
 type Op = { kind: 'schedule'; delay: number } | { kind: 'cancel'; pick: number } | { kind: 'advance'; by: number };
 
@@ -124,5 +125,29 @@ describe('TimerWheel', () => {
     expect(fired).toEqual(['near']);
     wheel.advance(far, (v) => fired.push(v));
     expect(fired).toEqual(['near', 'far']);
+  });
+});
+
+describe('CoreTimers', () => {
+  it('after(0) fires at the next timers phase, not at the next whole millisecond', () => {
+    let clock = 1000.5;
+    const timers = new CoreTimers(
+      () => clock,
+      (error) => {
+        throw error;
+      },
+    );
+    const fired: string[] = [];
+    timers.after(1, () => fired.push('after 1'));
+    timers.after(0, () => fired.push('after 0 (a)'));
+    timers.after(0, () => fired.push('after 0 (b)'));
+    expect(timers.run(clock)).toBe(2);
+    expect(fired).toEqual(['after 0 (a)', 'after 0 (b)']);
+    clock = 1001.4; // 0.9 ms later: the 1 ms timer is not due yet (never early)
+    expect(timers.run(clock)).toBe(0);
+    clock = 1002.1;
+    expect(timers.run(clock)).toBe(1);
+    expect(fired).toEqual(['after 0 (a)', 'after 0 (b)', 'after 1']);
+    expect(timers.size).toBe(0);
   });
 });

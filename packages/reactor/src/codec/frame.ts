@@ -74,13 +74,27 @@ export function readU32(bytes: Uint8Array, at: number): number {
   );
 }
 
-/** Writes a frame's payload into `out` (exactly `frameLength()` bytes). */
+/** Up to this many bytes a loop copies faster than `TypedArray.prototype.set` (measured: 16-byte values, ~12-byte keys). */
+const SHORT_COPY = 64;
+
+/** Copies `src[0..length)` to `out` at `at`: a plain loop for short runs (cheaper than a `set()` call), `set()` beyond. */
+export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: number): void {
+  if (length <= SHORT_COPY) {
+    for (let i = 0; i < length; i++) out[at + i] = src[i] as number;
+  } else out.set(length === src.length ? src : src.subarray(0, length), at);
+}
+
+/**
+ * Writes a frame's payload into `out` (exactly `frameLength()` bytes): the key is
+ * `key[0..keyLength)` (ignored for `KeyTag.NONE`).
+ */
 export function writeFrame(
   out: Uint8Array,
   kind: number,
   id: number,
   keyTag: number,
   key: Uint8Array | null,
+  keyLength: number,
   value: Uint8Array | null,
 ): void {
   let at = 0;
@@ -89,11 +103,11 @@ export function writeFrame(
     at = 4;
   }
   if (keyTag !== 0 && key !== null) {
-    writeU32(out, at, key.length);
-    out.set(key, at + 4);
-    at += 4 + key.length;
+    writeU32(out, at, keyLength);
+    copyBytes(out, at + 4, key, keyLength);
+    at += 4 + keyLength;
   }
-  if (value !== null) out.set(value, at);
+  if (value !== null) copyBytes(out, at, value, value.length);
 }
 
 /** The type word of a frame. */

@@ -56,11 +56,16 @@ export class CoreNode {
   readonly servers = new Set<Server>();
   readonly counters: Float64Array;
   readonly controlWords: Int32Array;
+  /** The main thread's control words. */
+  readonly mainControlWords: Int32Array;
   readonly #codec: Codec;
   readonly #main: number;
   readonly #budget: number;
   readonly #frame = new FrameView();
   #local: LocalMessage[] = [];
+  /** The last string key `#owner()` hashed, and its owner. */
+  #lastKey: string | null = null;
+  #lastOwner = 0;
   #io: IoRing | null = null;
   state: StateHost | null = null;
   /** True while the loop runs its phases: writes then need no flush of their own. */
@@ -90,6 +95,7 @@ export class CoreNode {
     this.#main = cores;
     this.#budget = plan.budget;
     this.controlWords = controlWords(control, core);
+    this.mainControlWords = controlWords(control, cores);
     this.counters = controlCounters(control, core);
     this.doorbell = new Doorbell(this.controlWords);
     const sources: { source: number; ring: SharedArrayBuffer }[] = [];
@@ -140,9 +146,9 @@ export class CoreNode {
       cpu: this.cpu,
       restarts,
       data,
-      owner: (key) => partition(key, node.cores),
-      send: (key, value) => node.#send(partition(key, node.cores), Kind.SEND, key, value),
-      request: (key, value) => node.#request(partition(key, node.cores), key, value),
+      owner: (key) => node.#owner(key),
+      send: (key, value) => node.#send(node.#owner(key), Kind.SEND, key, value),
+      request: (key, value) => node.#request(node.#owner(key), key, value),
       sendTo: (core, value) => node.#send(node.#checkCore(core), Kind.SEND, undefined, value),
       requestTo: (core, value) => node.#request(node.#checkCore(core), undefined, value),
       timers: this.timers,
@@ -172,6 +178,21 @@ export class CoreNode {
         return node.state.commit(record);
       },
     };
+  }
+
+  /**
+   * `partition(key, cores)`, remembering the last string key: the common `if (ctx.owner(k) !==
+   * ctx.core) ctx.send(k, v)` hashes `k` once, not twice. Only strings are remembered (a
+   * Uint8Array may change between the calls; numbers hash cheaply).
+   */
+  #owner(key: RouterKey): number {
+    if (key === this.#lastKey) return this.#lastOwner;
+    const owner = partition(key, this.cores);
+    if (typeof key === 'string') {
+      this.#lastKey = key;
+      this.#lastOwner = owner;
+    }
+    return owner;
   }
 
   #checkCore(core: unknown): number {
@@ -233,7 +254,7 @@ export class CoreNode {
     const f = this.#frame.parse(bytes, type);
     const kind = f.kind;
     if (kind === Kind.SEND || kind === Kind.REQUEST) {
-      const key = f.keyTag === 0 ? undefined : decodeKey(f.keyTag, bytes.subarray(f.keyStart, f.keyEnd));
+      const key = f.keyTag === 0 ? undefined : decodeKey(f.keyTag, bytes, f.keyStart, f.keyEnd);
       let value: unknown;
       try {
         value = f.noValue ? undefined : this.#codec.decode(bytes.subarray(f.valueStart));

@@ -1,3 +1,4 @@
+import { POLL_BEFORE_SLEEP_MS } from '../mesh/doorbell.js';
 import { ControlWord } from '../mesh/layout.js';
 import type { IdleOptions } from '../options.js';
 import type { CoreNode } from './core-node.js';
@@ -24,6 +25,8 @@ export class Loop {
   readonly #node: CoreNode;
   readonly #idle: Required<IdleOptions>;
   readonly #words: Int32Array;
+  /** The main thread's control words (its CPU sample). */
+  readonly #mainWords: Int32Array;
   #parked = false;
   #running = false;
   #stopped = false;
@@ -46,6 +49,7 @@ export class Loop {
     this.#holdOnOverflow = holdOnOverflow;
     this.#idle = idle;
     this.#words = node.controlWords;
+    this.#mainWords = node.mainControlWords;
     node.onLocalWork = () => this.wake();
   }
 
@@ -134,6 +138,14 @@ export class Loop {
         park = true;
         break;
       }
+      if (strategy === 'hybrid' && (t - lastWork >= POLL_BEFORE_SLEEP_MS || this.#mainOnMyCpu())) {
+        // The rest of the spin budget asleep on the doorbell (a futex, woken by the producer's
+        // ring without an event-loop turn): a thread that shares this core's CPU, such as the
+        // main thread waiting for the reply just sent, gets the CPU meanwhile.
+        const node = this.#node;
+        node.doorbell.parkSync(() => node.hasWork(this.#hold), spinMs - (t - lastWork));
+        t = now();
+      }
     }
     this.#running = false;
     this.#publish();
@@ -141,6 +153,12 @@ export class Loop {
     if (park) this.#park();
     else this.#schedule();
   };
+
+  /** True when the main thread last waited for replies on this core's CPU (a relaxed sample). */
+  #mainOnMyCpu(): boolean {
+    const cpu = this.#node.cpu;
+    return cpu !== null && Atomics.load(this.#mainWords, ControlWord.CPU) === cpu;
+  }
 
   #publish(): void {
     this.#node.publishCounters(this);

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { currentCpu } from '@corelane/affinity';
 import { partition, type RouterKey } from '@corelane/router';
 import { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
 import { ByteRingConsumer, ByteRingProducer, releaseRole } from '@corelane/spsc';
@@ -6,7 +7,7 @@ import { type Codec, isRaw, resolveCodec } from '../codec/codec.js';
 import { ControlOp, FrameView, Kind } from '../codec/frame.js';
 import type { BootData, CoreMessage } from '../core/boot-data.js';
 import { isCoreDefinition } from '../define-core.js';
-import { Doorbell } from '../mesh/doorbell.js';
+import { Doorbell, POLL_BEFORE_SLEEP_MS } from '../mesh/doorbell.js';
 import { Inbound } from '../mesh/inbound.js';
 import {
   allocateControl,
@@ -58,6 +59,7 @@ export interface HandlerErrorEvent {
 const STOP_TIMEOUT_MS = 30_000;
 
 const now = () => performance.now();
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -86,6 +88,13 @@ export class Runtime extends EventEmitter {
   #failure: Error | null = null;
   #armed = false;
   #flushQueued = false;
+  /** The core the last request went to (whose CPU the reply spin checks). */
+  #lastTarget = 0;
+  /** False once `currentCpu()` failed here (the spin then never checks the CPU). */
+  #knowsCpu = true;
+  readonly #mainWords: Int32Array;
+  /** When the reply spins of this event-loop turn began (-1: none yet). */
+  #spinTurnStart = -1;
   #overflowTimer: NodeJS.Timeout | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
   #stopPromise: Promise<void> | null = null;
@@ -119,7 +128,9 @@ export class Runtime extends EventEmitter {
       ring: this.#rings[ringIndex(c, n, n)] as SharedArrayBuffer,
     }));
     this.#inbound = new Inbound(sources, controlWords(this.#control, n), n);
-    this.#bell = new Doorbell(controlWords(this.#control, n));
+    this.#mainWords = controlWords(this.#control, n);
+    this.#mainWords[ControlWord.CPU] = -1;
+    this.#bell = new Doorbell(this.#mainWords);
     const events = { onDeath: this.#onDeath, onMessage: this.#onCoreMessage };
     this.#handles = plan.cpus.map((cpu, core) => new CoreHandle(core, cpu, events, resourceLimits));
   }
@@ -253,6 +264,7 @@ export class Runtime extends EventEmitter {
   }
 
   #request(target: number, key: RouterKey | undefined, value: unknown): Promise<unknown> {
+    this.#lastTarget = target;
     const { id, promise } = this.#pending.add(target, now());
     try {
       if (!this.#sender.message(target, Kind.REQUEST, id, key, value)) {
@@ -286,15 +298,22 @@ export class Runtime extends EventEmitter {
     const waiting = this.#sender.flush();
     if (this.#pending.size > 0) {
       const spin = this.#plan.replySpinMs;
-      if (spin > 0) {
-        // Opt-in: the replies of a request loop often come back within microseconds.
-        const until = now() + spin;
-        while (now() < until) {
+      if (spin > 0 && this.#spinBudget()) {
+        // The replies of a request loop often come back within microseconds: catching one
+        // here saves the futex wake and event-loop turn of a park.
+        const start = now();
+        // Sharing a CPU with the core that must answer, polling only keeps it from running.
+        const busyUntil = start + (this.#sharesCpuWith(this.#lastTarget) ? 0 : Math.min(spin, POLL_BEFORE_SLEEP_MS));
+        let got = false;
+        while (now() < busyUntil) {
           if (this.#inbound.hasWork(false)) {
-            this.#receive();
+            got = true;
             break;
           }
         }
+        const rest = spin - (now() - start);
+        if (!got && rest > 0) this.#bell.parkSync(this.#hasReplies, rest);
+        if (got || this.#inbound.hasWork(false)) this.#receive();
       }
       this.#arm();
     }
@@ -305,6 +324,47 @@ export class Runtime extends EventEmitter {
         this.#flush();
       }, 1);
     }
+  };
+
+  /**
+   * True while less than `idle.yieldMs` passed since the first reply spin of this event-loop
+   * turn: a request loop answered within the spin would otherwise run in microtasks for ever, and the main
+   * thread's timers and sockets would never get a turn. Past it, requests park (waitAsync), so
+   * the event loop runs; the next turn spins again.
+   */
+  #spinBudget(): boolean {
+    const t = now();
+    if (this.#spinTurnStart < 0) {
+      this.#spinTurnStart = t;
+      setImmediate(this.#endSpinTurn);
+    }
+    return t - this.#spinTurnStart < this.#plan.idle.yieldMs;
+  }
+
+  /**
+   * True when this thread runs on the CPU `core` is pinned to (a sample: threads move). Also
+   * published in the main thread's CPU word, where a `'hybrid'` core reads it to sleep its spin
+   * rather than poll while the main thread waits on its CPU. Unpinned cores: always false.
+   */
+  #sharesCpuWith(core: number): boolean {
+    const pinned = this.#plan.cpus[core];
+    if (pinned === null || pinned === undefined || !this.#knowsCpu) return false;
+    let cpu: number;
+    try {
+      cpu = currentCpu();
+    } catch {
+      this.#knowsCpu = false;
+      return false;
+    }
+    // A sample for the cores' spin (a relaxed hint: a stale value costs latency, never correctness).
+    Atomics.store(this.#mainWords, ControlWord.CPU, cpu);
+    return cpu === pinned;
+  }
+
+  readonly #hasReplies = (): boolean => this.#inbound.hasWork(false);
+
+  readonly #endSpinTurn = (): void => {
+    this.#spinTurnStart = -1;
   };
 
   /** `'block'`: waits (blocking this thread) until `out`'s overflow queue is under its limit. */
@@ -420,6 +480,9 @@ export class Runtime extends EventEmitter {
     handle.restarts++;
     handle.phase = 'restarting';
     handle.stuck = false;
+    // Replies the core published before it died are answers: take them before rejecting what
+    // is left. After 'exit' the thread has ended, so everything it published is visible here.
+    this.#receive();
     this.#reattach(core);
     this.#pending.rejectTarget(
       core,

@@ -13,6 +13,13 @@ const waitAsync = (
 ).waitAsync;
 
 /**
+ * Of a spin that may sleep (`parkSync()`: a `'hybrid'` core's idle spin, the main thread's
+ * `replySpinMs`), the part spent polling first: an answer that comes within it costs no
+ * syscall; past it, the rest of the spin sleeps on the doorbell and leaves the CPU to others.
+ */
+export const POLL_BEFORE_SLEEP_MS = 0.01;
+
+/**
  * The doorbell of one endpoint: the words PARKED and BELL of its control slot.
  *
  * Park (the owner):  `bell = load(BELL)` → `store(PARKED, 1)` → re-check every inbound ring
@@ -67,6 +74,22 @@ export class Doorbell {
     }
     const result = waitAsync(this.#words, ControlWord.BELL, bell, timeoutMs);
     return result.async ? result.value : Promise.resolve(result.value);
+  }
+
+  /**
+   * Owner side: the same handshake as `park()`, but blocking this thread (`Atomics.wait`, a
+   * futex) for at most `timeoutMs`: a producer's notify wakes it without an event-loop turn,
+   * and while it sleeps its CPU is free for the producer. Returns once rung, timed out, or
+   * `hasWork()` held already; the park is over on return.
+   */
+  parkSync(hasWork: () => boolean, timeoutMs: number): void {
+    // An async park of this owner may still be pending (the main thread arms one per batch of
+    // requests): it needs PARKED to stay 1, or no producer would notify it again.
+    const parked = Atomics.load(this.#words, ControlWord.PARKED);
+    const bell = Atomics.load(this.#words, ControlWord.BELL);
+    Atomics.store(this.#words, ControlWord.PARKED, 1);
+    if (!hasWork()) Atomics.wait(this.#words, ControlWord.BELL, bell, timeoutMs);
+    if (parked === 0) Atomics.store(this.#words, ControlWord.PARKED, 0);
   }
 
   /** Owner side: the park is over (producers stop notifying). */

@@ -1,5 +1,5 @@
 import { ByteRingConsumer } from '@corelane/spsc';
-import { ControlWord, ringHead } from './layout.js';
+import { ControlWord, ringHeadWord } from './layout.js';
 
 /** Called with each record: where it came from, a view of its payload (valid during the call), its type. */
 export type InboundHandler = (source: number, bytes: Uint8Array, type: number) => void;
@@ -19,7 +19,8 @@ export class Inbound {
   /** `consumers[i]` reads the ring from `sources[i]`. */
   readonly consumers: ByteRingConsumer[];
   readonly sources: number[];
-  readonly #rings: SharedArrayBuffer[];
+  /** Each ring's consumed position word (for the restart bookkeeping before a read). */
+  readonly #heads: Int32Array[];
   readonly #control: Int32Array;
   /** Position in `sources` of the main thread's ring. */
   readonly mainIndex: number;
@@ -29,7 +30,7 @@ export class Inbound {
 
   constructor(rings: { source: number; ring: SharedArrayBuffer }[], control: Int32Array, main: number) {
     this.sources = rings.map((r) => r.source);
-    this.#rings = rings.map((r) => r.ring);
+    this.#heads = rings.map((r) => ringHeadWord(r.ring));
     this.consumers = rings.map((r) => new ByteRingConsumer(r.ring, { autoFlush: false }));
     this.#control = control;
     this.mainIndex = this.sources.indexOf(main);
@@ -61,7 +62,8 @@ export class Inbound {
       const consumer = this.consumers[i] as ByteRingConsumer;
       if (consumer.availableBytes === 0) continue;
       this.#source = this.sources[i] as number;
-      control[ControlWord.HANDLING_HEAD] = ringHead(this.#rings[i] as SharedArrayBuffer);
+      // Only this thread (the consumer) writes the head: a plain read is its current value.
+      control[ControlWord.HANDLING_HEAD] = (this.#heads[i] as Int32Array)[0] as number;
       control[ControlWord.HANDLED] = 0;
       control[ControlWord.HANDLING_RING] = this.#source;
       let got = 0;

@@ -47,6 +47,9 @@ export function allocateMesh(cores: number, capacity: number): (SharedArrayBuffe
  *                │                the main thread (its overflow is full)     │
  *                │ HANDLING_HEAD @24  that ring's consumed position (head)   │
  *                │                when the read() began                      │
+ *                │ IDLE @28       1 when the last loop pass found nothing    │
+ *                │ CPU @32        main thread's slot: the CPU it ran on when │
+ *                │                it last waited for replies (-1 unknown)    │
  * slot byte 64   ├──────────────────────────────────────────────────────────┤
  *                │ Float64 counters (Counter.*), written by the core once    │
  *                │ per turn with plain stores and read by stats() on the     │
@@ -66,6 +69,7 @@ export const ControlWord = {
   HOLD: 5,
   HANDLING_HEAD: 6,
   IDLE: 7,
+  CPU: 8,
 } as const;
 
 /** Float64 counters of a core, by index. */
@@ -118,9 +122,14 @@ export function controlCounters(control: SharedArrayBuffer, e: number): Float64A
 export const RING_TAIL_BYTE = 128;
 export const RING_HEAD_BYTE = 256;
 
+/** The word of an spsc ring that holds its consumed position (head). */
+export function ringHeadWord(ring: SharedArrayBuffer): Int32Array {
+  return new Int32Array(ring, RING_HEAD_BYTE, 1);
+}
+
 /** The consumed position of an spsc ring, read without attaching to it. */
 export function ringHead(ring: SharedArrayBuffer): number {
-  return Atomics.load(new Int32Array(ring, RING_HEAD_BYTE, 1), 0);
+  return Atomics.load(ringHeadWord(ring), 0);
 }
 
 /** True when an spsc ring holds no published record (read without attaching to it). */

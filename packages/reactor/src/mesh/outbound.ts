@@ -21,6 +21,8 @@ export class Outbound {
   #head = 0;
   /** The most records the overflow queue held at once. */
   overflowMax = 0;
+  /** Records written into the ring since the last `flush()`. */
+  #unrung = 0;
   /** Something was written since the last `flush()`: the target may need its doorbell rung. */
   dirty = false;
 
@@ -36,7 +38,7 @@ export class Outbound {
   }
 
   /**
-   * Writes one frame: into the ring when it has room and nothing waits before it, else to the
+   * Writes one frame (its key is `key[0..keyLength)`): into the ring when it has room and nothing waits before it, else to the
    * overflow queue when `mayQueue`. Returns `Written.RING`, `Written.QUEUED`, or `Written.FULL`
    * (nothing written). Throws `ERR_CORELANE_RECORD_TOO_LARGE` (nothing written) when the frame
    * can never fit the ring.
@@ -46,26 +48,42 @@ export class Outbound {
     id: number,
     keyTag: number,
     key: Uint8Array | null,
+    keyLength: number,
     value: Uint8Array | null,
     mayQueue = true,
   ): number {
-    const length = frameLength(kind, keyTag, key === null ? 0 : key.length, value === null ? 0 : value.length);
+    const length = frameLength(kind, keyTag, keyLength, value === null ? 0 : value.length);
     const type = frameType(kind, keyTag, value === null);
+    const small = length <= SMALL_FRAME;
     if (this.#head === this.#queue.length) {
-      const view = this.producer.claim(length, type);
-      if (view !== null) {
-        writeFrame(view, kind, id, keyTag, key, value);
-        this.producer.commit();
-        this.dirty = true;
-        return Written.RING;
+      if (small) {
+        // Built in a reusable buffer of its exact length, then copied in by write(): a record
+        // claimed in place would cost a fresh view whenever records of other lengths shifted
+        // the ring's positions (spsc caches one view per position and length), that is, per
+        // message for keys of varying length.
+        const frame = smallFrame(length);
+        writeFrame(frame, kind, id, keyTag, key, keyLength, value);
+        this.dirty = true; // (when full, write() published what was pending: the target may need its doorbell)
+        if (this.producer.write(frame, type)) {
+          this.#written();
+          return Written.RING;
+        }
+      } else {
+        const view = this.producer.claim(length, type);
+        this.dirty = true; // (when full, claim() published what was pending)
+        if (view !== null) {
+          writeFrame(view, kind, id, keyTag, key, keyLength, value);
+          this.producer.commit();
+          this.#written();
+          return Written.RING;
+        }
       }
-      this.dirty = true; // claim() published what was pending: the target may need its doorbell
     } else if (length > this.producer.maxRecordBytes) {
       this.producer.claim(length, type); // throws the ring's own RECORD_TOO_LARGE
     }
     if (!mayQueue) return Written.FULL;
     const copy = new Uint8Array(length);
-    writeFrame(copy, kind, id, keyTag, key, value);
+    writeFrame(copy, kind, id, keyTag, key, keyLength, value); // (again: a small frame's buffer is reused)
     this.#queue.push(copy);
     this.#types.push(type);
     const depth = this.overflowDepth;
@@ -74,10 +92,20 @@ export class Outbound {
   }
 
   /**
+   * After each record written into the ring: every `RING_EVERY` records, publish and ring the
+   * target's doorbell, so that a parked target starts consuming while a long run of sends (one
+   * task of the main thread) is still writing, instead of when the ring is full.
+   */
+  #written(): void {
+    if (++this.#unrung >= RING_EVERY) this.flush();
+  }
+
+  /**
    * Moves what the overflow queue holds into the ring while it fits, publishes the ring and
    * rings the target's doorbell when it parks. Returns the records still queued.
    */
   flush(): number {
+    this.#unrung = 0;
     if (this.#head !== this.#queue.length) this.#drainQueue();
     if (this.dirty) {
       this.dirty = false;
@@ -120,6 +148,23 @@ export class Outbound {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Records between the publishes + doorbell checks within one run of writes (spsc's own publish batch). */
+const RING_EVERY = 64;
+
+/** Frames up to this many bytes are built in a reusable buffer (one per length, per thread) and copied into the ring. */
+const SMALL_FRAME = 256;
+const smallFrames: (Uint8Array | undefined)[] = new Array(SMALL_FRAME + 1);
+
+/** The reusable buffer of exactly `length` bytes (valid until the next frame of that length is built). */
+function smallFrame(length: number): Uint8Array {
+  let frame = smallFrames[length];
+  if (frame === undefined) {
+    frame = new Uint8Array(length);
+    smallFrames[length] = frame;
+  }
+  return frame;
+}
 
 /** What `Outbound.write()` did. */
 export const Written = { RING: 0, QUEUED: 1, FULL: 2 } as const;

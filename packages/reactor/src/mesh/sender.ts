@@ -59,13 +59,15 @@ export class Sender {
     const bytes = this.encode(value);
     let keyTag: number = KeyTag.NONE;
     let keyBytes: Uint8Array | null = null;
+    let keyLength = 0;
     if (key !== undefined) {
-      keyBytes = this.#keys.encode(key);
+      keyLength = this.#keys.encode(key);
+      keyBytes = this.#keys.bytes;
       keyTag = this.#keys.tag;
     }
     // The overflow queue may grow up to the limit; past it (the ring full too) the policy applies.
     const mayQueue = out.overflowDepth < this.#limit || out.flush() < this.#limit;
-    if (out.write(kind, id, keyTag, keyBytes, bytes, mayQueue) === Written.FULL) {
+    if (out.write(kind, id, keyTag, keyBytes, keyLength, bytes, mayQueue) === Written.FULL) {
       if (this.#policy === 'drop') {
         this.dropped++;
         return false;
@@ -78,7 +80,7 @@ export class Sender {
       }
       // 'block': the main thread waits for room; a core queues past the limit and holds intake.
       this.#onFull(out);
-      out.write(kind, id, keyTag, keyBytes, bytes, true);
+      out.write(kind, id, keyTag, keyBytes, keyLength, bytes, true);
     }
     this.#onWrite();
     return true;
@@ -86,13 +88,13 @@ export class Sender {
 
   /** Sends a reply (value, or an encoded error) to `target`; never refused. */
   reply(target: number, id: number, ok: boolean, bytes: Uint8Array | null): void {
-    (this.outbound[target] as Outbound).write(ok ? Kind.REPLY : Kind.ERROR, id, KeyTag.NONE, null, bytes);
+    (this.outbound[target] as Outbound).write(ok ? Kind.REPLY : Kind.ERROR, id, KeyTag.NONE, null, 0, bytes);
     this.#onWrite();
   }
 
   /** Sends a control record to `target`; never refused. */
   control(target: number, op: number, bytes: Uint8Array | null): void {
-    (this.outbound[target] as Outbound).write(Kind.CONTROL, op, KeyTag.NONE, null, bytes);
+    (this.outbound[target] as Outbound).write(Kind.CONTROL, op, KeyTag.NONE, null, 0, bytes);
     this.#onWrite();
   }
 

@@ -73,7 +73,10 @@ export class CoreTimers implements Timers {
   }
 
   #add(delayMs: number, fn: () => void, intervalMs: number): TimerId {
-    const due = this.#clock() + delayMs;
+    // 0 ms: due now, at the next timers phase. Rounded up to the wheel's next millisecond like
+    // a longer delay (never early), it would wait up to 1 ms, and a handler that yields with
+    // after(0) between chunks of work would idle most of the time.
+    const due = delayMs === 0 ? this.#wheel.now : this.#clock() + delayMs;
     const task: Task = { id: this.#nextId++, fn, intervalMs, wheelId: 0, due };
     task.wheelId = this.#wheel.schedule(due, task);
     this.#tasks.set(task.id, task);

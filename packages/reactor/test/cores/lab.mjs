@@ -95,6 +95,11 @@ export default defineCore({
       }
       case 'reject':
         return Promise.reject(new TypeError('async refusal'));
+      case 'reply-then-exit':
+        // The reply is published in this pass's flush; the 0 ms timer runs right after it, in
+        // the same pass (timers phase): the thread ends before the main thread can read it.
+        ctx.timers.after(0, () => process.exit(7));
+        return 'answered';
       case 'die':
         if (value.how === 'uncaught')
           setTimeout(() => {

@@ -2,7 +2,7 @@
 // wake-up of a parked core against a spinning one (p50 and p99).
 import type { Runtime } from '@corelane/reactor';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
-import { nextMessage, PeerWorker, percentiles, withRuntime } from './rig.js';
+import { nextMessage, PeerWorker, percentiles, startRuntime, withRuntime } from './rig.js';
 
 /** Round trips per second of `await runtime.requestTo(0, i)` in a loop. */
 async function requestLoop(rt: Runtime, count: number): Promise<number> {
@@ -38,17 +38,23 @@ export function requestRoundTrip(): BenchCase {
     budgetMs: { quick: 15_000, full: 60_000 },
     description:
       'One request in flight at a time from the main thread to one core and back. Ours: a 1-core runtime with the ' +
-      "default options (idle 'hybrid': the core spins 50 µs, then parks on its doorbell; the main thread parks on " +
-      'its own with Atomics.waitAsync; msgpack values). On a shared 2-CPU machine spinning (idle "spin", ' +
-      'replySpinMs) measured slower here: spinning threads lose the CPU to other work. Peer: a worker_thread ' +
+      "default options (idle 'hybrid': the core polls 10 µs, then sleeps on its doorbell with Atomics.wait for the " +
+      'rest of its 50 µs spin, then parks with Atomics.waitAsync; the main thread does the same for replies with ' +
+      'replySpinMs 0.05; msgpack values). Peer: a worker_thread ' +
       'echoing each postMessage on a MessagePort.',
     async setup(ctx: CaseContext) {
       const count = ctx.quick ? 5_000 : 50_000;
       const peer = await PeerWorker.start();
+      // One runtime for every sample, as the peer is one worker: a fresh core per sample would
+      // time its JIT warm-up. Idle 'hybrid' parks between samples (no CPU taken from the peer).
+      const rt = await startRuntime({ cores: 1 });
+      await requestLoop(rt, 1_000);
       return {
-        ours: () => withRuntime({ cores: 1 }, (rt) => requestLoop(rt, count)),
+        ours: () => requestLoop(rt, count),
         peer: () => postMessageLoop(peer, count),
-        teardown: () => peer.close(),
+        teardown: async () => {
+          await Promise.allSettled([rt.stop(), peer.close()]);
+        },
       };
     },
   };

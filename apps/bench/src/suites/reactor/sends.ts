@@ -3,6 +3,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { Runtime } from '@corelane/reactor';
+import { partition } from '@corelane/router';
 import Piscina from 'piscina';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { workerScript } from '../../harness/worker.js';
@@ -10,6 +11,8 @@ import { KEYS, PeerWorker, startRuntime } from './rig.js';
 
 const CORES = 2;
 const PAYLOAD = new Uint8Array(16).fill(7);
+/** The longest key of KEYS, in bytes (they are ASCII). */
+const KEY_MAX = Math.max(...KEYS.map((k) => k.length));
 
 /** Messages per second: `count` keyed sends ('raw' codec, 16 B), then a barrier request per core. */
 async function runtimeSends(rt: Runtime, count: number): Promise<number> {
@@ -20,32 +23,47 @@ async function runtimeSends(rt: Runtime, count: number): Promise<number> {
   return count / ((performance.now() - start) / 1000);
 }
 
-/** Messages per second through postMessage to two counting workers, `batch` messages per postMessage. */
+/**
+ * Messages per second through postMessage to two counting workers, `batch` messages per
+ * postMessage. The same work as ours: each message goes to the worker `partition(key, 2)`
+ * names and carries its key with its 16 bytes.
+ */
 async function postMessageSends(peers: PeerWorker[], count: number, batch: number, capMs: number): Promise<number> {
   const sinks = peers.map((p) => p.sink(capMs));
   const start = performance.now();
   if (batch === 1) {
-    for (let i = 0; i < count; i++) (sinks[i & 1] as { port: MessagePort }).port.postMessage(PAYLOAD);
+    for (let i = 0; i < count; i++) {
+      const key = KEYS[i & 1023] as string;
+      (sinks[partition(key, CORES)] as { port: MessagePort }).port.postMessage({ key, value: PAYLOAD });
+    }
   } else {
-    // What a user batching by hand does: copy each message's bytes into a buffer per target
-    // and post the buffer (cloned) every `batch` messages.
-    const size = PAYLOAD.length;
+    // What a user batching by hand does: append each message (key length, key bytes, its 16
+    // bytes) to a buffer per target and post the buffer (cloned) every `batch` messages.
+    const size = 1 + KEY_MAX + PAYLOAD.length;
     const buffers = [new Uint8Array(batch * size), new Uint8Array(batch * size)];
     const filled = [0, 0];
+    const used = [0, 0];
     for (let i = 0; i < count; i++) {
-      const t = i & 1;
-      const n = filled[t] as number;
-      (buffers[t] as Uint8Array).set(PAYLOAD, n * size);
-      if (n + 1 === batch) {
-        (sinks[t] as { port: MessagePort }).port.postMessage({ count: batch, bytes: buffers[t] });
+      const key = KEYS[i & 1023] as string;
+      const t = partition(key, CORES);
+      const buffer = buffers[t] as Uint8Array;
+      let at = used[t] as number;
+      buffer[at++] = key.length;
+      for (let c = 0; c < key.length; c++) buffer[at++] = key.charCodeAt(c); // ASCII keys
+      buffer.set(PAYLOAD, at);
+      used[t] = at + PAYLOAD.length;
+      const n = (filled[t] as number) + 1;
+      if (n === batch) {
+        (sinks[t] as { port: MessagePort }).port.postMessage({ count: batch, bytes: buffer.subarray(0, used[t]) });
         filled[t] = 0;
-      } else filled[t] = n + 1;
+        used[t] = 0;
+      } else filled[t] = n;
     }
     filled.forEach((n, t) => {
       if (n > 0)
         (sinks[t] as { port: MessagePort }).port.postMessage({
           count: n,
-          bytes: (buffers[t] as Uint8Array).subarray(0, n * size),
+          bytes: (buffers[t] as Uint8Array).subarray(0, used[t]),
         });
     });
   }
@@ -61,7 +79,7 @@ async function postMessageSends(peers: PeerWorker[], count: number, batch: numbe
 async function piscinaSends(pool: Piscina, count: number): Promise<number> {
   const start = performance.now();
   const runs: Promise<unknown>[] = [];
-  for (let i = 0; i < count; i++) runs.push(pool.run(PAYLOAD, { name: 'noop' }));
+  for (let i = 0; i < count; i++) runs.push(pool.run({ key: KEYS[i & 1023], value: PAYLOAD }, { name: 'noop' }));
   await Promise.all(runs);
   return count / ((performance.now() - start) / 1000);
 }
@@ -78,15 +96,16 @@ export function fireAndForget(peer: Peer): BenchCase {
     ours: "runtime.send(key, 16 B) to 2 cores, codec 'raw', no-op handler",
     peer:
       peer === 'message'
-        ? 'postMessage(16 B) per message to 2 workers'
+        ? 'postMessage({ key, 16 B }) per message to the worker partition(key, 2) names'
         : peer === 'batch'
-          ? 'postMessage of 64 messages per message to 2 workers'
-          : 'piscina run() per message, 2 threads, no-op task',
+          ? 'postMessage of 64 messages (key + 16 B each) per message, per worker partition(key, 2) names'
+          : 'piscina run({ key, 16 B }) per message, 2 threads, no-op task',
     budgetMs: { quick: 15_000, full: 60_000 },
     description:
       'Keyed 16-byte messages from the main thread to 2 cores (each to partition(key, 2)), timed until a barrier ' +
       'request to each core is answered (it follows every message in its ring). Divide by 2 for events per second ' +
-      'per core. Peers: the same count of messages to 2 workers that count them, or piscina tasks.',
+      'per core. Peers do the same work: each message (its key and 16 bytes) goes to the worker partition(key, 2) ' +
+      'names, which counts it; or a piscina task per message.',
     async setup(ctx: CaseContext) {
       const count = ctx.quick ? 200_000 : 1_000_000;
       const rt = await startRuntime({ cores: CORES, codec: 'raw' });
