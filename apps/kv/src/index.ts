@@ -19,3 +19,6 @@ export { CROSSSLOT, RoutingDispatcher } from './server/routing-dispatcher.js';
 export { KvServer, type KvServerOptions, startServer } from './server/server.js';
 export { ShardDispatcher, type ShardDispatcherOptions } from './server/shard-dispatcher.js';
 export { Keyspace } from './store/keyspace.js';
+export type { AppendFsync } from './runtime/core-log.js';
+export { type MeshPort, MeshDispatcher } from './runtime/mesh-dispatcher.js';
+export { type KvRuntime, type KvRuntimeOptions, startKvRuntime } from './runtime/start.js';

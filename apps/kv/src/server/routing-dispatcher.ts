@@ -6,6 +6,7 @@ import type { Session } from '../commands/context.js';
 import { ErrorReply, type Reply } from '../resp/reply.js';
 import { routeCommand } from '../route.js';
 import type { Dispatcher } from './dispatcher.js';
+import { combine, fansOut } from './fan-out.js';
 
 /**
  * Redis Cluster's answer to a command whose keys live on different nodes. Until cross-core
@@ -44,6 +45,11 @@ export class RoutingDispatcher implements Dispatcher {
     }
     const owner = routeCommand(argv, this.cores.length);
     if (owner === -1) return { reply: CROSSSLOT, blocking: false };
+    if (owner === null && this.cores.length > 1 && session.authenticated && fansOut(argv)) {
+      const protocol = session.protocol;
+      const replies = this.cores.map((core) => Promise.resolve(core.dispatch(argv, session).reply));
+      return { reply: combine(argv, replies, protocol), blocking: false };
+    }
     return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);
   }
 
