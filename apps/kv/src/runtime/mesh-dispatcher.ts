@@ -33,7 +33,7 @@ export class MeshDispatcher implements Dispatcher {
 
   dispatch(argv: string[], session: Session): { reply: Reply | Promise<Reply>; blocking: boolean } {
     this.used.add(session);
-    const exec = session.multi !== null;
+    const exec = session.multi !== null && (argv[0] as string).toLowerCase() === 'exec';
     const message: RunMessage = {
       t: 'run',
       from: this.self,
