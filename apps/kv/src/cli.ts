@@ -41,9 +41,11 @@ if (values.help) {
 }
 
 const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer in 0..65535, got ${values.port}`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be an integer in 0..65535, got ${values.port}`);
 const cores = Number(values.cores);
-if (!Number.isInteger(cores) || cores < 1 || cores > 1024) fail(`--cores must be an integer in 1..1024, got ${values.cores}`);
+if (!Number.isInteger(cores) || cores < 1 || cores > 1024)
+  fail(`--cores must be an integer in 1..1024, got ${values.cores}`);
 const appendfsync = values.appendfsync;
 if (appendfsync !== 'always' && appendfsync !== 'everysec' && appendfsync !== 'no') {
   fail(`--appendfsync must be always, everysec or no, got ${appendfsync}`);
@@ -58,9 +60,7 @@ const kv = await startKvRuntime({
   ...(values.requirepass !== undefined ? { requirepass: values.requirepass } : {}),
 });
 const persistence = values.dir === undefined ? 'no persistence' : `dir ${values.dir}, appendfsync ${appendfsync}`;
-console.log(
-  `corelane-kv ready on ${values.bind}:${kv.port} (pid ${process.pid}, ${kv.cores} cores, ${persistence})`,
-);
+console.log(`corelane-kv ready on ${values.bind}:${kv.port} (pid ${process.pid}, ${kv.cores} cores, ${persistence})`);
 
 let stopping = false;
 const stop = (why: string): void => {

@@ -60,12 +60,7 @@ describe('corelane-kv bin', () => {
   });
 
   it('refuses a bad --port, --cores or --appendfsync, or an unknown option, with exit code 2', async () => {
-    for (const args of [
-      ['--port', 'nope'],
-      ['--cores', '0'],
-      ['--appendfsync', 'sometimes'],
-      ['--nope'],
-    ]) {
+    for (const args of [['--port', 'nope'], ['--cores', '0'], ['--appendfsync', 'sometimes'], ['--nope']]) {
       const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
       expect(await exitOf(child)).toBe(2);
     }

@@ -125,7 +125,10 @@ describe('ioredis against --cores 2', () => {
       expect(await (clients[2] as Redis).dbsize()).toBe(keys.length);
       expect((await (clients[3] as Redis).keys('key:*')).sort()).toEqual([...keys].sort());
       // A value of each type on each core, read back from another connection.
-      const [a, b] = [keys.find((k) => routeCommand(['GET', k], 2) === 0), keys.find((k) => routeCommand(['GET', k], 2) === 1)];
+      const [a, b] = [
+        keys.find((k) => routeCommand(['GET', k], 2) === 0),
+        keys.find((k) => routeCommand(['GET', k], 2) === 1),
+      ];
       for (const k of [a, b] as string[]) {
         await clients[4]?.del(k);
         await clients[4]?.rpush(k, 'x', 'y', 'z');

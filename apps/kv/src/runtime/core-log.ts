@@ -10,7 +10,9 @@ import { decodeRecord, encodeRecord } from '../commands/record-codec.js';
 export type AppendFsync = 'always' | 'everysec' | 'no';
 
 /** Redis's policies as the WAL's: always = fdatasync before the ack, everysec = every 1000 ms, no = the OS's. */
-function walOptions(policy: AppendFsync): { fsync: 'always' } | { fsync: 'interval'; intervalMs: number } | { fsync: 'none' } {
+function walOptions(
+  policy: AppendFsync,
+): { fsync: 'always' } | { fsync: 'interval'; intervalMs: number } | { fsync: 'none' } {
   if (policy === 'always') return { fsync: 'always' };
   if (policy === 'everysec') return { fsync: 'interval', intervalMs: 1000 };
   return { fsync: 'none' };

@@ -53,7 +53,8 @@ function optionalString(name: string, value: unknown): void {
 export async function startKvRuntime(options: KvRuntimeOptions = {}): Promise<KvRuntime> {
   requireOptions('options', options);
   const port = options.port === undefined ? 6379 : requireInteger('options.port', options.port, 0, 65535);
-  const cores = options.cores === undefined ? availableParallelism() : requireInteger('options.cores', options.cores, 1, 1024);
+  const cores =
+    options.cores === undefined ? availableParallelism() : requireInteger('options.cores', options.cores, 1, 1024);
   const appendfsync = requireOneOf('options.appendfsync', options.appendfsync ?? 'everysec', [
     'always',
     'everysec',

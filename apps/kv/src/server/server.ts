@@ -28,7 +28,7 @@ export interface KvServerOptions {
   /** False: no listening socket of its own; the host hands it connections with `accept()` (a core's `ctx.listen()`). Default true. */
   listen?: boolean;
   /** Every write record, in order (the WAL); a Promise returned delays the write's reply until it resolves. */
-  onRecords?: (records: WriteRecord[]) => void | Promise<unknown>;
+  onRecords?: (records: WriteRecord[]) => unknown;
   /**
    * Builds the dispatcher that runs the commands (default: one local shard). The runtime passes
    * one that routes each command to the core owning its keys.

@@ -23,7 +23,7 @@ export interface ShardDispatcherOptions extends ShardOptions {
    * of the command that wrote them waits for it (a write acknowledged once it is durable); a
    * rejection becomes that command's error reply.
    */
-  onRecords?: (records: WriteRecord[]) => void | Promise<unknown>;
+  onRecords?: (records: WriteRecord[]) => unknown;
 }
 
 /** Runs every command on one shard of this thread. */
@@ -31,7 +31,7 @@ export class ShardDispatcher implements Dispatcher {
   readonly shard: Shard;
   readonly blocked = new BlockedClients();
   private readonly hooks: ServerHooks;
-  private readonly onRecords: ((records: WriteRecord[]) => void | Promise<unknown>) | undefined;
+  private readonly onRecords: ((records: WriteRecord[]) => unknown) | undefined;
   private readonly waiters = new Map<Session, Waiter>();
 
   constructor(options: ShardDispatcherOptions) {
