@@ -3,9 +3,19 @@
 // the replies are still Redis 7.0's, byte for byte, in pipeline order.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import fc from 'fast-check';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { routeCommand } from '../src/route.js';
+import {
+  hashCommands,
+  keyCommands,
+  listCommands,
+  sequence,
+  setCommands,
+  stringCommands,
+  transactionCommands,
+} from './support/arbitraries.js';
 import { c, cases } from './support/cases.js';
 import { Differential } from './support/differential.js';
 import { type KvProcess, startKvProcess } from './support/process.js';
@@ -78,6 +88,35 @@ describe('differential on --cores 2: hand-written cases of single-core commands'
         }
       });
     }
+  }
+});
+
+describe('differential on --cores 2: random sequences of single-core commands', () => {
+  let d: Differential;
+  beforeAll(async () => {
+    d = await Differential.start(() => startKvProcess(['--cores', '2']));
+  });
+  afterAll(async () => {
+    await d?.stop();
+  });
+
+  const arbs = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, transactionCommands];
+  for (const protocol of [2, 3]) {
+    it(`all families (RESP${protocol}): 60 sequences, every reply equal`, async () => {
+      await d.run([['HELLO', String(protocol)]]);
+      try {
+        await fc.assert(
+          fc.asyncProperty(sequence(arbs), async (generated) => {
+            await d.reset();
+            const commands = singleCore(generated);
+            expect(await d.run(commands), JSON.stringify(commands)).toEqual([]);
+          }),
+          { numRuns: 60 },
+        );
+      } finally {
+        await d.run([['HELLO', '2']]);
+      }
+    });
   }
 });
 
