@@ -1,5 +1,6 @@
 import type { Suite } from '../harness/suite.js';
 import { affinitySuite } from './affinity/index.js';
+import { kvSuite } from './kv/index.js';
 import { reactorSuite } from './reactor/index.js';
 import { routerSuite } from './router/index.js';
 import { spscSuite } from './spsc/index.js';
@@ -7,4 +8,12 @@ import { uringSuite } from './uring/index.js';
 import { walSuite } from './wal/index.js';
 
 /** Every suite `pnpm bench` knows, in the order they run. Add new suites here. */
-export const suites: readonly Suite[] = [affinitySuite, spscSuite, routerSuite, uringSuite, reactorSuite, walSuite];
+export const suites: readonly Suite[] = [
+  affinitySuite,
+  spscSuite,
+  routerSuite,
+  uringSuite,
+  reactorSuite,
+  walSuite,
+  kvSuite,
+];
