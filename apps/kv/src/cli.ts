@@ -58,6 +58,11 @@ const kv = await startKvRuntime({
   appendfsync,
   ...(values.dir !== undefined ? { dir: values.dir } : {}),
   ...(values.requirepass !== undefined ? { requirepass: values.requirepass } : {}),
+}).catch((e: unknown) => {
+  // A port in use, a data dir it cannot write, a log it cannot recover: one line, exit 1.
+  const code = (e as { code?: unknown }).code;
+  console.error(`corelane-kv: cannot start: ${e instanceof Error ? e.message : String(e)}${code ? ` (${code})` : ''}`);
+  process.exit(1);
 });
 const persistence = values.dir === undefined ? 'no persistence' : `dir ${values.dir}, appendfsync ${appendfsync}`;
 console.log(`corelane-kv ready on ${values.bind}:${kv.port} (pid ${process.pid}, ${kv.cores} cores, ${persistence})`);
