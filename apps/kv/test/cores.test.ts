@@ -34,6 +34,8 @@ function singleCore(commands: string[][]): string[][] {
     const owner = routeCommand(argv, 2);
     if (owner === -1) continue;
     const name = (argv[0] as string).toUpperCase();
+    // SCAN and RANDOMKEY see only the keys of the connection's own core (not fanned out yet).
+    if (name === 'SCAN' || name === 'RANDOMKEY') continue;
     if (block === null) {
       if (name === 'MULTI') block = [argv];
       else {
