@@ -1,10 +1,19 @@
 #!/usr/bin/env node
-// corelane-kv [--port 6379] [--bind 127.0.0.1] [--requirepass secret]
-// One process, one shard for now; --cores/--dir/--appendfsync arrive with the runtime.
+// corelane-kv [--port 6379] [--bind 127.0.0.1] [--cores N] [--dir ./data]
+//             [--appendfsync always|everysec|no] [--requirepass secret]
+// One shard per core on the corelane runtime; every core accepts connections on the port.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startServer } from './server/server.js';
+import { startKvRuntime } from './runtime/start.js';
 
-const USAGE = 'usage: corelane-kv [--port 6379] [--bind 127.0.0.1] [--requirepass <password>]';
+const USAGE =
+  'usage: corelane-kv [--port 6379] [--bind 127.0.0.1] [--cores <n>] [--dir <path>] ' +
+  '[--appendfsync always|everysec|no] [--requirepass <password>]';
+
+function fail(message: string): never {
+  console.error(`corelane-kv: ${message}\n${USAGE}`);
+  process.exit(2);
+}
 
 function options() {
   try {
@@ -12,14 +21,16 @@ function options() {
       options: {
         port: { type: 'string', default: '6379' },
         bind: { type: 'string', default: '127.0.0.1' },
+        cores: { type: 'string', default: String(availableParallelism()) },
+        dir: { type: 'string' },
+        appendfsync: { type: 'string', default: 'everysec' },
         requirepass: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     }).values;
   } catch (e) {
-    console.error(`corelane-kv: ${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
+    fail((e as Error).message);
   }
 }
 
@@ -30,26 +41,40 @@ if (values.help) {
 }
 
 const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`corelane-kv: --port must be an integer in 0..65535, got ${values.port}`);
-  process.exit(2);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be an integer in 0..65535, got ${values.port}`);
+const cores = Number(values.cores);
+if (!Number.isInteger(cores) || cores < 1 || cores > 1024)
+  fail(`--cores must be an integer in 1..1024, got ${values.cores}`);
+const appendfsync = values.appendfsync;
+if (appendfsync !== 'always' && appendfsync !== 'everysec' && appendfsync !== 'no') {
+  fail(`--appendfsync must be always, everysec or no, got ${appendfsync}`);
 }
 
-const server = await startServer({
+const kv = await startKvRuntime({
   port,
   bind: values.bind,
+  cores,
+  appendfsync,
+  ...(values.dir !== undefined ? { dir: values.dir } : {}),
   ...(values.requirepass !== undefined ? { requirepass: values.requirepass } : {}),
+}).catch((e: unknown) => {
+  // A port in use, a data dir it cannot write, a log it cannot recover: one line, exit 1.
+  const code = (e as { code?: unknown }).code;
+  console.error(`corelane-kv: cannot start: ${e instanceof Error ? e.message : String(e)}${code ? ` (${code})` : ''}`);
+  process.exit(1);
 });
-console.log(`corelane-kv ready on ${values.bind}:${server.port} (pid ${process.pid})`);
+const persistence = values.dir === undefined ? 'no persistence' : `dir ${values.dir}, appendfsync ${appendfsync}`;
+console.log(`corelane-kv ready on ${values.bind}:${kv.port} (pid ${process.pid}, ${kv.cores} cores, ${persistence})`);
 
 let stopping = false;
 const stop = (why: string): void => {
   if (stopping) return;
   stopping = true;
   console.log(`corelane-kv stopping (${why})`);
-  void server.close();
+  void kv.stop();
 };
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
-await server.closed;
+await kv.closed;
 console.log('corelane-kv stopped');

@@ -1,42 +1,9 @@
 // The corelane-kv bin (dist/cli.js): it logs one line when ready, serves, and stops cleanly on
 // SIGTERM, SIGINT and SHUTDOWN.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/peers.js';
-
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-}
-
-async function start(args: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const deadline = Date.now() + 20_000;
-  while (!/ready on/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`corelane-kv did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const port = Number(/ready on [\d.]+:(\d+)/.exec(out)?.[1]);
-  return { child, port, output: () => out };
-}
-
-async function exitOf(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return code;
-}
+import { CLI, exitOf, startKvProcess as start } from './support/process.js';
 
 describe('corelane-kv bin', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -92,11 +59,8 @@ describe('corelane-kv bin', () => {
     expect(await exitOf(kv.child)).toBe(0);
   });
 
-  it('refuses a bad --port or an unknown option with exit code 2', async () => {
-    for (const args of [
-      ['--port', 'nope'],
-      ['--cores', '2'],
-    ]) {
+  it('refuses a bad --port, --cores or --appendfsync, or an unknown option, with exit code 2', async () => {
+    for (const args of [['--port', 'nope'], ['--cores', '0'], ['--appendfsync', 'sometimes'], ['--nope']]) {
       const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
       expect(await exitOf(child)).toBe(2);
     }

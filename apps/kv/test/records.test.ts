@@ -13,7 +13,9 @@ describe('write records of a running server', () => {
     const wal: Uint8Array[] = [];
     const kv = await startKv({
       expireIntervalMs: 10,
-      onRecords: (records: WriteRecord[]) => wal.push(...records.map(encodeRecord)),
+      onRecords: (records: WriteRecord[]) => {
+        wal.push(...records.map(encodeRecord));
+      },
     });
     const a = new Redis({ port: kv.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
     const b = new Redis({ port: kv.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });

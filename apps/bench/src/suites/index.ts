@@ -1,5 +1,6 @@
 import type { Suite } from '../harness/suite.js';
 import { affinitySuite } from './affinity/index.js';
+import { kvSuite } from './kv/index.js';
 import { lockfreeSuite } from './lockfree/index.js';
 import { reactorSuite } from './reactor/index.js';
 import { routerSuite } from './router/index.js';
@@ -16,4 +17,5 @@ export const suites: readonly Suite[] = [
   uringSuite,
   reactorSuite,
   walSuite,
+  kvSuite,
 ];

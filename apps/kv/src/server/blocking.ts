@@ -8,8 +8,8 @@ import type { Reply } from '../resp/reply.js';
 export interface Waiter {
   readonly request: BlockRequest;
   readonly session: Session;
-  /** Removes the waiter and answers the client (served, or timed out). */
-  readonly wake: (reply: Reply) => void;
+  /** Removes the waiter and answers the client (served, or timed out; a Promise: once its write is durable). */
+  readonly wake: (reply: Reply | Promise<Reply>) => void;
   timer: NodeJS.Timeout | null;
 }
 

@@ -23,10 +23,12 @@ export interface KvServerOptions {
   requirepass?: string;
   /** The largest bulk argument and string value, in bytes (proto-max-bulk-len). Default 512 MiB. */
   maxBulkBytes?: number;
-  /** How often active expiry runs, in ms. Default 100 (Redis's hz 10). */
+  /** How often active expiry runs, in ms. Default 100 (Redis's hz 10); 0: the host calls `dispatcher.tick()` (a core's timer wheel). */
   expireIntervalMs?: number;
-  /** Every write record, in order (where the WAL will plug in). */
-  onRecords?: (records: WriteRecord[]) => void;
+  /** False: no listening socket of its own; the host hands it connections with `accept()` (a core's `ctx.listen()`). Default true. */
+  listen?: boolean;
+  /** Every write record, in order (the WAL); a Promise returned delays the write's reply until it resolves. */
+  onRecords?: (records: WriteRecord[]) => unknown;
   /**
    * Builds the dispatcher that runs the commands (default: one local shard). The runtime passes
    * one that routes each command to the core owning its keys.
@@ -47,7 +49,10 @@ function validate(options: KvServerOptions): void {
   optionalString('options.requirepass', options.requirepass);
   if (options.maxBulkBytes !== undefined) requireInteger('options.maxBulkBytes', options.maxBulkBytes, 1, 2 ** 40);
   if (options.expireIntervalMs !== undefined) {
-    requireInteger('options.expireIntervalMs', options.expireIntervalMs, 1, 2 ** 31 - 1);
+    requireInteger('options.expireIntervalMs', options.expireIntervalMs, 0, 2 ** 31 - 1);
+  }
+  if (options.listen !== undefined && typeof options.listen !== 'boolean') {
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'options.listen must be a boolean');
   }
   for (const name of ['onRecords', 'dispatcher'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
@@ -67,7 +72,7 @@ export class KvServer {
   private readonly connections = new Set<ClientConnection>();
   private readonly config = new Map<string, string>();
   private readonly startedMs = Date.now();
-  private readonly expireTimer: NodeJS.Timeout;
+  private readonly expireTimer: NodeJS.Timeout | undefined;
   private totalConnections = 0;
   private totalCommands = 0;
   private shuttingDown = false;
@@ -114,8 +119,11 @@ export class KvServer {
         ...(options.onRecords ? { onRecords: options.onRecords } : {}),
       });
     this.net = createServer({ noDelay: true }, (socket) => this.accept(socket));
-    this.expireTimer = setInterval(() => this.dispatcher.tick?.(), options.expireIntervalMs ?? 100);
-    this.expireTimer.unref();
+    const every = options.expireIntervalMs ?? 100;
+    if (every > 0) {
+      this.expireTimer = setInterval(() => this.dispatcher.tick?.(), every);
+      this.expireTimer.unref();
+    }
   }
 
   /**
@@ -126,12 +134,22 @@ export class KvServer {
   static async start(options: KvServerOptions = {}): Promise<KvServer> {
     validate(options);
     const server = new KvServer(options);
+    if (options.listen === false) {
+      server.setPort(options.port ?? 6379);
+      return server;
+    }
     server.net.listen(options.port ?? 6379, options.bind ?? '127.0.0.1');
     await once(server.net, 'listening');
     const address = server.net.address();
     server.port = typeof address === 'object' && address !== null ? address.port : 0;
     server.config.set('port', String(server.port));
     return server;
+  }
+
+  /** The port the host listens on for it (a core's `ctx.listen()`), for INFO and CONFIG GET. */
+  setPort(port: number): void {
+    this.port = port;
+    this.config.set('port', String(port));
   }
 
   private setConfig(name: string, value: string): string | null {
@@ -142,7 +160,13 @@ export class KvServer {
     return 'this option cannot be changed at runtime';
   }
 
-  private accept(socket: Socket): void {
+  /** Serves a client connection (the server's own listener calls it; so does a core's `ctx.listen()`). */
+  accept(socket: Socket): void {
+    if (this.shuttingDown) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
     this.totalConnections++;
     const addr = `${socket.remoteAddress}:${socket.remotePort}`;
     const laddr = `${socket.localAddress}:${socket.localPort}`;

@@ -9,12 +9,21 @@ import type { Dispatcher } from './dispatcher.js';
 /** The longest delay setTimeout honours (a longer one fires after 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** `reply`, or once `durable` resolved when there is one (a write acknowledged once logged). */
+function after(durable: unknown, reply: Reply): Reply | Promise<Reply> {
+  return durable instanceof Promise ? durable.then(() => reply) : reply;
+}
+
 /** Options of a {@link ShardDispatcher}. */
 export interface ShardDispatcherOptions extends ShardOptions {
   /** INFO, CONFIG, CLIENT LIST and SHUTDOWN ask the server through these. */
   hooks: ServerHooks;
-  /** Every write record, in order (where the WAL plugs in). */
-  onRecords?: (records: WriteRecord[]) => void;
+  /**
+   * Every write record, in order (where the WAL plugs in). When it returns a Promise, the reply
+   * of the command that wrote them waits for it (a write acknowledged once it is durable); a
+   * rejection becomes that command's error reply.
+   */
+  onRecords?: (records: WriteRecord[]) => unknown;
 }
 
 /** Runs every command on one shard of this thread. */
@@ -22,7 +31,7 @@ export class ShardDispatcher implements Dispatcher {
   readonly shard: Shard;
   readonly blocked = new BlockedClients();
   private readonly hooks: ServerHooks;
-  private readonly onRecords: ((records: WriteRecord[]) => void) | undefined;
+  private readonly onRecords: ((records: WriteRecord[]) => unknown) | undefined;
   private readonly waiters = new Map<Session, Waiter>();
 
   constructor(options: ShardDispatcherOptions) {
@@ -38,10 +47,10 @@ export class ShardDispatcher implements Dispatcher {
 
   dispatch(argv: string[], session: Session): { reply: Reply | Promise<Reply>; blocking: boolean } {
     const exec = this.shard.execute(argv, session, this.hooks);
-    this.record(exec.records);
+    const durable = this.record(exec.records);
     if (exec.reply instanceof BlockRequest) return { reply: this.park(session, exec.reply), blocking: true };
     this.serveReady();
-    return { reply: exec.reply, blocking: false };
+    return { reply: after(durable, exec.reply), blocking: false };
   }
 
   disconnect(session: Session): void {
@@ -55,8 +64,9 @@ export class ShardDispatcher implements Dispatcher {
     this.record(this.shard.tick(now));
   }
 
-  private record(records: WriteRecord[]): void {
-    if (records.length > 0) this.onRecords?.(records);
+  /** Hands `records` on; the Promise (if any) of their durability. */
+  private record(records: WriteRecord[]): unknown {
+    if (records.length > 0) return this.onRecords?.(records);
   }
 
   private unpark(session: Session, waiter: Waiter): void {
@@ -98,8 +108,7 @@ export class ShardDispatcher implements Dispatcher {
         for (const waiter of this.blocked.waiting(key)) {
           const result = this.shard.retry(waiter.request.retry, waiter.session);
           if (result.reply === undefined) break;
-          this.record(result.records);
-          waiter.wake(result.reply);
+          waiter.wake(after(this.record(result.records), result.reply));
         }
       }
     }

@@ -1,6 +1,5 @@
 // Sends the same commands to redis-server and to corelane-kv and compares every reply.
 
-import type { KvServer } from '../../src/server/server.js';
 import { sameReply, show } from './compare.js';
 import { RawClient, type RedisPeer, startKv, startRedis } from './peers.js';
 
@@ -12,18 +11,25 @@ export interface Mismatch {
   theirs: string;
 }
 
+/** A corelane-kv to compare: in this process, or a `corelane-kv` process on the runtime. */
+export interface KvPeer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
 /** Both servers, one connection to each. */
 export class Differential {
   private constructor(
     private readonly redis: RedisPeer,
-    private readonly kv: KvServer,
+    private readonly kv: KvPeer,
     readonly theirs: RawClient,
     readonly ours: RawClient,
   ) {}
 
-  static async start(): Promise<Differential> {
+  /** Starts redis-server and corelane-kv (`start`: how; default one shard in this process). */
+  static async start(start: () => Promise<KvPeer> = startKv): Promise<Differential> {
     const redis = await startRedis();
-    const kv = await startKv();
+    const kv = await start();
     return new Differential(redis, kv, await RawClient.connect(redis.port), await RawClient.connect(kv.port));
   }
 

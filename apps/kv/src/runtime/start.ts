@@ -1,0 +1,109 @@
+// corelane-kv on the corelane runtime, from the main thread: starts one core per CPU (each with
+// its shard, and its WAL with a data dir), then has core 0 listen (port 0: any free one) and the
+// others listen on the same port with reusePort, so the kernel spreads connections over them.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Runtime } from '@corelane/reactor';
+import { CorelaneTypeError, ErrorCode, requireInteger, requireOneOf, requireOptions } from '@corelane/shared';
+import type { AppendFsync } from './core-log.js';
+import { type CoreData, type ListenMessage, SHUTDOWN_CHANNEL } from './messages.js';
+
+/** Options of {@link startKvRuntime}. */
+export interface KvRuntimeOptions {
+  /** TCP port; 0 picks a free one (read it back from `port`). Default 6379. */
+  port?: number;
+  /** Address to listen on. Default 127.0.0.1. */
+  bind?: string;
+  /** How many cores (one shard each). Default: the available CPUs. */
+  cores?: number;
+  /** Persistence: each core logs its writes under `<dir>/core-<i>` and replays them at start. */
+  dir?: string;
+  /** When a write is durable before its reply, as Redis's `appendfsync`. Default `everysec`. */
+  appendfsync?: AppendFsync;
+  /** When set, clients must AUTH with this password. */
+  requirepass?: string;
+  /** How often each core runs active expiry, in ms. Default 100. */
+  expireIntervalMs?: number;
+  /** The core module (default: `core.js` beside this file, as built). */
+  module?: URL | string;
+}
+
+/** corelane-kv running on a runtime. */
+export interface KvRuntime {
+  readonly port: number;
+  readonly cores: number;
+  readonly runtime: Runtime;
+  /** Resolves once stopped: `stop()`, or a client's SHUTDOWN. */
+  readonly closed: Promise<void>;
+  /** Stops every core (closing their connections and logs). Idempotent. */
+  stop(): Promise<void>;
+}
+
+function optionalString(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'string') {
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `${name} must be a string, got ${typeof value}`);
+  }
+}
+
+/**
+ * Starts corelane-kv on `cores` cores of a corelane runtime; resolves once every core listens.
+ * @throws `TypeError` `ERR_CORELANE_INVALID_ARGUMENT` / `RangeError` `ERR_CORELANE_OUT_OF_RANGE`
+ *   for a bad option, before any core starts.
+ */
+export async function startKvRuntime(options: KvRuntimeOptions = {}): Promise<KvRuntime> {
+  requireOptions('options', options);
+  const port = options.port === undefined ? 6379 : requireInteger('options.port', options.port, 0, 65535);
+  const cores =
+    options.cores === undefined ? availableParallelism() : requireInteger('options.cores', options.cores, 1, 1024);
+  const appendfsync = requireOneOf('options.appendfsync', options.appendfsync ?? 'everysec', [
+    'always',
+    'everysec',
+    'no',
+  ] as const);
+  optionalString('options.bind', options.bind);
+  optionalString('options.dir', options.dir);
+  optionalString('options.requirepass', options.requirepass);
+  const expireIntervalMs =
+    options.expireIntervalMs === undefined
+      ? 100
+      : requireInteger('options.expireIntervalMs', options.expireIntervalMs, 1, 2 ** 31 - 1);
+  const data: CoreData = {
+    appendfsync,
+    expireIntervalMs,
+    ...(options.dir !== undefined ? { dir: resolve(options.dir) } : {}),
+    ...(options.requirepass !== undefined ? { requirepass: options.requirepass } : {}),
+  };
+  const runtime = await Runtime.start({
+    cores,
+    // More cores than CPUs (a test, a small machine): unpinned, the OS shares the CPUs.
+    pin: cores <= availableParallelism(),
+    module: options.module ?? new URL('./core.js', import.meta.url),
+    data,
+  });
+  const host = options.bind ?? '127.0.0.1';
+  let stopped: Promise<void> | null = null;
+  const channel = new BroadcastChannel(SHUTDOWN_CHANNEL);
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((r) => {
+    resolveClosed = r;
+  });
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      channel.close();
+      await runtime.stop();
+      resolveClosed();
+    })();
+    return stopped;
+  };
+  channel.onmessage = () => void stop();
+  (channel as unknown as { unref?: () => void }).unref?.();
+  try {
+    const listen = (p: number): ListenMessage => ({ t: 'listen', port: p, host });
+    const bound = (await runtime.requestTo(0, listen(port))) as number;
+    await Promise.all(Array.from({ length: cores - 1 }, (_, i) => runtime.requestTo(i + 1, listen(bound))));
+    return { port: bound, cores, runtime, closed, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,54 @@
+// Keyspace-wide commands over every core: FLUSHALL and FLUSHDB empty each core's shard, DBSIZE
+// sums the cores' counts, KEYS joins their matches. Each core answers for the keys it owns; the
+// replies are combined here. (Not atomic across cores, as a Redis Cluster's are not.)
+import type { Protocol } from '../resp/encoder.js';
+import { encodeReply } from '../resp/encoder.js';
+import { ErrorReply, RawReply, type Reply } from '../resp/reply.js';
+
+/** The commands run on every core, and how their replies combine. */
+const COMBINE: Record<string, (replies: Reply[], protocol: Protocol) => Reply> = {
+  flushall: (replies) => firstError(replies) ?? (replies[0] as Reply),
+  flushdb: (replies) => firstError(replies) ?? (replies[0] as Reply),
+  dbsize: (replies) => firstError(replies) ?? replies.reduce<number>((n, r) => n + integerOf(r), 0),
+  keys: (replies, protocol) => firstError(replies) ?? joinArrays(replies, protocol),
+};
+
+/** Whether `argv` is a command every core must run. */
+export function fansOut(argv: readonly string[]): boolean {
+  return (argv[0] as string).toLowerCase() in COMBINE;
+}
+
+/** Runs `argv`'s combination over the cores' replies. */
+export async function combine(argv: readonly string[], replies: Promise<Reply>[], protocol: Protocol): Promise<Reply> {
+  const combineFn = COMBINE[(argv[0] as string).toLowerCase()] as (replies: Reply[], protocol: Protocol) => Reply;
+  return combineFn(await Promise.all(replies), protocol);
+}
+
+function bytesOf(reply: Reply): Buffer | null {
+  return reply instanceof RawReply ? reply.bytes : null;
+}
+
+function firstError(replies: Reply[]): Reply | undefined {
+  return replies.find((r) => r instanceof ErrorReply || bytesOf(r)?.[0] === 0x2d /* - */);
+}
+
+/** An integer reply, local (`number`) or encoded (`:N\r\n`). */
+function integerOf(reply: Reply): number {
+  if (typeof reply === 'number') return reply;
+  const bytes = bytesOf(reply);
+  if (bytes !== null && bytes[0] === 0x3a /* : */) return Number(bytes.toString('latin1', 1, bytes.length - 2));
+  throw new Error('corelane-kv: a core answered DBSIZE with something other than an integer');
+}
+
+/** One array of every element of the replies (each `*N\r\n…` once encoded). */
+function joinArrays(replies: Reply[], protocol: Protocol): Reply {
+  let total = 0;
+  const bodies: Buffer[] = [];
+  for (const r of replies) {
+    const bytes = bytesOf(r) ?? encodeReply(r, protocol);
+    const eol = bytes.indexOf('\r\n');
+    total += Number(bytes.toString('latin1', 1, eol));
+    bodies.push(bytes.subarray(eol + 2));
+  }
+  return new RawReply(Buffer.concat([Buffer.from(`*${total}\r\n`, 'latin1'), ...bodies]));
+}
