@@ -52,8 +52,8 @@ export interface CoreContext<S = unknown, R = unknown> {
   readonly state: S;
   /**
    * Logs `record` in this core's WAL and, once it is durable under the fsync policy (sharing
-   * a group commit with the core's other commits), applies it to `state` and resolves. A reply
-   * waits for it only if the handler awaits it (or returns its Promise) before replying.
+   * a group commit with the core's other commits), applies it to `state` and resolves. Every
+   * reply the core sends waits until the commits made before it are durable, awaited or not.
    */
   commit(record: R): Promise<void>;
 }

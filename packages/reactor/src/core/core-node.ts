@@ -175,7 +175,9 @@ export class CoreNode {
             ),
           );
         }
-        return node.state.commit(record);
+        const committed = node.state.commit(record);
+        node.#lastCommit = committed;
+        return committed;
       },
     };
   }
@@ -321,7 +323,37 @@ export class CoreNode {
     if (--this.backlog === 0 && this.drainRequested) this.onLocalWork();
   }
 
+  /**
+   * The newest `ctx.commit()` not known to be durable, or null. Commits become durable in the
+   * order they were made (one log, group commit), so once this one settles every earlier one
+   * has too.
+   */
+  #lastCommit: Promise<void> | null = null;
+
+  /**
+   * A reply goes out only once every commit made before it is durable (a durability barrier,
+   * as Redis answers after its AOF write): a handler that does not await `ctx.commit()` cannot
+   * acknowledge an effect a crash could still take back. Without durable state, or with every
+   * commit settled, this is one null check.
+   */
   #reply(target: number, id: number, ok: boolean, value: unknown): void {
+    const barrier = this.#lastCommit;
+    if (barrier === null) {
+      this.#sendReply(target, id, ok, value);
+      return;
+    }
+    this.backlog++; // a drain (stop) waits for this reply too
+    const send = () => {
+      if (this.#lastCommit === barrier) this.#lastCommit = null;
+      this.#sendReply(target, id, ok, value);
+      this.#backlogDone();
+    };
+    // A failed commit was never applied (records apply once durable); its handler chose not to
+    // wait for it, so the reply still goes, with what the handler answered.
+    barrier.then(send, send);
+  }
+
+  #sendReply(target: number, id: number, ok: boolean, value: unknown): void {
     if (target === this.core) {
       // A request this core made of itself: settle it in place, through the codec like any reply.
       if (!ok) this.pending.settle(id, false, value);

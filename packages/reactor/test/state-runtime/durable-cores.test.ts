@@ -85,6 +85,17 @@ describe('durable state in the cores', () => {
 });
 
 describe('a commit the handler does not await', () => {
+  it('holds the reply back until it is durable: a request after the reply sees it applied', async () => {
+    await withCounter({ cores: 1, dataDir: freshDir() }, async (rt) => {
+      for (let v = 1; v <= 20; v++) {
+        // The reply of add-unawaited is sent only after its record is durable (and so applied):
+        // the get that follows it on the same core must see it, every time.
+        expect(await rt.requestTo(0, { op: 'add-unawaited', v })).toEqual({ n: v - 1 });
+        expect(await get(rt, 0)).toMatchObject({ n: v });
+      }
+    });
+  });
+
   it('is not in ctx.state when the handler replies, and is applied in commit order after', async () => {
     await withCounter({ cores: 1, dataDir: freshDir() }, async (rt) => {
       await addAll(rt, 0, [1, 2]);

@@ -22,8 +22,8 @@ export default defineCore({
         await ctx.commit(msg.pad === undefined ? { v: msg.v } : { v: msg.v, pad: msg.pad });
         return { core: ctx.core, v: msg.v };
       case 'add-unawaited': {
-        // Not awaited: the reply does not wait for the record (documented), and the state
-        // does not show it yet (a record is applied only once durable).
+        // Not awaited: the reply still waits until the record is durable (the core's reply
+        // barrier), but the state read here does not show it yet (applied only once durable).
         ctx.commit({ v: msg.v }).catch(() => {});
         return { n: ctx.state.n };
       }
