@@ -30,13 +30,6 @@ interface LocalMessage {
 
 const now = () => performance.now();
 
-/** Closes an IoRing with whichever name this version of @corelane/uring has (`close()`, or `destroy()` before). */
-function closeIoRing(io: IoRing): void {
-  const ring = io as unknown as { closeFile?: unknown; close(): void; destroy(): void };
-  if (typeof ring.closeFile === 'function') ring.close();
-  else ring.destroy();
-}
-
 /**
  * The core side of one core: its end of the mesh, the dispatch of each record to the
  * definition's handler, the requests it waits on, and the `ctx` its hooks get. The loop
@@ -445,7 +438,7 @@ export class CoreNode {
     this.timers.clear();
     // Stop accepting; connections still open end with the thread.
     for (const server of this.servers) server.close();
-    if (this.#io !== null) closeIoRing(this.#io);
+    if (this.#io !== null) this.#io.close();
     if (this.state !== null) await this.state.close();
     this.sender.flush();
     for (const out of this.sender.outbound) out?.producer.close();

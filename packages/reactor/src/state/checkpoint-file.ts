@@ -14,7 +14,7 @@ import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IoRing } from '@corelane/uring';
 import { crcOf } from '../wal/crc.js';
-import { closeFile, syncDir, writeFully } from '../wal/io.js';
+import { syncDir, writeFully } from '../wal/io.js';
 import { readU64, writeU64 } from '../wal/layout.js';
 
 /** "CLCK", first character in the low byte. */
@@ -135,7 +135,7 @@ export async function writeCheckpoint(
     await ring.fsync(fd);
     step('temp-synced');
   } finally {
-    await closeFile(ring, fd);
+    await ring.closeFile(fd);
   }
   await ring.rename(temp, path);
   step('renamed');

@@ -3,7 +3,6 @@ import { join, resolve as resolvePath } from 'node:path';
 import { CorelaneError, CorelaneTypeError, ErrorCode, requireOneOf, requireOptions } from '@corelane/shared';
 import { IoRing } from '@corelane/uring';
 import { WalCorruptError } from '../wal/errors.js';
-import { closeRing } from '../wal/io.js';
 import type { FsyncPolicy, WalOptions } from '../wal/options.js';
 import { Wal } from '../wal/wal.js';
 import { resolveCheckpointEvery } from './checkpoint-every.js';
@@ -152,7 +151,7 @@ export class DurableState<S, R> {
       return new DurableState(path, spec, codec, wal, ring, ownsRing, { records, bytes }, hook, state, from - 1);
     } catch (error) {
       await wal?.close().catch(() => {});
-      if (ownsRing) closeRing(ring);
+      if (ownsRing) ring.close();
       throw error;
     }
   }
@@ -229,7 +228,7 @@ export class DurableState<S, R> {
     try {
       await this.#wal.close();
     } finally {
-      if (this.#ownsRing) closeRing(this.#ring);
+      if (this.#ownsRing) this.#ring.close();
     }
   }
 

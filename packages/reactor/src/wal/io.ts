@@ -92,21 +92,8 @@ export async function syncDir(ring: IoRing, dir: string): Promise<void> {
   try {
     await ring.fsync(fd);
   } finally {
-    await closeFile(ring, fd);
+    await ring.closeFile(fd);
   }
-}
-
-/** Closes a file descriptor (`closeFile()` where the ring has it, else the older `close(fd)`). */
-export function closeFile(ring: IoRing, fd: number): Promise<void> {
-  const r = ring as IoRing & { closeFile?: (fd: number) => Promise<void> };
-  return typeof r.closeFile === 'function' ? r.closeFile(fd) : ring.close(fd);
-}
-
-/** Shuts a ring down (`close()` where the ring has `closeFile()`, else the older `destroy()`). */
-export function closeRing(ring: IoRing): void {
-  const r = ring as IoRing & { closeFile?: unknown; close(): void };
-  if (typeof r.closeFile === 'function') r.close();
-  else ring.destroy();
 }
 
 /** Sets a file's size and makes every byte after `length` read as zero up to `size` again (unwritten, preallocated). */

@@ -15,7 +15,7 @@ import { constants } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { IoRing } from '@corelane/uring';
 import { type DamageReason, WalCorruptError } from './errors.js';
-import { closeFile, cutAndPreallocate, syncDir } from './io.js';
+import { cutAndPreallocate, syncDir } from './io.js';
 import { SegmentHeader } from './layout.js';
 import type { ResolvedWalOptions } from './options.js';
 import { dataEnd, findLaterRecord, scanRecords } from './scan.js';
@@ -162,6 +162,6 @@ async function cut(ring: IoRing, path: string, offset: number, length: number): 
   try {
     await cutAndPreallocate(ring, fd, offset, length);
   } finally {
-    await closeFile(ring, fd);
+    await ring.closeFile(fd);
   }
 }

@@ -9,7 +9,6 @@
 // open are verified in full (CRC32C too).
 import { constants } from 'node:fs';
 import type { IoRing } from '@corelane/uring';
-import { closeFile } from './io.js';
 import { RecordHeader, recordSpan, SegmentHeader } from './layout.js';
 import { type OnRecord, type ScanResult, scanRecords } from './scan.js';
 import type { SegmentInfo } from './segments.js';
@@ -80,6 +79,6 @@ export async function replaySegment(
       seq = scan.nextSeq;
     }
   } finally {
-    await closeFile(ring, fd);
+    await ring.closeFile(fd);
   }
 }

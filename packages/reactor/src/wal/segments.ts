@@ -6,7 +6,7 @@ import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IoRing } from '@corelane/uring';
 import { crcOf } from './crc.js';
-import { closeFile, preallocate, readRange, syncDir, writeFully } from './io.js';
+import { preallocate, readRange, syncDir, writeFully } from './io.js';
 import {
   parseSegmentName,
   readU64,
@@ -85,7 +85,7 @@ export async function createSegment(
     await ring.rename(temp, path);
     await syncDir(ring, dir);
   } catch (error) {
-    await closeFile(ring, fd).catch(() => {});
+    await ring.closeFile(fd).catch(() => {});
     await unlink(temp).catch(() => {});
     throw error;
   }
@@ -139,7 +139,7 @@ export class SegmentBuffer {
       this.ensure(size);
       return await readRange(ring, fd, this.bytes, 0, size);
     } finally {
-      await closeFile(ring, fd);
+      await ring.closeFile(fd);
     }
   }
 }

@@ -12,7 +12,7 @@ import {
 import { type Backend, IoRing } from '@corelane/uring';
 import { WalCorruptError, walIoError } from './errors.js';
 import { Group } from './group.js';
-import { closeFile, closeRing, syncDir, type WriteChunk, writeAndSync, writeFully } from './io.js';
+import { syncDir, type WriteChunk, writeAndSync, writeFully } from './io.js';
 import { recordSpan, SegmentHeader } from './layout.js';
 import { type ResolvedWalOptions, resolveWalOptions, tornWindow, type WalOptions } from './options.js';
 import { recover, type WalRecovery } from './recovery.js';
@@ -179,13 +179,13 @@ export class Wal {
           // write and its fdatasync): durable before anyone replays and acts on it.
           await ring.fsync(fd, { dataOnly: true });
         } catch (error) {
-          await closeFile(ring, fd).catch(() => {});
+          await ring.closeFile(fd).catch(() => {});
           throw error;
         }
       }
       return new Wal(path, o, ring, segments, report, fd, nextSeq);
     } catch (error) {
-      if (o.ring === undefined) closeRing(ring);
+      if (o.ring === undefined) ring.close();
       throw error;
     }
   }
@@ -348,8 +348,8 @@ export class Wal {
       failure ??= this.#failure ?? undefined;
       clearInterval(this.#timer);
       await this.#scrub().catch((e: unknown) => (failure ??= e));
-      await closeFile(this.#ring, this.#fd).catch(() => {});
-      if (this.#ownsRing) closeRing(this.#ring);
+      await this.#ring.closeFile(this.#fd).catch(() => {});
+      if (this.#ownsRing) this.#ring.close();
       if (failure !== undefined) throw walIoError(failure, 'WAL close');
     })();
     return this.#closed;
@@ -532,7 +532,7 @@ export class Wal {
       window,
       verifiedEnd: SegmentHeader.SIZE,
     });
-    await closeFile(this.#ring, previous);
+    await this.#ring.closeFile(previous);
   }
 
   /** Resolves the waiters whose groups are all durable; with an error, rejects those whose groups are done. */
