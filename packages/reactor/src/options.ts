@@ -324,7 +324,7 @@ export function resolveOptions(options: RuntimeOptions): {
   if (options.resourceLimits !== undefined) requireOptions('resourceLimits', options.resourceLimits);
   let pin = optionalBoolean('pin', options.pin, true);
   let pinReason = '';
-  if (pin && !capabilities().pinThread.available) {
+  if (pin && !capabilities().pinThread.supported) {
     // Degrade loudly: no affinity here (not Linux, or no addon); stats() and `pinned` say so.
     pinReason = capabilities().pinThread.reason;
     pin = false;

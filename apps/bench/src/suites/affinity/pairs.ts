@@ -12,7 +12,7 @@ export async function pinnedAndUnpinned(
   measure: (pair: PostMessagePair) => Promise<number>,
 ): Promise<CaseRun | Unavailable> {
   const pin = capabilities().pinThread;
-  if (!pin.available) return unavailable(`pinThread() is not available here: ${pin.reason}`);
+  if (!pin.supported) return unavailable(`pinThread() is not available here: ${pin.reason}`);
   if (availableCpus().length < 2) {
     return unavailable(`only ${availableCpus().length} CPU available: pinned and unpinned would be the same`);
   }

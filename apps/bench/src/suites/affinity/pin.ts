@@ -30,7 +30,7 @@ export const pinCase: BenchCase = {
     "addon. The thread's affinity is restored after every sample.",
   setup(ctx) {
     const pin = capabilities().pinThread;
-    if (!pin.available) return unavailable(`pinThread() is not available here: ${pin.reason}`);
+    if (!pin.supported) return unavailable(`pinThread() is not available here: ${pin.reason}`);
     const probe = spawnSync('taskset', ['--version'], { encoding: 'utf8' });
     if (probe.error) {
       const code = (probe.error as NodeJS.ErrnoException).code;
