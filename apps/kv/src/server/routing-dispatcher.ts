@@ -81,7 +81,8 @@ export class RoutingDispatcher implements Dispatcher {
           return { reply: combine(argv, replies, protocol), blocking: false };
         }
         const across = acrossCores(argv);
-        if (across !== null) return { reply: across(argv, session, this.cores, this.self), blocking: false };
+        // SCAN asks one core after the other: the connection's later commands wait for it.
+        if (across !== null) return { reply: across(argv, session, this.cores, this.self), blocking: name === 'scan' };
       }
       return own.dispatch(argv, session);
     }
