@@ -121,7 +121,9 @@ for (const cores of [2, 3]) {
     });
 
     it('the key space spreads over every core', () => {
-      const owners = new Set(spread([['MGET', 'k0', 'k1', 'k2', 'k3']], cores).flatMap((argv) => ownersOf(argv, cores)));
+      const owners = new Set(
+        spread([['MGET', 'k0', 'k1', 'k2', 'k3']], cores).flatMap((argv) => ownersOf(argv, cores)),
+      );
       expect(owners).toEqual(new Set(Array.from({ length: cores }, (_, i) => i)));
     });
 
