@@ -38,7 +38,7 @@ function ownersOf(argv: string[], cores: number): number[] {
  * KEYS, SCAN… queued inside MULTI) on more than one core: such an EXEC sees one core's keys or
  * answers CROSSSLOT (README). It is left out; UNWATCH ends its WATCHes on both servers alike.
  */
-function coordinated(commands: string[][], cores: number): string[][] {
+function coordinated(commands: string[][]): string[][] {
   const out: string[][] = [];
   let block: string[][] | null = null;
   let wide = false;
@@ -96,10 +96,7 @@ for (const cores of [2, 3]) {
     for (const protocol of [2, 3]) {
       for (const [family, lines] of Object.entries(cases)) {
         it(`${family} (RESP${protocol}): every reply is Redis's`, async () => {
-          const commands = coordinated(
-            lines.map((l) => (Array.isArray(l) ? l : c(l))),
-            cores,
-          );
+          const commands = coordinated(lines.map((l) => (Array.isArray(l) ? l : c(l))));
           await d.run([['HELLO', String(protocol)]]);
           try {
             expect(await d.run(commands)).toEqual([]);
@@ -135,7 +132,7 @@ for (const cores of [2, 3]) {
           await fc.assert(
             fc.asyncProperty(sequence(arbs), async (generated) => {
               await d.reset();
-              const commands = coordinated(spread(generated, cores), cores);
+              const commands = coordinated(spread(generated, cores));
               expect(await d.run(commands), JSON.stringify(commands)).toEqual([]);
             }),
             { numRuns: Number(process.env.KV_FUZZ_RUNS ?? 60) },

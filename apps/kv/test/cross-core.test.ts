@@ -82,16 +82,16 @@ describe('cross-core commands with real clients (--cores 2)', () => {
       const next = rng(100 + n);
       for (let round = 0; round < 120; round++) {
         const i = Math.floor(next() * a.length);
-        const p = r.pipeline();
-        p.mget(a[i] as string, b[i] as string);
-        p.multi()
-          .get(a[i] as string)
-          .get(b[i] as string)
-          .exec();
-        const replies = (await p.exec()) ?? [];
-        const [, pair] = replies[0] as [Error | null, [string, string]];
-        const [, txn] = replies[replies.length - 1] as [Error | null, [string, string]];
-        for (const [x, y] of [pair, txn]) {
+        const [pair, txn] = await Promise.all([
+          r.mget(a[i] as string, b[i] as string),
+          r
+            .multi()
+            .get(a[i] as string)
+            .get(b[i] as string)
+            .exec()
+            .then((replies) => (replies ?? []).map(([, v]) => v as string)),
+        ]);
+        for (const [x, y] of [pair, txn] as [string, string][]) {
           reads++;
           if (x !== y) mixed++;
         }

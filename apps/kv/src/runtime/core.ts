@@ -76,7 +76,11 @@ async function init(ctx: CoreContext): Promise<void> {
       parts = { shard: own, gate, host, cross };
       return Object.assign(new RoutingDispatcher(ctx.core, cores, cross), {
         tick: (now?: number) => own.tick(now),
-        blocked: own.blocked,
+        blocked: {
+          get count() {
+            return own.blocked.count + cross.blocked;
+          },
+        },
         keyspace: () => own.shard.db,
       });
     },

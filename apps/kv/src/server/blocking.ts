@@ -21,7 +21,7 @@ export class BlockedClients {
   private readonly byKey = new Map<string, Waiter[]>();
   private readonly ready = new Set<string>();
   private readonly parked = new Set<Waiter>();
-  /** How many clients are parked (INFO blocked_clients). */
+  /** How many clients are parked here (INFO blocked_clients; a park for another core's client is not one). */
   count = 0;
 
   /** Parks `w` on every key of its request. */
@@ -35,7 +35,7 @@ export class BlockedClients {
       }
       q.push(w);
     }
-    this.count++;
+    if (w.session !== null) this.count++;
   }
 
   /** Removes `w` from every key (served, timed out or disconnected); a second call does nothing. */
@@ -50,7 +50,7 @@ export class BlockedClients {
     }
     if (w.timer) clearTimeout(w.timer);
     w.timer = null;
-    this.count--;
+    if (w.session !== null) this.count--;
   }
 
   /** Marks `key` as having new elements (only keys someone waits on matter). */

@@ -79,6 +79,11 @@ export class CrossCore {
 
   constructor(private readonly o: CrossCoreOptions) {}
 
+  /** How many of this core's clients are parked over keys of several cores (INFO blocked_clients). */
+  get blocked(): number {
+    return this.bySession.size;
+  }
+
   /** A command whose keys live on several cores. */
   async run(argv: string[], session: Session): Promise<Reply> {
     const keys = commandKeys(argv);
@@ -117,6 +122,12 @@ export class CrossCore {
         return reply instanceof BlockRequest ? reply.onTimeout : reply;
       },
     );
+    // EXEC ends the transaction whatever happened (an owner that failed to answer included).
+    if (session.multi !== null) {
+      session.multi = null;
+      session.multiFailed = false;
+      this.o.unwatchLocal(session);
+    }
     return outcome instanceof BlockRequest || outcome === undefined ? null : outcome;
   }
 
