@@ -76,6 +76,8 @@ export class CrossCore {
   private seq = 0;
   private readonly parked = new Map<string, Parked>();
   private readonly bySession = new Map<Session, Parked>();
+  /** Connections that closed: a block of theirs never parks (it would take an element for no one). */
+  private readonly left = new WeakSet<Session>();
 
   constructor(private readonly o: CrossCoreOptions) {}
 
@@ -142,6 +144,7 @@ export class CrossCore {
 
   /** The client left: forget its park (a retry under way takes nothing). */
   disconnect(session: Session): void {
+    this.left.add(session);
     const p = this.bySession.get(session);
     if (p === undefined) return;
     p.gone = true;
@@ -217,7 +220,7 @@ export class CrossCore {
       await Promise.all([...pieces].map(([core, records]) => this.participant(core).write(tx, records)));
       // A block parks on the owners of the keys it waits on, as they are released.
       const request = outcome instanceof BlockRequest ? outcome : outcome === undefined ? retrying?.request : undefined;
-      if (request !== undefined && !retrying?.gone && !retrying?.timedOut) {
+      if (request !== undefined && !this.left.has(session) && !retrying?.gone && !retrying?.timedOut) {
         park = this.byCore(request.keys, null);
         parked = this.register(tx, session, request, keys, retrying, [...park.keys()]);
       }
@@ -309,7 +312,7 @@ export class CrossCore {
     p.tx = null;
     p.cores = [];
     const { outcome } = await this.transaction(p.session, this.byCore(p.keys, null), false, p.keys, p, (scratch) =>
-      p.gone || p.timedOut ? undefined : scratch.retry(p.request.retry, p.session).reply,
+      p.gone || p.timedOut || this.left.has(p.session) ? undefined : scratch.retry(p.request.retry, p.session).reply,
     );
     if (outcome !== undefined && !(outcome instanceof BlockRequest)) this.finish(p, outcome);
     else if (p.timedOut || p.gone) this.finish(p, p.gone ? null : p.request.onTimeout);
