@@ -122,3 +122,17 @@ describe('KeyGate: the key locks of one core', () => {
     expect(await send(gate, s, 'LLEN', 'q').reply).toBe(1);
   });
 });
+
+describe('KeyGate: a connection that leaves', () => {
+  it('a BLPOP of its still waiting behind a lock never parks: a later push stays in the list', async () => {
+    const { gate, session } = setup();
+    const [leaving, other] = [session(), session()];
+    await gate.lock('1:0:1', ['q']);
+    const blpop = send(gate, leaving, 'BLPOP', 'q', '0');
+    expect(blpop.waited).toBe(true);
+    gate.disconnect(leaving);
+    gate.unlock('1:0:1');
+    await send(gate, other, 'RPUSH', 'q', 'x').reply;
+    expect(await send(gate, other, 'LRANGE', 'q', '0', '-1').reply).toEqual(['x']);
+  });
+});

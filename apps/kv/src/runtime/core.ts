@@ -171,7 +171,7 @@ async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promi
       const session = s.mirrors.get(id);
       if (session !== undefined) {
         s.mirrors.delete(id);
-        s.shard.disconnect(session);
+        s.gate.disconnect(session);
       }
       return undefined;
     }

@@ -109,8 +109,17 @@ export class KeyGate implements Dispatcher {
     return { reply, blocking: true };
   }
 
+  /**
+   * The connection closed. After its commands still waiting here, not before: a BLPOP of its
+   * that waits must not park once it left (it would take an element for no one).
+   */
   disconnect(session: Session): void {
-    this.inner.disconnect(session);
+    if (!this.queue.some((e) => e.session === session)) return this.inner.disconnect(session);
+    this.queue.push({
+      claim: NOTHING,
+      session,
+      start: () => this.inner.disconnect(session),
+    });
   }
 
   /** Locks `keys` for `holder`; resolves once every one is its own (in arrival order). */
