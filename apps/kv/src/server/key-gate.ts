@@ -83,7 +83,7 @@ export class KeyGate implements Dispatcher {
     return this.inner.maxBulkBytes;
   }
 
-  /** How many keys are locked and how many entries wait (tests, INFO). */
+  /** How many keys are locked and how many entries wait (tests). */
   get stats(): { locked: number; waiting: number } {
     return { locked: this.held.size, waiting: this.queue.length };
   }
@@ -125,7 +125,8 @@ export class KeyGate implements Dispatcher {
   /** Locks `keys` for `holder`; resolves once every one is its own (in arrival order). */
   lock(holder: string, keys: readonly string[]): Promise<void> {
     const claim: Claim = { keys: [...new Set(keys)], all: false };
-    if (this.queue.length === 0 && !this.blocked(claim, null, new Claimed())) {
+    // Free, and claimed by no command waiting before it: taken at once.
+    if (!this.blocked(claim, null, this.claimedByQueue())) {
       this.take(holder, claim.keys);
       return Promise.resolve();
     }
