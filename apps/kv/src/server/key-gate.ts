@@ -114,7 +114,10 @@ export class KeyGate implements Dispatcher {
    * that waits must not park once it left (it would take an element for no one).
    */
   disconnect(session: Session): void {
-    if (!this.queue.some((e) => e.session === session)) return this.inner.disconnect(session);
+    if (!this.queue.some((e) => e.session === session)) {
+      this.inner.disconnect(session);
+      return;
+    }
     this.queue.push({
       claim: NOTHING,
       session,
