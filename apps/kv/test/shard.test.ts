@@ -180,3 +180,20 @@ describe('routeCommand: the core that owns a command', () => {
     expect(routeCommand(['SINTERCARD', '2', 'a', other], cores)).toBe(-1);
   });
 });
+
+describe('SCAN and expiry', () => {
+  it('filters by pattern before it expires a key, as Redis (an expired key it skips stays stored)', () => {
+    // A fake clock and no active expiry: against a live redis-server this races its expiry cycle.
+    const { clock, advance } = fakeClock();
+    const shard = new Shard({ clock });
+    const run = (...argv: string[]) => shard.execute(argv, null, null);
+    run('SET', 'gone', '1', 'PX', '10');
+    advance(100);
+    expect(run('SCAN', '0', 'MATCH', 'nomatch*').reply).toEqual(['0', []]);
+    expect(run('DBSIZE').reply).toBe(1);
+    const matched = run('SCAN', '0', 'MATCH', 'gone');
+    expect(matched.reply).toEqual(['0', []]);
+    expect(matched.records.map((r) => r.argv)).toEqual([['DEL', 'gone']]);
+    expect(run('DBSIZE').reply).toBe(0);
+  });
+});

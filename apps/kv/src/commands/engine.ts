@@ -93,6 +93,11 @@ export class Shard {
     this.watches.unwatchAll(session);
   }
 
+  /** Whether a key `session` WATCHes here changed, or expired at `now`, since WATCH (a cross-core EXEC asks each owner). */
+  watchChanged(session: Session, now: number): boolean {
+    return session.watchDirty || this.watches.expiredSince(session, (key) => this.db.isExpired(key, now));
+  }
+
   /** Runs `argv` for `session` (null: an internal caller, always authenticated). */
   execute(argv: string[], session: Session | null, server: ServerHooks | null): Execution {
     const spec = lookupCommand(argv);

@@ -150,9 +150,10 @@ export const keyCommands: CommandSpec[] = [
     const step = scanStep(c.db.data.keys(), (k) => k, options.cursor, options.count);
     const keys: string[] = [];
     for (const key of step.items) {
+      // Redis's order: the pattern first, so a key it filters out is not expired by SCAN.
+      if (options.match && !options.match(key)) continue;
       const value = c.db.get(key, c.now);
       if (value === undefined) continue;
-      if (options.match && !options.match(key)) continue;
       if (options.type !== null && value.type !== options.type) continue;
       keys.push(key);
     }

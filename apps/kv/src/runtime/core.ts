@@ -6,19 +6,29 @@ import { join } from 'node:path';
 import { type CoreContext, defineCore } from '@corelane/reactor';
 import type { Session } from '../commands/context.js';
 import { encodeReply } from '../resp/encoder.js';
+import { ownerOf } from '../route.js';
+import { CrossCore } from '../server/cross-core.js';
 import type { Dispatcher } from '../server/dispatcher.js';
+import { claimOf, KeyGate } from '../server/key-gate.js';
+import { LocalParticipant, type Participant, TxHost } from '../server/participant.js';
 import { RoutingDispatcher } from '../server/routing-dispatcher.js';
 import { KvServer } from '../server/server.js';
-import { newSession } from '../server/session.js';
+import { newSession, spreadSessionIds } from '../server/session.js';
 import { ShardDispatcher } from '../server/shard-dispatcher.js';
 import { CoreLog } from './core-log.js';
 import { MeshDispatcher } from './mesh-dispatcher.js';
-import { type CoreData, type CoreMessage, type RunMessage, SHUTDOWN_CHANNEL } from './messages.js';
+import { MeshParticipant } from './mesh-participant.js';
+import { type CoreData, type CoreMessage, type RunMessage, SHUTDOWN_CHANNEL, type TxMessage } from './messages.js';
 
 /** This core's server, shard, log and the sessions other cores' connections have here. */
 interface CoreState {
   server: KvServer;
   shard: ShardDispatcher;
+  /** The shard behind its key locks: every command of this core's keys goes through it. */
+  gate: KeyGate;
+  /** This core as an owner in cross-core commands, and as their coordinator. */
+  host: TxHost;
+  cross: CrossCore;
   log: CoreLog | null;
   /** Mirrors of other cores' sessions, by `from:sid` (their protocol, auth, watches, parked commands). */
   mirrors: Map<string, Session>;
@@ -35,27 +45,55 @@ function current(): CoreState {
 async function init(ctx: CoreContext): Promise<void> {
   const data = ctx.data as CoreData;
   const log = data.dir === undefined ? null : await CoreLog.open(join(data.dir, `core-${ctx.core}`), data.appendfsync);
-  let shard: ShardDispatcher | null = null;
+  spreadSessionIds(ctx.core, ctx.cores);
+  type Parts = { shard: ShardDispatcher; gate: KeyGate; host: TxHost; cross: CrossCore };
+  let parts = null as Parts | null;
   const server = await KvServer.start({
     listen: false,
     expireIntervalMs: 0,
     ...(data.requirepass !== undefined ? { requirepass: data.requirepass } : {}),
     dispatcher: (hooks) => {
       const own = new ShardDispatcher({ hooks, ...(log ? { onRecords: (records) => log.append(records) } : {}) });
-      shard = own;
+      const gate = new KeyGate(own);
+      const host = new TxHost(gate, own);
       const cores: Dispatcher[] = [];
+      const participants: Participant[] = [];
       for (let i = 0; i < ctx.cores; i++) {
-        cores.push(i === ctx.core ? own : new MeshDispatcher(ctx, ctx.core, i, own.maxBulkBytes));
+        cores.push(i === ctx.core ? gate : new MeshDispatcher(ctx, ctx.core, i, own.maxBulkBytes));
+        participants.push(
+          i === ctx.core ? new LocalParticipant(host, (tx) => cross.ready(tx)) : new MeshParticipant(ctx, ctx.core, i),
+        );
       }
-      return Object.assign(new RoutingDispatcher(ctx.core, cores), {
+      const cross: CrossCore = new CrossCore({
+        self: ctx.core,
+        incarnation: ctx.restarts,
+        participants,
+        owner: (key) => ownerOf(key, ctx.cores),
+        hooks,
+        maxBulkBytes: own.maxBulkBytes,
+        unwatchLocal: (session) => own.shard.unwatch(session),
+      });
+      parts = { shard: own, gate, host, cross };
+      return Object.assign(new RoutingDispatcher(ctx.core, cores, cross), {
         tick: (now?: number) => own.tick(now),
-        blocked: own.blocked,
+        blocked: {
+          get count() {
+            return own.blocked.count + cross.blocked;
+          },
+        },
+        keyspace: () => own.shard.db,
       });
     },
   });
-  const own = shard as unknown as ShardDispatcher;
+  if (parts === null) throw new Error('corelane-kv: the server did not build its dispatcher');
+  const { shard: own, gate, host, cross } = parts;
   if (log !== null) await log.replay(own.shard);
-  state = { server, shard: own, log, mirrors: new Map(), stopping: false };
+  state = { server, shard: own, gate, host, cross, log, mirrors: new Map(), stopping: false };
+  // A restarted core: the locks and parks its earlier life held on the other cores die now.
+  if (ctx.restarts > 0) {
+    for (let i = 0; i < ctx.cores; i++)
+      if (i !== ctx.core) void ctx.requestTo(i, { t: 'reset', from: ctx.core }).catch(() => {});
+  }
   // Active expiry on the core's timer wheel (Redis's hz 10).
   ctx.timers.every(data.expireIntervalMs, () => own.tick());
   // SHUTDOWN from a client: tell the main thread, which stops every core.
@@ -69,20 +107,57 @@ async function init(ctx: CoreContext): Promise<void> {
 
 /** A forwarded command: run on this core's shard for the mirror of the sender's session. */
 async function run(s: CoreState, m: RunMessage): Promise<Buffer> {
-  const id = `${m.from}:${m.sid}`;
+  const session = mirror(s, m.from, m.sid);
+  // Through the key locks; the session's state is the command's own once it runs.
+  const { reply } = s.gate.submit(session, claimOf(m.argv, m.multi ?? null), () => {
+    session.protocol = m.proto;
+    session.authenticated = m.auth;
+    if (m.multi !== undefined) {
+      session.multi = m.multi;
+      session.multiFailed = m.multiFailed ?? false;
+    }
+    return s.shard.dispatch(m.argv, session);
+  });
+  return encodeReply(await reply, m.proto);
+}
+
+/** The mirror of session `sid` of core `from`. */
+function mirror(s: CoreState, from: number, sid: number): Session {
+  const id = `${from}:${sid}`;
   let session = s.mirrors.get(id);
   if (session === undefined) {
-    session = newSession(`core-${m.from}`, `core-${m.from}`, false, Date.now());
+    session = newSession(`core-${from}`, `core-${from}`, false, Date.now());
     s.mirrors.set(id, session);
   }
-  session.protocol = m.proto;
-  session.authenticated = m.auth;
-  if (m.multi !== undefined) {
-    session.multi = m.multi;
-    session.multiFailed = m.multiFailed ?? false;
+  return session;
+}
+
+/** A step of a cross-core command (messages.ts). */
+async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unknown> {
+  switch (m.t) {
+    case 'lock':
+      return s.host.lock(m.tx, m.keys, m.watch ? (s.mirrors.get(`${m.from}:${m.sid}`) ?? null) : null);
+    case 'write':
+      await s.host.write(
+        m.tx,
+        m.records.map(([nowMs, ...argv]) => ({ nowMs, argv })),
+      );
+      return true;
+    case 'release': {
+      const ready = () => void ctx.requestTo(m.from, { t: 'ready', tx: m.tx }).catch(() => {});
+      s.host.release(m.tx, s.mirrors.get(`${m.from}:${m.sid}`) ?? null, { unwatch: m.unwatch, park: m.park }, ready);
+      return true;
+    }
+    case 'unpark':
+      s.host.unpark(m.tx);
+      return true;
+    case 'ready':
+      s.cross.ready(m.tx);
+      return true;
+    case 'reset':
+      s.host.reset(m.from);
+      return true;
   }
-  const { reply } = s.shard.dispatch(m.argv, session);
-  return encodeReply(await reply, m.proto);
 }
 
 async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promise<unknown> {
@@ -96,7 +171,7 @@ async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promi
       const session = s.mirrors.get(id);
       if (session !== undefined) {
         s.mirrors.delete(id);
-        s.shard.disconnect(session);
+        s.gate.disconnect(session);
       }
       return undefined;
     }
@@ -107,6 +182,13 @@ async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promi
       s.server.setPort(port);
       return port;
     }
+    case 'lock':
+    case 'write':
+    case 'release':
+    case 'unpark':
+    case 'ready':
+    case 'reset':
+      return onTx(ctx, s, m);
     default:
       throw new Error(`corelane-kv: unknown core message ${JSON.stringify(value)}`);
   }

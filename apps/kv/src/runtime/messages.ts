@@ -24,6 +24,56 @@ export interface GoneMessage {
   readonly sid: number;
 }
 
+// A cross-core command (server/cross-core.ts): the coordinator core `from` runs transaction
+// `tx` (`<from>:<incarnation>:<seq>`) over keys of this core.
+
+/** Lock `keys` for `tx`; the reply is a Grant (their snapshot; `watch`: whether session `sid`'s WATCHes here changed). */
+export interface LockMessage {
+  readonly t: 'lock';
+  readonly from: number;
+  readonly tx: string;
+  readonly keys: string[];
+  readonly sid: number;
+  readonly watch: boolean;
+}
+
+/** Apply and log `tx`'s records (`[nowMs, ...argv]` each); the reply (true) once durable. */
+export interface WriteMessage {
+  readonly t: 'write';
+  readonly tx: string;
+  readonly records: [number, ...string[]][];
+}
+
+/** End `tx` here: unwatch session `sid`'s keys, park on `park` (a `ready` to `from` when one gets elements). */
+export interface ReleaseMessage {
+  readonly t: 'release';
+  readonly from: number;
+  readonly tx: string;
+  readonly sid: number;
+  readonly unwatch: boolean;
+  readonly park: string[] | null;
+}
+
+/** Forget `tx`'s park. */
+export interface UnparkMessage {
+  readonly t: 'unpark';
+  readonly tx: string;
+}
+
+/** To the coordinator: a key `tx` parked on got elements. */
+export interface ReadyMessage {
+  readonly t: 'ready';
+  readonly tx: string;
+}
+
+/** Core `from` (re)started: every lock and park of its earlier life dies. */
+export interface ResetMessage {
+  readonly t: 'reset';
+  readonly from: number;
+}
+
+export type TxMessage = LockMessage | WriteMessage | ReleaseMessage | UnparkMessage | ReadyMessage | ResetMessage;
+
 /** From the main thread: listen on `port` (0: any) at `host`; the reply is the port. */
 export interface ListenMessage {
   readonly t: 'listen';
@@ -31,7 +81,7 @@ export interface ListenMessage {
   readonly host: string;
 }
 
-export type CoreMessage = RunMessage | GoneMessage | ListenMessage;
+export type CoreMessage = RunMessage | GoneMessage | ListenMessage | TxMessage;
 
 /** The name of the BroadcastChannel a core posts `'shutdown'` on (SHUTDOWN from a client). */
 export const SHUTDOWN_CHANNEL = 'corelane-kv:shutdown';

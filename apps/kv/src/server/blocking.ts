@@ -7,7 +7,8 @@ import type { Reply } from '../resp/reply.js';
 /** One parked client. */
 export interface Waiter {
   readonly request: BlockRequest;
-  readonly session: Session;
+  /** Null for a client parked on another core, which only wants to know (ShardDispatcher.notifyReady). */
+  readonly session: Session | null;
   /** Removes the waiter and answers the client (served, or timed out; a Promise: once its write is durable). */
   readonly wake: (reply: Reply | Promise<Reply>) => void;
   timer: NodeJS.Timeout | null;
@@ -19,11 +20,13 @@ const NONE: string[] = [];
 export class BlockedClients {
   private readonly byKey = new Map<string, Waiter[]>();
   private readonly ready = new Set<string>();
-  /** How many clients are parked (INFO blocked_clients). */
+  private readonly parked = new Set<Waiter>();
+  /** How many clients are parked here (INFO blocked_clients; a park for another core's client is not one). */
   count = 0;
 
   /** Parks `w` on every key of its request. */
   add(w: Waiter): void {
+    this.parked.add(w);
     for (const key of w.request.keys) {
       let q = this.byKey.get(key);
       if (!q) {
@@ -32,11 +35,12 @@ export class BlockedClients {
       }
       q.push(w);
     }
-    this.count++;
+    if (w.session !== null) this.count++;
   }
 
-  /** Removes `w` from every key (served, timed out or disconnected). */
+  /** Removes `w` from every key (served, timed out or disconnected); a second call does nothing. */
   remove(w: Waiter): void {
+    if (!this.parked.delete(w)) return;
     for (const key of w.request.keys) {
       const q = this.byKey.get(key);
       if (!q) continue;
@@ -46,7 +50,7 @@ export class BlockedClients {
     }
     if (w.timer) clearTimeout(w.timer);
     w.timer = null;
-    this.count--;
+    if (w.session !== null) this.count--;
   }
 
   /** Marks `key` as having new elements (only keys someone waits on matter). */

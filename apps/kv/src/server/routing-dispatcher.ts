@@ -1,102 +1,177 @@
 // Routes each command to the core that owns its keys: what a core's dispatcher does on the
-// runtime. Each entry of `cores` runs the commands of one core: this core's own ShardDispatcher,
-// and for the others a proxy that sends the command through the mesh and returns a Promise of
-// the reply. Commands without keys (PING, CLIENT, CONFIG…) run on the connection's own core;
-// FLUSHALL, FLUSHDB, DBSIZE and KEYS on every core (fan-out.ts).
+// runtime. Each entry of `cores` runs the commands of one core: this core's own KeyGate (its
+// shard behind its key locks), and for the others a proxy that sends the command through the
+// mesh and returns a Promise of the reply. Commands without keys (PING, CLIENT, CONFIG…) run on
+// the connection's own core; FLUSHALL, FLUSHDB, DBSIZE and KEYS on every core (fan-out.ts);
+// SCAN, RANDOMKEY, INFO and CLIENT LIST look at every core (keyspace-wide.ts). A command whose
+// keys live on several cores is coordinated from here (cross-core.ts).
 //
-// Transactions: MULTI queues on the connection's core; EXEC runs the queue on the one core that
+// Transactions: MULTI queues on the connection's core. EXEC runs the queue on the one core that
 // owns every key of the queue and of the connection's WATCHes (WATCH registers on the key's
-// owner, so that core alone knows whether a watched key changed).
+// owner, so that core alone knows whether a watched key changed), or, when they span cores, as
+// one cross-core transaction that locks them all.
 import type { Session } from '../commands/context.js';
-import { ErrorReply, type Reply } from '../resp/reply.js';
-import { routeCommand } from '../route.js';
+import { ErrorReply, OK, RawReply, type Reply } from '../resp/reply.js';
+import { ownerOf, routeCommand } from '../route.js';
+import type { CrossCore } from './cross-core.js';
 import type { Dispatcher } from './dispatcher.js';
 import { combine, fansOut } from './fan-out.js';
+import { claimOf } from './key-gate.js';
+import { acrossCores } from './keyspace-wide.js';
 
 /**
- * Redis Cluster's answer to a command whose keys live on different nodes. Until cross-core
- * commands are coordinated (locks on each owner in core order), corelane-kv answers it too.
+ * Redis Cluster's answer to a command whose keys live on different nodes: what corelane-kv
+ * answers without a coordinator, and for a transaction over several cores that also reads or
+ * empties the whole keyspace (FLUSHALL, KEYS, SCAN… inside it).
  */
 export const CROSSSLOT = new ErrorReply("CROSSSLOT Keys in request don't hash to the same slot");
 
 const UNWATCH = ['UNWATCH'];
 
+type Dispatched = { reply: Reply | Promise<Reply>; blocking: boolean };
+
+function isError(r: Reply): boolean {
+  return r instanceof ErrorReply || (r instanceof RawReply && r.bytes[0] === 0x2d); /* - */
+}
+
 /** A dispatcher that sends each command to the core owning its keys. */
 export class RoutingDispatcher implements Dispatcher {
-  /** The cores other than this one on which a session WATCHes keys. */
-  private readonly watching = new WeakMap<Session, Set<number>>();
+  /** The keys a session WATCHes on cores other than this one, by core. */
+  private readonly watching = new WeakMap<Session, Map<number, Set<string>>>();
 
   /**
    * @param self - the index of this connection's core in `cores`.
    * @param cores - one dispatcher per core, by core index (= `partition(key, cores.length)`).
+   * @param crossCore - the coordinator of commands over several cores (null: they get CROSSSLOT).
    */
   constructor(
     readonly self: number,
     readonly cores: readonly Dispatcher[],
+    readonly crossCore: CrossCore | null = null,
   ) {}
 
   get maxBulkBytes(): number {
     return (this.cores[this.self] as Dispatcher).maxBulkBytes;
   }
 
-  dispatch(argv: string[], session: Session): { reply: Reply | Promise<Reply>; blocking: boolean } {
+  dispatch(argv: string[], session: Session): Dispatched {
     const own = this.cores[this.self] as Dispatcher;
     const name = (argv[0] as string).toLowerCase();
     if (session.multi !== null) {
       // Inside MULTI commands are only checked and queued, here; EXEC runs the queue where its keys live.
       if (name === 'discard') this.unwatchRemote(session);
       if (name !== 'exec') return own.dispatch(argv, session);
-      const owners = new Set(session.multi.map((q) => routeCommand(q, this.cores.length)).filter((o) => o !== null));
-      for (const core of this.takeWatching(session)) owners.add(core);
-      if (session.watched.size > 0) owners.add(this.self);
-      if (owners.size > 1 || owners.has(-1)) {
-        session.multi = null;
-        session.multiFailed = false;
-        this.unwatchRemote(session);
-        return { reply: CROSSSLOT, blocking: false };
-      }
-      const [owner] = owners;
-      return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);
+      return this.exec(argv, session);
     }
     const owner = routeCommand(argv, this.cores.length);
-    if (owner === -1) return { reply: CROSSSLOT, blocking: false };
+    if (owner === -1) {
+      // Unauthenticated: the shard answers NOAUTH without touching a key.
+      if (!session.authenticated) return own.dispatch(argv, session);
+      if (name === 'watch') return this.watchAcross(argv, session);
+      if (this.crossCore === null) return { reply: CROSSSLOT, blocking: false };
+      // The connection runs nothing else until it answered: its next command sees all of it.
+      return { reply: this.crossCore.run(argv, session), blocking: true };
+    }
     if (owner === null) {
       if (name === 'unwatch') this.unwatchRemote(session);
-      else if (this.cores.length > 1 && session.authenticated && fansOut(argv)) {
-        const protocol = session.protocol;
-        const replies = this.cores.map((core) => Promise.resolve(core.dispatch(argv, session).reply));
-        return { reply: combine(argv, replies, protocol), blocking: false };
+      else if (this.cores.length > 1 && session.authenticated) {
+        if (fansOut(argv)) {
+          const protocol = session.protocol;
+          const replies = this.cores.map((core) => Promise.resolve(core.dispatch(argv, session).reply));
+          return { reply: combine(argv, replies, protocol), blocking: false };
+        }
+        const across = acrossCores(argv);
+        // SCAN asks one core after the other: the connection's later commands wait for it.
+        if (across !== null) return { reply: across(argv, session, this.cores, this.self), blocking: name === 'scan' };
       }
       return own.dispatch(argv, session);
     }
-    if (name === 'watch' && owner !== this.self) this.watchingOf(session).add(owner);
+    if (name === 'watch' && owner !== this.self) {
+      const keys = this.watchedOn(session, owner);
+      for (let i = 1; i < argv.length; i++) keys.add(argv[i] as string);
+    }
     return (this.cores[owner] as Dispatcher).dispatch(argv, session);
   }
 
   disconnect(session: Session): void {
     this.watching.delete(session);
+    this.crossCore?.disconnect(session);
     for (const core of this.cores) core.disconnect(session);
   }
 
-  private watchingOf(session: Session): Set<number> {
-    let set = this.watching.get(session);
-    if (set === undefined) {
-      set = new Set();
-      this.watching.set(session, set);
+  /** EXEC: on the one core of every key and WATCH, or across cores. */
+  private exec(argv: string[], session: Session): Dispatched {
+    const own = this.cores[this.self] as Dispatcher;
+    const queue = session.multi ?? [];
+    const owners = new Set(queue.map((q) => routeCommand(q, this.cores.length)).filter((o) => o !== null));
+    const remote = this.takeWatching(session);
+    for (const core of remote.keys()) owners.add(core);
+    if (session.watched.size > 0) owners.add(this.self);
+    if (owners.size <= 1 && !owners.has(-1)) {
+      const [owner] = owners;
+      return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);
     }
-    return set;
+    const wholeKeyspace = queue.some((q) => claimOf(q, null).all);
+    if (session.multiFailed) {
+      // EXECABORT: the own core answers it and forgets the WATCHes there.
+      this.unwatchOn(remote.keys(), session);
+      return own.dispatch(argv, session);
+    }
+    if (this.crossCore === null || wholeKeyspace) {
+      session.multi = null;
+      own.dispatch(UNWATCH, session);
+      this.unwatchOn(remote.keys(), session);
+      return { reply: CROSSSLOT, blocking: false };
+    }
+    const watched = new Map<number, string[]>();
+    if (session.watched.size > 0) watched.set(this.self, [...session.watched.keys()]);
+    for (const [core, keys] of remote) watched.set(core, [...keys]);
+    return { reply: this.crossCore.exec(session, watched), blocking: true };
   }
 
-  /** The other cores the session watches keys on (forgotten here: EXEC unwatches there). */
-  private takeWatching(session: Session): Set<number> {
-    const set = this.watching.get(session);
+  /** WATCH of keys on several cores: one WATCH on each owner (WATCH is not atomic in Redis either). */
+  private watchAcross(argv: string[], session: Session): Dispatched {
+    const byCore = new Map<number, string[]>();
+    for (let i = 1; i < argv.length; i++) {
+      const key = argv[i] as string;
+      const core = ownerOf(key, this.cores.length);
+      byCore.set(core, [...(byCore.get(core) ?? []), key]);
+      if (core !== this.self) this.watchedOn(session, core).add(key);
+    }
+    const replies = [...byCore].map(([core, keys]) =>
+      Promise.resolve((this.cores[core] as Dispatcher).dispatch(['WATCH', ...keys], session).reply),
+    );
+    return { reply: Promise.all(replies).then((rs) => rs.find(isError) ?? OK), blocking: false };
+  }
+
+  private watchedOn(session: Session, core: number): Set<string> {
+    let byCore = this.watching.get(session);
+    if (byCore === undefined) {
+      byCore = new Map();
+      this.watching.set(session, byCore);
+    }
+    let keys = byCore.get(core);
+    if (keys === undefined) {
+      keys = new Set();
+      byCore.set(core, keys);
+    }
+    return keys;
+  }
+
+  /** The keys the session watches on other cores (forgotten here: EXEC unwatches there). */
+  private takeWatching(session: Session): Map<number, Set<string>> {
+    const byCore = this.watching.get(session);
     this.watching.delete(session);
-    return set ?? new Set();
+    return byCore ?? new Map();
   }
 
-  /** UNWATCH (and DISCARD, EXEC across cores) also forget the watches on the other cores. */
+  /** UNWATCH (and DISCARD) also forget the watches on the other cores. */
   private unwatchRemote(session: Session): void {
-    for (const core of this.takeWatching(session)) {
+    this.unwatchOn(this.takeWatching(session).keys(), session);
+  }
+
+  private unwatchOn(cores: Iterable<number>, session: Session): void {
+    for (const core of cores) {
       // Its reply is always OK; the mesh keeps it ahead of the session's later commands to that core.
       void Promise.resolve((this.cores[core] as Dispatcher).dispatch(UNWATCH, session).reply).catch(() => {});
     }

@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { CorelaneTypeError, ErrorCode, requireInteger, requireOptions } from '@corelane/shared';
 import type { ServerHooks } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
+import type { Keyspace } from '../store/keyspace.js';
 import { ClientConnection } from './connection.js';
 import type { Dispatcher } from './dispatcher.js';
 import { infoText } from './info.js';
@@ -33,7 +34,9 @@ export interface KvServerOptions {
    * Builds the dispatcher that runs the commands (default: one local shard). The runtime passes
    * one that routes each command to the core owning its keys.
    */
-  dispatcher?: (hooks: ServerHooks) => Dispatcher & { tick?(now?: number): void; blocked?: { count: number } };
+  dispatcher?: (
+    hooks: ServerHooks,
+  ) => Dispatcher & { tick?(now?: number): void; blocked?: { count: number }; keyspace?(): Keyspace };
 }
 
 function optionalString(name: string, value: unknown): void {
@@ -67,7 +70,7 @@ export class KvServer {
   port = 0;
   /** Resolves once the server has closed (SHUTDOWN, close()). */
   readonly closed: Promise<void>;
-  readonly dispatcher: Dispatcher & { tick?(now?: number): void; blocked?: { count: number } };
+  readonly dispatcher: Dispatcher & { tick?(now?: number): void; blocked?: { count: number }; keyspace?(): Keyspace };
   private readonly net: Server;
   private readonly connections = new Set<ClientConnection>();
   private readonly config = new Map<string, string>();
@@ -103,7 +106,10 @@ export class KvServer {
           blockedClients: this.dispatcher.blocked?.count ?? 0,
           totalConnections: this.totalConnections,
           totalCommands: this.totalCommands,
-          db: this.dispatcher instanceof ShardDispatcher ? this.dispatcher.shard.db : null,
+          db:
+            this.dispatcher instanceof ShardDispatcher
+              ? this.dispatcher.shard.db
+              : (this.dispatcher.keyspace?.() ?? null),
           now: Date.now(),
         }),
       sessions: () => [...this.connections].map((c) => c.session),

@@ -2,11 +2,21 @@
 import type { Session } from '../commands/context.js';
 
 let nextId = 1;
+let idStep = 1;
+
+/**
+ * Core `core` of `cores` numbers its connections core+1, core+1+cores, …: CLIENT ID stays
+ * unique across cores (each core is a thread with its own copy of this module).
+ */
+export function spreadSessionIds(core: number, cores: number): void {
+  nextId = core + 1;
+  idStep = cores;
+}
 
 /** A new session for a connection from `addr` to `laddr`; authenticated unless a password is required. */
 export function newSession(addr: string, laddr: string, passwordRequired: boolean, now: number): Session {
   return {
-    id: nextId++,
+    id: takeId(),
     name: null,
     protocol: 2,
     authenticated: !passwordRequired,
@@ -21,4 +31,10 @@ export function newSession(addr: string, laddr: string, passwordRequired: boolea
     watched: new Map(),
     watchDirty: false,
   };
+}
+
+function takeId(): number {
+  const id = nextId;
+  nextId += idStep;
+  return id;
 }

@@ -2,7 +2,7 @@
 // blocking commands and serves them when their keys get elements.
 import { BlockRequest, type ServerHooks, type Session } from '../commands/context.js';
 import { Shard, type ShardOptions, type WriteRecord } from '../commands/engine.js';
-import type { Reply } from '../resp/reply.js';
+import { PONG, type Reply } from '../resp/reply.js';
 import { BlockedClients, type Waiter } from './blocking.js';
 import type { Dispatcher } from './dispatcher.js';
 
@@ -57,6 +57,40 @@ export class ShardDispatcher implements Dispatcher {
     const waiter = this.waiters.get(session);
     if (waiter) this.unpark(session, waiter);
     this.shard.unwatch(session);
+  }
+
+  /**
+   * Applies the write records of a cross-core command's piece here (as the WAL replays them)
+   * and logs them; the Promise (if any) of their durability. Parked clients are served once the
+   * keys are released ({@link ShardDispatcher.serve}).
+   */
+  applyRecords(records: WriteRecord[]): unknown {
+    for (const r of records) this.shard.apply(r);
+    return this.record(records);
+  }
+
+  /** Serves the parked clients of keys that got elements (after a cross-core command's release). */
+  serve(): void {
+    this.serveReady();
+  }
+
+  /**
+   * Calls `onReady` once one of `keys` gets elements (a client parked on another core over keys
+   * of several cores waits here); the function returned forgets it. It takes nothing: the
+   * client's core retries the whole command, and clients parked here are not held back.
+   */
+  notifyReady(keys: string[], onReady: () => void): () => void {
+    const waiter: Waiter = {
+      request: new BlockRequest(keys, 0, () => PONG, PONG),
+      session: null,
+      timer: null,
+      wake: () => {
+        this.blocked.remove(waiter);
+        onReady();
+      },
+    };
+    this.blocked.add(waiter);
+    return () => this.blocked.remove(waiter);
   }
 
   /** Active expiry (the runtime's timer wheel calls this on its core). */

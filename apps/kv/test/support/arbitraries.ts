@@ -158,6 +158,7 @@ export const listCommands: Cmd[] = [
   cmd(lit('RPOPLPUSH'), key, key),
   fc.tuple(fc.constantFrom('BLPOP', 'BRPOP'), many(key, 2)).map(([c, ks]) => [c, ...ks, '0.01']),
   cmd(lit('BLMOVE'), key, key, end, end, lit('0.01')),
+  cmd(lit('BRPOPLPUSH'), key, key, lit('0.01')),
 ];
 
 export const hashCommands: Cmd[] = [

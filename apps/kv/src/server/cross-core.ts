@@ -1,0 +1,320 @@
+// The coordinator of a command whose keys live on several cores (MSET, RENAME, SMOVE, a MULTI
+// over both…), run by the core of the client's connection. Atomic as in Redis, no client sees
+// half of it:
+//
+//   1. lock   for each owner in ascending core order: lock the command's keys it owns (and the
+//             keys the session WATCHes there); the owner answers once they are the
+//             transaction's, with their values. Commands on those keys queue on the owner.
+//   2. run    the command on a scratch shard holding exactly those keys (the coordinator
+//             computes); the keys it changed become, per owner, the records that rebuild them.
+//   3. write  each owner applies its records and logs them to its WAL (durable before the
+//             reply under appendfsync always); all owners first, then
+//   4. release every owner opens the keys; what queued behind them runs, in order.
+//
+// No deadlock: every coordinator takes its owners in the same (ascending) order, and a core
+// grants locks in arrival order, so a wait chain only ever climbs to higher cores. A blocking
+// command that finds nothing parks on each owner of its keys at release; the first push wakes
+// the coordinator, which takes back its parks and runs the command again (with its deadline).
+import { BlockRequest, type ServerHooks, type Session } from '../commands/context.js';
+import { Shard, type WriteRecord } from '../commands/engine.js';
+import { keyPositions } from '../commands/spec.js';
+import { lookupCommand } from '../commands/table.js';
+import type { Reply } from '../resp/reply.js';
+import { ErrorReply } from '../resp/reply.js';
+import { restoreKeysInto, stateRecords } from './key-state.js';
+import type { Participant } from './participant.js';
+
+/** The keys of `argv` (none when the command is unknown). */
+export function commandKeys(argv: readonly string[]): string[] {
+  const spec = lookupCommand(argv);
+  return spec === null ? [] : keyPositions(spec, argv as string[]).map((i) => argv[i] as string);
+}
+
+/** A parked blocking command, on the coordinator. */
+interface Parked {
+  readonly session: Session;
+  readonly request: BlockRequest;
+  /** Every key of the command (what a retry locks). */
+  readonly keys: string[];
+  /** The client's reply. */
+  readonly promise: Promise<Reply>;
+  readonly resolve: (reply: Reply) => void;
+  timer: NodeJS.Timeout | null;
+  /** The transaction whose parks wait on the owners now; null while a retry runs. */
+  tx: string | null;
+  /** The owners holding a park of `tx`. */
+  cores: number[];
+  timedOut: boolean;
+  gone: boolean;
+  done: boolean;
+}
+
+/** What one transaction's computation gives: a reply, a block (nothing to pop), or nothing yet (a retry that still waits). */
+type Outcome = Reply | BlockRequest | undefined;
+
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Options of a {@link CrossCore}. */
+export interface CrossCoreOptions {
+  /** This core's index. */
+  readonly self: number;
+  /** Restarts of this core so far: transaction ids of an earlier life never collide with this one's. */
+  readonly incarnation: number;
+  /** One participant per core, by index; the owner of a key is `owner(key)`. */
+  readonly participants: readonly Participant[];
+  readonly owner: (key: string) => number;
+  /** This core's server (INFO, CLIENT inside a transaction). */
+  readonly hooks: ServerHooks | null;
+  readonly maxBulkBytes: number;
+  /** Forgets the session's WATCHes on this core (EXEC runs the queue on a scratch shard). */
+  readonly unwatchLocal: (session: Session) => void;
+}
+
+/** Runs cross-core commands for the connections of one core. */
+export class CrossCore {
+  private seq = 0;
+  private readonly parked = new Map<string, Parked>();
+  private readonly bySession = new Map<Session, Parked>();
+  /** Connections that closed: a block of theirs never parks (it would take an element for no one). */
+  private readonly left = new WeakSet<Session>();
+
+  constructor(private readonly o: CrossCoreOptions) {}
+
+  /** How many of this core's clients are parked over keys of several cores (INFO blocked_clients). */
+  get blocked(): number {
+    return this.bySession.size;
+  }
+
+  /** A command whose keys live on several cores. */
+  async run(argv: string[], session: Session): Promise<Reply> {
+    const keys = commandKeys(argv);
+    const { outcome, parked } = await this.transaction(
+      session,
+      this.byCore(keys, null),
+      false,
+      keys,
+      null,
+      (scratch) => {
+        return scratch.execute(argv, session, this.o.hooks).reply;
+      },
+    );
+    // A block: the client waits for its park (registered before the release).
+    if (parked !== null) return parked.promise;
+    return outcome instanceof BlockRequest || outcome === undefined ? null : outcome;
+  }
+
+  /**
+   * EXEC of a transaction whose commands or WATCHes span cores: `watched` are the keys the
+   * session WATCHes, by core. The queue runs at once on the scratch shard.
+   */
+  async exec(session: Session, watched: ReadonlyMap<number, readonly string[]>): Promise<Reply> {
+    const keys = (session.multi ?? []).flatMap((q) => commandKeys(q));
+    const { outcome } = await this.transaction(
+      session,
+      this.byCore(keys, watched),
+      true,
+      keys,
+      null,
+      (scratch, dirty) => {
+        this.o.unwatchLocal(session);
+        session.watchDirty = dirty;
+        const reply = scratch.execute(['EXEC'], session, this.o.hooks).reply;
+        // Inside EXEC a blocking command answers at once; EXEC itself never blocks.
+        return reply instanceof BlockRequest ? reply.onTimeout : reply;
+      },
+    );
+    // EXEC ends the transaction whatever happened (an owner that failed to answer included).
+    if (session.multi !== null) {
+      session.multi = null;
+      session.multiFailed = false;
+      this.o.unwatchLocal(session);
+    }
+    return outcome instanceof BlockRequest || outcome === undefined ? null : outcome;
+  }
+
+  /** Owner `tx` parked on says one of the keys got elements. */
+  ready(tx: string): void {
+    const p = this.parked.get(tx);
+    if (p === undefined) return;
+    this.parked.delete(tx);
+    // Off the owner's serving loop (a local park fires inside it).
+    queueMicrotask(() => this.retry(p, tx));
+  }
+
+  /** The client left: forget its park (a retry under way takes nothing). */
+  disconnect(session: Session): void {
+    this.left.add(session);
+    const p = this.bySession.get(session);
+    if (p === undefined) return;
+    p.gone = true;
+    this.finish(p, null);
+  }
+
+  private byCore(
+    keys: readonly string[],
+    watched: ReadonlyMap<number, readonly string[]> | null,
+  ): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    const add = (core: number, key: string) => {
+      let list = out.get(core);
+      if (list === undefined) {
+        list = [];
+        out.set(core, list);
+      }
+      list.push(key);
+    };
+    for (const key of keys) add(this.o.owner(key), key);
+    for (const [core, list] of watched ?? []) for (const key of list) add(core, key);
+    return out;
+  }
+
+  /** Runs phases 1–4 of one transaction; `compute` runs on the scratch shard. */
+  private async transaction(
+    session: Session,
+    byCore: Map<number, string[]>,
+    watch: boolean,
+    keys: string[],
+    retrying: Parked | null,
+    compute: (scratch: Shard, dirty: boolean) => Outcome,
+  ): Promise<{ outcome: Outcome; parked: Parked | null }> {
+    const tx = `${this.o.self}:${this.o.incarnation}:${++this.seq}`;
+    const cores = [...byCore.keys()].sort((a, b) => a - b);
+    const locked: number[] = [];
+    let park: Map<number, string[]> | null = null;
+    let parked: Parked | null = null;
+    try {
+      // 1. Lock in ascending core order, one owner at a time.
+      const grants = [];
+      for (const core of cores) {
+        grants.push(await this.participant(core).lock(tx, byCore.get(core) as string[], session, watch));
+        locked.push(core);
+      }
+      // 2. Compute on a scratch shard of exactly the locked keys, at one command time.
+      const now = Date.now();
+      const scratch = new Shard({ clock: () => now, maxBulkBytes: this.o.maxBulkBytes });
+      for (const g of grants) restoreKeysInto(scratch.db, g.snapshot);
+      const changed = new Set<string>();
+      const watchHook = scratch.db.onModified;
+      scratch.db.onModified = (key) => {
+        changed.add(key);
+        watchHook?.(key);
+      };
+      const outcome = compute(
+        scratch,
+        grants.some((g) => g.dirty),
+      );
+      // 3. Each owner applies and logs the new state of its changed keys.
+      const pieces = new Map<number, WriteRecord[]>();
+      for (const key of changed) {
+        const core = this.o.owner(key);
+        let piece = pieces.get(core);
+        if (piece === undefined) {
+          piece = [];
+          pieces.set(core, piece);
+        }
+        for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key))) {
+          piece.push({ argv, nowMs: now });
+        }
+      }
+      await Promise.all([...pieces].map(([core, records]) => this.participant(core).write(tx, records)));
+      // A block parks on the owners of the keys it waits on, as they are released.
+      const request = outcome instanceof BlockRequest ? outcome : outcome === undefined ? retrying?.request : undefined;
+      if (request !== undefined && !this.left.has(session) && !retrying?.gone && !retrying?.timedOut) {
+        park = this.byCore(request.keys, null);
+        parked = this.register(tx, session, request, keys, retrying, [...park.keys()]);
+      }
+      return { outcome, parked };
+    } catch (e) {
+      park = null;
+      return { outcome: new ErrorReply(`ERR ${e instanceof Error ? e.message : String(e)}`), parked: null };
+    } finally {
+      // 4. Release everywhere (also after a failure: a lock never outlives its transaction).
+      for (const core of locked) {
+        this.participant(core).release(tx, session, { unwatch: watch, park: park?.get(core) ?? null });
+      }
+    }
+  }
+
+  private participant(core: number): Participant {
+    return this.o.participants[core] as Participant;
+  }
+
+  /** Records the park of `tx` (before the release: a local park may fire during it). */
+  private register(
+    tx: string,
+    session: Session,
+    request: BlockRequest,
+    keys: string[],
+    retrying: Parked | null,
+    cores: number[],
+  ): Parked {
+    let p = retrying;
+    if (p === null) {
+      let resolve: (r: Reply) => void = () => {};
+      const promise = new Promise<Reply>((r) => {
+        resolve = r;
+      });
+      p = {
+        session,
+        request,
+        keys,
+        promise,
+        resolve,
+        timer: null,
+        tx: null,
+        cores: [],
+        timedOut: false,
+        gone: false,
+        done: false,
+      };
+      this.bySession.set(session, p);
+      if (request.timeoutAtMs > 0) this.arm(p);
+    }
+    p.tx = tx;
+    p.cores = cores;
+    this.parked.set(tx, p);
+    return p;
+  }
+
+  /** Times the client out at its deadline (never before its parks are in place: a timer runs later). */
+  private arm(p: Parked): void {
+    const left = p.request.timeoutAtMs - Date.now();
+    p.timer = setTimeout(
+      () => {
+        if (p.request.timeoutAtMs - Date.now() > 0) return this.arm(p);
+        p.timedOut = true;
+        // While a retry runs, it answers (served, or timed out).
+        if (p.tx !== null) this.finish(p, p.request.onTimeout);
+      },
+      Math.max(0, Math.min(left, MAX_TIMER_MS)),
+    );
+  }
+
+  /** Answers a parked client (null: it left) and takes its parks back. */
+  private finish(p: Parked, reply: Reply | null): void {
+    if (p.done) return;
+    p.done = true;
+    if (p.timer !== null) clearTimeout(p.timer);
+    this.bySession.delete(p.session);
+    if (p.tx !== null) {
+      this.parked.delete(p.tx);
+      for (const core of p.cores) this.participant(core).unpark(p.tx);
+      p.tx = null;
+    }
+    if (reply !== null) p.resolve(reply);
+  }
+
+  /** A key got elements: take the other parks back and run the command again. */
+  private async retry(p: Parked, tx: string): Promise<void> {
+    if (p.done) return;
+    for (const core of p.cores) this.participant(core).unpark(tx);
+    p.tx = null;
+    p.cores = [];
+    const { outcome } = await this.transaction(p.session, this.byCore(p.keys, null), false, p.keys, p, (scratch) =>
+      p.gone || p.timedOut || this.left.has(p.session) ? undefined : scratch.retry(p.request.retry, p.session).reply,
+    );
+    if (outcome !== undefined && !(outcome instanceof BlockRequest)) this.finish(p, outcome);
+    else if (p.timedOut || p.gone) this.finish(p, p.gone ? null : p.request.onTimeout);
+  }
+}

@@ -1,0 +1,62 @@
+// The keys of a cross-core command as they travel between cores: an owner sends the current
+// value and expiry of its locked keys (snapshot bytes, a deep copy even on the same core); the
+// coordinator runs the command on a scratch keyspace made of them; each key it changed goes back
+// to its owner as the write records that rebuild that key's new state exactly (what the owner
+// applies and logs to its WAL, so a restart replays the same state).
+
+import { Keyspace } from '../store/keyspace.js';
+import { restoreKeyspace, snapshotKeyspace } from '../store/snapshot.js';
+import { isIntsetMember, type Value } from '../store/values.js';
+
+/** The value and expiry of `keys` (those present, expired or not) as snapshot bytes. */
+export function snapshotKeys(db: Keyspace, keys: Iterable<string>): Uint8Array {
+  const part = new Keyspace();
+  for (const key of keys) {
+    const value = db.data.get(key);
+    if (value === undefined) continue;
+    part.data.set(key, value);
+    const when = db.expires.get(key);
+    if (when !== undefined) part.expires.set(key, when);
+  }
+  return snapshotKeyspace(part);
+}
+
+/** Adds the keys of {@link snapshotKeys}'s bytes to `db` (unobserved: no change is counted). */
+export function restoreKeysInto(db: Keyspace, bytes: Uint8Array): void {
+  const part = restoreKeyspace(bytes);
+  for (const [key, value] of part.data) db.data.set(key, value);
+  for (const [key, when] of part.expires) db.expires.set(key, when);
+}
+
+/** Whether SADD of `members` into a new key would make an intset (Redis's setTypeCreate + add). */
+function wouldBeIntset(members: readonly string[]): boolean {
+  return members.length <= 512 && members.every(isIntsetMember);
+}
+
+/**
+ * The commands that turn whatever `key` holds into `value` with expiry `expireAtMs` (-1: none;
+ * `value` undefined: the key is gone). Orders are kept: a list's items, a hash's fields and a
+ * set's members are added in the order they are listed; a set of integers that Redis keeps as a
+ * hash table (it held a non-integer once) gets a non-integer member for a moment, as its history
+ * did, so it lists in the same order after a replay.
+ */
+export function stateRecords(key: string, value: Value | undefined, expireAtMs: number): string[][] {
+  if (value === undefined) return [['DEL', key]];
+  const expiry = expireAtMs === -1 ? [] : [['PEXPIREAT', key, String(expireAtMs)]];
+  switch (value.type) {
+    case 'string':
+      return [['SET', key, value.value, ...(expireAtMs === -1 ? [] : ['PXAT', String(expireAtMs)])]];
+    case 'list':
+      return [['DEL', key], ['RPUSH', key, ...value.value.toArray()], ...expiry];
+    case 'hash':
+      return [['DEL', key], ['HSET', key, ...[...value.value].flat()], ...expiry];
+    case 'set': {
+      const members = [...value.value];
+      // '' is never a member here: every member is an integer.
+      if (!value.intset && wouldBeIntset(members)) {
+        return [['DEL', key], ['SADD', key, '', ...members], ['SREM', key, ''], ...expiry];
+      }
+      return [['DEL', key], ['SADD', key, ...members], ...expiry];
+    }
+  }
+}

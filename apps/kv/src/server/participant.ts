@@ -1,0 +1,120 @@
+// A core as one owner in a cross-core command (the coordinator's view, `Participant`, and the
+// owner's side, `TxHost`): lock the command's keys this core owns and hand their state over,
+// apply and log the piece of writes the coordinator computed, release (and maybe park the
+// client until one of the keys gets elements). The coordinator's own core is a participant
+// like the others, called directly instead of through the mesh.
+import type { Session } from '../commands/context.js';
+import type { WriteRecord } from '../commands/engine.js';
+import type { KeyGate } from './key-gate.js';
+import { snapshotKeys } from './key-state.js';
+import type { ShardDispatcher } from './shard-dispatcher.js';
+
+/** What an owner hands the coordinator once the keys are locked. */
+export interface Grant {
+  /** The keys' values and expiries ({@link snapshotKeys}). */
+  readonly snapshot: Uint8Array;
+  /** EXEC: a key the session WATCHes on this core changed or expired since WATCH. */
+  readonly dirty: boolean;
+}
+
+/** How a transaction ends on one owner. */
+export interface ReleaseOptions {
+  /** EXEC: forget every key the session WATCHes on this core. */
+  readonly unwatch: boolean;
+  /** A blocking command found nothing: tell the coordinator (`onReady`) once one of these keys gets elements. */
+  readonly park: string[] | null;
+}
+
+/** One owner of a cross-core command's keys, as the coordinator sees it. */
+export interface Participant {
+  /** Locks `keys` for transaction `tx` (in arrival order) and reads them; `watch`: also check the session's WATCHes. */
+  lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant>;
+  /** Applies and logs this owner's piece; resolves once durable under the fsync policy. */
+  write(tx: string, records: WriteRecord[]): Promise<void>;
+  /** Releases `tx`'s keys (and parks, unwatches: {@link ReleaseOptions}). */
+  release(tx: string, session: Session, options: ReleaseOptions): void;
+  /** Forgets `tx`'s park (the client was served elsewhere, timed out or left). */
+  unpark(tx: string): void;
+}
+
+/** The owner's side: this core's gate and shard. */
+export class TxHost {
+  /** The parks of transactions, by id: each forgets its notify waiter. */
+  private readonly parks = new Map<string, () => void>();
+
+  constructor(
+    readonly gate: KeyGate,
+    readonly shard: ShardDispatcher,
+  ) {}
+
+  /** Locks `keys` for `tx`; `watcher`: the session whose WATCHes on this core EXEC checks. */
+  async lock(tx: string, keys: string[], watcher: Session | null): Promise<Grant> {
+    await this.gate.lock(tx, keys);
+    const shard = this.shard.shard;
+    return {
+      snapshot: snapshotKeys(shard.db, keys),
+      dirty: watcher !== null && shard.watchChanged(watcher, shard.clock()),
+    };
+  }
+
+  /** Applies `records` (only while `tx` holds its locks); the durability to wait for. */
+  async write(tx: string, records: WriteRecord[]): Promise<void> {
+    if (!this.gate.holds(tx)) throw new Error(`corelane-kv: transaction ${tx} holds no locks here`);
+    await this.shard.applyRecords(records);
+  }
+
+  /** Ends `tx` here; `onReady` is how a park tells the coordinator. */
+  release(tx: string, session: Session | null, options: ReleaseOptions, onReady: () => void): void {
+    if (options.unwatch && session !== null) this.shard.shard.unwatch(session);
+    // Parked before the keys open: a push queued behind the locks runs after and wakes it.
+    if (options.park !== null && options.park.length > 0) {
+      const forget = this.shard.notifyReady(options.park, () => {
+        this.parks.delete(tx);
+        onReady();
+      });
+      this.parks.set(tx, forget);
+    }
+    this.gate.unlock(tx);
+  }
+
+  unpark(tx: string): void {
+    this.parks.get(tx)?.();
+    this.parks.delete(tx);
+  }
+
+  /** Coordinator core `core` restarted: its locks and parks die with the old one. */
+  reset(core: number): void {
+    const prefix = `${core}:`;
+    for (const [tx, forget] of this.parks) {
+      if (!tx.startsWith(prefix)) continue;
+      forget();
+      this.parks.delete(tx);
+    }
+    this.gate.dropHolders(prefix);
+  }
+}
+
+/** The coordinator's own core as a participant: direct calls. */
+export class LocalParticipant implements Participant {
+  /** `onReady(tx)`: the coordinator's handler of a park that fired. */
+  constructor(
+    private readonly host: TxHost,
+    private readonly onReady: (tx: string) => void,
+  ) {}
+
+  lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant> {
+    return this.host.lock(tx, keys, watch ? session : null);
+  }
+
+  write(tx: string, records: WriteRecord[]): Promise<void> {
+    return this.host.write(tx, records);
+  }
+
+  release(tx: string, session: Session, options: ReleaseOptions): void {
+    this.host.release(tx, session, options, () => this.onReady(tx));
+  }
+
+  unpark(tx: string): void {
+    this.host.unpark(tx);
+  }
+}

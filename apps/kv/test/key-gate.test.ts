@@ -1,0 +1,138 @@
+// The per-key locks of one core (KeyGate, TxHost): what waits behind a lock, in which order,
+// and that the locks of a coordinator core that restarted die with it.
+import { describe, expect, it } from 'vitest';
+import type { ServerHooks, Session } from '../src/commands/context.js';
+import type { Reply } from '../src/resp/reply.js';
+import { KeyGate } from '../src/server/key-gate.js';
+import { TxHost } from '../src/server/participant.js';
+import { newSession } from '../src/server/session.js';
+import { ShardDispatcher } from '../src/server/shard-dispatcher.js';
+
+const hooks: ServerHooks = {
+  config: () => new Map(),
+  setConfig: () => null,
+  info: () => '',
+  sessions: () => [],
+  shutdown: () => {},
+};
+
+function setup(): { gate: KeyGate; host: TxHost; shard: ShardDispatcher; session: () => Session } {
+  const shard = new ShardDispatcher({ hooks });
+  const gate = new KeyGate(shard);
+  return { gate, host: new TxHost(gate, shard), shard, session: () => newSession('', '', false, 0) };
+}
+
+/** Runs `argv`; the reply (a Promise when it waits) and whether it waited. */
+function send(gate: KeyGate, session: Session, ...argv: string[]): { reply: Promise<Reply>; waited: boolean } {
+  const { reply, blocking } = gate.dispatch(argv, session);
+  return { reply: Promise.resolve(reply), waited: reply instanceof Promise && blocking };
+}
+
+describe('KeyGate: the key locks of one core', () => {
+  it('a command on a locked key waits, in arrival order; other keys go on at once', async () => {
+    const { gate, session } = setup();
+    const [s1, s2, s3] = [session(), session(), session()];
+    await gate.lock('1:0:1', ['k']);
+    const first = send(gate, s1, 'SET', 'k', 'a');
+    const second = send(gate, s2, 'APPEND', 'k', 'b');
+    const other = send(gate, s3, 'SET', 'free', 'x');
+    expect([first.waited, second.waited, other.waited]).toEqual([true, true, false]);
+    expect(await other.reply).toEqual(expect.anything());
+    // A second transaction on k queues behind the commands that came before it.
+    let locked = false;
+    const next = gate.lock('1:0:2', ['k']).then(() => {
+      locked = true;
+    });
+    expect(gate.stats).toEqual({ locked: 1, waiting: 3 });
+    gate.unlock('1:0:1');
+    await next;
+    expect(locked).toBe(true);
+    expect(await second.reply).toBe(2);
+    const read = send(gate, s3, 'GET', 'k');
+    expect(read.waited).toBe(true);
+    gate.unlock('1:0:2');
+    expect(await read.reply).toBe('ab');
+    expect(gate.stats).toEqual({ locked: 0, waiting: 0 });
+  });
+
+  it("a connection's commands keep their order: one that waits holds back the ones after it", async () => {
+    const { gate, session } = setup();
+    const [s1, s2] = [session(), session()];
+    await gate.lock('0:0:1', ['locked']);
+    const a = send(gate, s1, 'SET', 'locked', '1');
+    const b = send(gate, s1, 'SET', 'free', '1');
+    // Another connection: a key nothing waits for goes on, one a waiting command claims waits.
+    const c = send(gate, s2, 'GET', 'other');
+    const d = send(gate, s2, 'GET', 'free');
+    expect([a.waited, b.waited, c.waited, d.waited]).toEqual([true, true, false, true]);
+    expect(await c.reply).toBeNull();
+    gate.unlock('0:0:1');
+    await Promise.all([a.reply, b.reply]);
+    expect(await d.reply).toBe('1');
+    expect(await send(gate, s2, 'MGET', 'locked', 'free').reply).toEqual(['1', '1']);
+  });
+
+  it('DBSIZE, KEYS, SCAN and FLUSHALL wait for every lock; keyless commands do not', async () => {
+    const { gate, session } = setup();
+    const s = session();
+    await send(gate, s, 'SET', 'k', 'v').reply;
+    await gate.lock('0:0:1', ['k']);
+    const [flush, ping] = [send(gate, session(), 'FLUSHALL'), send(gate, session(), 'PING')];
+    expect([flush.waited, ping.waited]).toEqual([true, false]);
+    gate.unlock('0:0:1');
+    await flush.reply;
+    expect(await send(gate, s, 'DBSIZE').reply).toBe(0);
+  });
+
+  it('the locks and waiting lock requests of a restarted coordinator core die; the others stay', async () => {
+    const { gate, host, session } = setup();
+    await host.lock('1:0:7', ['a', 'b'], null);
+    await host.lock('2:0:1', ['c'], null);
+    // Core 1 also waits for c (it would get it once core 2 releases).
+    let stale = false;
+    void gate.lock('1:0:8', ['c']).then(() => {
+      stale = true;
+    });
+    const onA = send(gate, session(), 'SET', 'a', '1');
+    const onC = send(gate, session(), 'SET', 'c', '1');
+    host.reset(1);
+    expect(await onA.reply).toEqual(expect.anything());
+    expect(onC.waited).toBe(true);
+    expect(gate.holds('2:0:1')).toBe(true);
+    host.release('2:0:1', null, { unwatch: false, park: null }, () => {});
+    await onC.reply;
+    await Promise.resolve();
+    expect(stale).toBe(false);
+    expect(gate.stats).toEqual({ locked: 0, waiting: 0 });
+  });
+
+  it('a park tells its coordinator once a key gets elements, and can be taken back', async () => {
+    const { gate, host, session } = setup();
+    const s = session();
+    const woken: string[] = [];
+    await host.lock('1:0:1', ['q'], null);
+    host.release('1:0:1', null, { unwatch: false, park: ['q'] }, () => woken.push('first'));
+    await host.lock('1:0:2', ['r'], null);
+    host.release('1:0:2', null, { unwatch: false, park: ['r'] }, () => woken.push('second'));
+    host.unpark('1:0:2');
+    await send(gate, s, 'RPUSH', 'r', 'x').reply;
+    await send(gate, s, 'RPUSH', 'q', 'x').reply;
+    expect(woken).toEqual(['first']);
+    // The park took nothing: the element is still there.
+    expect(await send(gate, s, 'LLEN', 'q').reply).toBe(1);
+  });
+});
+
+describe('KeyGate: a connection that leaves', () => {
+  it('a BLPOP of its still waiting behind a lock never parks: a later push stays in the list', async () => {
+    const { gate, session } = setup();
+    const [leaving, other] = [session(), session()];
+    await gate.lock('1:0:1', ['q']);
+    const blpop = send(gate, leaving, 'BLPOP', 'q', '0');
+    expect(blpop.waited).toBe(true);
+    gate.disconnect(leaving);
+    gate.unlock('1:0:1');
+    await send(gate, other, 'RPUSH', 'q', 'x').reply;
+    expect(await send(gate, other, 'LRANGE', 'q', '0', '-1').reply).toEqual(['x']);
+  });
+});
