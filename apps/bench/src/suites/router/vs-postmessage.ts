@@ -8,9 +8,10 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { partition, Router } from '@corelane/router';
 import { allocateByteRing } from '@corelane/spsc';
+import { median } from '../../harness/stats.js';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { terminateAll, WorkerHandle } from '../../harness/worker.js';
-import { Breakdown, measureSubCases } from './breakdown.js';
+import { Breakdown, measureSubCases, timeChunks } from './breakdown.js';
 import { stringKeys } from './keys.js';
 import { type ConsumerTally, checksumRecord } from './tally.js';
 
@@ -143,6 +144,8 @@ class Rig {
     let tallies: Promise<ConsumerTally>[];
     let start: number;
     let loopEnd = 0;
+    let chunks: number[] = [];
+    let blockedWaits = 0;
     if (side === 'ring') {
       const rings = Array.from({ length: CONSUMERS }, () => allocateByteRing({ capacity: RING_BYTES }));
       tallies = rings.map((ring, t) =>
@@ -150,9 +153,13 @@ class Rig {
       );
       start = performance.now();
       const router = new Router(rings, { policy: 'block', timeoutMs: this.capMs });
-      for (let i = 0; i < count; i++) router.route(keys[i & 1023] as string, payloads[i] as Uint8Array);
+      // Timed in chunks too (one clock read per 1024 records), for the breakdown's running speed.
+      chunks = timeChunks(count, (from, to) => {
+        for (let i = from; i < to; i++) router.route(keys[i & 1023] as string, payloads[i] as Uint8Array);
+      });
       router.close();
       loopEnd = performance.now();
+      blockedWaits = router.stats().reduce((sum, s) => sum + s.blockedWaits, 0);
     } else {
       const channels = Array.from({ length: CONSUMERS }, () => new MessageChannel());
       tallies = channels.map(({ port2 }, t) =>
@@ -194,6 +201,8 @@ class Rig {
       this.breakdown.add({
         endToEnd: perRecord(elapsed),
         loop: perRecord(loopEnd - start),
+        running: median(chunks),
+        blockedWaits,
         ...measureSubCases(this.records, CONSUMERS, RING_BYTES),
       });
     }
