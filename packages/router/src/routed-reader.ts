@@ -46,6 +46,26 @@ export interface RoutedRecordView {
   payload(): Uint8Array;
 }
 
+/** The part of a `ByteRingConsumer` the reader uses (checked by shape, so a second copy of @corelane/spsc works too). */
+export type SourceConsumer = Pick<
+  ByteRingConsumer,
+  'readOffsets' | 'data' | 'waitReadable' | 'readable' | 'close' | 'closed' | 'peerClosed' | 'availableBytes'
+>;
+
+function isConsumer(value: unknown): value is SourceConsumer {
+  if (value instanceof ByteRingConsumer) return true;
+  const c = value as Partial<Record<keyof SourceConsumer, unknown>> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.readOffsets === 'function' &&
+    c.data instanceof Uint8Array &&
+    typeof c.waitReadable === 'function' &&
+    typeof c.readable === 'function' &&
+    typeof c.close === 'function'
+  );
+}
+
 /** Called with each routed record, in place (the same view object every time). */
 export type RoutedRecordHandler = (record: RoutedRecordView) => void;
 
@@ -87,7 +107,7 @@ class RecordCursor implements RoutedRecordView {
  */
 export class RoutedReader {
   /** The ring's consumer this reader reads through (attached here, or handed in). */
-  readonly consumer: ByteRingConsumer;
+  readonly consumer: SourceConsumer;
   readonly #owned: boolean;
   readonly #cursor: RecordCursor;
   /** The handler of the read() in progress (spsc forbids nested reads of one consumer). */
@@ -100,8 +120,8 @@ export class RoutedReader {
    *   consumer handed in; the ring's own errors (`ERR_CORELANE_BAD_RING`,
    *   `ERR_CORELANE_ROLE_TAKEN`) when attaching fails.
    */
-  constructor(source: SharedArrayBuffer | ByteRingConsumer, options?: SideOptions) {
-    if (source instanceof ByteRingConsumer) {
+  constructor(source: SharedArrayBuffer | SourceConsumer, options?: SideOptions) {
+    if (isConsumer(source)) {
       if (options !== undefined) {
         throw new CorelaneTypeError(
           ErrorCode.INVALID_ARGUMENT,
