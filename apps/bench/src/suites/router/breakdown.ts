@@ -125,8 +125,10 @@ export class Breakdown {
 
   /** One paragraph of medians, or '' before the first round. */
   describe(): string {
-    if (this.#samples.length === 0) return '';
-    const m = (pick: (s: BreakdownSample) => number): number => median(this.#samples.map(pick));
+    // The first sample is the runner's warm-up round: left out, as the runner leaves it out.
+    const samples = this.#samples.length > 1 ? this.#samples.slice(1) : this.#samples;
+    if (samples.length === 0) return '';
+    const m = (pick: (s: BreakdownSample) => number): number => median(samples.map(pick));
     const ns = (value: number): string => `${Math.round(value)}`;
     const endToEnd = m((s) => s.endToEnd);
     const loop = m((s) => s.loop);
@@ -135,7 +137,7 @@ export class Breakdown {
     const claim = m((s) => s.claim);
     const route = m((s) => s.route);
     return (
-      ` Ours, ns per record, medians of ${this.#samples.length} samples of this run (measured, not modelled; ` +
+      ` Ours, ns per record, medians of ${samples.length} samples of this run (measured, not modelled; ` +
       `speeds are median chunks of ${CHUNK} records): end to end ${ns(endToEnd)}; the producer's route() loop ` +
       `${ns(loop)}, running at ${ns(running)} and stalled ${ns(loop - running)} (preempted, or asleep on a full ` +
       `ring: ${ns(m((s) => s.blockedWaits))} waits per sample). Running, from single-thread sub-cases on the ` +
