@@ -9,6 +9,7 @@ const sample = (scale: number): BreakdownSample => ({
   claim: 20 * scale,
   route: 130 * scale,
   blockedWaits: 2 * scale,
+  peerLoop: 150 * scale,
 });
 
 describe('router throughput breakdown', () => {
@@ -28,6 +29,7 @@ describe('router throughput breakdown', () => {
     expect(text).toContain('checks 140 (single-thread route() 260');
     expect(text).toContain('cores) 140 (running');
     expect(text).toContain('finish 100 after');
+    expect(text).toContain('runs at 300.');
   });
 
   it('times every record once, chunk by chunk, with the step between chunks after each', () => {

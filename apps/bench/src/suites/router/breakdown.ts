@@ -16,6 +16,7 @@
 //     publish   = running − single-thread route()         release stores, Atomics.notify of sleeping
 //                                                         consumers, cache lines crossing cores
 //   tail        = end to end − loop                       the consumers finishing after the last route()
+//   peer loop   = the batched peer's loop, posting nothing  for scale: what it pays besides postMessage
 import { partition, RoutedRecordType, Router } from '@corelane/router';
 import { allocateByteRing, ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
 import { median } from '../../harness/stats.js';
@@ -39,6 +40,8 @@ export interface BreakdownSample {
   claim: number;
   route: number;
   blockedWaits: number;
+  /** The batched peer's loop alone (partition + framing, no postMessage), for scale. */
+  peerLoop: number;
 }
 
 let sink = 0;
@@ -144,7 +147,9 @@ export class Breakdown {
       `same records: hash (partition) ${ns(hash)}, claim (claimOffset + commit) ${ns(claim)}, copy of key + ` +
       `payload and checks ${ns(route - hash - claim)} (single-thread route() ${ns(route)} − hash − claim), ` +
       `publish (release stores, waking sleeping consumers, cache lines crossing cores) ${ns(running - route)} ` +
-      `(running − route()). The consumers finish ${ns(endToEnd - loop)} after the last route().`
+      `(running − route()). The consumers finish ${ns(endToEnd - loop)} after the last route(). For scale, ` +
+      `the batched peer's own loop on the same records (partition + framing, a port that posts nothing) runs ` +
+      `at ${ns(m((s) => s.peerLoop))}.`
     );
   }
 }

@@ -204,9 +204,28 @@ class Rig {
         running: median(chunks),
         blockedWaits,
         ...measureSubCases(this.records, CONSUMERS, RING_BYTES),
+        peerLoop: this.#batchLoopAlone(),
       });
     }
     return count / (elapsed / 1000);
+  }
+
+  /**
+   * For scale, in the breakdown: the batched peer's own loop on the same records — partition(),
+   * framing into its buffers, a fresh buffer every 64 — with a port that posts nothing, so what
+   * is left of its time in the real sample is postMessage and its consumers. Median chunk, ns.
+   */
+  #batchLoopAlone(): number {
+    const { keys, keyBytes, payloads } = this.records;
+    const silent = { postMessage: () => {} } as unknown as MessagePort;
+    const writers = Array.from({ length: CONSUMERS }, () => new BatchWriter(silent, 8 + 64 + PAYLOAD_BYTES));
+    const chunks = timeChunks(payloads.length, (from, to) => {
+      for (let i = from; i < to; i++) {
+        const writer = writers[partition(keys[i & 1023] as string, CONSUMERS)] as BatchWriter;
+        writer.add(keyBytes[i & 1023] as Uint8Array, payloads[i] as Uint8Array);
+      }
+    });
+    return median(chunks);
   }
 
   close(): Promise<void> {
