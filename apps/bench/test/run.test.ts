@@ -50,6 +50,28 @@ describe('runner', () => {
     expect((await runCase(suiteOf(fair), fair, { quick: true, rounds: 1 })).weakPeer).toBeNull();
   });
 
+  it('reads the description after the rounds, so a case can report what it measured in this run', async () => {
+    let rounds = 0;
+    const base = fakeCase('described', [], { ours: [2], peer: [1] });
+    const c = {
+      ...base,
+      get description() {
+        return `measured over ${rounds} samples`;
+      },
+      setup: async (ctx: Parameters<typeof base.setup>[0]) => {
+        const run = await base.setup(ctx);
+        if ('unavailable' in run) return run;
+        const ours = (): Promise<number> => {
+          rounds++;
+          return run.ours();
+        };
+        return { ...run, ours };
+      },
+    };
+    const r = await runCase(suiteOf(c), c, { quick: true, rounds: 2, warmupRounds: 1 });
+    expect(r.description).toBe('measured over 3 samples');
+  });
+
   it('reads the ratio of a cost the other way', async () => {
     const c = fakeCase('cost', [], { ours: [5], peer: [20] }, { higherIsBetter: false, unit: 'ns/op' });
     const r = await runCase(suiteOf(c), c, { quick: true, rounds: 2 });

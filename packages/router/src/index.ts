@@ -14,6 +14,7 @@ export { type PackedKeys, packKeys } from './pack-keys.js';
 export { partition } from './partition.js';
 export type { Partitioner } from './partitioner.js';
 export { type Rendezvous, rendezvous } from './rendezvous.js';
+export { RoutedReader, type RoutedRecordHandler, type RoutedRecordView } from './routed-reader.js';
 export {
   decodeRoutedRecord,
   isRoutedRecord,

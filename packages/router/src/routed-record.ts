@@ -62,7 +62,59 @@ function malformed(why: string): never {
 }
 
 /**
+ * Checks that `data[offset]` … `data[offset + length - 1]` holds a whole routed record of this
+ * `type` and returns its key length (K in the diagram above). Reads the 4 length bytes only.
+ */
+export function routedKeyLength(data: Uint8Array, offset: number, length: number, type: number): number {
+  if (!isRoutedRecord(type)) malformed(`record type ${String(type)} is not one of RoutedRecordType`);
+  if (length < ROUTED_HEADER_BYTES) malformed(`${length} bytes is shorter than the 4-byte key length`);
+  const keyLength =
+    ((data[offset] as number) |
+      ((data[offset + 1] as number) << 8) |
+      ((data[offset + 2] as number) << 16) |
+      ((data[offset + 3] as number) << 24)) >>>
+    0;
+  if (keyLength > length - ROUTED_HEADER_BYTES) {
+    malformed(`a key of ${keyLength} bytes does not fit in ${length} bytes`);
+  }
+  if (keyLength !== 8 && (type === RoutedRecordType.NUMBER || type === RoutedRecordType.BIGINT)) {
+    malformed(`an integer key must take 8 bytes, not ${keyLength}`);
+  }
+  return keyLength;
+}
+
+/**
+ * The key stored at `data[keyOffset]` … `data[keyOffset + keyLength - 1]` in a record of this
+ * (checked) type: a view for `BYTES`, a decoded string, a number or a bigint.
+ */
+export function decodeKeyAt(
+  data: Uint8Array,
+  keyOffset: number,
+  keyLength: number,
+  type: RoutedRecordType,
+): Uint8Array | string | number | bigint {
+  if (type === RoutedRecordType.BYTES) return data.subarray(keyOffset, keyOffset + keyLength);
+  if (type === RoutedRecordType.STRING) return decoder.decode(data.subarray(keyOffset, keyOffset + keyLength));
+  const lo =
+    ((data[keyOffset] as number) |
+      ((data[keyOffset + 1] as number) << 8) |
+      ((data[keyOffset + 2] as number) << 16) |
+      ((data[keyOffset + 3] as number) << 24)) >>>
+    0;
+  const hi =
+    (data[keyOffset + 4] as number) |
+    ((data[keyOffset + 5] as number) << 8) |
+    ((data[keyOffset + 6] as number) << 16) |
+    ((data[keyOffset + 7] as number) << 24);
+  // NUMBER: an i64 that was a safe integer, so hi * 2^32 + lo is exact; BIGINT: the u64 bits.
+  if (type === RoutedRecordType.NUMBER) return hi * 4294967296 + lo;
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo);
+}
+
+/**
  * Takes apart a record a `Router` wrote: pass what a `ByteRingConsumer.read()` handler gets.
+ * Allocates the result and, for a string key, the string; {@link RoutedReader} reads records
+ * in place without either.
  *
  * @example
  * consumer.read((bytes, type) => {
@@ -76,24 +128,10 @@ export function decodeRoutedRecord(bytes: Uint8Array, type: number): RoutedRecor
   if (!(bytes instanceof Uint8Array)) {
     throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `bytes must be a Uint8Array, got ${typeof bytes}`);
   }
-  if (!isRoutedRecord(type)) malformed(`record type ${String(type)} is not one of RoutedRecordType`);
-  const length = bytes.length;
-  if (length < ROUTED_HEADER_BYTES) malformed(`${length} bytes is shorter than the 4-byte key length`);
-  const keyLength =
-    ((bytes[0] as number) |
-      ((bytes[1] as number) << 8) |
-      ((bytes[2] as number) << 16) |
-      ((bytes[3] as number) << 24)) >>>
-    0;
+  const keyLength = routedKeyLength(bytes, 0, bytes.length, type);
   const keyEnd = ROUTED_HEADER_BYTES + keyLength;
-  if (keyEnd > length) malformed(`a key of ${keyLength} bytes does not fit in ${length} bytes`);
-  const payload = bytes.subarray(keyEnd);
-  if (type === RoutedRecordType.BYTES) return { key: bytes.subarray(ROUTED_HEADER_BYTES, keyEnd), payload };
-  if (type === RoutedRecordType.STRING) {
-    return { key: decoder.decode(bytes.subarray(ROUTED_HEADER_BYTES, keyEnd)), payload };
-  }
-  if (keyLength !== 8) malformed(`an integer key must take 8 bytes, not ${keyLength}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + ROUTED_HEADER_BYTES, 8);
-  const key = type === RoutedRecordType.NUMBER ? Number(view.getBigInt64(0, true)) : view.getBigUint64(0, true);
-  return { key, payload };
+  return {
+    key: decodeKeyAt(bytes, ROUTED_HEADER_BYTES, keyLength, type as RoutedRecordType),
+    payload: bytes.subarray(keyEnd),
+  };
 }

@@ -10,7 +10,16 @@ export type RouterTarget = SharedArrayBuffer | ByteRingProducer;
 /** The part of a `ByteRingProducer` the router uses (checked by shape, so a second copy of @corelane/spsc works too). */
 export type TargetProducer = Pick<
   ByteRingProducer,
-  'claim' | 'commit' | 'flush' | 'waitWritable' | 'writable' | 'close' | 'maxRecordBytes' | 'peerClosed' | 'closed'
+  | 'claimOffset'
+  | 'data'
+  | 'commit'
+  | 'flush'
+  | 'waitWritable'
+  | 'writable'
+  | 'close'
+  | 'maxRecordBytes'
+  | 'peerClosed'
+  | 'closed'
 >;
 
 function isProducer(value: unknown): value is TargetProducer {
@@ -19,7 +28,8 @@ function isProducer(value: unknown): value is TargetProducer {
   return (
     typeof p === 'object' &&
     p !== null &&
-    typeof p.claim === 'function' &&
+    typeof p.claimOffset === 'function' &&
+    p.data instanceof Uint8Array &&
     typeof p.commit === 'function' &&
     typeof p.flush === 'function' &&
     typeof p.waitWritable === 'function' &&

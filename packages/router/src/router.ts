@@ -1,7 +1,9 @@
 // Router: the hot path of a thread-per-core service. route(key, payload) hashes the key once
 // (fxhash64, the same partition a Rust service computes), then builds the routed record in
-// place in the target's ring (claim → fill → commit: one copy of the key and of the payload,
-// no intermediate buffer). Publishing is the rings' own: batched, flushed at the end of the task.
+// place in the target's ring (claimOffset → fill → commit: one copy of the key and of the
+// payload into the ring's one data view, no intermediate buffer, no view per record).
+// Publishing is the rings' own: one release store every `publishEvery` records, and at the end
+// of the task.
 // routeAsync() is the same write, waiting for room with Atomics.waitAsync instead of blocking.
 import {
   CorelaneError,
@@ -211,9 +213,9 @@ export class Router {
     return next;
   }
 
-  /** Fills a claimed record, commits it, and counts it. */
-  #write(prepared: PreparedRecord, record: Uint8Array, producer: TargetProducer): number {
-    prepared.writeInto(record);
+  /** Fills the record claimed at `data[at]`, commits it, and counts it. */
+  #write(prepared: PreparedRecord, at: number, producer: TargetProducer): number {
+    prepared.writeAt(producer.data, at);
     producer.commit();
     const target = prepared.target;
     this.#routed[target] = (this.#routed[target] as number) + 1;
@@ -248,9 +250,10 @@ export class Router {
       );
     }
     const producer = this.#producers[target] as TargetProducer;
-    const record = producer.claim(prepared.length, prepared.type) ?? this.#whenFull(prepared, producer, true);
-    if (record === null) return -1;
-    return this.#write(prepared, record, producer);
+    let at = producer.claimOffset(prepared.length, prepared.type);
+    if (at < 0) at = this.#whenFull(prepared, producer, true);
+    if (at < 0) return -1;
+    return this.#write(prepared, at, producer);
   }
 
   /**
@@ -273,9 +276,9 @@ export class Router {
     const target = prepared.target;
     const producer = this.#producers[target] as TargetProducer;
     if (this.#waiting[target] === 0) {
-      const record = producer.claim(prepared.length, prepared.type);
-      if (record !== null) return this.#write(prepared, record, producer);
-      if (this.policy !== 'block') return this.#whenFull(prepared, producer, false) === null ? -1 : target;
+      const at = producer.claimOffset(prepared.length, prepared.type);
+      if (at >= 0) return this.#write(prepared, at, producer);
+      if (this.policy !== 'block') return this.#whenFull(prepared, producer, false) < 0 ? -1 : target;
     }
     return this.#waitInLine(prepared.detach(), producer);
   }
@@ -304,8 +307,8 @@ export class Router {
     const target = prepared.target;
     for (;;) {
       if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed while routeAsync() waited');
-      const record = producer.claim(prepared.length, prepared.type);
-      if (record !== null) return this.#write(prepared, record, producer);
+      const at = producer.claimOffset(prepared.length, prepared.type);
+      if (at >= 0) return this.#write(prepared, at, producer);
       if (producer.peerClosed) {
         throw new CorelaneError(
           ErrorCode.CLOSED,
@@ -364,15 +367,18 @@ export class Router {
     }
   }
 
-  /** The full-ring policy: a record claimed after waiting (sync `'block'` only), null to drop, or a throw. */
-  #whenFull(prepared: PreparedRecord, producer: TargetProducer, canBlock: boolean): Uint8Array | null {
+  /**
+   * The full-ring policy: the offset of a record claimed after waiting (sync `'block'` only), -1
+   * to drop, or a throw.
+   */
+  #whenFull(prepared: PreparedRecord, producer: TargetProducer, canBlock: boolean): number {
     const target = prepared.target;
     if (producer.peerClosed) {
       throw new CorelaneError(ErrorCode.CLOSED, `target ${target}'s consumer has closed and its ring is full`);
     }
     if (this.policy === 'drop') {
       this.#dropped[target] = (this.#dropped[target] as number) + 1;
-      return null;
+      return -1;
     }
     if (this.policy === 'error' || !canBlock) {
       this.#rejected[target] = (this.#rejected[target] as number) + 1;
@@ -391,8 +397,8 @@ export class Router {
       const left = deadline - performance.now();
       const wait = left === Number.POSITIVE_INFINITY ? undefined : Math.max(0, Math.ceil(left));
       const room = producer.waitWritable(wait, length); // flushes this ring first, then sleeps
-      const record = room ? producer.claim(length, prepared.type) : null;
-      if (record !== null) return record;
+      const at = room ? producer.claimOffset(length, prepared.type) : -1;
+      if (at >= 0) return at;
       if (producer.peerClosed) {
         throw new CorelaneError(ErrorCode.CLOSED, `target ${target}'s consumer closed while route() waited for room`);
       }

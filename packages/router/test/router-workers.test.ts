@@ -52,14 +52,31 @@ function checkRun(
 }
 
 describe('Router across worker_threads', () => {
-  it("'block': every record arrives exactly once, at its key's target, in per-key order", async () => {
-    const count = 20_000;
-    const run = await routeThroughWorkers('block', { targets: TARGETS, count, capacity: 2048, pauseEvery: 200 });
-    const { delivered } = checkRun(run);
-    expect(delivered).toBe(count);
-    // Rings of 2 KiB and napping consumers: the router had to wait.
-    expect(run.stats.reduce((sum, s) => sum + s.blockedWaits, 0)).toBeGreaterThan(0);
-  }, 90_000);
+  // Consumers read views + decodeRoutedRecord(), or in place with a RoutedReader (offsets into the ring).
+  it.each(['decode', 'in-place'] as const)(
+    "'block', consumers reading with %s: every record arrives exactly once, at its key's target, in per-key order",
+    async (reader) => {
+      const count = 20_000;
+      const run = await routeThroughWorkers('block', {
+        targets: TARGETS,
+        count,
+        capacity: 2048,
+        pauseEvery: 200,
+        reader,
+      });
+      const { delivered } = checkRun(run);
+      expect(delivered).toBe(count);
+      // The checksum of what each consumer saw matches the seqs it reported.
+      for (const answer of run.answers) {
+        let checksum = 0;
+        for (const seq of answer.seqs) checksum = (checksum + Math.imul(seq + 1, 0x9e3779b1)) | 0;
+        expect(answer.checksum).toBe(checksum);
+      }
+      // Rings of 2 KiB and napping consumers: every ring wrapped many times, and the router had to wait.
+      expect(run.stats.reduce((sum, s) => sum + s.blockedWaits, 0)).toBeGreaterThan(0);
+    },
+    90_000,
+  );
 
   // 'drop' counts skipped records, 'error' counts throws: either way, not delivered.
   it.each([

@@ -87,6 +87,8 @@ export async function runCase(suite: Suite, c: BenchCase, options: RunOptions): 
   };
   const finish = (result: CaseResult): CaseResult => {
     result.elapsedMs = performance.now() - started;
+    // Read again after the rounds: a case may describe what it measured in this run.
+    result.description = c.description ?? null;
     return result;
   };
 

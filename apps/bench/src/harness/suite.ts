@@ -62,7 +62,10 @@ export interface BenchCase {
   peer: string;
   /** Wall-clock budget of the case (default 5 s quick, 30 s full). */
   budgetMs?: Budget;
-  /** One line on what is compared and how; shown in the HTML report. */
+  /**
+   * One line on what is compared and how; shown in the HTML report. Read once more after the
+   * rounds, so a getter may add what the case measured in this run (e.g. a cost breakdown).
+   */
   description?: string;
   /**
    * Set when the peer is a weak one, saying why (e.g. `a child process: most of its cost is the

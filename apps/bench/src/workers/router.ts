@@ -6,27 +6,31 @@
  * Driven by src/suites/router/vs-postmessage.ts.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { ByteRingConsumer } from '@corelane/spsc';
+import { ROUTED_HEADER_BYTES, RoutedReader, type RoutedRecordView } from '@corelane/router';
 import { serve } from '../harness/worker-serve.js';
 import { type ConsumerTally, checksumRecord } from '../suites/router/tally.js';
 
 serve({
   /** Reads the ring until its producer (the Router) closes it and it is empty. */
   ring({ ring, capMs }: { ring: SharedArrayBuffer; capMs: number }): ConsumerTally {
-    const consumer = new ByteRingConsumer(ring);
+    // In place: one reused view of offsets into the ring per record, nothing allocated.
+    const reader = new RoutedReader(ring);
     let count = 0;
     let checksum = 0;
+    const tally = (record: RoutedRecordView): void => {
+      checksum = (checksum + checksumRecord(record.data, record.keyOffset - ROUTED_HEADER_BYTES)) | 0;
+      count++;
+    };
     const deadline = performance.now() + capMs;
     try {
-      while (consumer.waitReadable(capMs)) {
-        consumer.read((bytes) => {
-          checksum = (checksum + checksumRecord(bytes, 0)) | 0;
-          count++;
-        });
+      while (reader.waitReadable(capMs)) {
+        // At most 256 records per read(): each call hands the space back (one head store), so
+        // a producer waiting on a full ring resumes after 256 records, not after all of them.
+        while (reader.read(tally, 256) === 256);
         if (performance.now() > deadline) throw new Error('the ring consumer ran past its deadline');
       }
     } finally {
-      consumer.close();
+      reader.close();
     }
     return { count, checksum };
   },

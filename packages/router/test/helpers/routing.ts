@@ -78,9 +78,10 @@ function startConsumer(
   targets: number,
   pauseEvery: number,
   partitioner: PartitionerName,
+  reader: ReaderName,
 ) {
   const worker = new Worker(new URL('../workers/route-consumer.mjs', import.meta.url), {
-    workerData: { ring, index, targets, pauseEvery, partitioner },
+    workerData: { ring, index, targets, pauseEvery, partitioner, reader },
   });
   const answer = new Promise<ConsumerAnswer>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`consumer ${index} did not answer in 60 s`)), 60_000);
@@ -94,7 +95,10 @@ function startConsumer(
   return { worker, answer };
 }
 
-/** How a run routes: sizes, the partitioner, and `route()` or `routeAsync()`. */
+/** How the consumers read: views + `decodeRoutedRecord()`, or a `RoutedReader` (in place). */
+export type ReaderName = 'decode' | 'in-place';
+
+/** How a run routes: sizes, the partitioner, `route()` or `routeAsync()`, and how consumers read. */
 export interface RoutingSetup {
   targets: number;
   count: number;
@@ -106,6 +110,8 @@ export interface RoutingSetup {
    * them are): records of one target wait in line. Default: `route()`.
    */
   asyncBurst?: number;
+  /** Default `'decode'`. */
+  reader?: ReaderName;
 }
 
 /**
@@ -114,10 +120,10 @@ export interface RoutingSetup {
  */
 export async function routeThroughWorkers(
   policy: BackpressurePolicy,
-  { targets, count, capacity, pauseEvery, partitioner = 'modulo', asyncBurst = 0 }: RoutingSetup,
+  { targets, count, capacity, pauseEvery, partitioner = 'modulo', asyncBurst = 0, reader = 'decode' }: RoutingSetup,
 ): Promise<RoutingRun> {
   const rings = Array.from({ length: targets }, () => allocateByteRing({ capacity }));
-  const consumers = rings.map((ring, i) => startConsumer(ring, i, targets, pauseEvery, partitioner));
+  const consumers = rings.map((ring, i) => startConsumer(ring, i, targets, pauseEvery, partitioner, reader));
   const router = new Router(rings, {
     policy,
     partitioner: partitioner === 'custom' ? (key) => customTarget(key, targets) : partitioner,

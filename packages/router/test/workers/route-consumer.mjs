@@ -6,9 +6,11 @@
 // u32, fxhash32(key) u32, then `seq % 29` filler bytes (byte j = (seq + j) & 0xff).
 import { parentPort, workerData } from 'node:worker_threads';
 import { ByteRingConsumer } from '@corelane/spsc';
-import { decodeRoutedRecord, fxhash32, jumpPartition, partition } from '../../dist/index.js';
+import { decodeRoutedRecord, fxhash32, jumpPartition, partition, RoutedReader } from '../../dist/index.js';
 
-const { ring, index, targets, pauseEvery, partitioner } = workerData;
+// reader: 'decode' reads views and decodeRoutedRecord(); 'in-place' a RoutedReader, whose
+// records are offsets into the ring's data (the payload is checked there, never copied).
+const { ring, index, targets, pauseEvery, partitioner, reader: how = 'decode' } = workerData;
 
 // The target each key must reach: the same rules as expectedTarget() in test/helpers/routing.ts.
 function targetOf(key) {
@@ -16,7 +18,8 @@ function targetOf(key) {
   if (partitioner === 'custom') return targets - 1 - (fxhash32(key) % targets);
   return partition(key, targets);
 }
-const consumer = new ByteRingConsumer(ring);
+const reader = how === 'in-place' ? new RoutedReader(ring) : null;
+const consumer = reader === null ? new ByteRingConsumer(ring) : reader.consumer;
 const seqs = [];
 const lastPerKey = new Map();
 const errors = [];
@@ -25,15 +28,29 @@ const nap = new Int32Array(new SharedArrayBuffer(4));
 
 function check(bytes, type) {
   const { key, payload } = decodeRoutedRecord(bytes, type);
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  const seq = view.getUint32(0, true);
-  const keyId = view.getUint32(4, true);
-  const perKeySeq = view.getUint32(8, true);
+  checkRecord(key, payload, 0, payload.length);
+}
+
+/** The in-place path: the key decoded from the view, the payload read where it lies in the ring. */
+function checkInPlace(record) {
+  if (record.data !== consumer.data) errors.push('the record view is not over the ring data');
+  checkRecord(record.key(), record.data, record.payloadOffset, record.payloadLength);
+}
+
+function u32(bytes, at) {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
+
+/** Checks one record whose payload is bytes[at .. at + length). */
+function checkRecord(key, bytes, at, length) {
+  const seq = u32(bytes, at);
+  const keyId = u32(bytes, at + 4);
+  const perKeySeq = u32(bytes, at + 8);
   if (targetOf(key) !== index) errors.push(`seq ${seq}: key of target ${targetOf(key)} at ${index}`);
-  if (fxhash32(key) !== view.getUint32(12, true)) errors.push(`seq ${seq}: key does not match the one sent`);
-  if (payload.length !== 16 + (seq % 29)) errors.push(`seq ${seq}: payload of ${payload.length} bytes`);
-  for (let j = 16; j < payload.length; j++) {
-    if (payload[j] !== ((seq + j) & 0xff)) errors.push(`seq ${seq}: payload byte ${j} corrupt`);
+  if (fxhash32(key) !== u32(bytes, at + 12)) errors.push(`seq ${seq}: key does not match the one sent`);
+  if (length !== 16 + (seq % 29)) errors.push(`seq ${seq}: payload of ${length} bytes`);
+  for (let j = 16; j < length; j++) {
+    if (bytes[at + j] !== ((seq + j) & 0xff)) errors.push(`seq ${seq}: payload byte ${j} corrupt`);
   }
   const last = lastPerKey.get(keyId) ?? -1;
   if (perKeySeq <= last) errors.push(`seq ${seq}: key ${keyId} record ${perKeySeq} after ${last}`);
@@ -46,7 +63,8 @@ function check(bytes, type) {
 
 // Bounded: the router closes the ring when it is done; waitReadable() then says false once empty.
 while (consumer.waitReadable(30_000)) {
-  consumer.read(check);
+  if (reader === null) consumer.read(check);
+  else reader.read(checkInPlace);
   if (errors.length > 20) break;
 }
 consumer.close();

@@ -8,8 +8,10 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { partition, Router } from '@corelane/router';
 import { allocateByteRing } from '@corelane/spsc';
+import { median } from '../../harness/stats.js';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { terminateAll, WorkerHandle } from '../../harness/worker.js';
+import { Breakdown, measureSubCases, timeChunks } from './breakdown.js';
 import { stringKeys } from './keys.js';
 import { type ConsumerTally, checksumRecord } from './tally.js';
 
@@ -118,9 +120,10 @@ class Rig {
     readonly workers: WorkerHandle[],
     readonly records: Records,
     readonly capMs: number,
+    readonly breakdown: Breakdown,
   ) {}
 
-  static async start(ctx: CaseContext): Promise<Rig> {
+  static async start(ctx: CaseContext, breakdown: Breakdown): Promise<Rig> {
     const started = await Promise.allSettled(
       Array.from({ length: CONSUMERS }, () => WorkerHandle.start('router', 10_000)),
     );
@@ -130,7 +133,7 @@ class Rig {
       throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
     }
     const count = ctx.quick ? 40_000 : 200_000;
-    return new Rig(workers, makeRecords(count), Math.max(5_000, ctx.budgetMs / 2));
+    return new Rig(workers, makeRecords(count), Math.max(5_000, ctx.budgetMs / 2), breakdown);
   }
 
   /** Routes every record once through `side`: records per second, from the first record sent to the last tally. */
@@ -140,6 +143,9 @@ class Rig {
     const timeout = this.capMs + 5_000;
     let tallies: Promise<ConsumerTally>[];
     let start: number;
+    let loopEnd = 0;
+    let chunks: number[] = [];
+    let blockedWaits = 0;
     if (side === 'ring') {
       const rings = Array.from({ length: CONSUMERS }, () => allocateByteRing({ capacity: RING_BYTES }));
       tallies = rings.map((ring, t) =>
@@ -147,8 +153,13 @@ class Rig {
       );
       start = performance.now();
       const router = new Router(rings, { policy: 'block', timeoutMs: this.capMs });
-      for (let i = 0; i < count; i++) router.route(keys[i & 1023] as string, payloads[i] as Uint8Array);
+      // Timed in chunks too (one clock read per 1024 records), for the breakdown's running speed.
+      chunks = timeChunks(count, (from, to) => {
+        for (let i = from; i < to; i++) router.route(keys[i & 1023] as string, payloads[i] as Uint8Array);
+      });
       router.close();
+      loopEnd = performance.now();
+      blockedWaits = router.stats().reduce((sum, s) => sum + s.blockedWaits, 0);
     } else {
       const channels = Array.from({ length: CONSUMERS }, () => new MessageChannel());
       tallies = channels.map(({ port2 }, t) =>
@@ -184,7 +195,37 @@ class Rig {
     const results = await Promise.all(tallies);
     const elapsed = performance.now() - start;
     check(results, this.records, side);
+    if (side === 'ring') {
+      // After the timed part: the same records through the single-thread sub-cases.
+      const perRecord = (ms: number): number => (ms * 1e6) / count;
+      this.breakdown.add({
+        endToEnd: perRecord(elapsed),
+        loop: perRecord(loopEnd - start),
+        running: median(chunks),
+        blockedWaits,
+        ...measureSubCases(this.records, CONSUMERS, RING_BYTES),
+        peerLoop: this.#batchLoopAlone(),
+      });
+    }
     return count / (elapsed / 1000);
+  }
+
+  /**
+   * For scale, in the breakdown: the batched peer's own loop on the same records — partition(),
+   * framing into its buffers, a fresh buffer every 64 — with a port that posts nothing, so what
+   * is left of its time in the real sample is postMessage and its consumers. Median chunk, ns.
+   */
+  #batchLoopAlone(): number {
+    const { keys, keyBytes, payloads } = this.records;
+    const silent = { postMessage: () => {} } as unknown as MessagePort;
+    const writers = Array.from({ length: CONSUMERS }, () => new BatchWriter(silent, 8 + 64 + PAYLOAD_BYTES));
+    const chunks = timeChunks(payloads.length, (from, to) => {
+      for (let i = from; i < to; i++) {
+        const writer = writers[partition(keys[i & 1023] as string, CONSUMERS)] as BatchWriter;
+        writer.add(keyBytes[i & 1023] as Uint8Array, payloads[i] as Uint8Array);
+      }
+    });
+    return median(chunks);
   }
 
   close(): Promise<void> {
@@ -195,6 +236,15 @@ class Rig {
 /** Router throughput vs postMessage, one message per record (`batched: false`) or 64 records per transferred buffer. */
 export function routerVsPostMessage(batched: boolean): BenchCase {
   const peerSide: Side = batched ? 'batch' : 'message';
+  const breakdown = new Breakdown();
+  const description =
+    `Records of a short string key and a ${PAYLOAD_BYTES}-byte payload (200,000 per sample, 40,000 quick) sent from the main ` +
+    `thread to ${CONSUMERS} consumer worker threads, each record to partition(key, ${CONSUMERS}). Ours: a Router ` +
+    'writing into one @corelane/spsc byte ring per consumer (claimOffset: one data view, an offset per record), ' +
+    'consumers reading in place with a RoutedReader. Peer: postMessage to one MessagePort per consumer, ' +
+    `${batched ? `${BATCH} records per message in a transferred buffer` : 'one record per message'}; it copies ` +
+    'pre-encoded key bytes (ours copies each string key from its UTF-16 units). Both consumers count and checksum ' +
+    'every record, checked per consumer after each sample. Time: first record sent to last consumer tally.';
   return {
     name: `Router throughput, short string keys + 32 B, 2 consumer threads, vs postMessage ${batched ? 'batched' : 'per record'}`,
     metric: 'records routed',
@@ -205,15 +255,12 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
       ? `postMessage: ${BATCH} records per message in a transferred ArrayBuffer, per target`
       : 'postMessage: one message (a Uint8Array) per record',
     budgetMs: { quick: 20_000, full: 60_000 },
-    description:
-      `Records of a short string key and a ${PAYLOAD_BYTES}-byte payload (200,000 per sample, 40,000 quick) sent from the main ` +
-      `thread to ${CONSUMERS} consumer worker threads, each record to partition(key, ${CONSUMERS}). Ours: a Router ` +
-      'writing into one @corelane/spsc byte ring per consumer. Peer: postMessage to one MessagePort per consumer, ' +
-      `${batched ? `${BATCH} records per message in a transferred buffer` : 'one record per message'}; it copies ` +
-      'pre-encoded key bytes (ours encodes each string key). Both consumers count and checksum every record, checked ' +
-      'per consumer after each sample. Time: first record sent to last consumer tally.',
+    /** The fixed text, then where ours spent its time in this run (see breakdown.ts). */
+    get description() {
+      return description + breakdown.describe();
+    },
     async setup(ctx) {
-      const rig = await Rig.start(ctx);
+      const rig = await Rig.start(ctx, breakdown);
       return {
         ours: () => rig.sample('ring'),
         peer: () => rig.sample(peerSide),

@@ -1,0 +1,155 @@
+// Where the Router throughput case's nanoseconds per record go, measured in the same run: small
+// single-thread sub-cases over the very records of the sample (same keys, payloads, lengths),
+// into local rings that this thread drains between chunks (the drains are not counted), next to
+// the cross-thread sample's own timings. Every timing is taken per chunk of 1024 records, and a
+// speed is the median chunk: a chunk in which another tenant of a shared machine preempted this
+// thread does not move it (a CPU-time clock would be better, but process.threadCpuUsage() moves
+// in scheduler ticks of milliseconds). Every figure is then a median over the run's rounds.
+//
+//   end to end  = 1 / throughput                         first route() to the last consumer tally
+//   loop        = the producer's route() loop, in all     main thread, consumers on other threads
+//     running   = its median chunk                        the producer's speed while it runs
+//     stalled   = loop − running                          preempted, or asleep on a full ring
+//     hash      = partition(key, 2)                       fxhash64 of the string key + the modulo
+//     claim     = claimOffset(length) + commit()          ring bookkeeping, no bytes written
+//     copy      = route() − hash − claim                  key + payload into the ring, checks, counters
+//     publish   = running − single-thread route()         release stores, Atomics.notify of sleeping
+//                                                         consumers, cache lines crossing cores
+//   tail        = end to end − loop                       the consumers finishing after the last route()
+//   peer loop   = the batched peer's loop, posting nothing  for scale: what it pays besides postMessage
+import { partition, RoutedRecordType, Router } from '@corelane/router';
+import { allocateByteRing, ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
+import { median } from '../../harness/stats.js';
+
+/** Records per timed chunk: what a local ring holds with room to spare. */
+export const CHUNK = 1024;
+
+/** The records a sub-case replays: key i % 1024, payload i. */
+export interface BreakdownRecords {
+  keys: readonly string[];
+  keyBytes: readonly Uint8Array[];
+  payloads: readonly Uint8Array[];
+}
+
+/** One round's figures, ns per record (`blockedWaits`: a count). */
+export interface BreakdownSample {
+  endToEnd: number;
+  loop: number;
+  running: number;
+  hash: number;
+  claim: number;
+  route: number;
+  blockedWaits: number;
+  /** The batched peer's loop alone (partition + framing, no postMessage), for scale. */
+  peerLoop: number;
+}
+
+let sink = 0;
+const keep = (offset: number): void => {
+  sink = (sink + offset) | 0;
+};
+
+/**
+ * Runs `chunk(from, to)` over records 0..count-1, CHUNK at a time, with `between()` after each
+ * (not timed), and returns the ns per record of every chunk.
+ */
+export function timeChunks(
+  count: number,
+  chunk: (from: number, to: number) => void,
+  between: () => void = () => {},
+): number[] {
+  const perRecord: number[] = [];
+  for (let from = 0; from < count; from += CHUNK) {
+    const to = Math.min(count, from + CHUNK);
+    const start = performance.now();
+    chunk(from, to);
+    perRecord.push(((performance.now() - start) * 1e6) / (to - from));
+    between();
+  }
+  return perRecord;
+}
+
+/** The single-thread sub-cases of one round, over `records`, into rings of `ringBytes`: median chunks. */
+export function measureSubCases(
+  records: BreakdownRecords,
+  targets: number,
+  ringBytes: number,
+): Pick<BreakdownSample, 'hash' | 'claim' | 'route'> {
+  const { keys, keyBytes, payloads } = records;
+  const count = payloads.length;
+  const hash = timeChunks(count, (from, to) => {
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += partition(keys[i & 1023] as string, targets);
+    keep(sum);
+  });
+
+  const rings = Array.from({ length: targets }, () => allocateByteRing({ capacity: ringBytes }));
+  const consumers = rings.map((ring) => new ByteRingConsumer(ring));
+  const drain = (): void => {
+    for (const consumer of consumers) consumer.readOffsets(keep);
+  };
+  const producer = new ByteRingProducer(rings[0] as SharedArrayBuffer);
+  const claim = timeChunks(
+    count,
+    (from, to) => {
+      for (let i = from; i < to; i++) {
+        const length = 4 + (keyBytes[i & 1023] as Uint8Array).length + (payloads[i] as Uint8Array).length;
+        keep(producer.claimOffset(length, RoutedRecordType.STRING));
+        producer.commit();
+      }
+      producer.flush();
+    },
+    drain,
+  );
+  producer.close();
+
+  const router = new Router(rings, { policy: 'error' });
+  const route = timeChunks(
+    count,
+    (from, to) => {
+      for (let i = from; i < to; i++) router.route(keys[i & 1023] as string, payloads[i] as Uint8Array);
+      router.flush();
+    },
+    drain,
+  );
+  router.close();
+  drain();
+  for (const consumer of consumers) consumer.close();
+  return { hash: median(hash), claim: median(claim), route: median(route) };
+}
+
+/** Rounds of one case, and the description of their medians. */
+export class Breakdown {
+  readonly #samples: BreakdownSample[] = [];
+
+  add(sample: BreakdownSample): void {
+    this.#samples.push(sample);
+  }
+
+  /** One paragraph of medians, or '' before the first round. */
+  describe(): string {
+    // The first sample is the runner's warm-up round: left out, as the runner leaves it out.
+    const samples = this.#samples.length > 1 ? this.#samples.slice(1) : this.#samples;
+    if (samples.length === 0) return '';
+    const m = (pick: (s: BreakdownSample) => number): number => median(samples.map(pick));
+    const ns = (value: number): string => `${Math.round(value)}`;
+    const endToEnd = m((s) => s.endToEnd);
+    const loop = m((s) => s.loop);
+    const running = m((s) => s.running);
+    const hash = m((s) => s.hash);
+    const claim = m((s) => s.claim);
+    const route = m((s) => s.route);
+    return (
+      ` Ours, ns per record, medians of ${samples.length} samples of this run (measured, not modelled; ` +
+      `speeds are median chunks of ${CHUNK} records): end to end ${ns(endToEnd)}; the producer's route() loop ` +
+      `${ns(loop)}, running at ${ns(running)} and stalled ${ns(loop - running)} (preempted, or asleep on a full ` +
+      `ring: ${ns(m((s) => s.blockedWaits))} waits per sample). Running, from single-thread sub-cases on the ` +
+      `same records: hash (partition) ${ns(hash)}, claim (claimOffset + commit) ${ns(claim)}, copy of key + ` +
+      `payload and checks ${ns(route - hash - claim)} (single-thread route() ${ns(route)} − hash − claim), ` +
+      `publish (release stores, waking sleeping consumers, cache lines crossing cores) ${ns(running - route)} ` +
+      `(running − route()). The consumers finish ${ns(endToEnd - loop)} after the last route(). For scale, ` +
+      `the batched peer's own loop on the same records (partition + framing, a port that posts nothing) runs ` +
+      `at ${ns(m((s) => s.peerLoop))}.`
+    );
+  }
+}

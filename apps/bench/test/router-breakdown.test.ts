@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { Breakdown, type BreakdownSample, timeChunks } from '../src/suites/router/breakdown.js';
+
+const sample = (scale: number): BreakdownSample => ({
+  endToEnd: 500 * scale,
+  loop: 450 * scale,
+  running: 200 * scale,
+  hash: 40 * scale,
+  claim: 20 * scale,
+  route: 130 * scale,
+  blockedWaits: 2 * scale,
+  peerLoop: 150 * scale,
+});
+
+describe('router throughput breakdown', () => {
+  it('says nothing before a sample, then medians of the recorded samples (the warm-up left out)', () => {
+    const breakdown = new Breakdown();
+    expect(breakdown.describe()).toBe('');
+    breakdown.add(sample(100)); // the warm-up: far off, and not counted
+    for (const scale of [1, 3, 2]) breakdown.add(sample(scale));
+    const text = breakdown.describe();
+    expect(text).toContain('medians of 3 samples');
+    // Medians of scale 2: end to end 1000, loop 900, running 400, stalled 500, hash 80, claim 40,
+    // copy 260 - 80 - 40 = 140, publish 400 - 260 = 140, tail 1000 - 900 = 100.
+    expect(text).toContain('end to end 1000;');
+    expect(text).toContain('loop 900, running at 400 and stalled 500');
+    expect(text).toContain('4 waits per sample');
+    expect(text).toContain('hash (partition) 80, claim (claimOffset + commit) 40');
+    expect(text).toContain('checks 140 (single-thread route() 260');
+    expect(text).toContain('cores) 140 (running');
+    expect(text).toContain('finish 100 after');
+    expect(text).toContain('runs at 300.');
+  });
+
+  it('times every record once, chunk by chunk, with the step between chunks after each', () => {
+    const seen: number[] = [];
+    const between: number[] = [];
+    const perChunk = timeChunks(
+      2500,
+      (from, to) => {
+        for (let i = from; i < to; i++) seen.push(i);
+      },
+      () => between.push(seen.length),
+    );
+    expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+    expect(between).toEqual([1024, 2048, 2500]);
+    expect(perChunk).toHaveLength(3);
+    for (const ns of perChunk) expect(ns).toBeGreaterThanOrEqual(0);
+  });
+});
