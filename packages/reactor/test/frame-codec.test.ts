@@ -44,14 +44,16 @@ describe('frames', () => {
             out.flush();
             const frame = new FrameView();
             let seq = 0;
-            consumer.read((bytes, type) => {
-              const f = frame.parse(bytes, type);
+            consumer.readOffsets((offset, length, type) => {
+              const data = consumer.data;
+              const f = frame.parse(data, offset, length, type);
               const m = messages[seq] as { key: Key; value?: Uint8Array };
               expect(f.kind).toBe(Kind.REQUEST);
               expect(f.id).toBe(seq + 1);
-              expect(decodeKey(f.keyTag, bytes, f.keyStart, f.keyEnd)).toEqual(m.key);
+              expect(f.valueEnd).toBe(offset + length);
+              expect(decodeKey(f.keyTag, data, f.keyStart, f.keyEnd)).toEqual(m.key);
               if (m.value === undefined) expect(f.noValue).toBe(true);
-              else expect(bytes.slice(f.valueStart)).toEqual(m.value);
+              else expect(data.slice(f.valueStart, f.valueEnd)).toEqual(m.value);
               seq++;
             });
             expect(seq).toBe(messages.length);

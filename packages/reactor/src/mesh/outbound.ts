@@ -25,9 +25,12 @@ export class Outbound {
   #unrung = 0;
   /** Something was written since the last `flush()`: the target may need its doorbell rung. */
   dirty = false;
+  /** The ring's data region: frames are written here at the offsets `claimOffset()` returns. */
+  readonly #data: Uint8Array;
 
   constructor(producer: ByteRingProducer, target: number, bell: Doorbell) {
     this.producer = producer;
+    this.#data = producer.data;
     this.target = target;
     this.#bell = bell;
   }
@@ -38,10 +41,11 @@ export class Outbound {
   }
 
   /**
-   * Writes one frame (its key is `key[0..keyLength)`): into the ring when it has room and nothing waits before it, else to the
-   * overflow queue when `mayQueue`. Returns `Written.RING`, `Written.QUEUED`, or `Written.FULL`
-   * (nothing written). Throws `ERR_CORELANE_RECORD_TOO_LARGE` (nothing written) when the frame
-   * can never fit the ring.
+   * Writes one frame (its key is `key[0..keyLength)`; `type` from `frameType()`): into the
+   * ring, claimed and written in place, when it has room and nothing waits before it; else a
+   * copy to the overflow queue when `mayQueue`. Returns `Written.RING`, `Written.QUEUED`, or
+   * `Written.FULL` (nothing written). Throws `ERR_CORELANE_RECORD_TOO_LARGE` (nothing written)
+   * when the frame can never fit the ring.
    */
   write(
     kind: number,
@@ -51,53 +55,31 @@ export class Outbound {
     keyLength: number,
     value: Uint8Array | null,
     mayQueue = true,
+    type = frameType(kind, keyTag, value === null),
   ): number {
     const length = frameLength(kind, keyTag, keyLength, value === null ? 0 : value.length);
-    const type = frameType(kind, keyTag, value === null);
-    const small = length <= SMALL_FRAME;
     if (this.#head === this.#queue.length) {
-      if (small) {
-        // Built in a reusable buffer of its exact length, then copied in by write(): a record
-        // claimed in place would cost a fresh view whenever records of other lengths shifted
-        // the ring's positions (spsc caches one view per position and length), that is, per
-        // message for keys of varying length.
-        const frame = smallFrame(length);
-        writeFrame(frame, kind, id, keyTag, key, keyLength, value);
-        this.dirty = true; // (when full, write() published what was pending: the target may need its doorbell)
-        if (this.producer.write(frame, type)) {
-          this.#written();
-          return Written.RING;
-        }
-      } else {
-        const view = this.producer.claim(length, type);
-        this.dirty = true; // (when full, claim() published what was pending)
-        if (view !== null) {
-          writeFrame(view, kind, id, keyTag, key, keyLength, value);
-          this.producer.commit();
-          this.#written();
-          return Written.RING;
-        }
+      // In place: an offset into the ring's one data view (no view per record, whatever the
+      // lengths); claimOffset() throws the ring's own RECORD_TOO_LARGE.
+      const at = this.producer.claimOffset(length, type);
+      this.dirty = true; // (when full, claimOffset() published what was pending: the target may need its doorbell)
+      if (at >= 0) {
+        writeFrame(this.#data, at, kind, id, keyTag, key, keyLength, value);
+        this.producer.commit();
+        if (++this.#unrung >= RING_EVERY) this.flush();
+        return Written.RING;
       }
     } else if (length > this.producer.maxRecordBytes) {
-      this.producer.claim(length, type); // throws the ring's own RECORD_TOO_LARGE
+      this.producer.claimOffset(length, type); // throws the ring's own RECORD_TOO_LARGE
     }
     if (!mayQueue) return Written.FULL;
     const copy = new Uint8Array(length);
-    writeFrame(copy, kind, id, keyTag, key, keyLength, value); // (again: a small frame's buffer is reused)
+    writeFrame(copy, 0, kind, id, keyTag, key, keyLength, value);
     this.#queue.push(copy);
     this.#types.push(type);
     const depth = this.overflowDepth;
     if (depth > this.overflowMax) this.overflowMax = depth;
     return Written.QUEUED;
-  }
-
-  /**
-   * After each record written into the ring: every `RING_EVERY` records, publish and ring the
-   * target's doorbell, so that a parked target starts consuming while a long run of sends (one
-   * task of the main thread) is still writing, instead of when the ring is full.
-   */
-  #written(): void {
-    if (++this.#unrung >= RING_EVERY) this.flush();
   }
 
   /**
@@ -149,22 +131,12 @@ export class Outbound {
 
 const EMPTY = new Uint8Array(0);
 
-/** Records between the publishes + doorbell checks within one run of writes (spsc's own publish batch). */
+/**
+ * Records between the publishes + doorbell checks within one run of writes (spsc's own publish
+ * batch): a parked target starts consuming while a long run of sends (one task of the main
+ * thread) is still writing, instead of when the ring is full.
+ */
 const RING_EVERY = 64;
-
-/** Frames up to this many bytes are built in a reusable buffer (one per length, per thread) and copied into the ring. */
-const SMALL_FRAME = 256;
-const smallFrames: (Uint8Array | undefined)[] = new Array(SMALL_FRAME + 1);
-
-/** The reusable buffer of exactly `length` bytes (valid until the next frame of that length is built). */
-function smallFrame(length: number): Uint8Array {
-  let frame = smallFrames[length];
-  if (frame === undefined) {
-    frame = new Uint8Array(length);
-    smallFrames[length] = frame;
-  }
-  return frame;
-}
 
 /** What `Outbound.write()` did. */
 export const Written = { RING: 0, QUEUED: 1, FULL: 2 } as const;
