@@ -30,6 +30,9 @@ interface LocalMessage {
 
 const now = () => performance.now();
 
+/** Rounds of the drain phase in one loop pass, at most (each takes up to `budget` records per ring). */
+const DRAIN_ROUNDS = 8;
+
 /**
  * The core side of one core: its end of the mesh, the dispatch of each record to the
  * definition's handler, the requests it waits on, and the `ctx` its hooks get. The loop
@@ -230,9 +233,22 @@ export class CoreNode {
     return this.#local.length;
   }
 
-  /** The loop's drain phase: every inbound ring round-robin, then the messages to itself. */
+  /**
+   * The loop's drain phase: every inbound ring round-robin, `budget` records from each per
+   * round, rounds repeated while they find records (up to DRAIN_ROUNDS), then the messages
+   * to itself. One round per pass took at most `budget` records of a peer while the handlers
+   * of that pass could send it many more (a core generating events in chunks larger than the
+   * budget): the rings then filled and every further record went through the overflow
+   * queue, a copy each. Every round is round-robin, so a flooding peer still cannot starve
+   * the others.
+   */
   drain(hold: boolean): number {
-    let n = this.inbound.drain(this.#onRecord, this.#budget, hold);
+    let n = 0;
+    for (let round = 0; round < DRAIN_ROUNDS; round++) {
+      const got = this.inbound.drain(this.#onRecord, this.#budget, hold);
+      if (got === 0) break;
+      n += got;
+    }
     if (this.#local.length > 0) {
       const local = this.#local;
       this.#local = [];
