@@ -109,8 +109,11 @@ export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: 
 
 /**
  * Writes a frame's payload into `out` from `start` (exactly `frameLength()` bytes): the key
- * is `key[0..keyLength)` (ignored for `KeyTag.NONE`). `out` is the ring's data region (the
- * record claimed in place) or an overflow copy (`start` 0).
+ * is `key[0..keyLength)` (ignored for `KeyTag.NONE`), or a string written in place one UTF-16
+ * unit per byte, which must then be ASCII with `keyLength` its length: returns false, the
+ * frame unfinished, at the first unit that is not (the caller encodes the key and writes the
+ * frame again). `out` is the ring's data region (the record claimed in place) or an overflow
+ * copy (`start` 0).
  */
 export function writeFrame(
   out: Uint8Array,
@@ -118,10 +121,10 @@ export function writeFrame(
   kind: number,
   id: number,
   keyTag: number,
-  key: Uint8Array | null,
+  key: Uint8Array | string | null,
   keyLength: number,
   value: Uint8Array | null,
-): void {
+): boolean {
   let at = start;
   if (hasId(kind)) {
     writeU32(out, at + Field.ID, id);
@@ -130,10 +133,18 @@ export function writeFrame(
   if (keyTag !== 0 && key !== null) {
     writeU32(out, at, keyLength);
     at += Field.KEY_LENGTH_BYTES;
-    copyBytes(out, at, key, keyLength);
+    if (typeof key === 'string') {
+      // One pass: the check and the copy (an ASCII key's UTF-8 bytes are its UTF-16 units).
+      for (let i = 0; i < keyLength; i++) {
+        const u = key.charCodeAt(i);
+        if (u >= 0x80) return false;
+        out[at + i] = u;
+      }
+    } else copyBytes(out, at, key, keyLength);
     at += keyLength;
   }
   if (value !== null) copyBytes(out, at, value, value.length);
+  return true;
 }
 
 /** The type word of a frame (`intValue`: the value is an INT_VALUE i32). */

@@ -44,14 +44,15 @@ export class Outbound {
    * Writes one frame (its key is `key[0..keyLength)`; `type` from `frameType()`): into the
    * ring, claimed and written in place, when it has room and nothing waits before it; else a
    * copy to the overflow queue when `mayQueue`. Returns `Written.RING`, `Written.QUEUED`, or
-   * `Written.FULL` (nothing written). Throws `ERR_CORELANE_RECORD_TOO_LARGE` (nothing written)
-   * when the frame can never fit the ring.
+   * `Written.FULL` (nothing written), or `Written.NOT_ASCII` (nothing written) when `key` is
+   * a string that is not ASCII (see `writeFrame()`: encode it and write again). Throws
+   * `ERR_CORELANE_RECORD_TOO_LARGE` (nothing written) when the frame can never fit the ring.
    */
   write(
     kind: number,
     id: number,
     keyTag: number,
-    key: Uint8Array | null,
+    key: Uint8Array | string | null,
     keyLength: number,
     value: Uint8Array | null,
     mayQueue = true,
@@ -64,7 +65,10 @@ export class Outbound {
       const at = this.producer.claimOffset(length, type);
       this.dirty = true; // (when full, claimOffset() published what was pending: the target may need its doorbell)
       if (at >= 0) {
-        writeFrame(this.#data, at, kind, id, keyTag, key, keyLength, value);
+        if (!writeFrame(this.#data, at, kind, id, keyTag, key, keyLength, value)) {
+          this.producer.abort();
+          return Written.NOT_ASCII;
+        }
         this.producer.commit();
         if (++this.#unrung >= RING_EVERY) this.flush();
         return Written.RING;
@@ -74,7 +78,7 @@ export class Outbound {
     }
     if (!mayQueue) return Written.FULL;
     const copy = new Uint8Array(length);
-    writeFrame(copy, 0, kind, id, keyTag, key, keyLength, value);
+    if (!writeFrame(copy, 0, kind, id, keyTag, key, keyLength, value)) return Written.NOT_ASCII;
     this.#queue.push(copy);
     this.#types.push(type);
     const depth = this.overflowDepth;
@@ -139,4 +143,4 @@ const EMPTY = new Uint8Array(0);
 const RING_EVERY = 64;
 
 /** What `Outbound.write()` did. */
-export const Written = { RING: 0, QUEUED: 1, FULL: 2 } as const;
+export const Written = { RING: 0, QUEUED: 1, FULL: 2, NOT_ASCII: 3 } as const;

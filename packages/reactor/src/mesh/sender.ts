@@ -6,6 +6,9 @@ import { KeyEncoder, KeyTag } from '../codec/key.js';
 import type { BackpressurePolicy } from '../options.js';
 import { type Outbound, Written } from './outbound.js';
 
+/** String keys up to this many UTF-16 units are first tried as ASCII, written in place. */
+const IN_PLACE_KEY = 256;
+
 /**
  * Encodes messages and writes them to an endpoint's outbound rings, applying the backpressure
  * policy once a target's overflow queue holds `overflowLimit` records. Replies and control
@@ -75,18 +78,10 @@ export class Sender {
   message(target: number, kind: number, id: number, key: RouterKey | undefined, value: unknown): boolean {
     const out = this.outbound[target] as Outbound;
     const bytes = this.#encode(value);
-    let keyTag: number = KeyTag.NONE;
-    let keyBytes: Uint8Array | null = null;
-    let keyLength = 0;
-    if (key !== undefined) {
-      keyLength = this.#keys.encode(key);
-      keyBytes = this.#keys.bytes;
-      keyTag = this.#keys.tag;
-    }
+    const int = this.#int;
     // The overflow queue may grow up to the limit; past it (the ring full too) the policy applies.
     const mayQueue = out.overflowDepth < this.#limit || out.flush() < this.#limit;
-    const type = frameType(kind, keyTag, bytes === null, this.#int);
-    if (out.write(kind, id, keyTag, keyBytes, keyLength, bytes, mayQueue, type) === Written.FULL) {
+    if (this.#write(out, kind, id, key, bytes, int, mayQueue) === Written.FULL) {
       if (this.#policy === 'drop') {
         this.dropped++;
         return false;
@@ -99,10 +94,48 @@ export class Sender {
       }
       // 'block': the main thread waits for room; a core queues past the limit and holds intake.
       this.#onFull(out);
-      out.write(kind, id, keyTag, keyBytes, keyLength, bytes, true, type);
+      this.#write(out, kind, id, key, bytes, int, true);
     }
     this.#onWrite();
     return true;
+  }
+
+  /**
+   * Writes one SEND or REQUEST frame to `out` (see `Outbound.write()`). A string key of up to
+   * IN_PLACE_KEY units is first written straight into the record, one byte per unit, as it is
+   * when ASCII (no encoding pass, no scratch copy); any other key, or a string that turns out
+   * not to be ASCII, is encoded first.
+   */
+  #write(
+    out: Outbound,
+    kind: number,
+    id: number,
+    key: RouterKey | undefined,
+    bytes: Uint8Array | null,
+    int: boolean,
+    mayQueue: boolean,
+  ): number {
+    if (key === undefined) {
+      return out.write(
+        kind,
+        id,
+        KeyTag.NONE,
+        null,
+        0,
+        bytes,
+        mayQueue,
+        frameType(kind, KeyTag.NONE, bytes === null, int),
+      );
+    }
+    if (typeof key === 'string' && key.length <= IN_PLACE_KEY) {
+      const type = frameType(kind, KeyTag.STRING, bytes === null, int);
+      const written = out.write(kind, id, KeyTag.STRING, key, key.length, bytes, mayQueue, type);
+      if (written !== Written.NOT_ASCII) return written;
+    }
+    const keyLength = this.#keys.encode(key);
+    const keyTag = this.#keys.tag;
+    const type = frameType(kind, keyTag, bytes === null, int);
+    return out.write(kind, id, keyTag, this.#keys.bytes, keyLength, bytes, mayQueue, type);
   }
 
   /**
