@@ -98,7 +98,7 @@ export function readI32(bytes: Uint8Array, at: number): number {
 }
 
 /** Up to this many bytes a loop copies faster than `TypedArray.prototype.set` (measured: 16-byte values, ~12-byte keys). */
-const SHORT_COPY = 64;
+export const SHORT_COPY = 64;
 
 /** Copies `src[0..length)` to `out` at `at`: a plain loop for short runs (cheaper than a `set()` call), `set()` beyond. */
 export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: number): void {

@@ -1,6 +1,7 @@
 import type { ByteRingProducer } from '@corelane/spsc';
-import { frameLength, frameType, writeFrame } from '../codec/frame.js';
+import { frameLength, frameType, SHORT_COPY, writeFrame } from '../codec/frame.js';
 import type { Doorbell } from './doorbell.js';
+import { OverflowQueue } from './overflow-queue.js';
 
 /**
  * One outbound ring of an endpoint (to one target) and its overflow queue.
@@ -16,9 +17,7 @@ export class Outbound {
   /** The endpoint this ring goes to. */
   readonly target: number;
   readonly #bell: Doorbell;
-  #queue: Uint8Array[] = [];
-  #types: number[] = [];
-  #head = 0;
+  readonly #queue = new OverflowQueue();
   /** The most records the overflow queue held at once. */
   overflowMax = 0;
   /** Records written into the ring since the last `flush()`. */
@@ -37,7 +36,7 @@ export class Outbound {
 
   /** Records waiting in the overflow queue. */
   get overflowDepth(): number {
-    return this.#queue.length - this.#head;
+    return this.#queue.count;
   }
 
   /**
@@ -59,7 +58,7 @@ export class Outbound {
     type = frameType(kind, keyTag, value === null),
   ): number {
     const length = frameLength(kind, keyTag, keyLength, value === null ? 0 : value.length);
-    if (this.#head === this.#queue.length) {
+    if (this.#queue.count === 0) {
       // In place: an offset into the ring's one data view (no view per record, whatever the
       // lengths); claimOffset() throws the ring's own RECORD_TOO_LARGE.
       const at = this.producer.claimOffset(length, type);
@@ -77,11 +76,11 @@ export class Outbound {
       this.producer.claimOffset(length, type); // throws the ring's own RECORD_TOO_LARGE
     }
     if (!mayQueue) return Written.FULL;
-    const copy = new Uint8Array(length);
-    if (!writeFrame(copy, 0, kind, id, keyTag, key, keyLength, value)) return Written.NOT_ASCII;
-    this.#queue.push(copy);
-    this.#types.push(type);
-    const depth = this.overflowDepth;
+    const queue = this.#queue;
+    const at = queue.reserve(length); // (first: it may replace queue.bytes)
+    if (!writeFrame(queue.bytes, at, kind, id, keyTag, key, keyLength, value)) return Written.NOT_ASCII;
+    queue.push(type, length);
+    const depth = queue.count;
     if (depth > this.overflowMax) this.overflowMax = depth;
     return Written.QUEUED;
   }
@@ -92,48 +91,41 @@ export class Outbound {
    */
   flush(): number {
     this.#unrung = 0;
-    if (this.#head !== this.#queue.length) this.#drainQueue();
+    if (this.#queue.count > 0) this.#drainQueue();
     if (this.dirty) {
       this.dirty = false;
       this.producer.flush();
       // After the publish (a seq-cst store inside flush()): see Doorbell for the proof.
       this.#bell.ring();
     }
-    return this.#queue.length - this.#head;
+    return this.#queue.count;
   }
 
   #drainQueue(): void {
     const queue = this.#queue;
-    const types = this.#types;
-    let head = this.#head;
-    while (head < queue.length && this.producer.write(queue[head] as Uint8Array, types[head] as number)) {
-      queue[head] = EMPTY;
-      head++;
+    const data = this.#data;
+    while (queue.count > 0) {
+      const length = queue.length;
+      const at = this.producer.claimOffset(length, queue.type);
+      if (at < 0) break; // (claimOffset() published what was pending)
+      const bytes = queue.bytes;
+      const from = queue.payload;
+      // A loop for short frames (no subarray per frame), set() beyond (see copyBytes()).
+      if (length <= SHORT_COPY) for (let i = 0; i < length; i++) data[at + i] = bytes[from + i] as number;
+      else data.set(bytes.subarray(from, from + length), at);
+      this.producer.commit();
+      queue.shift();
       this.dirty = true;
     }
-    if (head === queue.length) {
-      this.#queue = [];
-      this.#types = [];
-      head = 0;
-    } else if (head > 1024 && head * 2 > queue.length) {
-      this.#queue = queue.slice(head);
-      this.#types = types.slice(head);
-      head = 0;
-    }
-    this.#head = head;
   }
 
   /** Drops the overflow queue (the target is gone for good); returns how many records it held. */
   discard(): number {
-    const n = this.overflowDepth;
-    this.#queue = [];
-    this.#types = [];
-    this.#head = 0;
+    const n = this.#queue.count;
+    this.#queue.clear();
     return n;
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * Records between the publishes + doorbell checks within one run of writes (spsc's own publish
