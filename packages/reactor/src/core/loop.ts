@@ -11,6 +11,7 @@ const now = () => performance.now();
  *
  * ```
  *   ┌─▶ 1. drain inbound rings, round-robin, `budget` records per ring ─┐
+ *   │      per round, rounds repeated while records remain (up to 8)    │
  *   │   2. handlers (called by the drain, one record at a time)         │
  *   │   3. flush outbound rings (+ overflow queues, doorbells)          │
  *   │   4. due timers (the timer wheel)                                 │
