@@ -100,10 +100,5 @@ export function resolveCodec(option: unknown): RingCodec {
   );
 }
 
-/** True for the `'raw'` codec, whose decoded values are views that the main thread must copy. */
-export function isRaw(codec: Codec): boolean {
-  return codec === raw;
-}
-
 /** The codec of error payloads and control records, whatever the runtime's codec is. */
 export const internalCodec: RingCodec = msgpackCodec();
