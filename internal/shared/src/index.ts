@@ -1,3 +1,4 @@
+export * from './atomics.js';
 export * from './capability.js';
 export * from './deprecation.js';
 export * from './errors.js';

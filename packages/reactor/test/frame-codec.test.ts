@@ -1,13 +1,16 @@
 // Frames through a real byte ring: keys of every kind and length (ASCII keys that collide in the
 // decoder's intern table, non-ASCII, long ones), values of every size, written by the same
-// Outbound path the runtime uses and read back exactly, record by record.
+// Sender/Outbound path the runtime uses (ASCII string keys written in place, every other key
+// encoded first) and read back exactly, record by record.
 import { allocateByteRing, ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { resolveCodec } from '../src/codec/codec.js';
 import { FrameView, Kind } from '../src/codec/frame.js';
 import { decodeKey, KeyEncoder } from '../src/codec/key.js';
 import { Doorbell } from '../src/mesh/doorbell.js';
 import { Outbound, Written } from '../src/mesh/outbound.js';
+import { Sender } from '../src/mesh/sender.js';
 
 type Key = string | number | bigint | Uint8Array;
 
@@ -34,24 +37,34 @@ describe('frames', () => {
           const producer = new ByteRingProducer(ring, { autoFlush: false });
           const consumer = new ByteRingConsumer(ring, { autoFlush: false });
           const out = new Outbound(producer, 0, new Doorbell(new Int32Array(new SharedArrayBuffer(64))));
-          const keys = new KeyEncoder();
+          // The runtime's own path: string keys tried as ASCII in place, the rest encoded.
+          const sender = new Sender(
+            [out],
+            resolveCodec('raw'),
+            'error',
+            0,
+            () => {},
+            () => {},
+            1,
+          );
           try {
             messages.forEach((m, seq) => {
-              const length = keys.encode(m.key);
-              const written = out.write(Kind.REQUEST, seq + 1, keys.tag, keys.bytes, length, m.value ?? null);
-              expect(written).toBe(Written.RING);
+              expect(sender.message(0, Kind.REQUEST, seq + 1, m.key, m.value)).toBe(true);
             });
+            expect(out.overflowDepth).toBe(0);
             out.flush();
             const frame = new FrameView();
             let seq = 0;
-            consumer.read((bytes, type) => {
-              const f = frame.parse(bytes, type);
+            consumer.readOffsets((offset, length, type) => {
+              const data = consumer.data;
+              const f = frame.parse(data, offset, length, type);
               const m = messages[seq] as { key: Key; value?: Uint8Array };
               expect(f.kind).toBe(Kind.REQUEST);
               expect(f.id).toBe(seq + 1);
-              expect(decodeKey(f.keyTag, bytes, f.keyStart, f.keyEnd)).toEqual(m.key);
+              expect(f.valueEnd).toBe(offset + length);
+              expect(decodeKey(f.keyTag, data, f.keyStart, f.keyEnd)).toEqual(m.key);
               if (m.value === undefined) expect(f.noValue).toBe(true);
-              else expect(bytes.slice(f.valueStart)).toEqual(m.value);
+              else expect(data.slice(f.valueStart, f.valueEnd)).toEqual(m.value);
               seq++;
             });
             expect(seq).toBe(messages.length);
@@ -63,6 +76,36 @@ describe('frames', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('a string key that is not ASCII is refused in place with nothing written, in the ring and in the overflow queue', () => {
+    const ring = allocateByteRing({ capacity: 4096 });
+    const producer = new ByteRingProducer(ring, { autoFlush: false });
+    const consumer = new ByteRingConsumer(ring, { autoFlush: false });
+    const out = new Outbound(producer, 0, new Doorbell(new Int32Array(new SharedArrayBuffer(64))));
+    try {
+      const value = new Uint8Array([1, 2, 3]);
+      expect(out.write(Kind.SEND, 0, 1, 'caf\u00e9', 4, value)).toBe(Written.NOT_ASCII);
+      // Fill the ring: the next frames go to the overflow queue, where the same holds.
+      let queued = 0;
+      while (out.write(Kind.SEND, 0, 1, 'abcd', 4, value) === Written.RING) queued++;
+      expect(out.overflowDepth).toBe(1);
+      expect(out.write(Kind.SEND, 0, 1, '\u{1f600}x', 3, value)).toBe(Written.NOT_ASCII);
+      expect(out.overflowDepth).toBe(1);
+      out.flush();
+      const frame = new FrameView();
+      let seen = 0;
+      consumer.readOffsets((offset, length, type) => {
+        const f = frame.parse(consumer.data, offset, length, type);
+        expect(decodeKey(f.keyTag, consumer.data, f.keyStart, f.keyEnd)).toBe('abcd');
+        expect(consumer.data.slice(f.valueStart, f.valueEnd)).toEqual(value);
+        seen++;
+      });
+      expect(seen).toBe(queued);
+    } finally {
+      producer.close();
+      consumer.close();
+    }
   });
 
   it('a decoded string key that collides with a remembered one is still the right key', () => {

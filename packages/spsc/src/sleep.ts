@@ -1,3 +1,4 @@
+import { atomicsWaitAsync } from '@corelane/shared';
 import { Role, Sleeper, Word } from './layout.js';
 import { futex, type SpscAddon } from './native.js';
 import { roleState } from './role.js';
@@ -40,18 +41,6 @@ import { roleState } from './role.js';
  * sleep, is never stale while asleep. Without the addon a side whose peer is native polls in
  * `POLL_SLICE_MS` slices.
  */
-
-/** `Atomics.waitAsync` (ES2024; Node 16+), typed here because the project's lib is older. */
-const atomicsWaitAsync = (
-  Atomics as unknown as {
-    waitAsync(
-      array: Int32Array,
-      index: number,
-      value: number,
-      timeoutMs: number,
-    ): { async: false; value: string } | { async: true; value: Promise<string> };
-  }
-).waitAsync;
 
 /** The longest sleep of a side whose peer cannot wake it (a native peer, no addon here). */
 const POLL_SLICE_MS = 1;

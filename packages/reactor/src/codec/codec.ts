@@ -15,17 +15,48 @@ export interface Codec {
 /** The `codec` option: `'msgpack'` (default), `'raw'` (Uint8Array in, a view out), or your own. */
 export type CodecOption = 'msgpack' | 'raw' | Codec;
 
-function msgpackCodec(): Codec {
+/**
+ * A codec as the mesh uses it (internal): `decodeAt` decodes `data[start..end)` of the ring's
+ * data region in place (no view of the record is made when the codec can read a range), and
+ * `ints` says whether int32 values may skip the codec (frame bit INT_VALUE): only where the
+ * codec would decode them to the same number (msgpack), never for `'raw'` or a custom codec,
+ * which must see every value.
+ */
+export interface RingCodec extends Codec {
+  decodeAt(data: Uint8Array, start: number, end: number): unknown;
+  /** `decodeAt` for a value that outlives the record (a reply): never a view into the ring. */
+  decodeKept(data: Uint8Array, start: number, end: number): unknown;
+  readonly ints: boolean;
+}
+
+function msgpackCodec(): RingCodec {
   // Plain objects travel as records, whose structure each message carries itself (no shared
   // structures: a core decodes records from several senders, in any order), so msgpack maps
   // can stay Maps (mapsAsObjects: false). moreTypes: Set, Error, typed arrays. copyBuffers: a
   // decoded Uint8Array must not be a view into the ring, which the producer overwrites once
   // the record is consumed.
   const packr = new Packr({ useRecords: true, mapsAsObjects: false, moreTypes: true, copyBuffers: true });
-  return { encode: (value) => packr.pack(value), decode: (bytes) => packr.unpack(bytes) };
+  // One range object, reused: msgpackr reads `start`/`end` at the call's start. Decoding a
+  // range of the ring's one data view also reuses msgpackr's DataView of it (cached on the
+  // source), where a fresh view per record would cost a fresh DataView each time.
+  const range = { start: 0, end: 0 };
+  return {
+    encode: (value) => packr.pack(value),
+    decode: (bytes) => packr.unpack(bytes),
+    decodeAt(data, start, end) {
+      range.start = start;
+      range.end = end;
+      return packr.unpack(data, range);
+    },
+    // copyBuffers: what msgpack decodes never points into the ring.
+    decodeKept(data, start, end) {
+      return this.decodeAt(data, start, end);
+    },
+    ints: true,
+  };
 }
 
-const raw: Codec = {
+const raw: RingCodec = {
   encode(value) {
     if (!(value instanceof Uint8Array)) {
       throw new CorelaneTypeError(
@@ -36,10 +67,13 @@ const raw: Codec = {
     return value;
   },
   decode: (bytes) => bytes,
+  decodeAt: (data, start, end) => data.subarray(start, end),
+  decodeKept: (data, start, end) => data.slice(start, end),
+  ints: false,
 };
 
 /** The codec an option names; throws a typed error for anything else. */
-export function resolveCodec(option: unknown): Codec {
+export function resolveCodec(option: unknown): RingCodec {
   if (option === undefined || option === 'msgpack') return msgpackCodec();
   if (option === 'raw') return raw;
   if (
@@ -48,7 +82,15 @@ export function resolveCodec(option: unknown): Codec {
     typeof (option as Codec).encode === 'function' &&
     typeof (option as Codec).decode === 'function'
   ) {
-    return option as Codec;
+    const custom = option as Codec;
+    return {
+      encode: (value) => custom.encode(value),
+      decode: (bytes) => custom.decode(bytes),
+      decodeAt: (data, start, end) => custom.decode(data.subarray(start, end)),
+      // A decoder may keep the bytes it is given (a view): a reply's must be a copy.
+      decodeKept: (data, start, end) => custom.decode(data.slice(start, end)),
+      ints: false,
+    };
   }
   throw new CorelaneTypeError(
     ErrorCode.INVALID_ARGUMENT,
@@ -58,10 +100,5 @@ export function resolveCodec(option: unknown): Codec {
   );
 }
 
-/** True for the `'raw'` codec, whose decoded values are views that the main thread must copy. */
-export function isRaw(codec: Codec): boolean {
-  return codec === raw;
-}
-
 /** The codec of error payloads and control records, whatever the runtime's codec is. */
-export const internalCodec: Codec = msgpackCodec();
+export const internalCodec: RingCodec = msgpackCodec();

@@ -4,6 +4,7 @@
  *
  * ```
  * type word (int32):  bit 0-3 kind · bit 4-6 key tag (KeyTag) · bit 7 no value (undefined)
+ *                     · bit 8 int value (INT_VALUE: an i32 instead of the codec's bytes)
  *
  * payload byte 0   ┌───────────────┐  only for kinds with an id (REQUEST, REPLY, ERROR,
  *                  │ id  u32 LE    │  CONTROL, where it is the control op)
@@ -12,11 +13,15 @@
  *              +8  ├───────────────┤
  *                  │ key bytes     │
  *                  ├───────────────┤
- *                  │ value bytes   │  the codec's encoding (absent when bit 7 is set);
- *                  └───────────────┘  ERROR and CONTROL values use the internal codec
+ *                  │ value bytes   │  the codec's encoding (absent when bit 7 is set), or an
+ *                  └───────────────┘  i32 LE when bit 8 is set; ERROR and CONTROL values use
+ *                                     the internal codec
  * ```
  *
- * Records start 8-byte aligned in the ring, so the u32 fields are aligned too.
+ * The fields are named offsets (`Field`) from the payload's start; a frame is written in
+ * place into the ring's data region (`ByteRingProducer.claimOffset()`) and read there
+ * (`ByteRingConsumer.readOffsets()`), so neither side allocates a view per record. Records
+ * start 8-byte aligned in the ring, so the u32 fields are aligned too.
  */
 export const Kind = {
   /** A message with no reply: `send(key, v)`, or `sendTo(core, v)` without a key. */
@@ -45,6 +50,19 @@ export const KIND_MASK = 0xf;
 export const KEY_SHIFT = 4;
 export const KEY_MASK = 0x7;
 export const NO_VALUE = 0x80;
+/** Type-word bit: the value is an int32 written by the frame itself (the default codec's small-integer fast path). */
+export const INT_VALUE = 0x100;
+
+/** Byte offsets of a payload's fields (from the payload's start) and their sizes. */
+export const Field = {
+  /** The id (REQUEST, REPLY, ERROR, CONTROL), u32 LE. */
+  ID: 0,
+  ID_BYTES: 4,
+  /** The key's byte length, u32 LE, then the key: at 0 for SEND, after the id otherwise. */
+  KEY_LENGTH_BYTES: 4,
+  /** An INT_VALUE value: i32 LE. */
+  INT_BYTES: 4,
+} as const;
 
 /** Whether a record of `kind` carries an id. */
 export function hasId(kind: number): boolean {
@@ -53,10 +71,11 @@ export function hasId(kind: number): boolean {
 
 /** The payload size of a record with these parts. */
 export function frameLength(kind: number, keyTag: number, keyLength: number, valueLength: number): number {
-  return (hasId(kind) ? 4 : 0) + (keyTag !== 0 ? 4 + keyLength : 0) + valueLength;
+  return (hasId(kind) ? Field.ID_BYTES : 0) + (keyTag !== 0 ? Field.KEY_LENGTH_BYTES + keyLength : 0) + valueLength;
 }
 
-function writeU32(out: Uint8Array, at: number, value: number): void {
+/** Writes `value` as a u32 LE at `at`. */
+export function writeU32(out: Uint8Array, at: number, value: number): void {
   out[at] = value;
   out[at + 1] = value >>> 8;
   out[at + 2] = value >>> 16;
@@ -65,17 +84,21 @@ function writeU32(out: Uint8Array, at: number, value: number): void {
 
 /** Reads a little-endian u32 at `at`. */
 export function readU32(bytes: Uint8Array, at: number): number {
+  return readI32(bytes, at) >>> 0;
+}
+
+/** Reads a little-endian i32 at `at`. */
+export function readI32(bytes: Uint8Array, at: number): number {
   return (
-    ((bytes[at] as number) |
-      ((bytes[at + 1] as number) << 8) |
-      ((bytes[at + 2] as number) << 16) |
-      ((bytes[at + 3] as number) << 24)) >>>
-    0
+    (bytes[at] as number) |
+    ((bytes[at + 1] as number) << 8) |
+    ((bytes[at + 2] as number) << 16) |
+    ((bytes[at + 3] as number) << 24)
   );
 }
 
 /** Up to this many bytes a loop copies faster than `TypedArray.prototype.set` (measured: 16-byte values, ~12-byte keys). */
-const SHORT_COPY = 64;
+export const SHORT_COPY = 64;
 
 /** Copies `src[0..length)` to `out` at `at`: a plain loop for short runs (cheaper than a `set()` call), `set()` beyond. */
 export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: number): void {
@@ -85,37 +108,54 @@ export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: 
 }
 
 /**
- * Writes a frame's payload into `out` (exactly `frameLength()` bytes): the key is
- * `key[0..keyLength)` (ignored for `KeyTag.NONE`).
+ * Writes a frame's payload into `out` from `start` (exactly `frameLength()` bytes): the key
+ * is `key[0..keyLength)` (ignored for `KeyTag.NONE`), or a string written in place one UTF-16
+ * unit per byte, which must then be ASCII with `keyLength` its length: returns false, the
+ * frame unfinished, at the first unit that is not (the caller encodes the key and writes the
+ * frame again). `out` is the ring's data region (the record claimed in place) or an overflow
+ * copy (`start` 0).
  */
 export function writeFrame(
   out: Uint8Array,
+  start: number,
   kind: number,
   id: number,
   keyTag: number,
-  key: Uint8Array | null,
+  key: Uint8Array | string | null,
   keyLength: number,
   value: Uint8Array | null,
-): void {
-  let at = 0;
+): boolean {
+  let at = start;
   if (hasId(kind)) {
-    writeU32(out, 0, id);
-    at = 4;
+    writeU32(out, at + Field.ID, id);
+    at += Field.ID_BYTES;
   }
   if (keyTag !== 0 && key !== null) {
     writeU32(out, at, keyLength);
-    copyBytes(out, at + 4, key, keyLength);
-    at += 4 + keyLength;
+    at += Field.KEY_LENGTH_BYTES;
+    if (typeof key === 'string') {
+      // One pass: the check and the copy (an ASCII key's UTF-8 bytes are its UTF-16 units).
+      for (let i = 0; i < keyLength; i++) {
+        const u = key.charCodeAt(i);
+        if (u >= 0x80) return false;
+        out[at + i] = u;
+      }
+    } else copyBytes(out, at, key, keyLength);
+    at += keyLength;
   }
   if (value !== null) copyBytes(out, at, value, value.length);
+  return true;
 }
 
-/** The type word of a frame. */
-export function frameType(kind: number, keyTag: number, noValue: boolean): number {
-  return kind | (keyTag << KEY_SHIFT) | (noValue ? NO_VALUE : 0);
+/** The type word of a frame (`intValue`: the value is an INT_VALUE i32). */
+export function frameType(kind: number, keyTag: number, noValue: boolean, intValue = false): number {
+  return kind | (keyTag << KEY_SHIFT) | (noValue ? NO_VALUE : 0) | (intValue ? INT_VALUE : 0);
 }
 
-/** Where a decoded record's parts are (offsets into its payload view). */
+/**
+ * Where a record's parts are: absolute offsets into the ring's data region (or into the
+ * bytes `parse()` was given), so nothing is sliced to read them.
+ */
 export class FrameView {
   kind = 0;
   id = 0;
@@ -123,30 +163,34 @@ export class FrameView {
   keyStart = 0;
   keyEnd = 0;
   valueStart = 0;
+  valueEnd = 0;
   noValue = false;
+  intValue = false;
 
-  /** Parses the header fields of one record. */
-  parse(bytes: Uint8Array, type: number): this {
+  /** Parses the header fields of the record whose payload is `data[start..start + length)`. */
+  parse(data: Uint8Array, start: number, length: number, type: number): this {
     const kind = type & KIND_MASK;
     this.kind = kind;
     this.keyTag = (type >> KEY_SHIFT) & KEY_MASK;
     this.noValue = (type & NO_VALUE) !== 0;
-    let at = 0;
+    this.intValue = (type & INT_VALUE) !== 0;
+    let at = start;
     if (hasId(kind)) {
-      this.id = readU32(bytes, 0);
-      at = 4;
+      this.id = readU32(data, at + Field.ID);
+      at += Field.ID_BYTES;
     } else {
       this.id = 0;
     }
     if (this.keyTag !== 0) {
-      const length = readU32(bytes, at);
-      this.keyStart = at + 4;
-      this.keyEnd = at + 4 + length;
+      const keyLength = readU32(data, at);
+      this.keyStart = at + Field.KEY_LENGTH_BYTES;
+      this.keyEnd = this.keyStart + keyLength;
       at = this.keyEnd;
     } else {
       this.keyStart = this.keyEnd = at;
     }
     this.valueStart = at;
+    this.valueEnd = start + length;
     return this;
   }
 }

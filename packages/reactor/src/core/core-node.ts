@@ -3,8 +3,8 @@ import { partition, type RouterKey } from '@corelane/router';
 import { CorelaneError, CorelaneRangeError, ErrorCode, requireInteger } from '@corelane/shared';
 import { ByteRingProducer } from '@corelane/spsc';
 import { IoRing } from '@corelane/uring';
-import type { Codec } from '../codec/codec.js';
-import { ControlOp, FrameView, Kind } from '../codec/frame.js';
+import type { RingCodec } from '../codec/codec.js';
+import { ControlOp, FrameView, Kind, readI32 } from '../codec/frame.js';
 import { decodeKey } from '../codec/key.js';
 import type { CoreDefinition } from '../define-core.js';
 import { Doorbell } from '../mesh/doorbell.js';
@@ -30,6 +30,9 @@ interface LocalMessage {
 
 const now = () => performance.now();
 
+/** Rounds of the drain phase in one loop pass, at most (each takes up to `budget` records per ring). */
+const DRAIN_ROUNDS = 8;
+
 /**
  * The core side of one core: its end of the mesh, the dispatch of each record to the
  * definition's handler, the requests it waits on, and the `ctx` its hooks get. The loop
@@ -51,7 +54,7 @@ export class CoreNode {
   readonly controlWords: Int32Array;
   /** The main thread's control words. */
   readonly mainControlWords: Int32Array;
-  readonly #codec: Codec;
+  readonly #codec: RingCodec;
   readonly #main: number;
   readonly #budget: number;
   readonly #frame = new FrameView();
@@ -77,7 +80,7 @@ export class CoreNode {
   /** Called when a message arrives from outside a turn (a self-send from a socket callback): wake the loop. */
   onLocalWork: () => void = () => {};
 
-  constructor(boot: BootData, definition: CoreDefinition, codec: Codec, cpu: number | null) {
+  constructor(boot: BootData, definition: CoreDefinition, codec: RingCodec, cpu: number | null) {
     const { core, plan, rings, control } = boot;
     const cores = plan.cores;
     this.core = core;
@@ -201,7 +204,7 @@ export class CoreNode {
   #send(target: number, kind: number, key: RouterKey | undefined, value: unknown, id = 0): boolean {
     this.messagesOut++;
     if (target === this.core) {
-      const bytes = this.sender.encode(value);
+      const bytes = value === undefined ? null : this.#codec.encode(value);
       this.#local.push({ kind, id, key, bytes: bytes === null ? null : bytes.slice() });
       if (!this.inTurn) this.onLocalWork();
       return true;
@@ -230,9 +233,22 @@ export class CoreNode {
     return this.#local.length;
   }
 
-  /** The loop's drain phase: every inbound ring round-robin, then the messages to itself. */
+  /**
+   * The loop's drain phase: every inbound ring round-robin, `budget` records from each per
+   * round, rounds repeated while they find records (up to DRAIN_ROUNDS), then the messages
+   * to itself. One round per pass took at most `budget` records of a peer while the handlers
+   * of that pass could send it many more (a core generating events in chunks larger than the
+   * budget): the rings then filled and every further record went through the overflow
+   * queue, a copy each. Every round is round-robin, so a flooding peer still cannot starve
+   * the others.
+   */
   drain(hold: boolean): number {
-    let n = this.inbound.drain(this.#onRecord, this.#budget, hold);
+    let n = 0;
+    for (let round = 0; round < DRAIN_ROUNDS; round++) {
+      const got = this.inbound.drain(this.#onRecord, this.#budget, hold);
+      if (got === 0) break;
+      n += got;
+    }
     if (this.#local.length > 0) {
       const local = this.#local;
       this.#local = [];
@@ -245,42 +261,42 @@ export class CoreNode {
     return n;
   }
 
-  readonly #onRecord = (source: number, bytes: Uint8Array, type: number): void => {
-    const f = this.#frame.parse(bytes, type);
+  readonly #onRecord = (source: number, data: Uint8Array, offset: number, length: number, type: number): void => {
+    const f = this.#frame.parse(data, offset, length, type);
     const kind = f.kind;
     if (kind === Kind.SEND || kind === Kind.REQUEST) {
-      const key = f.keyTag === 0 ? undefined : decodeKey(f.keyTag, bytes, f.keyStart, f.keyEnd);
+      const key = f.keyTag === 0 ? undefined : decodeKey(f.keyTag, data, f.keyStart, f.keyEnd);
       let value: unknown;
-      try {
-        value = f.noValue ? undefined : this.#codec.decode(bytes.subarray(f.valueStart));
-      } catch (error) {
-        if (kind === Kind.REQUEST) this.sender.reply(source, f.id, false, encodeError(error));
-        else this.#handlerFailed(error);
-        return;
+      if (f.intValue) value = readI32(data, f.valueStart);
+      else if (!f.noValue) {
+        try {
+          value = this.#codec.decodeAt(data, f.valueStart, f.valueEnd);
+        } catch (error) {
+          if (kind === Kind.REQUEST) this.sender.replyError(source, f.id, encodeError(error));
+          else this.#handlerFailed(error);
+          return;
+        }
       }
       this.#handle(source, kind, f.id, key, value);
-    } else if (kind === Kind.REPLY || kind === Kind.ERROR) {
-      this.#settle(source, kind, f.id, f.noValue ? null : bytes.subarray(f.valueStart));
+    } else if (kind === Kind.REPLY) {
+      let value: unknown;
+      if (f.intValue) value = readI32(data, f.valueStart);
+      else if (!f.noValue) {
+        try {
+          // Kept: the reply outlives this record (it resolves a promise later).
+          value = this.#codec.decodeKept(data, f.valueStart, f.valueEnd);
+        } catch (error) {
+          this.pending.settle(f.id, false, error);
+          return;
+        }
+      }
+      this.pending.settle(f.id, true, value);
+    } else if (kind === Kind.ERROR) {
+      this.pending.settle(f.id, false, decodeError(data.subarray(f.valueStart, f.valueEnd), source));
     } else if (kind === Kind.CONTROL && f.id === ControlOp.DRAIN) {
       this.drainRequested = true;
     }
   };
-
-  #settle(source: number, kind: number, id: number, bytes: Uint8Array | null): void {
-    if (kind === Kind.ERROR) {
-      this.pending.settle(id, false, decodeError(bytes as Uint8Array, source));
-      return;
-    }
-    let value: unknown;
-    try {
-      // A copy: the reply outlives this record (it resolves a promise later).
-      value = bytes === null ? undefined : this.#codec.decode(bytes.slice());
-    } catch (error) {
-      this.pending.settle(id, false, error);
-      return;
-    }
-    this.pending.settle(id, true, value);
-  }
 
   #handle(source: number, kind: number, id: number, key: RouterKey | undefined, value: unknown): void {
     this.messagesIn++;
@@ -352,7 +368,7 @@ export class CoreNode {
       if (!ok) this.pending.settle(id, false, value);
       else {
         try {
-          const bytes = this.sender.encode(value);
+          const bytes = value === undefined ? null : this.#codec.encode(value);
           this.pending.settle(id, true, bytes === null ? undefined : this.#codec.decode(bytes.slice()));
         } catch (error) {
           this.pending.settle(id, false, error);
@@ -360,16 +376,8 @@ export class CoreNode {
       }
       return;
     }
-    let bytes: Uint8Array | null;
-    if (ok) {
-      try {
-        bytes = this.sender.encode(value);
-      } catch (error) {
-        ok = false;
-        bytes = encodeError(error);
-      }
-    } else bytes = encodeError(value);
-    this.sender.reply(target, id, ok, bytes);
+    if (ok) this.sender.reply(target, id, value, encodeError);
+    else this.sender.replyError(target, id, encodeError(value));
   }
 
   #handlerFailed(error: unknown): void {

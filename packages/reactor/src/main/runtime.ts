@@ -3,8 +3,8 @@ import { currentCpu } from '@corelane/affinity';
 import { partition, type RouterKey } from '@corelane/router';
 import { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
 import { ByteRingConsumer, ByteRingProducer, releaseRole } from '@corelane/spsc';
-import { type Codec, isRaw, resolveCodec } from '../codec/codec.js';
-import { ControlOp, FrameView, Kind } from '../codec/frame.js';
+import { type RingCodec, resolveCodec } from '../codec/codec.js';
+import { ControlOp, FrameView, Kind, readI32 } from '../codec/frame.js';
 import type { BootData, CoreMessage } from '../core/boot-data.js';
 import { isCoreDefinition } from '../define-core.js';
 import { Doorbell, POLL_BEFORE_SLEEP_MS } from '../mesh/doorbell.js';
@@ -73,7 +73,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class Runtime extends EventEmitter {
   readonly #plan: Plan;
-  readonly #codec: Codec;
+  readonly #codec: RingCodec;
   readonly #rings: (SharedArrayBuffer | null)[];
   readonly #control: SharedArrayBuffer;
   readonly #handles: CoreHandle[];
@@ -101,7 +101,7 @@ export class Runtime extends EventEmitter {
   readonly #drained = new Map<number, () => void>();
   readonly #stopped = new Map<number, () => void>();
 
-  private constructor(plan: Plan, codec: Codec, data: unknown, resourceLimits: RuntimeOptions['resourceLimits']) {
+  private constructor(plan: Plan, codec: RingCodec, data: unknown, resourceLimits: RuntimeOptions['resourceLimits']) {
     super();
     this.#plan = plan;
     this.#codec = codec;
@@ -393,17 +393,15 @@ export class Runtime extends EventEmitter {
 
   // ── receiving replies ────────────────────────────────────────────────────────────────
 
-  readonly #onRecord = (source: number, bytes: Uint8Array, type: number): void => {
-    const f = this.#frame.parse(bytes, type);
+  readonly #onRecord = (source: number, data: Uint8Array, offset: number, length: number, type: number): void => {
+    const f = this.#frame.parse(data, offset, length, type);
     if (f.kind !== Kind.REPLY && f.kind !== Kind.ERROR) return;
     let ok = f.kind === Kind.REPLY;
     let value: unknown;
     try {
-      if (!ok) value = decodeError(bytes.subarray(f.valueStart), source);
-      else if (!f.noValue) {
-        const view = bytes.subarray(f.valueStart);
-        value = this.#codec.decode(isRaw(this.#codec) ? view.slice() : view);
-      }
+      if (!ok) value = decodeError(data.subarray(f.valueStart, f.valueEnd), source);
+      else if (f.intValue) value = readI32(data, f.valueStart);
+      else if (!f.noValue) value = this.#codec.decodeKept(data, f.valueStart, f.valueEnd);
     } catch (error) {
       ok = false;
       value = error;
@@ -530,7 +528,7 @@ export class Runtime extends EventEmitter {
       const ring = this.#rings[ringIndex(source, core, n)] as SharedArrayBuffer;
       if (ringHead(ring) === words[ControlWord.HANDLING_HEAD]) {
         const skip = new ByteRingConsumer(ring, { autoFlush: false });
-        skip.read(() => {}, handed);
+        skip.readOffsets(() => {}, handed);
         skip.close();
       }
     }

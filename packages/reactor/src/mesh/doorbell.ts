@@ -1,16 +1,5 @@
+import { atomicsWaitAsync } from '@corelane/shared';
 import { ControlWord } from './layout.js';
-
-/** `Atomics.waitAsync` (ES2024), typed here because the project's lib is older. */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(
-      array: Int32Array,
-      index: number,
-      value: number,
-      timeoutMs?: number,
-    ): { async: false; value: string } | { async: true; value: Promise<string> };
-  }
-).waitAsync;
 
 /**
  * Of a spin that may sleep (`parkSync()`: a `'hybrid'` core's idle spin, the main thread's
@@ -72,7 +61,7 @@ export class Doorbell {
       Atomics.store(this.#words, ControlWord.PARKED, 0);
       return null;
     }
-    const result = waitAsync(this.#words, ControlWord.BELL, bell, timeoutMs);
+    const result = atomicsWaitAsync(this.#words, ControlWord.BELL, bell, timeoutMs);
     return result.async ? result.value : Promise.resolve(result.value);
   }
 

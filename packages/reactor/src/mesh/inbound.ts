@@ -1,8 +1,11 @@
 import { ByteRingConsumer } from '@corelane/spsc';
 import { ControlWord, ringHeadWord } from './layout.js';
 
-/** Called with each record: where it came from, a view of its payload (valid during the call), its type. */
-export type InboundHandler = (source: number, bytes: Uint8Array, type: number) => void;
+/**
+ * Called with each record: where it came from, then its place in that ring's data region (the
+ * payload is `data[offset]` … `data[offset + length - 1]`, valid during the call), its type.
+ */
+export type InboundHandler = (source: number, data: Uint8Array, offset: number, length: number, type: number) => void;
 
 /**
  * The inbound rings of one core (from every other core and from the main thread), drained
@@ -26,6 +29,8 @@ export class Inbound {
   readonly mainIndex: number;
   #next = 0;
   #source = 0;
+  /** The data region of the ring being drained. */
+  #data: Uint8Array = EMPTY;
   #handler: InboundHandler = () => {};
 
   constructor(rings: { source: number; ring: SharedArrayBuffer }[], control: Int32Array, main: number) {
@@ -37,10 +42,10 @@ export class Inbound {
     control[ControlWord.HANDLING_RING] = -1;
   }
 
-  readonly #onRecord = (bytes: Uint8Array, type: number): void => {
+  readonly #onRecord = (offset: number, length: number, type: number): void => {
     // A plain store: read by the main thread only after this thread has ended.
     this.#control[ControlWord.HANDLED] = (this.#control[ControlWord.HANDLED] as number) + 1;
-    this.#handler(this.#source, bytes, type);
+    this.#handler(this.#source, this.#data, offset, length, type);
   };
 
   /**
@@ -62,13 +67,14 @@ export class Inbound {
       const consumer = this.consumers[i] as ByteRingConsumer;
       if (consumer.availableBytes === 0) continue;
       this.#source = this.sources[i] as number;
+      this.#data = consumer.data;
       // Only this thread (the consumer) writes the head: a plain read is its current value.
       control[ControlWord.HANDLING_HEAD] = (this.#heads[i] as Int32Array)[0] as number;
       control[ControlWord.HANDLED] = 0;
       control[ControlWord.HANDLING_RING] = this.#source;
       let got = 0;
       try {
-        got = consumer.read(this.#onRecord, budget);
+        got = consumer.readOffsets(this.#onRecord, budget);
       } finally {
         control[ControlWord.HANDLING_RING] = -1;
       }
@@ -97,3 +103,5 @@ export class Inbound {
     for (const c of this.consumers) c.close();
   }
 }
+
+const EMPTY = new Uint8Array(0);
