@@ -32,11 +32,12 @@ export interface EpochAttachOptions {
   /** Frees one retired value (an arena offset, an index) once no pinned thread can still see it. */
   reclaim?: (value: number) => void;
   /**
-   * Takes the values still waiting when the domain is closed (they are not yet safe to free), with
-   * the newest epoch among them, so that another thread can free them later. Without it they are
-   * dropped (leaked) at close.
+   * Takes values this object retired that are not yet safe to free, with the newest epoch among
+   * them, so that another thread can free them later: at `close()`, and at `flush()` (a thread
+   * going idle). Returns how many it took, from the front (`undefined`: all); `flush()` keeps the
+   * rest, `close()` drops (leaks) them. Without it, close() drops them all and flush() keeps them.
    */
-  orphan?: (values: Int32Array, epoch: number) => void;
+  orphan?: (values: Int32Array, epoch: number) => number | undefined;
 }
 
 /** The OWNER of a slot that one releaseThread() call is releasing (never a claim token). */
@@ -83,7 +84,7 @@ export class EpochDomain {
   readonly #token: number;
   readonly #garbage = new Garbage();
   readonly #reclaim: ((value: number) => void) | undefined;
-  readonly #orphan: ((values: Int32Array, epoch: number) => void) | undefined;
+  readonly #orphan: ((values: Int32Array, epoch: number) => number | undefined) | undefined;
   readonly #ref: WeakRef<EpochDomain>;
   #depth = 0;
   #sinceCollect = 0;
@@ -227,6 +228,25 @@ export class EpochDomain {
       freed++;
     }
     return freed;
+  }
+
+  /**
+   * Frees what is safe, then hands what this object retired and is not yet safe to `orphan`, so
+   * that no retired value waits for this thread to run again (call it when the thread goes idle;
+   * `SharedMap` does, a few milliseconds after its last write). Returns how many values were
+   * handed over. Safe while pinned: it frees only what no pinned thread can still see.
+   */
+  flush(): number {
+    if (this.#closed) return 0;
+    if (this.#reclaim !== undefined) this.collect();
+    const garbage = this.#garbage;
+    if (garbage.length === 0 || this.#orphan === undefined) return 0;
+    const epoch = garbage.newestEpoch();
+    const values = garbage.takeAll();
+    const taken = this.#orphan(values, epoch) ?? values.length;
+    // What found no room stays here, under the newest epoch (later than each one's own: safe).
+    for (let i = taken; i < values.length; i++) garbage.push(values[i] as number, epoch);
+    return taken;
   }
 
   /** Whether a value retired at `epoch` may be freed now. */
