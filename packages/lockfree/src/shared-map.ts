@@ -238,14 +238,14 @@ export class SharedMap {
       // One copy, straight from the arena (a fresh, unshared ArrayBuffer).
       return this.#arena.bytes.slice(at, at + (this.#arena.words[(value + Value.LENGTH) >> 2] as number));
     } finally {
-      epochs.unpin();
+      epochs.unpinLater();
     }
   }
 
   /** Whether `key` has a value. */
   has(key: MapKey): boolean {
     const found = this.#lookup(key) !== 0; // pins
-    this.epochs.unpin();
+    this.epochs.unpinLater();
     return found;
   }
 
@@ -263,7 +263,7 @@ export class SharedMap {
       const length = this.#arena.words[(value + Value.LENGTH) >> 2] as number;
       return fn(new Uint8Array(this.handle.map, value + Value.BYTES, length));
     } finally {
-      epochs.unpin();
+      epochs.unpinLater();
     }
   }
 
@@ -604,7 +604,7 @@ export class SharedMap {
         }
       }
     } finally {
-      epochs.unpin();
+      epochs.unpinLater();
       // Never published: nobody else can have seen them, so they go straight back.
       if (fresh !== 0) arena.free(fresh);
       if (node !== 0) arena.free(node);
