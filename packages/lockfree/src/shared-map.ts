@@ -216,7 +216,15 @@ export class SharedMap {
     return new SharedMap(buffer, log2Seg0, epochs, 0);
   }
 
-  /** Live entries (exact when no write is in flight; never negative). */
+  /**
+   * Live entries (exact when no write is in flight; never negative).
+   *
+   * A thread that is terminated (`worker.terminate()`, an out-of-memory kill) in the middle of
+   * a write can leave it off by one for good: between an insert's link and its count it stays
+   * one low, between a delete's value CAS and its count one high. A thread has one write in
+   * flight, so each such termination moves it by at most one; a thread that exits normally, or
+   * throws, never does. `entries()` walks the live entries themselves.
+   */
   get size(): number {
     // SC load. An insert counts after its link, so a delete of that entry may subtract first:
     // the count dips below 0 for that instant, when the truth is 0.
