@@ -32,11 +32,12 @@ export interface EpochAttachOptions {
   /** Frees one retired value (an arena offset, an index) once no pinned thread can still see it. */
   reclaim?: (value: number) => void;
   /**
-   * Takes the values still waiting when the domain is closed (they are not yet safe to free), with
-   * the newest epoch among them, so that another thread can free them later. Without it they are
-   * dropped (leaked) at close.
+   * Takes values this object retired that are not yet safe to free, with the newest epoch among
+   * them, so that another thread can free them later: at `close()`, and at `flush()` (a thread
+   * going idle). Returns how many it took, from the front (`undefined`: all); `flush()` keeps the
+   * rest, `close()` drops (leaks) them. Without it, close() drops them all and flush() keeps them.
    */
-  orphan?: (values: Int32Array, epoch: number) => void;
+  orphan?: (values: Int32Array, epoch: number) => number | undefined;
 }
 
 /** The OWNER of a slot that one releaseThread() call is releasing (never a claim token). */
@@ -83,9 +84,13 @@ export class EpochDomain {
   readonly #token: number;
   readonly #garbage = new Garbage();
   readonly #reclaim: ((value: number) => void) | undefined;
-  readonly #orphan: ((values: Int32Array, epoch: number) => void) | undefined;
+  readonly #orphan: ((values: Int32Array, epoch: number) => number | undefined) | undefined;
   readonly #ref: WeakRef<EpochDomain>;
   #depth = 0;
+  /** The slot says pinned (at `#heldEpoch`) though `#depth` may be 0: see unpinLater(). */
+  #held = false;
+  #heldEpoch = 0;
+  #releaseQueued = false;
   #sinceCollect = 0;
   #closed = false;
 
@@ -182,14 +187,54 @@ export class EpochDomain {
     // us (our reads come after the store, in the SC order), and every block unlinked after it
     // carries an epoch at least the one we stored: it stays until we unpin, because no advance
     // passes a slot pinned at an epoch other than the global one.
-    Atomics.store(this.#words, this.#slot + SlotWord.EPOCH, Atomics.load(this.#words, EpochWord.GLOBAL) | 1);
+    const global = Atomics.load(this.#words, EpochWord.GLOBAL);
+    // Still held (unpinLater()) at the current epoch: the slot never stopped saying pinned since
+    // a store made before every read of this pin, so this is the case of a thread that stayed
+    // pinned all along, and the argument above holds as it is. Moved on: store anew (a repin).
+    if (this.#held && global === this.#heldEpoch) return;
+    Atomics.store(this.#words, this.#slot + SlotWord.EPOCH, global | 1);
+    this.#held = true;
+    this.#heldEpoch = global;
   }
 
   /** Ends the outermost pin. @throws `ERR_CORELANE_INVALID_STATE` without a pin. */
   unpin(): void {
     if (this.#depth === 0) throw new CorelaneError(ErrorCode.INVALID_STATE, 'unpin() without pin()');
-    // SC store: every read of shared blocks made while pinned comes before it.
-    if (--this.#depth === 0) Atomics.store(this.#words, this.#slot + SlotWord.EPOCH, 0);
+    if (--this.#depth === 0) this.#release();
+  }
+
+  /**
+   * Ends the outermost pin as `unpin()` does for the caller (it must not use what it read any
+   * more), but leaves the slot pinned until the current task ends (a microtask), the next
+   * `collect()`, or the next `pin()`, which then stores nothing unless the epoch moved: a thread
+   * making many short operations in a row publishes its slot once per epoch advance instead of
+   * twice per operation. The cost: until then, the epoch advances at most once past this
+   * thread (garbage retired meanwhile waits). `SharedMap` ends every operation this way.
+   *
+   * @throws `ERR_CORELANE_INVALID_STATE` without a pin.
+   */
+  unpinLater(): void {
+    if (this.#depth === 0) throw new CorelaneError(ErrorCode.INVALID_STATE, 'unpinLater() without pin()');
+    if (--this.#depth === 0 && !this.#releaseQueued) {
+      this.#releaseQueued = true;
+      queueMicrotask(this.#releaseLater);
+    }
+  }
+
+  readonly #releaseLater = (): void => {
+    this.#releaseQueued = false;
+    if (this.#depth === 0) this.#release();
+  };
+
+  /** Unpins the slot (depth 0), unless it was released or taken away meanwhile. */
+  #release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    // SC store: every read of shared blocks made while pinned comes before it. Only while the
+    // slot is still ours: releaseThread() may have taken it, and a new holder pinned it.
+    if (!this.#closed && Atomics.load(this.#words, this.#slot + SlotWord.OWNER) === this.#token) {
+      Atomics.store(this.#words, this.#slot + SlotWord.EPOCH, 0);
+    }
   }
 
   /** Runs `fn` pinned. */
@@ -229,6 +274,25 @@ export class EpochDomain {
     return freed;
   }
 
+  /**
+   * Frees what is safe, then hands what this object retired and is not yet safe to `orphan`, so
+   * that no retired value waits for this thread to run again (call it when the thread goes idle;
+   * `SharedMap` does, a few milliseconds after its last write). Returns how many values were
+   * handed over. Safe while pinned: it frees only what no pinned thread can still see.
+   */
+  flush(): number {
+    if (this.#closed) return 0;
+    if (this.#reclaim !== undefined) this.collect();
+    const garbage = this.#garbage;
+    if (garbage.length === 0 || this.#orphan === undefined) return 0;
+    const epoch = garbage.newestEpoch();
+    const values = garbage.takeAll();
+    const taken = this.#orphan(values, epoch) ?? values.length;
+    // What found no room stays here, under the newest epoch (later than each one's own: safe).
+    for (let i = taken; i < values.length; i++) garbage.push(values[i] as number, epoch);
+    return taken;
+  }
+
   /** Whether a value retired at `epoch` may be freed now. */
   isSafe(epoch: number): boolean {
     return ((Atomics.load(this.#words, EpochWord.GLOBAL) - epoch) | 0) >= SAFE_DISTANCE;
@@ -239,6 +303,8 @@ export class EpochDomain {
    * returns the global epoch after the attempt. Never waits.
    */
   tryAdvance(): number {
+    // A slot held by unpinLater() would hold back this very advance.
+    if (this.#depth === 0) this.#release();
     const words = this.#words;
     const global = Atomics.load(words, EpochWord.GLOBAL); // SC load
     // SC load: a slot claimed after it is read pins at `global` or later (see pin()).
@@ -310,6 +376,7 @@ export class EpochDomain {
     if (Atomics.load(words, this.#slot + SlotWord.OWNER) === this.#token) {
       Atomics.store(words, this.#slot + SlotWord.EPOCH, 0); // SC: unpinned before anything below
       this.#depth = 0;
+      this.#held = false;
       if (this.#reclaim !== undefined) this.collect();
       if (this.#garbage.length > 0 && this.#orphan !== undefined) {
         const epoch = this.#garbage.newestEpoch();

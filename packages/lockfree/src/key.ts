@@ -1,8 +1,8 @@
 // A key as the map sees it: its bytes (a string's UTF-8), its kind (string or bytes: 'a' and
 // Uint8Array [0x61] are different keys, as they are different Rust types) and its hash.
-import { fxhash32 } from '@corelane/router';
 import { CorelaneRangeError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
 import { fmix32 } from './bits.js';
+import { fxHashBytes, fxMix, fxStart } from './key-hash.js';
 import { KIND_STRING, Node } from './layout.js';
 
 /** The longest key, in bytes (a string's UTF-8 bytes). */
@@ -47,28 +47,27 @@ export class KeyScratch {
   length = 0;
   kind = 0;
   hash = 0;
-  /** Views `bytes.subarray(0, n)`, made once per length: fxhash32 hashes a whole Uint8Array. */
+  /** Views `bytes.subarray(0, n)`, made once per length (writeInto copies a whole view). */
   #views: (Uint8Array | undefined)[] = [];
 
   /** Encodes `key`, or throws the typed error a bad key deserves (nothing shared touched). */
   encode(key: unknown, name = 'key'): void {
     if (typeof key === 'string') {
       this.kind = KIND_STRING;
-      this.length = this.#encodeString(key, name);
+      this.#encodeString(key, name); // sets length and hash
     } else if (key instanceof Uint8Array) {
       if (key.length > MAX_KEY_BYTES) tooLong(name, key.length);
       this.kind = 0;
       if (key.length > this.bytes.length) this.#grow(key.length);
       this.bytes.set(key);
       this.length = key.length;
+      this.hash = fmix32(fxHashBytes(this.bytes, key.length));
     } else {
       throw new CorelaneTypeError(
         ErrorCode.INVALID_ARGUMENT,
         `${name} must be a string or a Uint8Array, got ${describe(key)}`,
       );
     }
-    const fx = fxhash32(this.#view(this.length));
-    this.hash = fmix32(this.kind === KIND_STRING ? fx ^ STRING_SALT : fx);
   }
 
   /** Writes the key's meta word and bytes into the node at `node` (a fresh, unpublished block). */
@@ -96,23 +95,53 @@ export class KeyScratch {
     return 0;
   }
 
-  #encodeString(key: string, name: string): number {
+  /**
+   * A string's UTF-8 bytes into `bytes`, with `length` and `hash`. ASCII keys up to
+   * ASCII_UP_TO units are copied and hashed in one pass (the hash of their bytes, as
+   * fxHashBytes computes it); any other string goes through the encoder, then the hash.
+   */
+  #encodeString(key: string, name: string): void {
     const n = key.length;
     if (n > MAX_KEY_BYTES) tooLong(name, n);
     if (n * 3 > this.bytes.length) this.#grow(n * 3);
     const bytes = this.bytes;
     if (n <= ASCII_UP_TO) {
+      let h = fxStart(n);
       let i = 0;
-      for (; i < n; i++) {
-        const c = key.charCodeAt(i);
-        if (c > 0x7f) break;
-        bytes[i] = c;
+      let ascii = true;
+      for (; n - i >= 4; i += 4) {
+        const c0 = key.charCodeAt(i);
+        const c1 = key.charCodeAt(i + 1);
+        const c2 = key.charCodeAt(i + 2);
+        const c3 = key.charCodeAt(i + 3);
+        if ((c0 | c1 | c2 | c3) > 0x7f) {
+          ascii = false;
+          break;
+        }
+        bytes[i] = c0;
+        bytes[i + 1] = c1;
+        bytes[i + 2] = c2;
+        bytes[i + 3] = c3;
+        h = fxMix(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
       }
-      if (i === n) return n;
+      for (; ascii && i < n; i++) {
+        const c = key.charCodeAt(i);
+        if (c > 0x7f) ascii = false;
+        else {
+          bytes[i] = c;
+          h = fxMix(h, c);
+        }
+      }
+      if (ascii) {
+        this.length = n;
+        this.hash = fmix32((h >>> 0) ^ STRING_SALT);
+        return;
+      }
     }
     const { written } = encoder.encodeInto(key, bytes);
     if (written > MAX_KEY_BYTES) tooLong(name, written);
-    return written;
+    this.length = written;
+    this.hash = fmix32(fxHashBytes(bytes, written) ^ STRING_SALT);
   }
 
   #grow(bytes: number): void {

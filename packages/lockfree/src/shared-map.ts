@@ -61,6 +61,17 @@ function closeMapsOnExit(): void {
 /** Writes between two looks at the orphan stack. */
 const ORPHAN_CHECK_EVERY = 256;
 
+/** Orphan bags one look takes at most: on the write path, when idle, when an allocation fails. */
+const ADOPT_ON_WRITE = 4;
+const ADOPT_WHEN_IDLE = 16;
+const ADOPT_WHEN_SPENT = 64;
+
+/**
+ * A thread that wrote and then made no write for this long is idle: what it retired and the
+ * free blocks it caches go to shared memory, where any thread reclaims them (flush-on-idle).
+ */
+const IDLE_MS = 10;
+
 /** Tries to free memory (collect, adopt orphans) before an allocation gives up. */
 const RECLAIM_TRIES = 8;
 
@@ -109,6 +120,9 @@ export class SharedMap {
   readonly #table: Table;
   readonly #key = new KeyScratch();
   #writes = 0;
+  /** The idle check pending (see IDLE_MS), and the write count when it was set. */
+  #idleTimer: NodeJS.Timeout | null = null;
+  #writesAtIdleCheck = 0;
   #repinned = false;
   #closed = false;
   readonly #ref: WeakRef<SharedMap>;
@@ -202,7 +216,15 @@ export class SharedMap {
     return new SharedMap(buffer, log2Seg0, epochs, 0);
   }
 
-  /** Live entries (exact when no write is in flight; never negative). */
+  /**
+   * Live entries (exact when no write is in flight; never negative).
+   *
+   * A thread that is terminated (`worker.terminate()`, an out-of-memory kill) in the middle of
+   * a write can leave it off by one for good: between an insert's link and its count it stays
+   * one low, between a delete's value CAS and its count one high. A thread has one write in
+   * flight, so each such termination moves it by at most one; a thread that exits normally, or
+   * throws, never does. `entries()` walks the live entries themselves.
+   */
   get size(): number {
     // SC load. An insert counts after its link, so a delete of that entry may subtract first:
     // the count dips below 0 for that instant, when the truth is 0.
@@ -224,14 +246,14 @@ export class SharedMap {
       // One copy, straight from the arena (a fresh, unshared ArrayBuffer).
       return this.#arena.bytes.slice(at, at + (this.#arena.words[(value + Value.LENGTH) >> 2] as number));
     } finally {
-      epochs.unpin();
+      epochs.unpinLater();
     }
   }
 
   /** Whether `key` has a value. */
   has(key: MapKey): boolean {
     const found = this.#lookup(key) !== 0; // pins
-    this.epochs.unpin();
+    this.epochs.unpinLater();
     return found;
   }
 
@@ -249,7 +271,7 @@ export class SharedMap {
       const length = this.#arena.words[(value + Value.LENGTH) >> 2] as number;
       return fn(new Uint8Array(this.handle.map, value + Value.BYTES, length));
     } finally {
-      epochs.unpin();
+      epochs.unpinLater();
     }
   }
 
@@ -426,8 +448,40 @@ export class SharedMap {
   /** Frees what this thread retired and is now safe, and one orphaned bag; returns how many blocks. */
   collect(): number {
     this.#open();
-    return this.epochs.collect() + adoptOrphans(this.#arena, this.epochs);
+    return this.epochs.collect() + adoptOrphans(this.#arena, this.epochs, ADOPT_WHEN_IDLE);
   }
+
+  /**
+   * Hands to shared memory what this thread holds for itself: retired blocks not yet safe go
+   * to the map's stack of garbage bags (any thread frees them once safe), the free blocks it
+   * caches to the shared free lists, after freeing what is safe and a few orphaned bags. A
+   * thread does this on its own a few milliseconds after its last write, when its event loop
+   * runs (flush-on-idle); call it before a thread blocks for long (`Atomics.wait`). Returns how
+   * many retired blocks it handed over.
+   */
+  flush(): number {
+    this.#open();
+    const handed = this.epochs.flush();
+    adoptOrphans(this.#arena, this.epochs, ADOPT_WHEN_IDLE);
+    this.#arena.flush();
+    return handed;
+  }
+
+  /** After a write: makes sure an idle check is pending (one timer per IDLE_MS at most). */
+  #armIdle(): void {
+    this.#writesAtIdleCheck = this.#writes;
+    // Unref'd: an idle check never keeps a thread alive; one that exits closes the map anyway.
+    this.#idleTimer = setTimeout(this.#onIdle, IDLE_MS);
+    this.#idleTimer.unref();
+  }
+
+  readonly #onIdle = (): void => {
+    this.#idleTimer = null;
+    if (this.#closed) return;
+    // Written meanwhile: not idle yet, look again later (without a timer per write).
+    if (this.#writes !== this.#writesAtIdleCheck) this.#armIdle();
+    else this.flush();
+  };
 
   /** See {@link EpochDomain.releaseThread}: frees the epoch slot a dead thread held on this map. */
   releaseThread(threadId: number): number {
@@ -448,6 +502,8 @@ export class SharedMap {
     // one, has closed it already.)
     this.epochs.close();
     this.#closed = true;
+    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
     openMaps.delete(this.#ref);
     this.#arena.flush();
   }
@@ -471,7 +527,8 @@ export class SharedMap {
     const arena = this.#arena; // its views may be refreshed by any call below: read arena.words each time
     const table = this.#table;
     const epochs = this.epochs;
-    if (++this.#writes % ORPHAN_CHECK_EVERY === 0) adoptOrphans(arena, epochs);
+    if (++this.#writes % ORPHAN_CHECK_EVERY === 0) adoptOrphans(arena, epochs, ADOPT_ON_WRITE);
+    if (this.#idleTimer === null) this.#armIdle();
     let fresh = 0; // a new value block of its own (to replace a value)
     let node = 0; // a new node (to insert), its value inline when it fits
     let nodeHoldsFresh = false; // `node`'s value word is `fresh` (a value too large to go inline)
@@ -555,7 +612,7 @@ export class SharedMap {
         }
       }
     } finally {
-      epochs.unpin();
+      epochs.unpinLater();
       // Never published: nobody else can have seen them, so they go straight back.
       if (fresh !== 0) arena.free(fresh);
       if (node !== 0) arena.free(node);
@@ -594,7 +651,7 @@ export class SharedMap {
       // Budgeted backoff (0, 0.1, 0.2, 0.4 … ms; about 25 ms in all), then give up.
       if (attempt > 0) Atomics.wait(backoff, 0, 0, 0.1 * 2 ** (attempt - 1));
       epochs.collect();
-      adoptOrphans(arena, epochs);
+      adoptOrphans(arena, epochs, ADOPT_WHEN_SPENT);
     }
     const { reservedBytes, limitBytes } = arena.usage();
     throw new CorelaneError(

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { availableCpus, capabilities, type PlacementOptions, planPlacement } from '@corelane/affinity';
+import type { SharedMap } from '@corelane/lockfree';
 import {
   CorelaneError,
   CorelaneRangeError,
@@ -101,6 +102,14 @@ export interface RuntimeOptions {
   replySpinMs?: number;
   /** Any structured-cloneable value, given to every core as `ctx.data`. */
   data?: unknown;
+  /**
+   * A `SharedMap` of `@corelane/lockfree` that every core reads and writes directly, without a
+   * message (configuration, routing tables, a global index): each core attaches it at start
+   * (and again after a restart) as `ctx.shared`, and releases its side when it ends. The main
+   * thread keeps using the map it passed. It needs an epoch slot per core plus one for this
+   * thread: create it with `threads` of at least `cores + 1`.
+   */
+  shared?: SharedMap;
   /** Memory limits of each core's worker (`worker_threads` `resourceLimits`). */
   resourceLimits?: ResourceLimits;
   /**
@@ -297,12 +306,44 @@ function resolveCpus(
   }
 }
 
+/**
+ * The `shared` option, checked: a live SharedMap with an epoch slot for every core and this
+ * thread. Structural, not `instanceof`: the caller's copy of @corelane/lockfree (ESM or CJS) may
+ * not be the one the runtime loads.
+ */
+function resolveShared(option: unknown, cores: number): SharedMap | null {
+  if (option === undefined) return null;
+  const map = option as Partial<SharedMap> | null;
+  const handle = typeof map === 'object' && map !== null ? map.handle : undefined;
+  if (
+    handle === undefined ||
+    !(handle.map instanceof SharedArrayBuffer) ||
+    !(handle.epochs instanceof SharedArrayBuffer) ||
+    typeof map?.releaseThread !== 'function' ||
+    typeof map.epochs?.slots !== 'number'
+  ) {
+    throw typeError(
+      `shared must be a SharedMap of @corelane/lockfree, got ${option === null ? 'null' : typeof option === 'object' ? 'another object' : typeof option}`,
+    );
+  }
+  if (map.closed === true) throw new CorelaneError(ErrorCode.CLOSED, 'shared: the SharedMap was closed');
+  if (map.epochs.slots < cores + 1) {
+    throw new CorelaneRangeError(
+      ErrorCode.OUT_OF_RANGE,
+      `shared: the SharedMap has ${map.epochs.slots} thread slots, and ${cores} cores plus the main thread need ${cores + 1}: ` +
+        `create it with SharedMap.create({ threads: ${cores + 1} }) or more`,
+    );
+  }
+  return map as SharedMap;
+}
+
 /** Checks every option and resolves it; throws a typed error before anything starts. */
 export function resolveOptions(options: RuntimeOptions): {
   plan: Plan;
   moduleUrl: URL;
   resourceLimits: ResourceLimits | undefined;
   data: unknown;
+  shared: SharedMap | null;
 } {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw typeError('Runtime.start() takes an options object with at least { module }');
@@ -330,10 +371,12 @@ export function resolveOptions(options: RuntimeOptions): {
     pin = false;
   }
   const placed = resolveCpus(options.cores, pin, options.placement);
+  const shared = resolveShared(options.shared, placed.cpus.length);
   return {
     moduleUrl,
     resourceLimits: options.resourceLimits,
     data: options.data,
+    shared,
     plan: {
       moduleUrl: moduleUrl.href,
       cores: placed.cpus.length,

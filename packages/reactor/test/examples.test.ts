@@ -8,6 +8,8 @@ const expected: Record<string, RegExp> = {
   'stats-and-restart.ts':
     /core 1 restarted on CPU \d+ \(1x\): the thread exited with code 1\n[\s\S]*│ restarts │[\s\S]*requests: 2, p50 [\d.]+ ms, p99 [\d.]+ ms\n$/,
   'durable-counter.ts': /^apples = 7, pears = 2 after a restart\n$/,
+  'shared-map.ts':
+    /^welcome back, ada\nada: core [01], 2 login\(s\)\nalan: core [01], 1 login\(s\)\ngrace: core [01], 1 login\(s\)\n$/,
   ...walExamples,
 };
 

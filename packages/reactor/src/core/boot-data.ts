@@ -1,3 +1,4 @@
+import type { SharedMapHandle } from '@corelane/lockfree';
 import type { Plan } from '../options.js';
 import type { ErrorData } from '../remote-error.js';
 
@@ -10,6 +11,8 @@ export interface BootData {
   control: SharedArrayBuffer;
   /** `ctx.data`. */
   data: unknown;
+  /** The handle of `Runtime.start({ shared })`, attached as `ctx.shared` (null without one). */
+  shared: SharedMapHandle | null;
   /** How many times this core was restarted before (0 on the first start). */
   restarts: number;
 }

@@ -1,4 +1,5 @@
 import type { ListenOptions, Server, Socket } from 'node:net';
+import type { SharedMap } from '@corelane/lockfree';
 import type { RouterKey } from '@corelane/router';
 import type { IoRing } from '@corelane/uring';
 import type { Timers } from '../timers/timers.js';
@@ -21,6 +22,15 @@ export interface CoreContext<S = unknown, R = unknown> {
   readonly restarts: number;
   /** `Runtime.start({ data })`, structured-cloned into every core. */
   readonly data: unknown;
+  /**
+   * The map of `Runtime.start({ shared })`, attached in this core: the same entries every
+   * other core and the main thread see, read and written without a message (a `get` copies
+   * the value out; `withValue()` reads it in place). Attached before `init` runs, and again in
+   * a restarted core; this core's side is released when it ends.
+   *
+   * @throws `ERR_CORELANE_INVALID_STATE` when the runtime was started without `shared`.
+   */
+  readonly shared: SharedMap;
   /** The core that owns `key`: `partition(key, cores)` of `@corelane/router`. */
   owner(key: RouterKey): number;
   /**

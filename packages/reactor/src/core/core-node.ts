@@ -1,4 +1,5 @@
 import type { Server } from 'node:net';
+import { SharedMap } from '@corelane/lockfree';
 import { partition, type RouterKey } from '@corelane/router';
 import { CorelaneError, CorelaneRangeError, ErrorCode, requireInteger } from '@corelane/shared';
 import { ByteRingProducer } from '@corelane/spsc';
@@ -63,6 +64,8 @@ export class CoreNode {
   #lastKey: string | null = null;
   #lastOwner = 0;
   #io: IoRing | null = null;
+  /** `ctx.shared`: this core's side of the runtime's SharedMap (closed in close()). */
+  readonly #shared: SharedMap | null;
   state: StateHost | null = null;
   /** True while the loop runs its phases: writes then need no flush of their own. */
   inTurn = false;
@@ -118,6 +121,8 @@ export class CoreNode {
       cores,
     );
     this.timers = new CoreTimers(now, (error) => this.#handlerFailed(error));
+    // Takes one of the map's epoch slots; a hard death leaves it to the main thread's releaseThread().
+    this.#shared = boot.shared === null ? null : SharedMap.attach(boot.shared);
     this.ctx = this.#makeContext(boot.data, boot.restarts);
   }
 
@@ -147,6 +152,12 @@ export class CoreNode {
       request: (key, value) => node.#request(node.#owner(key), key, value),
       sendTo: (core, value) => node.#send(node.#checkCore(core), Kind.SEND, undefined, value),
       requestTo: (core, value) => node.#request(node.#checkCore(core), undefined, value),
+      get shared() {
+        if (node.#shared === null) {
+          throw new CorelaneError(ErrorCode.INVALID_STATE, 'ctx.shared needs Runtime.start({ shared: SharedMap })');
+        }
+        return node.#shared;
+      },
       timers: this.timers,
       get io() {
         if (node.#io === null) node.#io = new IoRing();
@@ -448,6 +459,7 @@ export class CoreNode {
     for (const server of this.servers) server.close();
     if (this.#io !== null) this.#io.close();
     if (this.state !== null) await this.state.close();
+    this.#shared?.close(); // its epoch slot back, its garbage to whoever frees it
     this.sender.flush();
     for (const out of this.sender.outbound) out?.producer.close();
     this.inbound.close();

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { currentCpu } from '@corelane/affinity';
+import type { SharedMap } from '@corelane/lockfree';
 import { partition, type RouterKey } from '@corelane/router';
 import { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
 import { ByteRingConsumer, ByteRingProducer, releaseRole } from '@corelane/spsc';
@@ -84,6 +85,9 @@ export class Runtime extends EventEmitter {
   readonly #latency = new Latency();
   readonly #frame = new FrameView();
   readonly #data: unknown;
+  /** `Runtime.start({ shared })`, and the thread id of each core's current worker (to release its slot). */
+  readonly #shared: SharedMap | null;
+  readonly #threadIds: number[] = [];
   #state: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' = 'starting';
   #failure: Error | null = null;
   #armed = false;
@@ -101,11 +105,18 @@ export class Runtime extends EventEmitter {
   readonly #drained = new Map<number, () => void>();
   readonly #stopped = new Map<number, () => void>();
 
-  private constructor(plan: Plan, codec: RingCodec, data: unknown, resourceLimits: RuntimeOptions['resourceLimits']) {
+  private constructor(
+    plan: Plan,
+    codec: RingCodec,
+    data: unknown,
+    shared: SharedMap | null,
+    resourceLimits: RuntimeOptions['resourceLimits'],
+  ) {
     super();
     this.#plan = plan;
     this.#codec = codec;
     this.#data = data;
+    this.#shared = shared;
     const n = plan.cores;
     this.#rings = allocateMesh(n, plan.ring);
     this.#control = allocateControl(n);
@@ -145,7 +156,7 @@ export class Runtime extends EventEmitter {
    *   worker starts. `ERR_CORELANE_CORE_FAILED` when a core's `init` throws (every worker is ended).
    */
   static async start(options: RuntimeOptions): Promise<Runtime> {
-    const { plan, moduleUrl, resourceLimits, data } = resolveOptions(options);
+    const { plan, moduleUrl, resourceLimits, data, shared } = resolveOptions(options);
     let mod: { default?: unknown };
     try {
       mod = (await import(moduleUrl.href)) as { default?: unknown };
@@ -172,11 +183,12 @@ export class Runtime extends EventEmitter {
     if (mod.default.state !== undefined && plan.dataDir === null) {
       throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'defineCore({ state }) needs Runtime.start({ dataDir })');
     }
-    const runtime = new Runtime(plan, codec, data, resourceLimits);
+    const runtime = new Runtime(plan, codec, data, shared, resourceLimits);
     try {
-      await Promise.all(runtime.#handles.map((h) => h.spawn(runtime.#boot(h.core, 0))));
+      await Promise.all(runtime.#handles.map((h) => runtime.#spawn(h, 0)));
     } catch (error) {
       await Promise.all(runtime.#handles.map((h) => h.terminate()));
+      runtime.#releaseShared();
       runtime.#state = 'failed';
       throw error;
     }
@@ -186,7 +198,27 @@ export class Runtime extends EventEmitter {
   }
 
   #boot(core: number, restarts: number): BootData {
-    return { core, plan: this.#plan, rings: this.#rings, control: this.#control, data: this.#data, restarts };
+    const shared = this.#shared === null ? null : this.#shared.handle;
+    return { core, plan: this.#plan, rings: this.#rings, control: this.#control, data: this.#data, shared, restarts };
+  }
+
+  /**
+   * Releases the shared map's epoch slot a core's ended worker still holds (every core's when
+   * `core` is not given): one killed without its exit hooks (out of memory, terminate()) never
+   * released it. Only for workers whose 'exit' fired; a no-op for a core that closed its side.
+   */
+  #releaseShared(core?: number): void {
+    if (this.#shared === null) return;
+    for (const [c, threadId] of this.#threadIds.entries()) {
+      if ((core === undefined || c === core) && threadId >= 0) this.#shared.releaseThread(threadId);
+    }
+  }
+
+  /** Starts `handle`'s worker, remembering its thread id (see #onDeath). */
+  #spawn(handle: CoreHandle, restarts: number): Promise<void> {
+    const started = handle.spawn(this.#boot(handle.core, restarts));
+    this.#threadIds[handle.core] = handle.worker?.threadId ?? -1;
+    return started;
   }
 
   /** The number of cores. */
@@ -482,6 +514,9 @@ export class Runtime extends EventEmitter {
     // is left. After 'exit' the thread has ended, so everything it published is visible here.
     this.#receive();
     this.#reattach(core);
+    // A core killed without its exit hooks (out of memory, terminate()) still holds an epoch slot
+    // of the shared map: the thread has ended ('exit' fired), so releasing it is safe.
+    this.#releaseShared(core);
     this.#pending.rejectTarget(
       core,
       () =>
@@ -491,7 +526,7 @@ export class Runtime extends EventEmitter {
         ),
     );
     for (const other of this.#handles) if (other !== handle) other.post({ type: 'peer-restarted', core });
-    handle.spawn(this.#boot(core, handle.restarts)).then(
+    this.#spawn(handle, handle.restarts).then(
       () => {
         const event: RestartEvent = {
           core,
@@ -639,6 +674,7 @@ export class Runtime extends EventEmitter {
   async #stop(): Promise<void> {
     if (this.#state === 'failed') {
       await Promise.all(this.#handles.map((h) => h.terminate()));
+      this.#releaseShared();
       this.#state = 'stopped';
       return;
     }
@@ -664,6 +700,7 @@ export class Runtime extends EventEmitter {
       h.post({ type: 'stop' });
     });
     await Promise.all(this.#handles.map((h) => h.terminate()));
+    this.#releaseShared();
     for (const h of this.#handles) h.phase = 'stopped';
     this.#stopHeartbeat();
     if (this.#overflowTimer !== null) clearTimeout(this.#overflowTimer);
