@@ -10,6 +10,7 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import { type Backend, IoRing } from '@corelane/uring';
+import { DirLock } from './dir-lock.js';
 import { WalCorruptError, walIoError } from './errors.js';
 import { Group } from './group.js';
 import { syncDir, type WriteChunk, writeAndSync, writeFully } from './io.js';
@@ -76,6 +77,8 @@ export class Wal {
   readonly #ownsRing: boolean;
   readonly #segments: SegmentInfo[];
   readonly #recovery: WalRecovery;
+  /** This Wal's hold on its directory: no other Wal opens it until close(). */
+  readonly #lock: DirLock;
   /** The newest segment's descriptor: the one groups are written to. */
   #fd: number;
   #nextSeq: number;
@@ -121,6 +124,7 @@ export class Wal {
     ring: IoRing,
     segments: SegmentInfo[],
     recovery: WalRecovery,
+    lock: DirLock,
     fd: number,
     nextSeq: number,
   ) {
@@ -130,6 +134,7 @@ export class Wal {
     this.#ownsRing = o.ring === undefined;
     this.#segments = segments;
     this.#recovery = recovery;
+    this.#lock = lock;
     this.#fd = fd;
     this.#nextSeq = nextSeq;
     if (o.fsync === 'interval') {
@@ -146,13 +151,23 @@ export class Wal {
    * Opens the log in `dir` (created when missing) and recovers it: every record is verified;
    * a torn tail in the newest segment is cut and reported in `recovery.tornBytes`; damage before
    * the tail rejects with `ERR_CORELANE_WAL_CORRUPT` (a `WalCorruptError` with `file` and
-   * `offset`) unless `onCorrupt: 'truncate'`.
+   * `offset`) unless `onCorrupt: 'truncate'`. One `Wal` per directory: while one is open (in
+   * this process, any thread, or another process), `open()` rejects with
+   * `ERR_CORELANE_WAL_LOCKED` before touching anything; the lock goes with `close()` and with
+   * the process, however it ends.
    */
   static async open(dir: string, options?: WalOptions): Promise<Wal> {
     const o = resolveWalOptions(dir, options);
     const path = resolvePath(dir);
     await mkdir(path, { recursive: true });
-    const ring = o.ring ?? new IoRing({ backend: o.backend });
+    const lock = await DirLock.acquire(path);
+    let ring: IoRing;
+    try {
+      ring = o.ring ?? new IoRing({ backend: o.backend });
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
     try {
       const { segments, report, nextSeq } = await recover(ring, path, o);
       let fd: number;
@@ -183,9 +198,10 @@ export class Wal {
           throw error;
         }
       }
-      return new Wal(path, o, ring, segments, report, fd, nextSeq);
+      return new Wal(path, o, ring, segments, report, lock, fd, nextSeq);
     } catch (error) {
       if (o.ring === undefined) ring.close();
+      await lock.release();
       throw error;
     }
   }
@@ -350,6 +366,7 @@ export class Wal {
       await this.#scrub().catch((e: unknown) => (failure ??= e));
       await this.#ring.closeFile(this.#fd).catch(() => {});
       if (this.#ownsRing) this.#ring.close();
+      await this.#lock.release();
       if (failure !== undefined) throw walIoError(failure, 'WAL close');
     })();
     return this.#closed;
