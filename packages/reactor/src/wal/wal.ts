@@ -19,6 +19,7 @@ import { type ResolvedWalOptions, resolveWalOptions, tornWindow, type WalOptions
 import { recover, type WalRecovery } from './recovery.js';
 import { ReplayBuffer, replaySegment } from './replay.js';
 import { createSegment, type SegmentInfo, widenTornWindow } from './segments.js';
+import { ZeroAhead } from './zero-ahead.js';
 
 /** One record as `replay()` hands it over. */
 export interface WalRecord {
@@ -79,6 +80,8 @@ export class Wal {
   readonly #recovery: WalRecovery;
   /** This Wal's hold on its directory: no other Wal opens it until close(). */
   readonly #lock: DirLock;
+  /** Keeps zeros written ahead of the appends in the newest segment (see `zero-ahead.ts`). */
+  readonly #zero: ZeroAhead;
   /** The newest segment's descriptor: the one groups are written to. */
   #fd: number;
   #nextSeq: number;
@@ -137,6 +140,9 @@ export class Wal {
     this.#lock = lock;
     this.#fd = fd;
     this.#nextSeq = nextSeq;
+    this.#zero = new ZeroAhead(ring, o.zeroAheadBytes);
+    const newest = segments.at(-1) as SegmentInfo;
+    this.#zero.reset(fd, newest, newest.end);
     if (o.fsync === 'interval') {
       this.#timer = setInterval(() => {
         if (!this.#unsynced || this.#failure !== null) return;
@@ -364,6 +370,7 @@ export class Wal {
       failure ??= this.#failure ?? undefined;
       clearInterval(this.#timer);
       await this.#scrub().catch((e: unknown) => (failure ??= e));
+      await this.#zero.settle();
       await this.#ring.closeFile(this.#fd).catch(() => {});
       if (this.#ownsRing) this.#ring.close();
       await this.#lock.release();
@@ -471,6 +478,8 @@ export class Wal {
         if (this.#dirtyEnd > at + group.used) {
           chunks.push({ bytes: new Uint8Array(this.#dirtyEnd - at - group.used), position: at + group.used });
         }
+        const overlap = this.#zero.before(at, Math.max(at + group.used, this.#dirtyEnd));
+        if (overlap !== null) await overlap;
         written = true;
         await writeAndSync(this.#ring, this.#fd, chunks, sync);
         active.end = at + group.used;
@@ -479,6 +488,7 @@ export class Wal {
         this.#dirtyEnd = 0;
         this.#groupsDone = group.index;
         if (!sync) this.#unsynced = true;
+        this.#zero.advance();
         group.resolveAll(first);
       }
       if (sync) {
@@ -528,6 +538,7 @@ export class Wal {
    * it is durable before the next segment exists) and creates the next one.
    */
   async #roll(): Promise<void> {
+    await this.#zero.settle(); // its chunk writes to the segment being sealed
     const active = this.#segments.at(-1) as SegmentInfo;
     if (this.#dirtyEnd > active.end) {
       await writeFully(this.#ring, this.#fd, new Uint8Array(this.#dirtyEnd - active.end), active.end);
@@ -540,7 +551,7 @@ export class Wal {
     const created = await createSegment(this.#ring, this.#dir, this.#nextSeq, this.#o.segmentSize, window);
     const previous = this.#fd;
     this.#fd = created.fd;
-    this.#segments.push({
+    const segment: SegmentInfo = {
       path: created.path,
       firstSeq: this.#nextSeq,
       end: SegmentHeader.SIZE,
@@ -548,7 +559,9 @@ export class Wal {
       size: this.#o.segmentSize,
       window,
       verifiedEnd: SegmentHeader.SIZE,
-    });
+    };
+    this.#segments.push(segment);
+    this.#zero.reset(created.fd, segment, SegmentHeader.SIZE);
     await this.#ring.closeFile(previous);
   }
 

@@ -45,7 +45,7 @@ describe.each(backends)('directory lock (%s)', (backend) => {
       expect(wal.lastSeq).toBeGreaterThanOrEqual(Math.max(...acked));
       let records = 0;
       await wal.replay(({ seq, data }) => {
-        expect(readPayload(data).tag).toBe(7);
+        expect(readPayload(data)?.tag).toBe(7);
         expect(seq).toBe(++records);
       });
       expect(records).toBe(wal.lastSeq);
