@@ -69,7 +69,8 @@ const FREE_GROUPS = 2;
  * `@corelane/uring` (io_uring, or its thread-pool fallback) with group commit: appends that
  * arrive while a group's write + fdatasync is in flight form the next group, one write and one
  * fdatasync each. `append()` resolves with the record's sequence number once it is durable
- * under the fsync policy. Open it with `Wal.open()`; one `Wal` per directory, on one thread.
+ * under the fsync policy. Open it with `Wal.open()`; one `Wal` per directory (locked while it is
+ * open: a second open rejects with `ERR_CORELANE_WAL_LOCKED`), used on one thread.
  */
 export class Wal {
   readonly #dir: string;
