@@ -10,6 +10,7 @@
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { CorelaneError, ErrorCode } from '@corelane/shared';
+import { walIoError } from './errors.js';
 
 /** The lock on one log directory, held until `release()`. */
 export class DirLock {
@@ -19,7 +20,10 @@ export class DirLock {
     this.#server = server;
   }
 
-  /** Takes the lock on `dir` (which exists); rejects with `ERR_CORELANE_WAL_LOCKED` when it is held. */
+  /**
+   * Takes the lock on `dir` (which exists); rejects with `ERR_CORELANE_WAL_LOCKED` when it is
+   * held, `ERR_CORELANE_SYSTEM` (with `errno`) when the socket cannot be made at all.
+   */
   static async acquire(dir: string): Promise<DirLock> {
     if (process.platform !== 'linux') return new DirLock(null);
     const { dev, ino } = await stat(dir, { bigint: true });
@@ -27,7 +31,7 @@ export class DirLock {
     const server = createServer((socket) => socket.destroy()); // nobody has anything to say to a lock
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EADDRINUSE') return reject(error);
+        if (error.code !== 'EADDRINUSE') return reject(walIoError(error, `WAL directory lock of ${dir}`));
         reject(
           new CorelaneError(
             ErrorCode.WAL_LOCKED,

@@ -3,6 +3,7 @@
 // must not block its restart).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { Wal } from '../../src/wal/index.js';
 import { backendEnv, backends, LineChild, payload, readPayload, tempDir } from './helpers.js';
@@ -27,6 +28,31 @@ describe.each(backends)('directory lock (%s)', (backend) => {
     });
     expect(seen).toEqual([1, 2]);
     await second.close();
+  });
+
+  it('refuses an open while a worker thread holds the log, and frees it when the worker is terminated', async () => {
+    const dir = join(tempDir(), 'log');
+    const worker = new Worker(
+      `import { parentPort, workerData } from 'node:worker_threads';
+       const { Wal } = await import('@corelane/reactor/wal');
+       const wal = await Wal.open(workerData.dir, { backend: workerData.backend });
+       parentPort.postMessage(await wal.append(new Uint8Array([1, 2, 3])));
+       setInterval(() => {}, 1000); // holds the log until terminated`,
+      { eval: true, workerData: { dir, backend } },
+    );
+    try {
+      const seq = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(seq).toBe(1);
+      await expect(Wal.open(dir, { backend })).rejects.toMatchObject({ code: 'ERR_CORELANE_WAL_LOCKED' });
+    } finally {
+      await worker.terminate();
+    }
+    const wal = await Wal.open(dir, { backend });
+    expect(wal.lastSeq).toBe(1);
+    await wal.close();
   });
 
   it('refuses an open while another process holds the log, and frees it when that process is SIGKILLed', async () => {
