@@ -50,6 +50,8 @@ export const ErrorCode = {
    * breaks the sequence or is short, with valid data after it. The error names the file and offset.
    */
   WAL_CORRUPT: 'ERR_CORELANE_WAL_CORRUPT',
+  /** Another open `Wal` (in this process or another one) holds the log's directory; nothing was touched. */
+  WAL_LOCKED: 'ERR_CORELANE_WAL_LOCKED',
   /** A shared structure's arena cannot hold what was asked (its `arenaBytes` is spent); nothing was changed. */
   OUT_OF_MEMORY: 'ERR_CORELANE_OUT_OF_MEMORY',
   /** A buffer or handle that is not a lockfree map or epoch domain of this layout version. Nothing was touched. */

@@ -124,13 +124,15 @@ export class DurableState<S, R> {
     const ownsRing = walOptions.ring === undefined;
     let wal: Wal | undefined;
     try {
-      const checkpoint = await newestCheckpoint(path);
+      // The log first: its directory lock keeps a second opener from touching the checkpoints
+      // (newestCheckpoint() removes the temporary file of a checkpoint in progress).
       wal = await Wal.open(join(path, 'wal'), {
         ...walOptions,
         fsync,
         ...(o.intervalMs === undefined ? {} : { intervalMs: o.intervalMs }),
         ring,
       });
+      const checkpoint = await newestCheckpoint(path);
       const from = checkpoint === null ? 1 : checkpoint.seq + 1;
       if (wal.firstSeq > from || wal.lastSeq < from - 1) {
         throw new WalCorruptError(

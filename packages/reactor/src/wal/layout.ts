@@ -13,7 +13,8 @@
 //   `maxGroupBytes`; under 'interval' and 'none' many groups are, so it is the segment size. A
 //   writer only ever raises it (rewriting the header before its first write).
 //   byte 32: the first record; records follow back to back, each padded to a multiple of 8;
-//   the rest of the file is zero (preallocated, or re-zeroed when a torn tail was cut).
+//   the rest of the file is zero: unwritten (fallocated; re-preallocated when a torn tail was cut)
+//   or zeros written ahead of the tail (`zero-ahead.ts`); both read as "no record".
 //
 // Record (16-byte header + payload + zero padding to 8):
 //

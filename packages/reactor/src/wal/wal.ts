@@ -10,6 +10,7 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import { type Backend, IoRing } from '@corelane/uring';
+import { DirLock } from './dir-lock.js';
 import { WalCorruptError, walIoError } from './errors.js';
 import { Group } from './group.js';
 import { syncDir, type WriteChunk, writeAndSync, writeFully } from './io.js';
@@ -18,6 +19,7 @@ import { type ResolvedWalOptions, resolveWalOptions, tornWindow, type WalOptions
 import { recover, type WalRecovery } from './recovery.js';
 import { ReplayBuffer, replaySegment } from './replay.js';
 import { createSegment, type SegmentInfo, widenTornWindow } from './segments.js';
+import { ZeroAhead } from './zero-ahead.js';
 
 /** One record as `replay()` hands it over. */
 export interface WalRecord {
@@ -67,7 +69,8 @@ const FREE_GROUPS = 2;
  * `@corelane/uring` (io_uring, or its thread-pool fallback) with group commit: appends that
  * arrive while a group's write + fdatasync is in flight form the next group, one write and one
  * fdatasync each. `append()` resolves with the record's sequence number once it is durable
- * under the fsync policy. Open it with `Wal.open()`; one `Wal` per directory, on one thread.
+ * under the fsync policy. Open it with `Wal.open()`; one `Wal` per directory (locked while it is
+ * open: a second open rejects with `ERR_CORELANE_WAL_LOCKED`), used on one thread.
  */
 export class Wal {
   readonly #dir: string;
@@ -76,6 +79,10 @@ export class Wal {
   readonly #ownsRing: boolean;
   readonly #segments: SegmentInfo[];
   readonly #recovery: WalRecovery;
+  /** This Wal's hold on its directory: no other Wal opens it until close(). */
+  readonly #lock: DirLock;
+  /** Keeps zeros written ahead of the appends in the newest segment (see `zero-ahead.ts`). */
+  readonly #zero: ZeroAhead;
   /** The newest segment's descriptor: the one groups are written to. */
   #fd: number;
   #nextSeq: number;
@@ -121,6 +128,7 @@ export class Wal {
     ring: IoRing,
     segments: SegmentInfo[],
     recovery: WalRecovery,
+    lock: DirLock,
     fd: number,
     nextSeq: number,
   ) {
@@ -130,8 +138,12 @@ export class Wal {
     this.#ownsRing = o.ring === undefined;
     this.#segments = segments;
     this.#recovery = recovery;
+    this.#lock = lock;
     this.#fd = fd;
     this.#nextSeq = nextSeq;
+    this.#zero = new ZeroAhead(ring, o.zeroAheadBytes);
+    const newest = segments.at(-1) as SegmentInfo;
+    this.#zero.reset(fd, newest, newest.end);
     if (o.fsync === 'interval') {
       this.#timer = setInterval(() => {
         if (!this.#unsynced || this.#failure !== null) return;
@@ -146,13 +158,23 @@ export class Wal {
    * Opens the log in `dir` (created when missing) and recovers it: every record is verified;
    * a torn tail in the newest segment is cut and reported in `recovery.tornBytes`; damage before
    * the tail rejects with `ERR_CORELANE_WAL_CORRUPT` (a `WalCorruptError` with `file` and
-   * `offset`) unless `onCorrupt: 'truncate'`.
+   * `offset`) unless `onCorrupt: 'truncate'`. One `Wal` per directory: while one is open (in
+   * this process, any thread, or another process), `open()` rejects with
+   * `ERR_CORELANE_WAL_LOCKED` before touching anything; the lock goes with `close()` and with
+   * the process, however it ends.
    */
   static async open(dir: string, options?: WalOptions): Promise<Wal> {
     const o = resolveWalOptions(dir, options);
     const path = resolvePath(dir);
     await mkdir(path, { recursive: true });
-    const ring = o.ring ?? new IoRing({ backend: o.backend });
+    const lock = await DirLock.acquire(path);
+    let ring: IoRing;
+    try {
+      ring = o.ring ?? new IoRing({ backend: o.backend });
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
     try {
       const { segments, report, nextSeq } = await recover(ring, path, o);
       let fd: number;
@@ -183,9 +205,10 @@ export class Wal {
           throw error;
         }
       }
-      return new Wal(path, o, ring, segments, report, fd, nextSeq);
+      return new Wal(path, o, ring, segments, report, lock, fd, nextSeq);
     } catch (error) {
       if (o.ring === undefined) ring.close();
+      await lock.release();
       throw error;
     }
   }
@@ -348,8 +371,10 @@ export class Wal {
       failure ??= this.#failure ?? undefined;
       clearInterval(this.#timer);
       await this.#scrub().catch((e: unknown) => (failure ??= e));
+      await this.#zero.settle();
       await this.#ring.closeFile(this.#fd).catch(() => {});
       if (this.#ownsRing) this.#ring.close();
+      await this.#lock.release();
       if (failure !== undefined) throw walIoError(failure, 'WAL close');
     })();
     return this.#closed;
@@ -454,6 +479,8 @@ export class Wal {
         if (this.#dirtyEnd > at + group.used) {
           chunks.push({ bytes: new Uint8Array(this.#dirtyEnd - at - group.used), position: at + group.used });
         }
+        const overlap = this.#zero.before(at, Math.max(at + group.used, this.#dirtyEnd));
+        if (overlap !== null) await overlap;
         written = true;
         await writeAndSync(this.#ring, this.#fd, chunks, sync);
         active.end = at + group.used;
@@ -462,6 +489,7 @@ export class Wal {
         this.#dirtyEnd = 0;
         this.#groupsDone = group.index;
         if (!sync) this.#unsynced = true;
+        this.#zero.advance();
         group.resolveAll(first);
       }
       if (sync) {
@@ -511,6 +539,7 @@ export class Wal {
    * it is durable before the next segment exists) and creates the next one.
    */
   async #roll(): Promise<void> {
+    await this.#zero.settle(); // its chunk writes to the segment being sealed
     const active = this.#segments.at(-1) as SegmentInfo;
     if (this.#dirtyEnd > active.end) {
       await writeFully(this.#ring, this.#fd, new Uint8Array(this.#dirtyEnd - active.end), active.end);
@@ -523,7 +552,7 @@ export class Wal {
     const created = await createSegment(this.#ring, this.#dir, this.#nextSeq, this.#o.segmentSize, window);
     const previous = this.#fd;
     this.#fd = created.fd;
-    this.#segments.push({
+    const segment: SegmentInfo = {
       path: created.path,
       firstSeq: this.#nextSeq,
       end: SegmentHeader.SIZE,
@@ -531,7 +560,9 @@ export class Wal {
       size: this.#o.segmentSize,
       window,
       verifiedEnd: SegmentHeader.SIZE,
-    });
+    };
+    this.#segments.push(segment);
+    this.#zero.reset(created.fd, segment, SegmentHeader.SIZE);
     await this.#ring.closeFile(previous);
   }
 

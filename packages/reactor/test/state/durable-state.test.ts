@@ -1,7 +1,7 @@
 // DurableState on both backends: commits apply in order once durable, reopen restores the
 // newest checkpoint and applies the log after it, checkpointEvery checkpoints by itself and
 // drops the log it covers, and what cannot be trusted is refused with a typed error.
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DurableState } from '../../src/wal/index.js';
@@ -26,6 +26,26 @@ describe.each(backends)('DurableState on %s', (backend) => {
     const again = await DurableState.open(dir, counterSpec, { fsync: 'always', wal: wal(backend) });
     expect(again.state).toEqual(expectedCounter(400));
     expect(again.checkpointSeq).toBe(0);
+    await again.close();
+  });
+
+  it('a second open of the same directory is ERR_CORELANE_WAL_LOCKED and leaves its checkpoints alone', async () => {
+    const dir = join(root, `locked-${backend}`);
+    const state = await DurableState.open(dir, counterSpec, { fsync: 'always', wal: wal(backend) });
+    await Promise.all(Array.from({ length: 20 }, (_, v) => state.commit(add(v))));
+    // A checkpoint of the first in progress: its temporary file must survive the refused open.
+    const temp = join(dir, `${'20'.padStart(20, '0')}.ckpt.tmp`);
+    writeFileSync(temp, 'in progress');
+    await expect(DurableState.open(dir, counterSpec, { fsync: 'always', wal: wal(backend) })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_WAL_LOCKED',
+    });
+    expect(existsSync(temp)).toBe(true);
+    await state.commit(add(20));
+    expect(state.state).toEqual(expectedCounter(21));
+    await state.close();
+    const again = await DurableState.open(dir, counterSpec, { fsync: 'always', wal: wal(backend) });
+    expect(again.state).toEqual(expectedCounter(21));
+    expect(existsSync(temp)).toBe(false); // the leftover of an interrupted checkpoint goes at open
     await again.close();
   });
 

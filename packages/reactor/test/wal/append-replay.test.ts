@@ -118,7 +118,8 @@ describe.each(backends)('Wal on %s', (backend) => {
       };
       return b;
     };
-    const wal = await Wal.open(join(root, `group-${backend}`), { ring, segmentSize: SEGMENT });
+    // Zero-ahead off: its background writes of zeros would be counted too (zero-ahead.test.ts).
+    const wal = await Wal.open(join(root, `group-${backend}`), { ring, segmentSize: SEGMENT, zeroAheadBytes: 0 });
     const first = Array.from({ length: 256 }, (_, i) => wal.append(payload(4, i)));
     // The first group is submitted at the end of this turn of the event loop; what is appended
     // after that, while it is in flight (or after it completed), goes into one more group.
@@ -168,6 +169,10 @@ describe('Wal arguments', () => {
     await expect(Wal.open(dir, { fsync: 'always', intervalMs: 10 })).rejects.toMatchObject({
       code: 'ERR_CORELANE_OUT_OF_RANGE',
     });
+    await expect(Wal.open(dir, { segmentSize: SEGMENT, zeroAheadBytes: SEGMENT + 1 })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_OUT_OF_RANGE',
+    });
+    await expect(Wal.open(dir, { zeroAheadBytes: -1 })).rejects.toBeInstanceOf(RangeError);
     const wal = await Wal.open(dir, { segmentSize: SEGMENT });
     expect(() => wal.append('text' as never)).toThrow(
       expect.objectContaining({ code: 'ERR_CORELANE_INVALID_ARGUMENT' }),
