@@ -34,7 +34,13 @@ function current(): CoreState {
 
 async function init(ctx: CoreContext): Promise<void> {
   const data = ctx.data as CoreData;
-  const log = data.dir === undefined ? null : await CoreLog.open(join(data.dir, `core-${ctx.core}`), data.appendfsync);
+  const log =
+    data.dir === undefined
+      ? null
+      : await CoreLog.open(join(data.dir, `core-${ctx.core}`), data.appendfsync, {
+          checkpoint: { bytes: data.checkpointBytes, records: data.checkpointEvery },
+          ...(data.walSegmentBytes !== undefined ? { segmentBytes: data.walSegmentBytes } : {}),
+        });
   let shard: ShardDispatcher | null = null;
   const server = await KvServer.start({
     listen: false,
@@ -54,7 +60,7 @@ async function init(ctx: CoreContext): Promise<void> {
     },
   });
   const own = shard as unknown as ShardDispatcher;
-  if (log !== null) await log.replay(own.shard);
+  if (log !== null) await log.recover(own.shard);
   state = { server, shard: own, log, mirrors: new Map(), stopping: false };
   // Active expiry on the core's timer wheel (Redis's hz 10).
   ctx.timers.every(data.expireIntervalMs, () => own.tick());

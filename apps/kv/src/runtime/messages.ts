@@ -42,6 +42,11 @@ export interface CoreData {
   /** Each core logs under `<dir>/core-<i>`; absent: no persistence. */
   readonly dir?: string;
   readonly appendfsync: 'always' | 'everysec' | 'no';
+  /** When each core checkpoints its shard and truncates its log (0: no such bound). */
+  readonly checkpointBytes: number;
+  readonly checkpointEvery: number;
+  /** Bytes of each WAL segment; absent: the reactor's default. */
+  readonly walSegmentBytes?: number;
   /** How often active expiry runs on each core's timer wheel, in ms. */
   readonly expireIntervalMs: number;
 }
