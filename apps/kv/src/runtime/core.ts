@@ -97,6 +97,9 @@ async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promi
   switch (m.t) {
     case 'run':
       return run(s, m);
+    case 'runs':
+      // Each dispatched in order now (run() dispatches before its first await); answered together.
+      return Promise.all(m.runs.map((r) => run(s, r)));
     case 'gone': {
       const id = `${m.from}:${m.sid}`;
       const session = s.mirrors.get(id);

@@ -17,6 +17,12 @@ export interface RunMessage {
   readonly multiFailed?: boolean;
 }
 
+/** Several RunMessages of one turn, run in order; the reply is the array of their replies. */
+export interface RunBatchMessage {
+  readonly t: 'runs';
+  readonly runs: RunMessage[];
+}
+
 /** Session `sid` of core `from` closed: drop its parked commands and watches. */
 export interface GoneMessage {
   readonly t: 'gone';
@@ -31,7 +37,7 @@ export interface ListenMessage {
   readonly host: string;
 }
 
-export type CoreMessage = RunMessage | GoneMessage | ListenMessage;
+export type CoreMessage = RunMessage | RunBatchMessage | GoneMessage | ListenMessage;
 
 /** The name of the BroadcastChannel a core posts `'shutdown'` on (SHUTDOWN from a client). */
 export const SHUTDOWN_CHANNEL = 'corelane-kv:shutdown';

@@ -37,6 +37,8 @@ export class ClientConnection {
   private waiting = false;
   private closing = false;
   private closed = false;
+  /** A flush is queued for the replies that completed in this turn (one socket write for all). */
+  private flushQueued = false;
 
   constructor(
     readonly socket: Socket,
@@ -100,10 +102,20 @@ export class ClientConnection {
   private complete(slot: Slot, reply: Reply, blocking: boolean): void {
     slot.reply = reply;
     if (blocking) this.waiting = false;
-    this.flush();
+    // The replies of one mesh drain (or one group commit) complete one after another in the same
+    // microtask checkpoint: queued behind them, one flush writes them all with one syscall.
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.queuedFlush);
+    }
     // Commands pipelined behind a blocking one run now.
     if (blocking) setImmediate(() => this.process());
   }
+
+  private readonly queuedFlush = (): void => {
+    this.flushQueued = false;
+    this.flush();
+  };
 
   /** Writes the replies at the head of the queue that are ready. */
   private flush(): void {
