@@ -5,6 +5,15 @@ import { partition } from '@corelane/router';
 import { keyPositions } from './commands/spec.js';
 import { lookupCommand } from './commands/table.js';
 
+/** Reused for the bytes of keys up to its size: routing allocates nothing for them. */
+const scratch = Buffer.allocUnsafe(4096);
+
+/** The bytes of latin1 `key` (valid until the next call). */
+function keyBytes(key: string): Buffer {
+  if (key.length > scratch.length) return Buffer.from(key, 'latin1');
+  return scratch.subarray(0, scratch.write(key, 0, 'latin1'));
+}
+
 /**
  * The core that owns every key of `argv` among `cores`; `null` when it has no keys (any core
  * runs it), `-1` when its keys live on different cores.
@@ -14,7 +23,7 @@ export function routeCommand(argv: string[], cores: number): number | null {
   if (spec === null) return null;
   let owner: number | null = null;
   for (const i of keyPositions(spec, argv)) {
-    const core = partition(Buffer.from(argv[i] as string, 'latin1'), cores);
+    const core = partition(keyBytes(argv[i] as string), cores);
     if (owner === null) owner = core;
     else if (owner !== core) return -1;
   }

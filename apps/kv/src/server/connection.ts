@@ -90,8 +90,11 @@ export class ClientConnection {
           (e: unknown) =>
             this.complete(slot, new ErrorReply(`ERR ${e instanceof Error ? e.message : String(e)}`), blocking),
         );
+      } else if (this.slots.length === 0) {
+        // Nothing ahead of it: encoded now, no slot (HELLO answers in the protocol it switches to).
+        this.writer.protocol = this.session.protocol;
+        this.writer.write(reply);
       } else {
-        // HELLO answers in the protocol it switches to.
         this.slots.push({ reply, protocol: this.session.protocol });
       }
       if (this.session.closeAfterReply) this.closing = true;

@@ -41,6 +41,8 @@ export class RoutingDispatcher implements Dispatcher {
 
   dispatch(argv: string[], session: Session): { reply: Reply | Promise<Reply>; blocking: boolean } {
     const own = this.cores[this.self] as Dispatcher;
+    // One core owns every key: nothing to route.
+    if (this.cores.length === 1) return own.dispatch(argv, session);
     const name = (argv[0] as string).toLowerCase();
     if (session.multi !== null) {
       // Inside MULTI commands are only checked and queued, here; EXEC runs the queue where its keys live.
