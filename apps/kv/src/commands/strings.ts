@@ -2,7 +2,7 @@
 // checks as in Redis 7.0, and the records they log (relative expiries made absolute).
 import { OK, type Reply } from '../resp/reply.js';
 import { stringValue } from '../store/values.js';
-import { INT64_MAX, INT64_MIN, int64Arg, longArg, parseInt64 } from './args.js';
+import { INT64_MAX, INT64_MIN, int64Arg, longArg, parseInt64, parseLong } from './args.js';
 import type { ExecContext } from './context.js';
 import {
   arityError,
@@ -117,8 +117,26 @@ function checkLength(c: ExecContext, total: number): void {
 }
 
 /** INCRBY's core: value + by, with Redis's overflow check; keeps the key's TTL. */
+/** |by| up to this, and a value of at most 15 digits: the sum is exact in a double, far from int64's ends. */
+const SMALL_STEP = 2n ** 52n;
+
 function incrBy(c: ExecContext, key: string, by: bigint): Reply {
   const old = getString(c, key);
+  // The common case without BigInt arithmetic (INCR of a counter): same result, same checks.
+  if (by <= SMALL_STEP && by >= -SMALL_STEP && (old === undefined || old.value.length < 16)) {
+    const v = old === undefined ? 0 : parseLong(old.value);
+    if (v !== null) {
+      const sum = v + Number(by);
+      const text = String(sum);
+      if (old !== undefined) {
+        old.value = text;
+        c.db.touch(key);
+      } else {
+        c.db.add(key, stringValue(text));
+      }
+      return sum;
+    }
+  }
   let value = 0n;
   if (old !== undefined) {
     const v = parseInt64(old.value);
