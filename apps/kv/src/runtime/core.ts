@@ -74,7 +74,7 @@ async function init(ctx: CoreContext): Promise<void> {
 }
 
 /** A forwarded command: run on this core's shard for the mirror of the sender's session. */
-async function run(s: CoreState, m: RunMessage): Promise<Buffer> {
+function run(s: CoreState, m: RunMessage): Buffer | Promise<Buffer> {
   const id = `${m.from}:${m.sid}`;
   let session = s.mirrors.get(id);
   if (session === undefined) {
@@ -88,7 +88,8 @@ async function run(s: CoreState, m: RunMessage): Promise<Buffer> {
     session.multiFailed = m.multiFailed ?? false;
   }
   const { reply } = s.shard.dispatch(m.argv, session);
-  return encodeReply(await reply, m.proto);
+  // Most replies are ready at once: encoded without a microtask hop.
+  return reply instanceof Promise ? reply.then((r) => encodeReply(r, m.proto)) : encodeReply(reply, m.proto);
 }
 
 async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promise<unknown> {
@@ -97,9 +98,11 @@ async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promi
   switch (m.t) {
     case 'run':
       return run(s, m);
-    case 'runs':
-      // Each dispatched in order now (run() dispatches before its first await); answered together.
-      return Promise.all(m.runs.map((r) => run(s, r)));
+    case 'runs': {
+      // Each dispatched in order now; answered together once every reply is ready.
+      const replies = m.runs.map((r) => run(s, r));
+      return replies.some((r) => r instanceof Promise) ? Promise.all(replies) : replies;
+    }
     case 'gone': {
       const id = `${m.from}:${m.sid}`;
       const session = s.mirrors.get(id);
