@@ -3,47 +3,14 @@
 // snapshot covers, so the log stays bounded; a restart restores the snapshot and replays the
 // records after it. Small segments (--wal-segment-bytes 64k) make many checkpoints and many
 // truncations happen in a short run.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
-import { exitOf, type KvProcess, startKvProcess } from './support/process.js';
+import type Redis from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { client, durableHarness, killRounds } from './support/durable.js';
+import { exitOf } from './support/process.js';
 
-const dirs: string[] = [];
-const running: KvProcess[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'corelane-kv-ckpt-'));
-  dirs.push(dir);
-  return dir;
-}
-
-async function start(args: string[]): Promise<KvProcess> {
-  const kv = await startKvProcess(args);
-  running.push(kv);
-  return kv;
-}
-
-afterEach(async () => {
-  for (const kv of running.splice(0)) await kv.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function client(port: number): Promise<Redis> {
-  // No retries: a write in flight when the server dies fails here, and is not counted as acknowledged.
-  const r = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  r.on('error', () => {});
-  await r.connect();
-  return r;
-}
+const { tempDir, start } = durableHarness('corelane-kv-ckpt-');
 
 /** The files of each core's directory: its WAL segments and its checkpoints. */
 function files(dir: string): { segments: number; checkpoints: number }[] {
@@ -144,12 +111,23 @@ async function randomWrites(r: Redis, count: number, seed: number): Promise<void
 
 const SMALL = ['--wal-segment-bytes', '64k'];
 
+/** Restarts corelane-kv with `args` over the same dir: every key must read back as `before`. */
+async function expectRestored(args: string[], before: Map<string, string>): Promise<void> {
+  const again = await start(args);
+  const r = await client(again.port);
+  try {
+    expect(await dump(r)).toEqual(before);
+  } finally {
+    r.disconnect();
+  }
+}
+
 describe('checkpoints (--checkpoint-every, --checkpoint-bytes)', () => {
   it('a restart after many writes rebuilds every key, value and expiry exactly; the log stays bounded', async () => {
     const dir = tempDir();
     const args = ['--cores', '2', '--dir', dir, '--appendfsync', 'no', '--checkpoint-every', '2000', ...SMALL];
     const kv = await start(args);
-    let r = await client(kv.port);
+    const r = await client(kv.port);
     const peak = [0, 0];
     for (let round = 0; round < 10; round++) {
       await randomWrites(r, 3000, round + 1);
@@ -167,21 +145,14 @@ describe('checkpoints (--checkpoint-every, --checkpoint-bytes)', () => {
     const after = files(dir);
     for (const p of peak) expect(p).toBeLessThanOrEqual(10);
     for (const f of after) expect(f.checkpoints).toBe(1);
-
-    const again = await start(args);
-    r = await client(again.port);
-    try {
-      expect(await dump(r)).toEqual(before);
-    } finally {
-      r.disconnect();
-    }
+    await expectRestored(args, before);
   });
 
   it('by size: --checkpoint-bytes bounds the log', async () => {
     const dir = tempDir();
     const args = ['--cores', '1', '--dir', dir, '--appendfsync', 'everysec', '--checkpoint-bytes', '128k', ...SMALL];
     const kv = await start(args);
-    let r = await client(kv.port);
+    const r = await client(kv.port);
     let peak = 0;
     const value = 'x'.repeat(200);
     for (let round = 0; round < 20; round++) {
@@ -196,13 +167,7 @@ describe('checkpoints (--checkpoint-every, --checkpoint-bytes)', () => {
     const before = await dump(r);
     r.disconnect();
     await kv.close();
-    const again = await start(args);
-    r = await client(again.port);
-    try {
-      expect(await dump(r)).toEqual(before);
-    } finally {
-      r.disconnect();
-    }
+    await expectRestored(args, before);
   });
 
   it('keys that expired stay expired after a restart, whether the checkpoint or the log held them', async () => {
@@ -246,57 +211,8 @@ describe('checkpoints (--checkpoint-every, --checkpoint-bytes)', () => {
     const dir = tempDir();
     // A checkpoint every 40 records per core: most kills land during or near one.
     const args = ['--cores', '2', '--dir', dir, '--appendfsync', 'always', '--checkpoint-every', '40', ...SMALL];
-    const acked = new Map<string, number>();
-    const writers = Array.from({ length: 4 }, (_, w) => `w${w}`);
     const next = random(42);
-    for (let round = 0; round < 4; round++) {
-      const kv = await start(args);
-      const clients = await Promise.all(writers.map(() => client(kv.port)));
-      let stop = false;
-      let acks = 0;
-      const loops = writers.map(async (w, i) => {
-        const r = clients[i] as Redis;
-        while (!stop) {
-          try {
-            const n = await r.incr(`count:${w}`);
-            await r.rpush(`log:${w}`, String(n));
-            acked.set(w, n);
-            acks++;
-          } catch {
-            return;
-          }
-        }
-      });
-      const target = 100 + next(300);
-      const deadline = Date.now() + 30_000;
-      while (acks < target && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
-      expect(acks).toBeGreaterThanOrEqual(target);
-      kv.child.kill('SIGKILL');
-      await exitOf(kv.child);
-      stop = true;
-      await Promise.all(loops);
-      for (const c of clients) c.disconnect();
-
-      const again = await start(args);
-      const r = await client(again.port);
-      try {
-        for (const w of writers) {
-          const n = acked.get(w) ?? 0;
-          const count = Number(await r.get(`count:${w}`));
-          const log = (await r.lrange(`log:${w}`, 0, -1)).map(Number);
-          // The INCR in flight may be durable without its ack: at most one past what was acked.
-          expect(count, w).toBeGreaterThanOrEqual(n);
-          expect(count, w).toBeLessThanOrEqual(n + 1);
-          expect(log.slice(0, n), w).toEqual(Array.from({ length: n }, (_, i) => i + 1));
-          expect(log.length, w).toBeLessThanOrEqual(count);
-          acked.set(w, count);
-          if (log.length < count) await r.rpush(`log:${w}`, String(count));
-        }
-      } finally {
-        r.disconnect();
-      }
-      await again.close();
-    }
+    await killRounds(start, args, 4, () => 100 + next(300));
     expect(files(dir).every((f) => f.checkpoints >= 1)).toBe(true);
   });
 });
