@@ -1,7 +1,9 @@
-// Which core owns a command: the core of its keys, by `partition(key, cores)` from
-// @corelane/router (fxhash64 of the key bytes). The runtime sends a command to that core, or,
+// Which core owns a command: the core of its keys, by `jumpPartition(key, cores)` from
+// @corelane/router (jump consistent hash of the finalized fxhash64 of the key bytes). Not
+// `partition()` (fxhash64 % cores): fxhash's low bits see few bits of the key, and with `% 2`
+// every `key:<12 digits>` that redis-benchmark sends landed on core 0. The runtime sends a command to that core, or,
 // when its keys live on several cores, coordinates them (a multi-key transaction).
-import { partition } from '@corelane/router';
+import { jumpPartition } from '@corelane/router';
 import { keyPositions } from './commands/spec.js';
 import { lookupCommand } from './commands/table.js';
 
@@ -23,7 +25,7 @@ export function routeCommand(argv: string[], cores: number): number | null {
   if (spec === null) return null;
   let owner: number | null = null;
   for (const i of keyPositions(spec, argv)) {
-    const core = partition(keyBytes(argv[i] as string), cores);
+    const core = jumpPartition(keyBytes(argv[i] as string), cores);
     if (owner === null) owner = core;
     else if (owner !== core) return -1;
   }

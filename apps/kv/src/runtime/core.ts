@@ -1,4 +1,4 @@
-// One core of corelane-kv on the runtime: it owns one Shard (the keys `partition(key, cores)`
+// One core of corelane-kv on the runtime: it owns one Shard (the keys `routeCommand()`
 // gives it), serves the connections the kernel hands its socket (every core listens on the same
 // port with reusePort), runs the commands of keys it owns and forwards the others to their
 // owner through the mesh; with a data dir it logs every write to its own WAL before answering.

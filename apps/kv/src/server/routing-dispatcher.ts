@@ -28,7 +28,7 @@ export class RoutingDispatcher implements Dispatcher {
 
   /**
    * @param self - the index of this connection's core in `cores`.
-   * @param cores - one dispatcher per core, by core index (= `partition(key, cores.length)`).
+   * @param cores - one dispatcher per core, by core index (= `routeCommand(argv, cores.length)`).
    */
   constructor(
     readonly self: number,
