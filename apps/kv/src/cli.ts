@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // corelane-kv [--port 6379] [--bind 127.0.0.1] [--cores N] [--dir ./data]
-//             [--appendfsync always|everysec|no] [--requirepass secret]
+//             [--appendfsync always|everysec|no] [--checkpoint-bytes N] [--checkpoint-every N]
+//             [--wal-segment-bytes N] [--requirepass secret]
 // One shard per core on the corelane runtime; every core accepts connections on the port.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -8,7 +9,8 @@ import { startKvRuntime } from './runtime/start.js';
 
 const USAGE =
   'usage: corelane-kv [--port 6379] [--bind 127.0.0.1] [--cores <n>] [--dir <path>] ' +
-  '[--appendfsync always|everysec|no] [--requirepass <password>]';
+  '[--appendfsync always|everysec|no] [--checkpoint-bytes <n>] [--checkpoint-every <n>] ' +
+  '[--wal-segment-bytes <n>] [--requirepass <password>]';
 
 function fail(message: string): never {
   console.error(`corelane-kv: ${message}\n${USAGE}`);
@@ -24,6 +26,9 @@ function options() {
         cores: { type: 'string', default: String(availableParallelism()) },
         dir: { type: 'string' },
         appendfsync: { type: 'string', default: 'everysec' },
+        'checkpoint-bytes': { type: 'string' },
+        'checkpoint-every': { type: 'string' },
+        'wal-segment-bytes': { type: 'string' },
         requirepass: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -51,6 +56,19 @@ if (appendfsync !== 'always' && appendfsync !== 'everysec' && appendfsync !== 'n
   fail(`--appendfsync must be always, everysec or no, got ${appendfsync}`);
 }
 
+/** A non-negative integer option (sizes accept a k/m/g suffix, as Redis's config does), or absent. */
+function count(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+)([kmg]?)(b?)$/i.exec(text);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match?.[2] ?? '').toLowerCase()] as number;
+  const n = match === null ? Number.NaN : Number(match[1]) * unit;
+  if (!Number.isSafeInteger(n)) fail(`--${name} must be a non-negative integer (k/m/g allowed), got ${text}`);
+  return n;
+}
+const checkpointBytes = count('checkpoint-bytes', values['checkpoint-bytes']);
+const checkpointEvery = count('checkpoint-every', values['checkpoint-every']);
+const walSegmentBytes = count('wal-segment-bytes', values['wal-segment-bytes']);
+
 const kv = await startKvRuntime({
   port,
   bind: values.bind,
@@ -58,6 +76,9 @@ const kv = await startKvRuntime({
   appendfsync,
   ...(values.dir !== undefined ? { dir: values.dir } : {}),
   ...(values.requirepass !== undefined ? { requirepass: values.requirepass } : {}),
+  ...(checkpointBytes !== undefined ? { checkpointBytes } : {}),
+  ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+  ...(walSegmentBytes !== undefined ? { walSegmentBytes } : {}),
 }).catch((e: unknown) => {
   // A port in use, a data dir it cannot write, a log it cannot recover: one line, exit 1.
   const code = (e as { code?: unknown }).code;

@@ -62,12 +62,26 @@ function coordinated(commands: string[][]): string[][] {
 }
 
 /**
- * The generators' keys k0…k3 renamed so that they spread over `cores` cores (on three cores
- * k0…k3 all hash to core 1): k0 k4 k5 k1 land on cores 1 2 0 1.
+ * The generators' keys k0…k3 renamed so that they spread over `cores` cores: each in turn takes
+ * the first unused name k0, k1, … whose core none of the earlier ones has, once every core has
+ * one the first unused name (routing decides which names those are, not this list).
  */
 function spread(commands: string[][], cores: number): string[][] {
-  if (cores !== 3) return commands;
-  const names: Record<string, string> = { k0: 'k0', k1: 'k4', k2: 'k5', k3: 'k1' };
+  const names: Record<string, string> = {};
+  const covered = new Set<number>();
+  const used = new Set<string>();
+  for (const key of ['k0', 'k1', 'k2', 'k3']) {
+    for (let n = 0; ; n++) {
+      const name = `k${n}`;
+      if (used.has(name)) continue;
+      const owner = routeCommand(['GET', name], cores) as number;
+      if (covered.size < cores && covered.has(owner)) continue;
+      names[key] = name;
+      used.add(name);
+      covered.add(owner);
+      break;
+    }
+  }
   return commands.map((argv) => argv.map((a, i) => (i > 0 ? (names[a] ?? a) : a)));
 }
 

@@ -46,6 +46,18 @@ describe('routing over two cores, the second one remote', () => {
     expect(new Set(['k0', 'k1', 'k2', 'k3'].map((k) => routeCommand(['GET', k], 2)))).toEqual(new Set([0, 1]));
   });
 
+  it('keys that differ only in their digits spread over the cores (redis-benchmark key:<12 digits>)', () => {
+    for (const cores of [2, 3, 4]) {
+      const counts = new Array<number>(cores).fill(0);
+      for (let i = 0; i < 4000; i++) {
+        const owner = routeCommand(['GET', `key:${String(i * 25).padStart(12, '0')}`], cores) as number;
+        counts[owner] = (counts[owner] as number) + 1;
+      }
+      // Each core owns a fair share (4000 / cores, give or take 10 %).
+      for (const n of counts) expect(n, `${cores} cores: ${counts}`).toBeGreaterThan((4000 / cores) * 0.9);
+    }
+  });
+
   it('pipelines mixing both cores answer in order, as redis-server does (100 sequences)', async () => {
     const command = fc
       .oneof(...[...stringCommands, ...listCommands, ...hashCommands, ...setCommands])

@@ -1,7 +1,7 @@
 // The shard engine without a network: write records replay to the same state (the WAL's
 // reducer), snapshots restore it, active expiry deletes due keys and logs a DEL for each, and
 // commands route to the core that owns their keys.
-import { partition } from '@corelane/router';
+import { jumpPartition } from '@corelane/router';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Shard, type WriteRecord } from '../src/commands/engine.js';
@@ -162,9 +162,9 @@ describe('write record bytes', () => {
 });
 
 describe('routeCommand: the core that owns a command', () => {
-  it('is partition(key, cores) of its keys, null without keys, -1 across cores', () => {
+  it('is jumpPartition(key, cores) of its keys, null without keys, -1 across cores', () => {
     const cores = 4;
-    const owner = (k: string) => partition(Buffer.from(k, 'latin1'), cores);
+    const owner = (k: string) => jumpPartition(Buffer.from(k, 'latin1'), cores);
     expect(routeCommand(['GET', 'user:1'], cores)).toBe(owner('user:1'));
     expect(routeCommand(['PING'], cores)).toBeNull();
     expect(routeCommand(['NOSUCH', 'x'], cores)).toBeNull();

@@ -16,6 +16,9 @@ const QUEUED = new SimpleString('QUEUED');
 const EXECABORT = new ErrorReply('EXECABORT Transaction discarded because of previous errors.');
 const NOT_IN_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
 
+/** The records of a command that wrote nothing (shared: never changed). */
+const NO_RECORDS: WriteRecord[] = [];
+
 /** Keys one active-expiry sample looks at. */
 const EXPIRE_SAMPLE = 200;
 
@@ -123,7 +126,7 @@ export class Shard {
     const now = this.clock();
     if (spec.name === 'exec' && session?.multi) return this.exec(session, server, now, spec);
     const { reply, log } = this.run(spec, argv, now, session, server);
-    return { reply, records: log.map((a) => ({ argv: a, nowMs: now })), spec };
+    return { reply, records: log.length === 0 ? NO_RECORDS : log.map((a) => ({ argv: a, nowMs: now })), spec };
   }
 
   /** EXEC: every queued command, in order, at one time; their records come out together. */

@@ -1,8 +1,8 @@
 // String commands (Redis's t_string.c and bitops.c): replies, error texts and the order of
 // checks as in Redis 7.0, and the records they log (relative expiries made absolute).
 import { OK, type Reply } from '../resp/reply.js';
-import { stringValue } from '../store/values.js';
-import { INT64_MAX, INT64_MIN, int64Arg, longArg, parseInt64 } from './args.js';
+import { type StringValue, stringValue } from '../store/values.js';
+import { INT64_MAX, INT64_MIN, int64Arg, longArg, parseInt64, parseLong } from './args.js';
 import type { ExecContext } from './context.js';
 import {
   arityError,
@@ -116,9 +116,31 @@ function checkLength(c: ExecContext, total: number): void {
   if (total > c.maxBulkBytes) throw STRING_TOO_LONG;
 }
 
+/** |by| up to this, and a value of at most 15 digits: the sum is exact in a double, far from int64's ends. */
+const SMALL_STEP = 2n ** 52n;
+
+/** Stores the new text of a counter: in place (keeping the TTL) or as a new key. */
+function storeText(c: ExecContext, key: string, old: StringValue | undefined, text: string): void {
+  if (old !== undefined) {
+    old.value = text;
+    c.db.touch(key);
+  } else {
+    c.db.add(key, stringValue(text));
+  }
+}
+
 /** INCRBY's core: value + by, with Redis's overflow check; keeps the key's TTL. */
 function incrBy(c: ExecContext, key: string, by: bigint): Reply {
   const old = getString(c, key);
+  // The common case without BigInt arithmetic (INCR of a counter): same result, same checks.
+  if (by <= SMALL_STEP && by >= -SMALL_STEP && (old === undefined || old.value.length < 16)) {
+    const v = old === undefined ? 0 : parseLong(old.value);
+    if (v !== null) {
+      const sum = v + Number(by);
+      storeText(c, key, old, String(sum));
+      return sum;
+    }
+  }
   let value = 0n;
   if (old !== undefined) {
     const v = parseInt64(old.value);
@@ -129,13 +151,7 @@ function incrBy(c: ExecContext, key: string, by: bigint): Reply {
     throw OVERFLOW;
   }
   value += by;
-  const s = value.toString();
-  if (old !== undefined) {
-    old.value = s;
-    c.db.touch(key);
-  } else {
-    c.db.add(key, stringValue(s));
-  }
+  storeText(c, key, old, value.toString());
   return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : value;
 }
 
@@ -269,12 +285,7 @@ export const stringCommands: CommandSpec[] = [
     const sum = addLongDouble(value, incr);
     if (sum === null) throw NAN_OR_INFINITY;
     const s = formatLongDouble(sum);
-    if (old !== undefined) {
-      old.value = s;
-      c.db.touch(key);
-    } else {
-      c.db.add(key, stringValue(s));
-    }
+    storeText(c, key, old, s);
     c.rewritten = true;
     c.log.push(['SET', key, s, 'KEEPTTL']);
     return s;

@@ -25,13 +25,21 @@ for (const spec of [
 /** The command table: what COMMAND lists, what the engine runs, what routing reads key positions from. */
 export const commandTable: ReadonlyMap<string, CommandSpec> = commandRegistry;
 
+/** Names as clients usually spell them (SET, set): found without lower-casing a copy. */
+const byExactName = new Map<string, CommandSpec>();
+for (const [name, spec] of commandRegistry) {
+  byExactName.set(name, spec);
+  byExactName.set(name.toUpperCase(), spec);
+}
+
 /**
  * The spec that runs `argv` (a container's subcommand when there is one), or null when the name
  * is unknown. Mirrors Redis's lookupCommand(): a container with no second argument is the
  * container itself.
  */
 export function lookupCommand(argv: readonly string[]): CommandSpec | null {
-  const spec = commandTable.get((argv[0] as string).toLowerCase());
+  const name = argv[0] as string;
+  const spec = byExactName.get(name) ?? commandTable.get(name.toLowerCase());
   if (!spec) return null;
   if (spec.subcommands === null || argv.length === 1) return spec;
   return spec.subcommands.get((argv[1] as string).toLowerCase()) ?? null;

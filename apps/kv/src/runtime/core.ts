@@ -1,4 +1,4 @@
-// One core of corelane-kv on the runtime: it owns one Shard (the keys `partition(key, cores)`
+// One core of corelane-kv on the runtime: it owns one Shard (the keys `routeCommand()`
 // gives it), serves the connections the kernel hands its socket (every core listens on the same
 // port with reusePort), runs the commands of keys it owns and forwards the others to their
 // owner through the mesh; with a data dir it logs every write to its own WAL before answering.
@@ -44,7 +44,13 @@ function current(): CoreState {
 
 async function init(ctx: CoreContext): Promise<void> {
   const data = ctx.data as CoreData;
-  const log = data.dir === undefined ? null : await CoreLog.open(join(data.dir, `core-${ctx.core}`), data.appendfsync);
+  const log =
+    data.dir === undefined
+      ? null
+      : await CoreLog.open(join(data.dir, `core-${ctx.core}`), data.appendfsync, {
+          checkpoint: { bytes: data.checkpointBytes, records: data.checkpointEvery },
+          ...(data.walSegmentBytes !== undefined ? { segmentBytes: data.walSegmentBytes } : {}),
+        });
   spreadSessionIds(ctx.core, ctx.cores);
   type Parts = { shard: ShardDispatcher; gate: KeyGate; host: TxHost; cross: CrossCore };
   let parts = null as Parts | null;
@@ -59,10 +65,14 @@ async function init(ctx: CoreContext): Promise<void> {
       const cores: Dispatcher[] = [];
       const participants: Participant[] = [];
       for (let i = 0; i < ctx.cores; i++) {
-        cores.push(i === ctx.core ? gate : new MeshDispatcher(ctx, ctx.core, i, own.maxBulkBytes));
-        participants.push(
-          i === ctx.core ? new LocalParticipant(host, (tx) => cross.ready(tx)) : new MeshParticipant(ctx, ctx.core, i),
-        );
+        if (i === ctx.core) {
+          cores.push(gate);
+          participants.push(new LocalParticipant(host, (tx) => cross.ready(tx)));
+        } else {
+          const mesh = new MeshDispatcher(ctx, ctx.core, i, own.maxBulkBytes);
+          cores.push(mesh);
+          participants.push(new MeshParticipant(ctx, ctx.core, i, mesh));
+        }
       }
       const cross: CrossCore = new CrossCore({
         self: ctx.core,
@@ -87,7 +97,7 @@ async function init(ctx: CoreContext): Promise<void> {
   });
   if (parts === null) throw new Error('corelane-kv: the server did not build its dispatcher');
   const { shard: own, gate, host, cross } = parts;
-  if (log !== null) await log.replay(own.shard);
+  if (log !== null) await log.recover(own.shard);
   state = { server, shard: own, gate, host, cross, log, mirrors: new Map(), stopping: false };
   // A restarted core: the locks and parks its earlier life held on the other cores die now.
   if (ctx.restarts > 0) {
@@ -106,7 +116,7 @@ async function init(ctx: CoreContext): Promise<void> {
 }
 
 /** A forwarded command: run on this core's shard for the mirror of the sender's session. */
-async function run(s: CoreState, m: RunMessage): Promise<Buffer> {
+function run(s: CoreState, m: RunMessage): Buffer | Promise<Buffer> {
   const session = mirror(s, m.from, m.sid);
   // Through the key locks; the session's state is the command's own once it runs.
   const { reply } = s.gate.submit(session, claimOf(m.argv, m.multi ?? null), () => {
@@ -118,7 +128,8 @@ async function run(s: CoreState, m: RunMessage): Promise<Buffer> {
     }
     return s.shard.dispatch(m.argv, session);
   });
-  return encodeReply(await reply, m.proto);
+  // Most replies are ready at once: encoded without a microtask hop.
+  return reply instanceof Promise ? reply.then((r) => encodeReply(r, m.proto)) : encodeReply(reply, m.proto);
 }
 
 /** The mirror of session `sid` of core `from`. */
@@ -166,6 +177,11 @@ async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promi
   switch (m.t) {
     case 'run':
       return run(s, m);
+    case 'runs': {
+      // Each dispatched in order now; answered together once every reply is ready.
+      const replies = m.runs.map((r) => run(s, r));
+      return replies.some((r) => r instanceof Promise) ? Promise.all(replies) : replies;
+    }
     case 'gone': {
       const id = `${m.from}:${m.sid}`;
       const session = s.mirrors.get(id);

@@ -1,11 +1,12 @@
 // Another core as a participant of this core's cross-core commands: each step is a message
 // through the mesh (messages.ts). The mesh keeps the messages from one core to another in
 // order, so a release always arrives after its lock and write, and before the session's later
-// commands to that core.
+// commands to that core. The commands this core's connections sent the owner before, still in
+// the MeshDispatcher's turn batch, are flushed first: a lock must not overtake them.
 import type { Session } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
 import type { Grant, Participant, ReleaseOptions } from '../server/participant.js';
-import type { MeshPort } from './mesh-dispatcher.js';
+import type { MeshDispatcher, MeshPort } from './mesh-dispatcher.js';
 import type { LockMessage, ReleaseMessage, UnparkMessage, WriteMessage } from './messages.js';
 
 function bytesOf(value: unknown): Uint8Array {
@@ -19,28 +20,35 @@ export class MeshParticipant implements Participant {
     private readonly port: MeshPort,
     readonly self: number,
     readonly owner: number,
+    /** The owner's dispatcher of plain commands on this core, flushed before every step. */
+    private readonly commands: MeshDispatcher,
   ) {}
+
+  private request(m: LockMessage | WriteMessage | ReleaseMessage | UnparkMessage): Promise<unknown> {
+    this.commands.flush();
+    return this.port.requestTo(this.owner, m);
+  }
 
   async lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant> {
     const m: LockMessage = { t: 'lock', from: this.self, tx, keys, sid: session.id, watch };
-    const grant = (await this.port.requestTo(this.owner, m)) as { snapshot: unknown; dirty: boolean };
+    const grant = (await this.request(m)) as { snapshot: unknown; dirty: boolean };
     return { snapshot: bytesOf(grant.snapshot), dirty: grant.dirty === true };
   }
 
   async write(tx: string, records: WriteRecord[]): Promise<void> {
     const m: WriteMessage = { t: 'write', tx, records: records.map((r) => [r.nowMs, ...r.argv]) };
-    await this.port.requestTo(this.owner, m);
+    await this.request(m);
   }
 
   release(tx: string, session: Session, options: ReleaseOptions): void {
     const m: ReleaseMessage = { t: 'release', from: this.self, tx, sid: session.id, ...options };
     // A request, not a send: a full ring makes it wait instead of dropping it (a lost release
     // would leave the keys locked). Its answer carries nothing.
-    void this.port.requestTo(this.owner, m).catch(() => {});
+    void this.request(m).catch(() => {});
   }
 
   unpark(tx: string): void {
     const m: UnparkMessage = { t: 'unpark', tx };
-    void this.port.requestTo(this.owner, m).catch(() => {});
+    void this.request(m).catch(() => {});
   }
 }

@@ -17,6 +17,12 @@ export interface RunMessage {
   readonly multiFailed?: boolean;
 }
 
+/** Several RunMessages of one turn, run in order; the reply is the array of their replies. */
+export interface RunBatchMessage {
+  readonly t: 'runs';
+  readonly runs: RunMessage[];
+}
+
 /** Session `sid` of core `from` closed: drop its parked commands and watches. */
 export interface GoneMessage {
   readonly t: 'gone';
@@ -81,7 +87,7 @@ export interface ListenMessage {
   readonly host: string;
 }
 
-export type CoreMessage = RunMessage | GoneMessage | ListenMessage | TxMessage;
+export type CoreMessage = RunMessage | RunBatchMessage | GoneMessage | ListenMessage | TxMessage;
 
 /** The name of the BroadcastChannel a core posts `'shutdown'` on (SHUTDOWN from a client). */
 export const SHUTDOWN_CHANNEL = 'corelane-kv:shutdown';
@@ -92,6 +98,11 @@ export interface CoreData {
   /** Each core logs under `<dir>/core-<i>`; absent: no persistence. */
   readonly dir?: string;
   readonly appendfsync: 'always' | 'everysec' | 'no';
+  /** When each core checkpoints its shard and truncates its log (0: no such bound). */
+  readonly checkpointBytes: number;
+  readonly checkpointEvery: number;
+  /** Bytes of each WAL segment; absent: the reactor's default. */
+  readonly walSegmentBytes?: number;
   /** How often active expiry runs on each core's timer wheel, in ms. */
   readonly expireIntervalMs: number;
 }

@@ -4,9 +4,19 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Runtime } from '@corelane/reactor';
-import { CorelaneTypeError, ErrorCode, requireInteger, requireOneOf, requireOptions } from '@corelane/shared';
+import {
+  CorelaneRangeError,
+  CorelaneTypeError,
+  ErrorCode,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+} from '@corelane/shared';
 import type { AppendFsync } from './core-log.js';
 import { type CoreData, type ListenMessage, SHUTDOWN_CHANNEL } from './messages.js';
+
+/** The default of `checkpointBytes`: Redis's auto-aof-rewrite-min-size. */
+export const DEFAULT_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
 /** Options of {@link startKvRuntime}. */
 export interface KvRuntimeOptions {
@@ -20,6 +30,16 @@ export interface KvRuntimeOptions {
   dir?: string;
   /** When a write is durable before its reply, as Redis's `appendfsync`. Default `everysec`. */
   appendfsync?: AppendFsync;
+  /**
+   * Checkpoint a core's shard (and truncate its log) once this many log bytes followed the last
+   * checkpoint, or the last snapshot's size if larger (Redis's auto-aof-rewrite-min-size with
+   * percentage 100). 0: never by size. Default 64 MiB.
+   */
+  checkpointBytes?: number;
+  /** Checkpoint once this many records followed the last checkpoint. 0 (default): never by count. */
+  checkpointEvery?: number;
+  /** Bytes of each WAL segment file (64 KiB..1 GiB, a multiple of 4096). Default 64 MiB. */
+  walSegmentBytes?: number;
   /** When set, clients must AUTH with this password. */
   requirepass?: string;
   /** How often each core runs active expiry, in ms. Default 100. */
@@ -67,8 +87,29 @@ export async function startKvRuntime(options: KvRuntimeOptions = {}): Promise<Kv
     options.expireIntervalMs === undefined
       ? 100
       : requireInteger('options.expireIntervalMs', options.expireIntervalMs, 1, 2 ** 31 - 1);
+  const checkpointBytes =
+    options.checkpointBytes === undefined
+      ? DEFAULT_CHECKPOINT_BYTES
+      : requireInteger('options.checkpointBytes', options.checkpointBytes, 0, Number.MAX_SAFE_INTEGER);
+  const checkpointEvery =
+    options.checkpointEvery === undefined
+      ? 0
+      : requireInteger('options.checkpointEvery', options.checkpointEvery, 0, Number.MAX_SAFE_INTEGER);
+  const walSegmentBytes =
+    options.walSegmentBytes === undefined
+      ? undefined
+      : requireInteger('options.walSegmentBytes', options.walSegmentBytes, 64 * 1024, 1024 * 1024 * 1024);
+  if (walSegmentBytes !== undefined && walSegmentBytes % 4096 !== 0) {
+    throw new CorelaneRangeError(
+      ErrorCode.OUT_OF_RANGE,
+      `options.walSegmentBytes must be a multiple of 4096, got ${walSegmentBytes}`,
+    );
+  }
   const data: CoreData = {
     appendfsync,
+    checkpointBytes,
+    checkpointEvery,
+    ...(walSegmentBytes !== undefined ? { walSegmentBytes } : {}),
     expireIntervalMs,
     ...(options.dir !== undefined ? { dir: resolve(options.dir) } : {}),
     ...(options.requirepass !== undefined ? { requirepass: options.requirepass } : {}),

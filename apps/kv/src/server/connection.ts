@@ -37,6 +37,8 @@ export class ClientConnection {
   private waiting = false;
   private closing = false;
   private closed = false;
+  /** A flush is queued for the replies that completed in this turn (one socket write for all). */
+  private flushQueued = false;
 
   constructor(
     readonly socket: Socket,
@@ -88,8 +90,11 @@ export class ClientConnection {
           (e: unknown) =>
             this.complete(slot, new ErrorReply(`ERR ${e instanceof Error ? e.message : String(e)}`), blocking),
         );
+      } else if (this.slots.length === 0) {
+        // Nothing ahead of it: encoded now, no slot (HELLO answers in the protocol it switches to).
+        this.writer.protocol = this.session.protocol;
+        this.writer.write(reply);
       } else {
-        // HELLO answers in the protocol it switches to.
         this.slots.push({ reply, protocol: this.session.protocol });
       }
       if (this.session.closeAfterReply) this.closing = true;
@@ -100,10 +105,20 @@ export class ClientConnection {
   private complete(slot: Slot, reply: Reply, blocking: boolean): void {
     slot.reply = reply;
     if (blocking) this.waiting = false;
-    this.flush();
+    // The replies of one mesh drain (or one group commit) complete one after another in the same
+    // microtask checkpoint: queued behind them, one flush writes them all with one syscall.
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.queuedFlush);
+    }
     // Commands pipelined behind a blocking one run now.
     if (blocking) setImmediate(() => this.process());
   }
+
+  private readonly queuedFlush = (): void => {
+    this.flushQueued = false;
+    this.flush();
+  };
 
   /** Writes the replies at the head of the queue that are ready. */
   private flush(): void {

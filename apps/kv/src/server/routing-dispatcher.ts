@@ -41,7 +41,7 @@ export class RoutingDispatcher implements Dispatcher {
 
   /**
    * @param self - the index of this connection's core in `cores`.
-   * @param cores - one dispatcher per core, by core index (= `partition(key, cores.length)`).
+   * @param cores - one dispatcher per core, by core index (= `routeCommand(argv, cores.length)`).
    * @param crossCore - the coordinator of commands over several cores (null: they get CROSSSLOT).
    */
   constructor(
@@ -56,6 +56,8 @@ export class RoutingDispatcher implements Dispatcher {
 
   dispatch(argv: string[], session: Session): Dispatched {
     const own = this.cores[this.self] as Dispatcher;
+    // One core owns every key: nothing to route.
+    if (this.cores.length === 1) return own.dispatch(argv, session);
     const name = (argv[0] as string).toLowerCase();
     if (session.multi !== null) {
       // Inside MULTI commands are only checked and queued, here; EXEC runs the queue where its keys live.

@@ -73,7 +73,8 @@ export class Keyspace {
   /** Stores `value` under `key` and drops any expiry time (SET semantics). */
   set(key: string, value: Value): void {
     this.data.set(key, value);
-    this.expires.delete(key);
+    // Most keyspaces have no expiries: skip the second hash lookup then.
+    if (this.expires.size > 0) this.expires.delete(key);
     this.changed(key);
   }
 

@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 export { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
+// The checkpoint file of DurableState, for a state that logs after it applies (apps/kv).
+export { newestCheckpoint, writeCheckpoint } from '../state/checkpoint-file.js';
 // The durable-state engine on top of the log, usable without the runtime too.
 export {
   type CheckpointStep,

@@ -2,7 +2,7 @@
 // corelane-kv --cores 1), unpipelined and -P 16, interleaved sample by sample.
 import type { BenchCase } from '../../harness/suite.js';
 import { unavailable } from '../../harness/suite.js';
-import { redisBenchmark } from './benchmark.js';
+import { type BenchmarkResult, type BenchmarkRun, redisBenchmark } from './benchmark.js';
 import { type Persistence, redisUnavailable, type Server, startCorelaneKv, startRedisServer } from './servers.js';
 
 /**
@@ -14,6 +14,38 @@ const TESTS = ['set', 'get', 'incr'];
 const PIPELINED_ONLY = ['lpush', 'lpop', 'sadd', 'hset'];
 
 type Peer = 'redis-server' | 'cores 1';
+
+/** What the samples of one side saw besides requests/s: redis-benchmark's latencies, the server's CPU. */
+interface SideStats {
+  p50Ms: number[];
+  p99Ms: number[];
+  /** Server CPU time per request, in µs: the cost that decides throughput when the CPUs are shared. */
+  cpuUs: number[];
+}
+
+function median(values: number[]): number {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** One sample against `server`: its requests/s, its latencies and CPU per request recorded in `stats`. */
+async function sample(server: Server, run: BenchmarkRun, stats: SideStats): Promise<number> {
+  const before = server.cpuMs();
+  const result: BenchmarkResult = await redisBenchmark(server.port, run);
+  stats.p50Ms.push(result.p50Ms);
+  stats.p99Ms.push(result.p99Ms);
+  stats.cpuUs.push(((server.cpuMs() - before) * 1000) / run.requests);
+  return result.rps;
+}
+
+function describeStats(name: string, s: SideStats): string {
+  const f = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+  return `${name}: p50 ${f(median(s.p50Ms), 3)} ms, p99 ${f(median(s.p99Ms), 3)} ms, server CPU ${f(median(s.cpuUs), 2)} µs/request`;
+}
 
 function persistenceLabel(p: Persistence): string {
   return p === null ? 'no persistence' : `appendfsync ${p}`;
@@ -33,7 +65,9 @@ function benchCase(test: string, pipeline: number, peer: Peer, persistence: Pers
     budgetMs: { quick: 15_000, full: 60_000 },
     description:
       `One sample is one redis-benchmark run (-c 50 -r 100000 -t ${test} -P ${pipeline}) against each server in ` +
-      'turn, its requests per second. Both servers are child processes on loopback; redis-benchmark shares the ' +
+      'turn, its requests per second, after one pipelined warm-up run of the same test against each (fresh ' +
+      'processes: the samples measure the JIT-compiled path). Both servers are child processes on loopback; ' +
+      'redis-benchmark shares the ' +
       'machine with them. Targets (issue 13): -P 1 >= 1.0x redis-server, -P 16 >= 0.5x, --cores 2 >= 1.5x --cores 1.',
     async setup(ctx) {
       const missing = redisUnavailable();
@@ -49,11 +83,26 @@ function benchCase(test: string, pipeline: number, peer: Peer, persistence: Pers
       }
       const [ours, theirs] = servers as [Server, Server];
       const run = { test, pipeline, requests };
+      // Each server is a fresh process: a pipelined run of the same test first, so that the
+      // samples measure the JIT-compiled path (and redis-server's warm allocator) on both sides.
+      const warmUp = { test, pipeline: 16, requests: ctx.quick ? 50_000 : 200_000 };
+      try {
+        for (const server of servers) await redisBenchmark(server.port, warmUp);
+      } catch (e) {
+        await Promise.all(servers.map((s) => s.stop()));
+        throw e;
+      }
+      const oursStats: SideStats = { p50Ms: [], p99Ms: [], cpuUs: [] };
+      const peerStats: SideStats = { p50Ms: [], p99Ms: [], cpuUs: [] };
       return {
-        ours: async () => (await redisBenchmark(ours.port, run)).rps,
-        peer: async () => (await redisBenchmark(theirs.port, run)).rps,
+        ours: () => sample(ours, run, oursStats),
+        peer: () => sample(theirs, run, peerStats),
         teardown: async () => {
           await Promise.all(servers.map((s) => s.stop()));
+          // The harness keeps one number per sample; these medians go to the progress output.
+          process.stderr.write(
+            `  ${test} -P ${pipeline}: ${describeStats('corelane-kv --cores 2', oursStats)}; ${describeStats(peerName, peerStats)}\n`,
+          );
         },
       };
     },

@@ -2,7 +2,7 @@
 // each a child process on a free loopback port, without persistence unless a case asks.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,25 @@ import { dirname, join } from 'node:path';
 /** A server child process. */
 export interface Server {
   readonly port: number;
+  /** CPU time the server process has used so far (user + system), in ms; NaN where /proc is not there. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
+
+/** The CPU time of process `pid` (utime + stime of /proc/<pid>/stat), in ms; NaN when unreadable. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: what /proc counts CPU time in (100 on every Linux build that matters). */
+const CLOCK_TICKS = 100;
 
 /** Why redis-server or redis-benchmark cannot run here, or null. */
 export function redisUnavailable(): string | null {
@@ -77,7 +94,7 @@ export async function startCorelaneKv(cores: number, persistence: Persistence): 
   if (dir !== null) args.push('--dir', dir, '--appendfsync', persistence as string);
   const child = spawn(process.execPath, args, { stdio: 'ignore' });
   await waitListening(port, child, 'corelane-kv');
-  return { port, stop: stopper(child, dir) };
+  return { port, cpuMs: () => cpuMsOf(child.pid), stop: stopper(child, dir) };
 }
 
 /** Starts redis-server 7.0 (an AOF in a fresh dir when persistent). */
@@ -89,5 +106,5 @@ export async function startRedisServer(persistence: Persistence): Promise<Server
   else args.push('--appendonly', 'yes', '--appendfsync', persistence as string, '--dir', dir);
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   await waitListening(port, child, 'redis-server');
-  return { port, stop: stopper(child, dir) };
+  return { port, cpuMs: () => cpuMsOf(child.pid), stop: stopper(child, dir) };
 }
