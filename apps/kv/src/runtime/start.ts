@@ -3,7 +3,7 @@
 // others listen on the same port with reusePort, so the kernel spreads connections over them.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Runtime } from '@corelane/reactor';
+import { type RestartEvent, Runtime } from '@corelane/reactor';
 import {
   CorelaneRangeError,
   CorelaneTypeError,
@@ -142,6 +142,17 @@ export async function startKvRuntime(options: KvRuntimeOptions = {}): Promise<Kv
     const listen = (p: number): ListenMessage => ({ t: 'listen', port: p, host });
     const bound = (await runtime.requestTo(0, listen(port))) as number;
     await Promise.all(Array.from({ length: cores - 1 }, (_, i) => runtime.requestTo(i + 1, listen(bound))));
+    // A core the runtime restarted after a crash starts with no socket (its worker's closed with
+    // it): it listens again on the port every core shares. Failing that, the server stops
+    // loudly rather than serve on fewer cores.
+    runtime.on('restart', ({ core }: RestartEvent) => {
+      if (stopped !== null) return;
+      runtime.requestTo(core, listen(bound)).catch((error: unknown) => {
+        if (stopped !== null) return;
+        process.stderr.write(`corelane-kv: core ${core} could not listen again after its restart: ${String(error)}\n`);
+        void stop();
+      });
+    });
     return { port: bound, cores, runtime, closed, stop };
   } catch (e) {
     await stop();
