@@ -96,9 +96,10 @@ export function claimSlot(
 
 function claimOne(words: Int32Array, slot: number, epoch: () => number, claimed: { state: number }): boolean {
   const state = Atomics.load(words, slot >> 2); // SC load, before the epoch's
+  if (state === SLOT_BUSY) return false; // the common refusal, without loading the epoch
   // The epoch is loaded after the state: a stamp seen was stored before it, so the epoch is not
   // behind the stamp (the distance in reusable() is never negative but by wrap-around).
-  if (!reusable(state, epoch())) return false;
+  if (state !== SLOT_FRESH && !reusable(state, epoch())) return false;
   // Proof obligation (racy edge: two writers claiming one slot, or a state that went away and
   // came back): the CAS lets one writer own it; a state equal to the one judged reusable is
   // reusable still (stamps only grow, and a lost claim puts back the very state it took).
