@@ -12,7 +12,7 @@ import { magicOf } from '@corelane/shared';
  *      └────────────────┴─────────┴──────────┴──────────┴──────────────┴───────────┴─────────────┴─────────────┴──────┴──────────── … ┘
  * ```
  *
- * - Header (`internal/shared` layout): magic `CLMP`, version 1, kind 1, variant 0, `capacity` =
+ * - Header (`internal/shared` layout): magic `CLMP`, version 2, kind 1, variant 0, `capacity` =
  *   log2 of the buckets in segment 0, `dataOffset` = {@link ARENA_START}, `byteLength` = the
  *   buffer's `maxByteLength` (its length grows; its maximum does not).
  * - `TOP`: the first arena byte never handed out (bump pointer; only grows).
@@ -52,33 +52,45 @@ export const MapWord64 = {
 export const ARENA_START = 2048;
 
 export const MAP_MAGIC = magicOf('CLMP');
-export const MAP_VERSION = 1;
+/** 2: nodes carry a `slots` word and two inline value slots (1: one inline value, key at +20). */
+export const MAP_VERSION = 2;
 export const MAP_KIND = 1;
 
 /** The most buckets a map grows to (so-keys are 32 bits, and the top bit marks regular nodes). */
 export const MAX_BUCKETS_LOG2 = 26;
 
 /**
- * A list node, in an arena block:
+ * A list node, in an arena block (layout version 2):
  *
  * ```
- * +0          +4                +8         +12             +16                    +20
- * ┌───────────┬─────────────────┬──────────┬───────────────┬──────────────────────┬──────────── … ┐
- * │ class u32 │ next i32        │ soKey u32│ value i32     │ keyMeta i32          │ key bytes     │
- * │ allocator │ offset | MARK   │ split    │ value block,  │ length | kind << 16  │               │
- * │ header    │ (bit 0)         │ order    │ 0 = dead      │ (0 bytes, 1 string)  │               │
- * └───────────┴─────────────────┴──────────┴───────────────┴──────────────────────┴──────────── … ┘
+ * +0          +4                +8         +12             +16                  +20          +24
+ * ┌───────────┬─────────────────┬──────────┬───────────────┬────────────────────┬────────────┬────────────┬──────────────┬──────────────┐
+ * │ class u32 │ next i32        │ soKey u32│ value i32     │ keyMeta i32        │ slots u32  │ key bytes  │ slot A       │ slot B       │
+ * │ allocator │ offset | MARK   │ split    │ value block,  │ length | kind << 16│ capacity of│            │ (4-aligned)  │ (when slots  │
+ * │ header    │ (bit 0)         │ order    │ 0 = dead      │ (0 bytes, 1 string)│ each slot  │            │ 12 + slots B │  is not 0)   │
+ * └───────────┴─────────────────┴──────────┴───────────────┴────────────────────┴────────────┴────────────┴──────────────┴──────────────┘
  * ```
  *
- * A value block: `+0 class u32`, `+4 length u32`, `+8` the bytes. Both kinds are immutable once
- * published except `next` and `value`, which only change by CAS / `Atomics.or`.
+ * A value of up to 64 bytes at insert gets two inline slots of `slots` bytes each (at least 8,
+ * a multiple of 8); a larger one that fits the block gets slot A alone (`slots` 0, never
+ * reused); a value that does not fit, or a later one larger than `slots`, is an out-of-line
+ * block. A slot is `+0 state i32` then a value block (see inline-slots.ts): the value word
+ * points at its `+4`. For the layout example of a 9-byte key and a 16-byte value: key at +24,
+ * slot A at +36 (its value block at +40), slot B at +64 (value block at +68), 92 bytes in all.
+ *
+ * A value block: `+0 class u32`, `+4 length u32`, `+8` the bytes. Nodes are immutable once
+ * published except `next` and `value` (changed by CAS / `Atomics.or`) and a slot that is not
+ * the current value (written by its one claimer, see inline-slots.ts); value blocks are
+ * immutable while any pinned thread may read them.
  */
 export const Node = {
   NEXT: 4,
   SO_KEY: 8,
   VALUE: 12,
   KEY_META: 16,
-  KEY: 20,
+  /** Capacity in bytes of each of the two inline value slots; 0: one slot (or none), never reused. */
+  SLOTS: 20,
+  KEY: 24,
 } as const;
 
 export const Value = {

@@ -11,6 +11,18 @@ import { Arena, type ArenaUsage } from './arena.js';
 import { regularSoKey } from './bits.js';
 import { EpochDomain } from './epoch-domain.js';
 import { EpochWord, validateEpochBuffer } from './epoch-layout.js';
+import {
+  claimSlot,
+  inlineNodeBytes,
+  releaseSlot,
+  retireSlot,
+  SLOT_BUSY,
+  SLOT_FRESH,
+  SLOT_HEADER,
+  SLOT_VALUE,
+  slotCapacity,
+  slotsAt,
+} from './inline-slots.js';
 import { describe, fixedView, KeyScratch, type MapKey, readKey } from './key.js';
 import { ARENA_START, MARK, MAX_BUCKETS_LOG2, MapWord, Node, Value } from './layout.js';
 import { MAX_ARENA_BYTES, MAX_SEG0_LOG2, minArenaBytes, validateMapBuffer, writeMapHeader } from './map-header.js';
@@ -72,6 +84,9 @@ const ADOPT_WHEN_SPENT = 64;
  */
 const IDLE_MS = 10;
 
+/** Inline slots stamped between two `collect()` calls (as `retire()` collects every 64). */
+const COLLECT_EVERY_STAMPS = 64;
+
 /** Tries to free memory (collect, adopt orphans) before an allocation gives up. */
 const RECLAIM_TRIES = 8;
 
@@ -130,6 +145,11 @@ export class SharedMap {
   readonly #number = new Uint8Array(8);
   readonly #numberView = new DataView(this.#number.buffer);
   #sum = 0;
+  /** claimSlot()'s out parameter: the state of the slot it claimed. */
+  readonly #claimed = { state: 0 };
+  readonly #epoch = (): number => this.epochs.epoch;
+  /** Inline slots stamped since the epoch was last moved on by this object. */
+  #stamps = 0;
 
   private constructor(buffer: SharedArrayBuffer, log2Seg0: number, epochs: SharedArrayBuffer | null, slots: number) {
     const arena = new Arena(buffer);
@@ -543,29 +563,47 @@ export class SharedMap {
           if (old === 0) continue; // deleted meanwhile: the next find unlinks it
           if (cas && (expected === undefined || !this.#sameBytes(old, expected))) return false;
           if (addend !== null) next = this.#sumOf(old, addend);
+          let target = 0; // the value block to publish: an inline slot, `fresh`, or 0 (a delete)
+          let claimedState = 0;
           if (next !== undefined) {
-            if (fresh === 0) {
-              fresh = this.#allocPinned(Value.BYTES + next.length);
-              if (this.#repinned) continue; // unpinned meanwhile: cur may be gone, search again
+            // Plain read of `cur`'s slots word inside claimSlot(): immutable, published with cur.
+            target = claimSlot(arena.words, cur, scratch.length, old, next.length, this.#epoch, this.#claimed);
+            claimedState = this.#claimed.state;
+            if (target === 0) {
+              if (fresh === 0) {
+                fresh = this.#allocPinned(Value.BYTES + next.length);
+                if (this.#repinned) continue; // unpinned meanwhile: cur may be gone, search again
+              }
+              target = fresh;
             }
-            writeValue(arena, fresh, next); // unpublished: rewritten when a lost CAS computes anew
+            // Unpublished (a slot we own, or our fresh block): nothing can throw between the
+            // claim and the CAS below, so a claimed slot is always either published or released.
+            writeValue(arena, target, next);
           }
-          const words = arena.words; // cur and fresh are inside the views
+          const words = arena.words; // cur and target are inside the views
           // Proof obligation (racy edge: writers of one entry): the value word is the entry's
-          // linearization point. The CAS succeeds only if nobody changed it since `old` was read
-          // (a block is not reused while we are pinned, so `old` cannot come back as another
-          // value); a lost CAS reads the entry again.
-          if (Atomics.compareExchange(words, (cur + Node.VALUE) >> 2, old, fresh) !== old) continue;
-          // A value inline in its node goes with the node. Plain read: `old` is not reclaimed
-          // while we are pinned, and its class word never changes.
+          // linearization point. The CAS succeeds only if nobody changed it since `old` was read.
+          // No ABA: `old` cannot come back as another value while we are pinned, be it an
+          // out-of-line block (not reused while we are pinned) or an inline slot (its stamp
+          // stays within 2 of the epoch while we are pinned, so nobody claims it again, see
+          // inline-slots.ts). A lost CAS gives back a claimed slot and reads the entry again.
+          if (Atomics.compareExchange(words, (cur + Node.VALUE) >> 2, old, target) !== old) {
+            if (target !== 0 && target !== fresh) releaseSlot(words, target, claimedState);
+            continue;
+          }
+          // Plain read: `old` is not reclaimed while we are pinned, and its class word never
+          // changes. An out-of-line block is retired; an inline slot replaced by a value (not by
+          // a delete: a dead node's slots go with the node) is stamped with the epoch loaded
+          // after the CAS, so it is reused only once no reader can still hold it.
           if (words[old >> 2] !== INLINE_CLASS) epochs.retire(old);
-          if (fresh === 0) {
+          else if (target !== 0) this.#stamped(old);
+          if (target === 0) {
             // A delete: mark the node (no insert after it any more), then unlink it.
             Atomics.or(words, (cur + Node.NEXT) >> 2, MARK);
             Atomics.sub(words, MapWord.COUNT, 1);
             table.find(start, soKey, scratch);
           }
-          fresh = 0;
+          if (target === fresh) fresh = 0; // published; else still ours, freed below
           return true;
         }
         // Absent.
@@ -577,15 +615,26 @@ export class SharedMap {
           return false; // delete of an absent key
         }
         if (node === 0) {
-          const inlineAt = (Node.KEY + scratch.length + 7) & ~7;
-          const together = inlineAt + Value.BYTES + next.length <= MAX_BLOCK_BYTES;
-          node = this.#allocPinned(together ? inlineAt + Value.BYTES + next.length : Node.KEY + scratch.length);
+          const slots = slotsAt(scratch.length);
+          const capacity = slotCapacity(next.length);
+          const inlineBytes = inlineNodeBytes(scratch.length, next.length, capacity);
+          const together = inlineBytes <= MAX_BLOCK_BYTES;
+          node = this.#allocPinned(together ? inlineBytes : Node.KEY + scratch.length);
           let repinned = this.#repinned;
           let value: number;
           if (together) {
-            value = node + inlineAt;
-            arena.words[value >> 2] = INLINE_CLASS; // plain: published by link()
+            // Plain stores into the fresh node: published by link(). Slot A holds the value
+            // (BUSY: current), slot B, if any, is FRESH.
+            const a = node + slots;
+            arena.words[a >> 2] = SLOT_BUSY;
+            value = a + SLOT_VALUE;
+            arena.words[value >> 2] = INLINE_CLASS;
             writeValue(arena, value, next);
+            if (capacity !== 0) {
+              const b = a + SLOT_HEADER + capacity;
+              arena.words[b >> 2] = SLOT_FRESH;
+              arena.words[(b + SLOT_VALUE) >> 2] = INLINE_CLASS;
+            }
           } else {
             if (fresh === 0) {
               fresh = this.#allocPinned(Value.BYTES + next.length);
@@ -598,6 +647,7 @@ export class SharedMap {
           const words = arena.words; // after the allocations: the node is inside the views
           words[(node + Node.SO_KEY) >> 2] = soKey; // plain: published by link()
           words[(node + Node.VALUE) >> 2] = value;
+          words[(node + Node.SLOTS) >> 2] = together ? capacity : 0;
           scratch.writeInto(words, arena.bytes, node);
           if (repinned) continue; // unpinned meanwhile: prev and cur may be gone, search again
         }
@@ -616,6 +666,19 @@ export class SharedMap {
       // Never published: nobody else can have seen them, so they go straight back.
       if (fresh !== 0) arena.free(fresh);
       if (node !== 0) arena.free(node);
+    }
+  }
+
+  /**
+   * Stamps the inline slot of `value`, just replaced, with the global epoch (loaded now, after
+   * the CAS). A stamp counts as a retirement: every 64 of them the epoch is moved on, as
+   * `retire()` does, or slots would wait for it when no write goes out of line.
+   */
+  #stamped(value: number): void {
+    retireSlot(this.#arena.words, value, this.epochs.epoch);
+    if (++this.#stamps >= COLLECT_EVERY_STAMPS) {
+      this.#stamps = 0;
+      this.epochs.collect();
     }
   }
 

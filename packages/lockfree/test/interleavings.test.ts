@@ -127,9 +127,10 @@ describe('forced interleavings', () => {
     (_, present) => {
       const map = SharedMap.create({ capacity: 2, arenaBytes: 1 << 20, threads: 2 });
       // The block the value will get: a node of the same size (a new key), or a value block of its
-      // own (a replaced value: the second set of 'k' moves its value out of the node); then
-      // neighbours right after it in the arena; then the block is freed into this thread's cache.
-      map.set(present ? 'k' : 'v', filled(16, 1));
+      // own (a replaced value: 'k' was inserted at 8 bytes, so its node's inline slots hold 8
+      // and a 16-byte value goes out of line); then neighbours right after it in the arena; then
+      // the block is freed into this thread's cache.
+      map.set(present ? 'k' : 'v', filled(present ? 8 : 16, 1));
       if (present) map.set('k', filled(16, 1));
       for (let i = 0; i < 32; i++) map.set(`n${i}`, filled(16, 2));
       if (present) map.set('k', filled(16, 1));

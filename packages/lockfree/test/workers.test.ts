@@ -4,7 +4,7 @@
 import { runWorker } from '@corelane/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { SharedMap } from '../src/index.js';
-import { stamp, verify } from './workers/values.mjs';
+import { makeValue, stamp, verify } from './workers/values.mjs';
 
 const script = new URL('./workers/map-worker.mjs', import.meta.url);
 const TIMEOUT_MS = 50_000;
@@ -68,6 +68,33 @@ describe('SharedMap across worker threads', () => {
       map.close();
     },
   );
+
+  it('inline slots: readers racing many sets and compareAndSets of the same keys, across the slot size both ways, never see a torn value or an older one after a newer', async () => {
+    const map = SharedMap.create({ capacity: 8, arenaBytes: 4 << 20 });
+    const keys = 3;
+    for (let k = 0; k < keys; k++) map.set(`h:${k}`, makeValue(2_000_000 + k, 9, 0, 0)); // 16 bytes: 16-byte slots
+    const rounds = 15_000;
+    const roles = ['set', 'cas', 'reader', 'reader'] as const;
+    const results = await Promise.all(
+      roles.map((role, id) =>
+        runWorker<{ bad: number; firstBad: string | null; reads: number; writes: number }>(
+          script,
+          { mode: 'hammer', handle: map.handle, role, id, rounds, keys, seed: 77 + id },
+          TIMEOUT_MS,
+        ),
+      ),
+    );
+    results.forEach((result, id) => {
+      expect(result.firstBad).toBeNull();
+      expect(result.bad).toBe(0);
+      if (roles[id] === 'reader')
+        expect(result.reads).toBe(rounds); // the keys are never deleted: every read hits
+      else expect(result.writes).toBe(rounds);
+    });
+    for (let k = 0; k < keys; k++) expect(verify(map.get(`h:${k}`) as Uint8Array, 2_000_000 + k)).toBeNull();
+    expect(map.size).toBe(keys);
+    map.close();
+  });
 
   it('4 workers, CAS increments on 64 hot keys: every counter adds up exactly', async () => {
     const map = SharedMap.create({ capacity: 64, arenaBytes: 4 << 20 });

@@ -241,6 +241,59 @@ const workloads = {
     return { rows };
   },
 
+  /**
+   * Many sets of the same few keys, their lengths crossing the inline slots' size both ways
+   * (keys inserted at 16 bytes: two 16-byte slots), raced by readers. A writer (`set` or `cas`)
+   * writes seq 1..rounds; a reader checks every value (checksum: no torn read) and that no
+   * writer's seq it sees for a key goes back (no stale value after a newer one).
+   */
+  hammer({ role, id, rounds, keys, seed }) {
+    const map = SharedMap.attach(handle);
+    const random = rng(seed);
+    const payloads = [0, 0, 1, 8, 0, 30, 48, 0, 2];
+    let bad = 0;
+    let firstBad = null;
+    let reads = 0;
+    let writes = 0;
+    const last = new Map(); // `${key}/${writer}` -> the highest seq seen
+    const check = (bytes, k, how) => {
+      if (bytes === undefined) return;
+      reads++;
+      const why = verify(bytes, 2_000_000 + k);
+      const { writer, seq } = stamp(bytes);
+      const slot = `${k}/${writer}`;
+      const before = last.get(slot) ?? -1;
+      const wrong = why ?? (seq < before ? `writer ${writer} seq ${seq} read after ${before}` : null);
+      if (wrong !== null) {
+        bad++;
+        firstBad ??= `key ${k}: ${wrong} (${how})`;
+      }
+      if (seq > before) last.set(slot, seq);
+    };
+    for (let seq = 1; seq <= rounds; seq++) {
+      const k = Math.floor(random() * keys);
+      if (role === 'reader') {
+        if (seq % 4 === 0) map.withValue(`h:${k}`, (view) => check(view, k, 'in place'));
+        else check(map.get(`h:${k}`), k, 'copy');
+      } else {
+        const value = makeValue(2_000_000 + k, id, seq, payloads[seq % payloads.length]);
+        if (role === 'set') {
+          map.set(`h:${k}`, value);
+          writes++;
+        } else {
+          for (;;) {
+            const current = map.get(`h:${k}`);
+            check(current, k, 'cas read');
+            if (map.compareAndSet(`h:${k}`, current, value)) break;
+          }
+          writes++;
+        }
+      }
+    }
+    map.close();
+    return { bad, firstBad, reads, writes };
+  },
+
   /** Attaches, writes one key and returns without closing: the exit hook must release its slot. */
   attachOnly({ key }) {
     const map = SharedMap.attach(handle);
