@@ -108,7 +108,7 @@ describe('a commit the handler does not await', () => {
 });
 
 describe('WAL options of the cores', () => {
-  it("wal.maxGroupsInFlight and wal.zeroAheadBytes reach each core's Wal", async () => {
+  it("wal.maxGroupsInFlight reaches each core's Wal (wal.zeroAheadBytes goes with it)", async () => {
     const dataDir = freshDir();
     const wal = { segmentSize: 64 * 1024, maxGroupBytes: 8192, maxGroupsInFlight: 2, zeroAheadBytes: 0 };
     await withCounter({ cores: 1, dataDir, fsync: 'always', wal }, async (rt) => {
