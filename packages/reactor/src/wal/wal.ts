@@ -465,7 +465,9 @@ export class Wal {
    * group is being submitted: a submission or a completion schedules the next.
    */
   #schedule(): void {
-    if (this.#pumpScheduled || this.#submitting || this.#flights.length >= this.#o.maxGroupsInFlight) return;
+    if (this.#pumpScheduled || this.#failing || this.#submitting || this.#flights.length >= this.#o.maxGroupsInFlight) {
+      return;
+    }
     this.#pumpScheduled = true;
     setImmediate(() => {
       this.#pumpScheduled = false;
@@ -481,12 +483,16 @@ export class Wal {
    * written in sequence order at consecutive offsets.
    */
   #pump(): void {
-    while (!this.#submitting && this.#flights.length < this.#o.maxGroupsInFlight) {
+    // While a failure is handled the pipeline counts as full: its flights are being settled.
+    while (!this.#failing && !this.#submitting && this.#flights.length < this.#o.maxGroupsInFlight) {
       const alone = this.#flights.length === 0;
       let group = this.#ready[0] ?? null;
-      if (group === null && this.#filling !== null && this.#filling.entries.length > 0) {
-        group = this.#filling;
-        this.#queueSplit(group, alone);
+      const filling = this.#filling;
+      if (group === null && filling !== null && filling.entries.length > 0) {
+        // A group that cannot join yet keeps filling (it is not queued until it goes).
+        if (!alone && !this.#joins(filling)) return;
+        this.#queueSplit(filling, alone);
+        group = this.#ready[0] as Group;
       }
       if (!alone && (group === null || !this.#joins(group))) return;
       const through = group?.index ?? this.#groupsDone;
