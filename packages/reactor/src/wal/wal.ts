@@ -101,7 +101,8 @@ interface Flight {
  * A write-ahead log in a directory of preallocated segment files, written through
  * `@corelane/uring` (io_uring, or its thread-pool fallback) with group commit: appends that
  * arrive while a group's write + fdatasync is in flight form the next group, one write and one
- * fdatasync each. `append()` resolves with the record's sequence number once it is durable
+ * fdatasync each, and under 'always' up to `maxGroupsInFlight` groups in flight at once
+ * (acknowledged in sequence order). `append()` resolves with the record's sequence number once it is durable
  * under the fsync policy. Open it with `Wal.open()`; one `Wal` per directory (locked while it is
  * open: a second open rejects with `ERR_CORELANE_WAL_LOCKED`), used on one thread.
  */
