@@ -515,9 +515,10 @@ export class Wal {
   }
 
   /**
-   * Queues the filling group. With more than one group allowed in flight, cuts the group about to go alone into that many
-   * parts (each queued as a group of its own): appenders that all woke on one acknowledgement
-   * then spread over the groups, and the next group's write + fdatasync overlaps this one's.
+   * Queues the filling group. With more than one group allowed in flight, a group about to go
+   * alone is cut into that many parts (each queued as a group of its own): appenders that all
+   * woke on one acknowledgement then spread over the groups, and the next group's write +
+   * fdatasync overlaps this one's.
    */
   #queueSplit(group: Group, alone: boolean): void {
     const parts = this.#o.maxGroupsInFlight;
