@@ -52,9 +52,9 @@ export interface WalOptions {
    * fdatasync is submitted while the previous group's fdatasync runs. Appends still resolve in
    * sequence order (a group is acknowledged only after every earlier one), a failed group fails
    * every later group in flight with it, and recovery's torn-tail window grows to this many
-   * groups (`maxGroupBytes` each). A group that finds nothing in flight is cut in this many
-   * parts, so that appenders which all wake together (one group's acknowledgements) spread over
-   * the groups. Default 2 under `'always'`, 1 otherwise (1..8); more than 1 only with
+   * groups (`maxGroupBytes` each). A group of at least 64 records per part that finds nothing
+   * in flight is cut in this many parts, so that appenders which all wake together (one group's
+   * acknowledgements) spread over the groups. Default 2 under `'always'`, 1 otherwise (1..8); more than 1 only with
    * `fsync: 'always'` (the other policies do not wait for an fdatasync per group).
    */
   maxGroupsInFlight?: number;

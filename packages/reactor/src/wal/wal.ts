@@ -64,8 +64,12 @@ function isSyncFailure(cause: unknown): boolean {
 /** The groups kept for reuse beyond those in flight: one being filled is the steady state. */
 const FREE_GROUPS = 2;
 
-/** A group is cut in `maxGroupsInFlight` parts only when each part gets at least this many records. */
-const SPLIT_MIN = 8;
+/**
+ * A group is cut in `maxGroupsInFlight` parts only when each part gets at least this many
+ * records: cutting small groups buys an fdatasync more per append for little overlap (measured
+ * neutral to worse at 16 and 64 appenders in flight, better at 256).
+ */
+const SPLIT_MIN = 64;
 
 /** How a flight's I/O ended: `DONE`, or the cause of its failure. */
 type Outcome = typeof DONE | { cause: unknown };

@@ -13,7 +13,9 @@ import { backends, payload, readPayload, tempDir } from './helpers.js';
 
 const root = tempDir();
 const opts = { segmentSize: 64 * 1024, maxGroupBytes: 4096, zeroAheadBytes: 0, maxGroupsInFlight: 2 } as const;
-/** Groups large enough that 64 appends made at once are one group, cut in two. */
+/** Appends made at once in the tests of order, failure and close: one group, cut in two. */
+const N = 160;
+/** Groups large enough that N appends are one group. */
 const wide = { ...opts, maxGroupBytes: 32 * 1024 } as const;
 
 const eio = () =>
@@ -76,7 +78,7 @@ describe.each(backends)('two groups in flight on %s', (backend) => {
     const dir = join(root, `order-${backend}`);
     const wal = await Wal.open(dir, { ...wide, ring });
     const resolved: number[] = [];
-    const appends = Array.from({ length: 64 }, (_, i) =>
+    const appends = Array.from({ length: N }, (_, i) =>
       wal.append(payload(1, i)).then((seq) => {
         resolved.push(seq);
         return seq;
@@ -85,13 +87,13 @@ describe.each(backends)('two groups in flight on %s', (backend) => {
     const seqs = await Promise.all(appends);
     expect(state.overlapped).toBe(true); // the second group was in flight with the first
     expect(state.order).toEqual([2, 1]); // and its fdatasync finished first
-    expect(seqs).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+    expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     expect(resolved).toEqual(seqs); // nothing of the second group resolved before the first
     await wal.close();
     const again = await Wal.open(dir, { ...wide, backend });
     const counters: number[] = [];
     await again.replay(({ data }) => counters.push(readPayload(data)?.counter ?? -1));
-    expect(counters).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    expect(counters).toEqual(Array.from({ length: N }, (_, i) => i));
     await again.close();
     ring.close();
   });
@@ -107,7 +109,7 @@ describe.each(backends)('two groups in flight on %s', (backend) => {
       setImmediate(() => {
         during = Array.from({ length: 10 }, (_, i) => wal.append(payload(2, 200 + i)));
       });
-    const settled = await Promise.allSettled(Array.from({ length: 64 }, (_, i) => wal.append(payload(2, i))));
+    const settled = await Promise.allSettled(Array.from({ length: N }, (_, i) => wal.append(payload(2, i))));
     while (during.length === 0) await new Promise((resolve) => setImmediate(resolve));
     expect(state.overlapped).toBe(true);
     expect(state.order).toEqual([2, 1]); // the second group's chain succeeded, and is rejected anyway
@@ -137,12 +139,12 @@ describe.each(backends)('two groups in flight on %s', (backend) => {
   it('close() waits for both groups in flight', async () => {
     const dir = join(root, `close-${backend}`);
     const wal = await Wal.open(dir, { ...wide, backend });
-    const appends = Array.from({ length: 64 }, (_, i) => wal.append(payload(3, i)));
+    const appends = Array.from({ length: N }, (_, i) => wal.append(payload(3, i)));
     const closed = wal.close();
-    expect(await Promise.all(appends)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+    expect(await Promise.all(appends)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     await closed;
     const again = await Wal.open(dir, { ...wide, backend });
-    expect(again.recovery).toMatchObject({ records: 64, tornBytes: 0 });
+    expect(again.recovery).toMatchObject({ records: N, tornBytes: 0 });
     await again.close();
   });
 

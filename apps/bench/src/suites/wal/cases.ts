@@ -145,7 +145,7 @@ function groupsInFlightCase(size: number, appenders: number): BenchCase {
     peer: { label: 'Wal.append() with maxGroupsInFlight: 1', dir: 'one-group', options: { maxGroupsInFlight: 1 } },
     why:
       "Ours submits the next group's linked write + fdatasync while the previous group's fdatasync runs (a group " +
-      'that finds nothing in flight is cut in two, so the appenders spread over two groups); the peer keeps one ' +
+      'of 128 records or more that finds nothing in flight is cut in two, so the appenders spread over two groups); the peer keeps one ' +
       'group in flight at a time.',
   });
 }
