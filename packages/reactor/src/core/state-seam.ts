@@ -40,8 +40,7 @@ export interface CoreWalOptions {
   zeroAheadBytes?: number;
   /**
    * Group commits in flight at once in each core's WAL under `'always'` (see
-   * `WalOptions.maxGroupsInFlight`). Default 2 under `'always'`, 1 otherwise (1..8); above 1
-   * only with `fsync: 'always'`.
+   * `WalOptions.maxGroupsInFlight`). Default 1 (1..8); above 1 only with `fsync: 'always'`.
    */
   maxGroupsInFlight?: number;
   /** The backend of each core's WAL ring: `'auto'` (default), `'io_uring'`, `'threadpool'`. */

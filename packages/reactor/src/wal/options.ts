@@ -54,7 +54,8 @@ export interface WalOptions {
    * every later group in flight with it, and recovery's torn-tail window grows to this many
    * groups (`maxGroupBytes` each). A group of at least 64 records per part that finds nothing
    * in flight is cut in this many parts, so that appenders which all wake together (one group's
-   * acknowledgements) spread over the groups. Default 2 under `'always'`, 1 otherwise (1..8); more than 1 only with
+   * acknowledgements) spread over the groups. Default 1 (1..8): on the shared 2-core machine
+   * it was measured on, 2 was not a clear win (see the docs' benchmarks). More than 1 only with
    * `fsync: 'always'` (the other policies do not wait for an fdatasync per group).
    */
   maxGroupsInFlight?: number;
@@ -133,11 +134,7 @@ export function resolveWalOptions(dir: unknown, options: WalOptions | undefined)
         : 0
       : requireInteger('options.zeroAheadBytes', o.zeroAheadBytes, 0, segmentSize);
   const maxGroupsInFlight =
-    o.maxGroupsInFlight === undefined
-      ? fsync === 'always'
-        ? 2
-        : 1
-      : requireInteger('options.maxGroupsInFlight', o.maxGroupsInFlight, 1, 8);
+    o.maxGroupsInFlight === undefined ? 1 : requireInteger('options.maxGroupsInFlight', o.maxGroupsInFlight, 1, 8);
   if (maxGroupsInFlight > 1 && fsync !== 'always') {
     throw new CorelaneRangeError(
       ErrorCode.OUT_OF_RANGE,

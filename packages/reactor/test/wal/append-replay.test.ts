@@ -119,7 +119,7 @@ describe.each(backends)('Wal on %s', (backend) => {
       return b;
     };
     // Zero-ahead off: its background writes of zeros would be counted too (zero-ahead.test.ts).
-    // One group in flight: with two (the default), a group that finds none in flight is cut in
+    // One group in flight (the default, said here): with two, a group that finds none in flight is cut in
     // two (pipeline.test.ts).
     const wal = await Wal.open(join(root, `group-${backend}`), {
       ring,

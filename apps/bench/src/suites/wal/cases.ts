@@ -138,11 +138,15 @@ function groupsInFlightCase(size: number, appenders: number): BenchCase {
   return twoLogsCase(size, appenders, {
     versus: '2 groups in flight vs 1',
     ours: {
-      label: 'Wal.append() with maxGroupsInFlight: 2 (the default)',
+      label: 'Wal.append() with maxGroupsInFlight: 2',
       dir: 'two-groups',
       options: { maxGroupsInFlight: 2 },
     },
-    peer: { label: 'Wal.append() with maxGroupsInFlight: 1', dir: 'one-group', options: { maxGroupsInFlight: 1 } },
+    peer: {
+      label: 'Wal.append() with maxGroupsInFlight: 1 (the default)',
+      dir: 'one-group',
+      options: { maxGroupsInFlight: 1 },
+    },
     why:
       "Ours submits the next group's linked write + fdatasync while the previous group's fdatasync runs (a group " +
       'of 128 records or more that finds nothing in flight is cut in two, so the appenders spread over two groups); the peer keeps one ' +
