@@ -119,8 +119,8 @@ describe.each(backends)('Wal on %s', (backend) => {
       return b;
     };
     // Zero-ahead off: its background writes of zeros would be counted too (zero-ahead.test.ts).
-    // One group in flight (the default, said here): with two, a group that finds none in flight is cut in
-    // two (pipeline.test.ts).
+    // One group in flight (the default, said here): with two, a group that finds none in flight
+    // is cut in two (pipeline.test.ts).
     const wal = await Wal.open(join(root, `group-${backend}`), {
       ring,
       segmentSize: SEGMENT,
