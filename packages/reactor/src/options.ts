@@ -225,19 +225,24 @@ function resolveRestart(option: unknown): { max: number; windowMs: number } {
 /** The durable-state options, checked as `Wal.open()` and `DurableState.open()` check them. */
 function resolveDurable(options: RuntimeOptions): DurableOptions {
   const wal = requireOptions('wal', options.wal);
-  const { fsync, segmentSize, maxGroupBytes, backend } = resolveWalOptions('dataDir', {
-    ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
-    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
-    ...(wal.segmentSize === undefined ? {} : { segmentSize: wal.segmentSize }),
-    ...(wal.maxGroupBytes === undefined ? {} : { maxGroupBytes: wal.maxGroupBytes }),
-    ...(wal.backend === undefined ? {} : { backend: wal.backend }),
-  });
+  const { fsync, segmentSize, maxGroupBytes, zeroAheadBytes, maxGroupsInFlight, backend } = resolveWalOptions(
+    'dataDir',
+    {
+      ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+      ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+      ...(wal.segmentSize === undefined ? {} : { segmentSize: wal.segmentSize }),
+      ...(wal.maxGroupBytes === undefined ? {} : { maxGroupBytes: wal.maxGroupBytes }),
+      ...(wal.zeroAheadBytes === undefined ? {} : { zeroAheadBytes: wal.zeroAheadBytes }),
+      ...(wal.maxGroupsInFlight === undefined ? {} : { maxGroupsInFlight: wal.maxGroupsInFlight }),
+      ...(wal.backend === undefined ? {} : { backend: wal.backend }),
+    },
+  );
   const { records, bytes } = resolveCheckpointEvery('checkpointEvery', options.checkpointEvery);
   return {
     fsync,
     ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
     checkpointEvery: { ...(records > 0 ? { records } : {}), ...(bytes > 0 ? { bytes } : {}) },
-    wal: { segmentSize, maxGroupBytes, backend },
+    wal: { segmentSize, maxGroupBytes, zeroAheadBytes, maxGroupsInFlight, backend },
   };
 }
 

@@ -32,6 +32,17 @@ export interface CoreWalOptions {
   segmentSize?: number;
   /** The most bytes one group commit writes. Default 1 MiB (4 KiB..segmentSize/2). */
   maxGroupBytes?: number;
+  /**
+   * Bytes past each WAL's last record kept overwritten with zeros ahead of the appends (saves
+   * the fdatasync of a group a file-system journal commit on ext4/XFS). Default 4 MiB under
+   * `'always'` (capped at `segmentSize`), 0 otherwise; 0..segmentSize.
+   */
+  zeroAheadBytes?: number;
+  /**
+   * Group commits in flight at once in each core's WAL under `'always'` (see
+   * `WalOptions.maxGroupsInFlight`). Default 1 (1..8); above 1 only with `fsync: 'always'`.
+   */
+  maxGroupsInFlight?: number;
   /** The backend of each core's WAL ring: `'auto'` (default), `'io_uring'`, `'threadpool'`. */
   backend?: 'auto' | 'io_uring' | 'threadpool';
 }

@@ -51,6 +51,22 @@ export class Group {
     this.used += span;
   }
 
+  /**
+   * Moves its last `count` entries (records, not yet sealed) into `into`, an empty group: their
+   * bytes are copied and lie in `into` from offset 0, in the same order.
+   */
+  moveTail(count: number, into: Group): void {
+    const moved = this.entries.splice(this.entries.length - count, count);
+    const from = (moved[0] as Entry).offset;
+    into.bytes.set(this.bytes.subarray(from, this.used), 0);
+    for (const entry of moved) {
+      entry.offset -= from;
+      into.entries.push(entry);
+    }
+    into.used = this.used - from;
+    this.used = from;
+  }
+
   /** Numbers the records from `firstSeq` and computes their CRCs; returns the next free seq. */
   seal(firstSeq: number): number {
     let seq = firstSeq;

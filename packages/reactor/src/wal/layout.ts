@@ -9,8 +9,9 @@
 //        │ "CLWL" │ u16 = 1 │ u16 = 32 │                │ u32       │ u32       │ 4 bytes │ of 0..28│
 //        └────────┴─────────┴──────────┴────────────────┴───────────┴───────────┴─────────┴─────────┘
 //   `tornWin` is recovery's torn-tail window for this segment: how far past a bad record a crash
-//   may have left unsynced bytes. Under 'always' one group is unsynced, so it is the writer's
-//   `maxGroupBytes`; under 'interval' and 'none' many groups are, so it is the segment size. A
+//   may have left unsynced bytes. Under 'always' the groups in flight are unsynced, so it is the
+//   writer's `maxGroupBytes` x `maxGroupsInFlight` (capped at the segment size); under 'interval'
+//   and 'none' many groups are, so it is the segment size. A
 //   writer only ever raises it (rewriting the header before its first write).
 //   byte 32: the first record; records follow back to back, each padded to a multiple of 8;
 //   the rest of the file is zero: unwritten (fallocated; re-preallocated when a torn tail was cut)

@@ -6,7 +6,7 @@
 // - The newest segment ends at its first bad record (short, CRC, sequence). What lies after it
 //   is a torn tail when it can belong to what was unsynced at the crash: no good record numbered
 //   after the cut starts a torn-tail window or more past it (the header's window: one group's
-//   `maxGroupBytes` under 'always', the whole segment under 'interval' and 'none', where many
+//   `maxGroupBytes` times `maxGroupsInFlight` under 'always', the whole segment under 'interval' and 'none', where many
 //   groups wait for one fdatasync and a power loss keeps any subset of their pages). The tail is cut (the file truncated there and preallocated again, so it reads as
 //   zeros) and counted in `tornBytes`; it is never replayed. A good record further on proves the
 //   damage hit data written before the last group: `ERR_CORELANE_WAL_CORRUPT`, unless the
@@ -17,7 +17,7 @@ import type { IoRing } from '@corelane/uring';
 import { type DamageReason, WalCorruptError } from './errors.js';
 import { cutAndPreallocate, syncDir } from './io.js';
 import { SegmentHeader } from './layout.js';
-import type { ResolvedWalOptions } from './options.js';
+import { groupsWindow, type ResolvedWalOptions } from './options.js';
 import { dataEnd, findLaterRecord, scanRecords } from './scan.js';
 import { checkSegmentHeader, listSegments, SegmentBuffer, type SegmentInfo } from './segments.js';
 
@@ -106,8 +106,11 @@ export async function recover(
       if (length < size) await cut(ring, path, scan.end, size);
       break;
     }
-    // The window is the larger of the writers' (in the header) and today's group size.
-    const window = Math.max(options.maxGroupBytes, headerWindow);
+    // The window is the larger of the writers' (in the header) and what today's groups in
+    // flight span. With two groups in flight a crash can leave group N+1 whole after a torn (or
+    // never written) group N: its good records lie within the window and are cut with the tail,
+    // never replayed — the sequence check already stopped the scan at N's first bad record.
+    const window = Math.max(groupsWindow(options), headerWindow);
     const later = findLaterRecord(bytes, view, scan.end + window, written, scan.nextSeq - 1);
     if (later >= 0) {
       damage = {

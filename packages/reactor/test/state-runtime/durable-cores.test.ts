@@ -2,7 +2,7 @@
 // <dataDir>/core-<i>; an acknowledged commit survives a crash restart of its core and a restart
 // of the whole runtime; checkpoints by count happen in the cores, truncate the log, and recovery
 // is the checkpoint plus the tail; bad options are refused before any worker starts.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type RestartEvent, Runtime } from '../../dist/index.js';
@@ -107,6 +107,23 @@ describe('a commit the handler does not await', () => {
   });
 });
 
+describe('WAL options of the cores', () => {
+  it("wal.maxGroupsInFlight reaches each core's Wal (wal.zeroAheadBytes goes with it)", async () => {
+    const dataDir = freshDir();
+    const wal = { segmentSize: 64 * 1024, maxGroupBytes: 8192, maxGroupsInFlight: 2, zeroAheadBytes: 0 };
+    await withCounter({ cores: 1, dataDir, fsync: 'always', wal }, async (rt) => {
+      await addAll(rt, 0, range(0, 40));
+    });
+    const dir = join(dataDir, 'core-0', 'wal');
+    const file = readFileSync(join(dir, readdirSync(dir).find((n) => n.endsWith('.wal')) as string));
+    // The segment header's torn-tail window is maxGroupBytes x maxGroupsInFlight under 'always'.
+    expect(file.readUInt32LE(20)).toBe(2 * 8192);
+    const again = await Wal.open(dir, { segmentSize: 64 * 1024 });
+    expect(again.recovery).toMatchObject({ records: 40, tornBytes: 0 });
+    await again.close();
+  }, 60_000);
+});
+
 describe('bad durable-state options', () => {
   const cases: [string, string, Record<string, unknown>][] = [
     ['state without dataDir', 'ERR_CORELANE_INVALID_ARGUMENT', {}],
@@ -121,6 +138,18 @@ describe('bad durable-state options', () => {
       'wal.segmentSize not a multiple of 4096',
       'ERR_CORELANE_OUT_OF_RANGE',
       { dataDir: 'x', wal: { segmentSize: 70_000 } },
+    ],
+    [
+      'wal.zeroAheadBytes past the segment',
+      'ERR_CORELANE_OUT_OF_RANGE',
+      { dataDir: 'x', wal: { segmentSize: 65_536, zeroAheadBytes: 65_537 } },
+    ],
+    ['wal.zeroAheadBytes negative', 'ERR_CORELANE_OUT_OF_RANGE', { dataDir: 'x', wal: { zeroAheadBytes: -1 } }],
+    ['wal.maxGroupsInFlight 9', 'ERR_CORELANE_OUT_OF_RANGE', { dataDir: 'x', wal: { maxGroupsInFlight: 9 } }],
+    [
+      "wal.maxGroupsInFlight 2 without 'always'",
+      'ERR_CORELANE_OUT_OF_RANGE',
+      { dataDir: 'x', fsync: 'interval', wal: { maxGroupsInFlight: 2 } },
     ],
   ];
   for (const [name, code, options] of cases) {

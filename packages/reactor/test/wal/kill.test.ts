@@ -34,8 +34,11 @@ describe('SIGKILL during appends', () => {
     const seen = new Set<string>();
     for (let round = 1; round <= ROUNDS; round++) {
       const backend = backends[round % 2] as (typeof backends)[number];
-      const depth = [1, 4, 16, 64][round % 4] as number;
-      const child = new LineChild(writer, [dir, String(round), String(depth)], backendEnv(backend));
+      const depth = [1, 4, 16, 64, 160][round % 5] as number;
+      // Two groups in flight in two rounds of three: a kill can then find group N+1 on disk
+      // without group N (recovery's window covers both).
+      const groups = round % 3 === 0 ? 1 : 2;
+      const child = new LineChild(writer, [dir, String(round), String(depth), String(groups)], backendEnv(backend));
       await child.waitFor((lines) => lines.length > 0);
       const [word, lastSeq, , ran] = (child.lines[0] as string).split(' ');
       expect(word).toBe('open');

@@ -73,41 +73,56 @@ function watched(backend: (typeof backends)[number]): { ring: IoRing; writes: Wr
 }
 
 describe.each(backends)('zero-ahead on %s', (backend) => {
-  it('writes zeros ahead of the tail and never over a record, across rolls; everything replays', async () => {
-    const { ring, writes, violations } = watched(backend);
-    const dir = join(root, `race-${backend}`);
-    const segmentSize = 1024 * 1024;
-    const wal = await Wal.open(dir, { ring, segmentSize, maxGroupBytes: 64 * 1024, zeroAheadBytes: 256 * 1024 });
-    const sizes = [0, 1, 100, 4000, 9000, 70_000, 300_000]; // 70 k: alone in its group; 300 k: more than a chunk
-    let counter = 0;
-    const expected: Buffer[] = [];
-    for (let round = 0; round < 40; round++) {
-      const batch: Promise<number>[] = [];
-      for (let i = 0; i < 1 + (round % 9); i++) {
-        const size = sizes[(round * 7 + i) % sizes.length] as number;
-        const data = Buffer.concat([payload(round, counter++), Buffer.alloc(size, round + 1)]);
-        expected.push(data);
-        batch.push(wal.append(data));
+  it.each([1, 2])(
+    'writes zeros ahead of the tail and never over a record, across rolls; everything replays (%i groups in flight)',
+    async (groups) => {
+      const { ring, writes, violations } = watched(backend);
+      const dir = join(root, `race-${backend}-${groups}`);
+      const segmentSize = 1024 * 1024;
+      const wal = await Wal.open(dir, {
+        ring,
+        segmentSize,
+        maxGroupBytes: 64 * 1024,
+        zeroAheadBytes: 256 * 1024,
+        maxGroupsInFlight: groups,
+      });
+      const sizes = [0, 1, 100, 4000, 9000, 70_000, 300_000]; // 70 k: alone in its group; 300 k: more than a chunk
+      let counter = 0;
+      const expected: Buffer[] = [];
+      for (let round = 0; round < 40; round++) {
+        const batch: Promise<number>[] = [];
+        for (let i = 0; i < 1 + (round % 9); i++) {
+          const size = sizes[(round * 7 + i) % sizes.length] as number;
+          const data = Buffer.concat([payload(round, counter++), Buffer.alloc(size, round + 1)]);
+          expected.push(data);
+          batch.push(wal.append(data));
+        }
+        // With two groups in flight: a cohort of small appends large enough to be cut in two.
+        for (let i = 0; groups > 1 && i < 140; i++) {
+          const data = payload(round, counter++);
+          expected.push(data);
+          batch.push(wal.append(data));
+        }
+        await Promise.all(batch);
       }
-      await Promise.all(batch);
-    }
-    expect(wal.segments).toBeGreaterThan(3); // it rolled, with chunks in flight
-    await wal.close();
-    expect(violations).toEqual([]);
-    const zeroChunks = writes.filter((w) => w.zeros && w.to - w.from >= 64 * 1024);
-    expect(zeroChunks.length).toBeGreaterThan(4);
+      expect(wal.segments).toBeGreaterThan(3); // it rolled, with chunks in flight
+      await wal.close();
+      expect(violations).toEqual([]);
+      const zeroChunks = writes.filter((w) => w.zeros && w.to - w.from >= 64 * 1024);
+      expect(zeroChunks.length).toBeGreaterThan(4);
 
-    const again = await Wal.open(dir, { backend, segmentSize });
-    let seq = 0;
-    await again.replay((record) => {
-      const data = Buffer.from(record.data);
-      expect(record.seq).toBe(++seq);
-      expect(data.equals(expected[seq - 1] as Buffer)).toBe(true);
-    });
-    expect(seq).toBe(expected.length);
-    await again.close();
-    ring.close();
-  });
+      const again = await Wal.open(dir, { backend, segmentSize });
+      let seq = 0;
+      await again.replay((record) => {
+        const data = Buffer.from(record.data);
+        expect(record.seq).toBe(++seq);
+        expect(data.equals(expected[seq - 1] as Buffer)).toBe(true);
+      });
+      expect(seq).toBe(expected.length);
+      await again.close();
+      ring.close();
+    },
+  );
 
   it("is off with zeroAheadBytes: 0 and by default under 'interval' and 'none'", async () => {
     for (const options of [

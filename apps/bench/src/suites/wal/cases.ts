@@ -2,7 +2,7 @@
 // against reading the same files with fs, and the recovery of a durable state.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DurableState, Wal } from '@corelane/reactor/wal';
+import { DurableState, Wal, type WalOptions } from '@corelane/reactor/wal';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { unavailable } from '../../harness/suite.js';
 import { fioUnavailable } from '../uring/fio.js';
@@ -66,44 +66,92 @@ function appendCase(size: number, appenders: number, peer: Peer): BenchCase {
   };
 }
 
-/**
- * Zero-ahead against the same log without it: what writing zeros over the preallocated space
- * ahead of the tail saves each group's fdatasync (an extent conversion, a journal commit).
- */
-function zeroAheadCase(size: number, appenders: number): BenchCase {
+/** One log against the same log with other options: two directories, samples alternating. */
+interface TwoLogs {
+  /** What the case compares, after the appends' label (`zero-ahead vs off`). */
+  versus: string;
+  ours: { label: string; dir: string; options: WalOptions };
+  peer: { label: string; dir: string; options: WalOptions };
+  /** Why the two differ, after the common first sentence. */
+  why: string;
+}
+
+function twoLogsCase(size: number, appenders: number, spec: TwoLogs): BenchCase {
   const label = size >= 1024 ? `${size / 1024}k` : `${size}B`;
   return {
-    name: `${label} appends x${appenders} always: zero-ahead vs off`,
+    name: `${label} appends x${appenders} always: ${spec.versus}`,
     metric: `${size} B appends, fsync 'always', ${appenders} in flight, /tmp`,
     unit: 'appends/s',
     higherIsBetter: true,
-    ours: 'Wal.append() with zeroAheadBytes at its default (4 MiB)',
-    peer: 'Wal.append() with zeroAheadBytes: 0 (appends write into fallocated, unwritten extents)',
+    ours: spec.ours.label,
+    peer: spec.peer.label,
     budgetMs: { quick: 10_000, full: 40_000 },
     description:
       `${appenders} appenders each await one ${size}-byte append after another, on two logs in two directories. ` +
-      "Ours keeps the 4 MiB past the tail overwritten with zeros in the background; the peer's appends are the " +
-      'first writes into the blocks fallocate reserved, so on ext4 and XFS each group whose write starts a new block ' +
-      'converts an unwritten extent, and its fdatasync commits the journal.',
+      spec.why,
     async setup(ctx) {
       const ms = sampleMs(ctx);
-      const ours = benchDir('zero-ahead');
-      const theirs = benchDir('no-zero-ahead');
-      const on = await Wal.open(ours.dir, { fsync: 'always' });
-      const off = await Wal.open(theirs.dir, { fsync: 'always', zeroAheadBytes: 0 });
+      const ours = benchDir(spec.ours.dir);
+      const theirs = benchDir(spec.peer.dir);
+      const a = await Wal.open(ours.dir, { fsync: 'always', ...spec.ours.options });
+      const b = await Wal.open(theirs.dir, { fsync: 'always', ...spec.peer.options });
       const bytes = record(size);
       return {
-        ours: () => appendLoop(appenders, ms, () => on.append(bytes)),
-        peer: () => appendLoop(appenders, ms, () => off.append(bytes)),
+        ours: () => appendLoop(appenders, ms, () => a.append(bytes)),
+        peer: () => appendLoop(appenders, ms, () => b.append(bytes)),
         teardown: async () => {
-          await on.close();
-          await off.close();
+          await a.close();
+          await b.close();
           ours.remove();
           theirs.remove();
         },
       };
     },
   };
+}
+
+/**
+ * Zero-ahead against the same log without it: what writing zeros over the preallocated space
+ * ahead of the tail saves each group's fdatasync (an extent conversion, a journal commit).
+ */
+function zeroAheadCase(size: number, appenders: number): BenchCase {
+  return twoLogsCase(size, appenders, {
+    versus: 'zero-ahead vs off',
+    ours: { label: 'Wal.append() with zeroAheadBytes at its default (4 MiB)', dir: 'zero-ahead', options: {} },
+    peer: {
+      label: 'Wal.append() with zeroAheadBytes: 0 (appends write into fallocated, unwritten extents)',
+      dir: 'no-zero-ahead',
+      options: { zeroAheadBytes: 0 },
+    },
+    why:
+      "Ours keeps the 4 MiB past the tail overwritten with zeros in the background; the peer's appends are the " +
+      'first writes into the blocks fallocate reserved, so on ext4 and XFS each group whose write starts a new block ' +
+      'converts an unwritten extent, and its fdatasync commits the journal.',
+  });
+}
+
+/**
+ * Two group commits in flight against one: whether submitting group N+1's write + fdatasync
+ * while group N's fdatasync runs pays, on the same disk in the same run.
+ */
+function groupsInFlightCase(size: number, appenders: number): BenchCase {
+  return twoLogsCase(size, appenders, {
+    versus: '2 groups in flight vs 1',
+    ours: {
+      label: 'Wal.append() with maxGroupsInFlight: 2',
+      dir: 'two-groups',
+      options: { maxGroupsInFlight: 2 },
+    },
+    peer: {
+      label: 'Wal.append() with maxGroupsInFlight: 1 (the default)',
+      dir: 'one-group',
+      options: { maxGroupsInFlight: 1 },
+    },
+    why:
+      "Ours submits the next group's linked write + fdatasync while the previous group's fdatasync runs (a group " +
+      'of 128 records or more that finds nothing in flight is cut in two, so the appenders spread over two groups); the peer keeps one ' +
+      'group in flight at a time.',
+  });
 }
 
 /** The segment files of a log and the bytes of records each holds. */
@@ -227,6 +275,8 @@ export const walCases: BenchCase[] = [
   appendCase(128, 16, 'fs.promises'),
   appendCase(128, 256, 'fio'),
   appendCase(128, 256, 'fs.promises'),
+  groupsInFlightCase(128, 256),
+  groupsInFlightCase(128, 16),
   appendCase(4096, 1, 'fio'),
   appendCase(4096, 1, 'fs.promises'),
   zeroAheadCase(4096, 1),
