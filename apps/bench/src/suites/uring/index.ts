@@ -6,6 +6,7 @@ export const uringSuite = defineSuite({
   name: 'uring',
   description:
     'File I/O through @corelane/uring (io_uring) vs fs.promises (libuv thread pool, and UV_USE_IO_URING=1) and fio: ' +
-    '4 KiB random reads at depth 1-128 on disk (O_DIRECT) and /dev/shm, and 64 KiB writes with fdatasync.',
+    '4 KiB random reads at depth 1-128 on disk (O_DIRECT) and /dev/shm, 64 KiB writes with fdatasync, and a WAL-style ' +
+    'write + fdatasync with and without DEFER_TASKRUN.',
   cases: uringCases,
 });

@@ -1,7 +1,7 @@
 // Our side: the same loops through one IoRing on this thread.
 import { constants } from 'node:fs';
 import type { IoRing } from '@corelane/uring';
-import { type Medium, randomReads, readFlags, syncedWrites } from './workload.js';
+import { FILE_SIZE, type Medium, randomReads, readFlags, syncedWrites } from './workload.js';
 
 /** One sample of random reads through `ring`: reads per second. */
 export async function ringRandomReads(
@@ -40,6 +40,33 @@ export async function ringSyncedWrites(ring: IoRing, path: string, syncEvery: nu
       syncEvery,
       ms,
     );
+  } finally {
+    await ring.closeFile(fd);
+  }
+}
+
+/**
+ * One sample of a WAL's append with one in flight: a small write linked to an fdatasync, one
+ * batch and one submit each, the next only once both completed: appends per second.
+ */
+export async function ringLinkedAppends(ring: IoRing, path: string, bytes: number, ms: number): Promise<number> {
+  const fd = await ring.open(path, constants.O_WRONLY);
+  const record = new Uint8Array(new SharedArrayBuffer(bytes)).fill(7);
+  try {
+    let position = 0;
+    let appends = 0;
+    const start = performance.now();
+    while (performance.now() - start < ms) {
+      const batch = ring.batch();
+      const written = batch.write(fd, record, position, { link: true });
+      const synced = batch.fsync(fd, { dataOnly: true });
+      batch.submit();
+      await written;
+      await synced;
+      appends++;
+      position = (position + bytes) % FILE_SIZE;
+    }
+    return appends / ((performance.now() - start) / 1000);
   } finally {
     await ring.closeFile(fd);
   }
