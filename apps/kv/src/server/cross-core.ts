@@ -105,6 +105,28 @@ export class CrossCore {
   }
 
   /**
+   * A keyspace-wide command (FLUSHALL, FLUSHDB, DBSIZE, KEYS) over every core, atomic as one
+   * Redis's: it locks each core's whole keyspace in ascending core order (as every transaction
+   * takes its owners) and runs there once it holds it; every core stays locked until the last
+   * answered, so no cross-core command is seen, or emptied, on some cores only. Each core's reply.
+   */
+  async everyCore(argv: string[], session: Session): Promise<Reply[]> {
+    const tx = this.nextTx();
+    const locked: number[] = [];
+    try {
+      const replies: Reply[] = [];
+      for (let core = 0; core < this.o.participants.length; core++) {
+        // Released even if the run fails after the lock.
+        locked.push(core);
+        replies.push(await this.participant(core).runWhole(tx, argv, session));
+      }
+      return replies;
+    } finally {
+      for (const core of locked) this.participant(core).release(tx, session, { unwatch: false, park: null });
+    }
+  }
+
+  /**
    * EXEC of a transaction whose commands or WATCHes span cores: `watched` are the keys the
    * session WATCHes, by core. The queue runs at once on the scratch shard.
    */
@@ -178,7 +200,7 @@ export class CrossCore {
     retrying: Parked | null,
     compute: (scratch: Shard, dirty: boolean) => Outcome,
   ): Promise<{ outcome: Outcome; parked: Parked | null }> {
-    const tx = `${this.o.self}:${this.o.incarnation}:${++this.seq}`;
+    const tx = this.nextTx();
     const cores = [...byCore.keys()].sort((a, b) => a - b);
     const locked: number[] = [];
     let park: Map<number, string[]> | null = null;
@@ -234,6 +256,11 @@ export class CrossCore {
         this.participant(core).release(tx, session, { unwatch: watch, park: park?.get(core) ?? null });
       }
     }
+  }
+
+  /** A new transaction id, unique over this core's lives. */
+  private nextTx(): string {
+    return `${this.o.self}:${this.o.incarnation}:${++this.seq}`;
   }
 
   private participant(core: number): Participant {

@@ -5,6 +5,7 @@
 // like the others, called directly instead of through the mesh.
 import type { Session } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
+import type { Reply } from '../resp/reply.js';
 import type { KeyGate } from './key-gate.js';
 import { snapshotKeys } from './key-state.js';
 import type { ShardDispatcher } from './shard-dispatcher.js';
@@ -29,6 +30,11 @@ export interface ReleaseOptions {
 export interface Participant {
   /** Locks `keys` for transaction `tx` (in arrival order) and reads them; `watch`: also check the session's WATCHes. */
   lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant>;
+  /**
+   * Locks this owner's whole keyspace for `tx` (in arrival order) and runs `argv` there (FLUSHALL,
+   * DBSIZE, KEYS…); its reply, once durable. The keyspace stays locked until the release.
+   */
+  runWhole(tx: string, argv: string[], session: Session): Promise<Reply>;
   /** Applies and logs this owner's piece; resolves once durable under the fsync policy. */
   write(tx: string, records: WriteRecord[]): Promise<void>;
   /** Releases `tx`'s keys (and parks, unwatches: {@link ReleaseOptions}). */
@@ -55,6 +61,14 @@ export class TxHost {
       snapshot: snapshotKeys(shard.db, keys),
       dirty: watcher !== null && shard.watchChanged(watcher, shard.clock()),
     };
+  }
+
+  /** Locks the whole keyspace for `tx`, then runs `argv` on the shard (as `session`, once `prepare`d). */
+  async runWhole(tx: string, argv: string[], session: Session, prepare: () => void = () => {}): Promise<Reply> {
+    await this.gate.lock(tx, [], true);
+    prepare();
+    // On the shard itself: the gate holds every key for `tx`.
+    return this.shard.dispatch(argv, session).reply;
   }
 
   /** Applies `records` (only while `tx` holds its locks); the durability to wait for. */
@@ -104,6 +118,10 @@ export class LocalParticipant implements Participant {
 
   lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant> {
     return this.host.lock(tx, keys, watch ? session : null);
+  }
+
+  runWhole(tx: string, argv: string[], session: Session): Promise<Reply> {
+    return this.host.runWhole(tx, argv, session);
   }
 
   write(tx: string, records: WriteRecord[]): Promise<void> {

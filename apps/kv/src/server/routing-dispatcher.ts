@@ -77,7 +77,13 @@ export class RoutingDispatcher implements Dispatcher {
       else if (this.cores.length > 1 && session.authenticated) {
         if (fansOut(argv)) {
           const protocol = session.protocol;
-          const replies = this.cores.map((core) => Promise.resolve(core.dispatch(argv, session).reply));
+          if (this.crossCore !== null) {
+            // Atomic over the cores; the connection's later commands wait for it (they must not
+            // run on a core before it locked that core).
+            const replies = this.crossCore.everyCore(argv, session);
+            return { reply: replies.then((rs) => combine(argv, rs, protocol)), blocking: true };
+          }
+          const replies = this.cores.map((core) => core.dispatch(argv, session).reply);
           return { reply: combine(argv, replies, protocol), blocking: false };
         }
         const across = acrossCores(argv);
