@@ -151,7 +151,25 @@ describe('cross-core review probes', () => {
     ]));
 });
 
-describe('keyspace-wide commands vs cross-core writes (--cores 2)', () => {
+/** `n` distinct keys `prefix<i>` that core `core` of `cores` owns. */
+function keysOn(core: number, cores: number, prefix: string, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; out.length < n; i++) if (ownerOf(`${prefix}${i}`, cores) === core) out.push(`${prefix}${i}`);
+  return out;
+}
+
+/** The blocked clients over every core (INFO adds them up). */
+async function blockedClients(r: Redis): Promise<number> {
+  return Number(/blocked_clients:(\d+)/.exec(await r.info('clients'))?.[1]);
+}
+
+/** Waits (bounded) until `n` clients are blocked. */
+async function untilBlocked(r: Redis, n: number): Promise<void> {
+  for (let i = 0; i < 1000 && (await blockedClients(r)) < n; i++) await new Promise((t) => setTimeout(t, 5));
+  expect(await blockedClients(r)).toBe(n);
+}
+
+describe('cross-core commands vs keyspace-wide commands and blocked clients (--cores 2)', () => {
   let kv: KvProcess;
   let clients: Redis[] = [];
   beforeAll(async () => {
@@ -164,37 +182,66 @@ describe('keyspace-wide commands vs cross-core writes (--cores 2)', () => {
   });
 
   it('FLUSHALL and DBSIZE never split an MSET over both cores', async () => {
-    const pairs: [string, string][] = [];
-    for (let i = 0; pairs.length < 4; i++) {
-      const a = `fa${i}`;
-      const b = [...Array(200).keys()].map((j) => `fb${i}_${j}`).find((k) => ownerOf(k, 2) !== ownerOf(a, 2)) as string;
-      if (ownerOf(a, 2) === 0) pairs.push([a, b]);
-    }
+    const [c0, c1, c2, flusher, reader, counter] = clients as [Redis, Redis, Redis, Redis, Redis, Redis];
+    const a = keysOn(0, 2, 'fa', 4);
+    const b = keysOn(1, 2, 'fb', 4);
     let mixed = 0;
     let odd = 0;
-    const writers = clients.slice(0, 3).map(async (r, w) => {
+    const writers = [c0, c1, c2].map(async (r, w) => {
       for (let round = 0; round < 150; round++) {
-        const [a, b] = pairs[(round + w) % pairs.length] as [string, string];
-        await r.mset(a, `${w}:${round}`, b, `${w}:${round}`);
+        const i = (round + w) % a.length;
+        await r.mset(a[i] as string, `${w}:${round}`, b[i] as string, `${w}:${round}`);
       }
     });
-    const flusher = (async () => {
+    const flushes = (async () => {
       for (let round = 0; round < 60; round++) {
-        await clients[3]?.flushall();
-        const n = await clients[3]?.dbsize();
-        if ((n as number) % 2 !== 0) odd++;
+        await flusher.flushall();
+        if ((await flusher.dbsize()) % 2 !== 0) odd++;
       }
     })();
-    const reader = (async () => {
+    const reads = (async () => {
       for (let round = 0; round < 300; round++) {
-        const [a, b] = pairs[round % pairs.length] as [string, string];
-        const [va, vb] = (await clients[4]?.mget(a, b)) as (string | null)[];
+        const i = round % a.length;
+        const [va, vb] = await reader.mget(a[i] as string, b[i] as string);
         if (va !== vb) mixed++;
-        const n = await clients[5]?.dbsize();
-        if ((n as number) % 2 !== 0) odd++;
+        if ((await counter.dbsize()) % 2 !== 0) odd++;
       }
     })();
-    await Promise.all([...writers, flusher, reader]);
+    await Promise.all([...writers, flushes, reads]);
     expect({ mixed, odd }).toEqual({ mixed: 0, odd: 0 });
+  });
+
+  it('a client parked over both cores is served before one that parked after it on the same key', async () => {
+    const [first, second, pusher] = clients as [Redis, Redis, Redis];
+    const [q0] = keysOn(0, 2, 'fair', 1) as [string];
+    const [q1] = keysOn(1, 2, 'fair', 1) as [string];
+    await pusher.del(q0, q1);
+    const popFirst = first.blpop(q0, q1, 0);
+    await untilBlocked(pusher, 1);
+    const popSecond = second.blpop(q1, 0);
+    await untilBlocked(pusher, 2);
+    await pusher.rpush(q1, 'one');
+    // Redis serves the clients blocked on a key in the order they blocked.
+    const served = await Promise.race([popFirst.then((v) => ['first', v]), popSecond.then((v) => ['second', v])]);
+    expect(served).toEqual(['first', [q1, 'one']]);
+    await pusher.rpush(q1, 'two');
+    expect(await popSecond).toEqual([q1, 'two']);
+    expect(await pusher.exists(q0, q1)).toBe(0);
+  });
+
+  it('the next client is served when the first one, woken, finds the element gone or left', async () => {
+    const [first, second, pusher] = clients as [Redis, Redis, Redis];
+    const [q0] = keysOn(0, 2, 'fair2', 1) as [string];
+    const [q1] = keysOn(1, 2, 'fair2', 1) as [string];
+    await pusher.del(q0, q1);
+    // Two elements in one push: the first client takes one, the second the other.
+    const popFirst = first.blpop(q0, q1, 0);
+    await untilBlocked(pusher, 1);
+    const popSecond = second.blpop(q1, 0);
+    await untilBlocked(pusher, 2);
+    await pusher.rpush(q1, 'a', 'b');
+    expect(await popFirst).toEqual([q1, 'a']);
+    expect(await popSecond).toEqual([q1, 'b']);
+    expect(await pusher.exists(q0, q1)).toBe(0);
   });
 });

@@ -332,15 +332,25 @@ export class CrossCore {
     if (reply !== null) p.resolve(reply);
   }
 
-  /** A key got elements: take the other parks back and run the command again. */
+  /**
+   * A key got elements: run the command again, then take the old parks back. Proof obligation:
+   * the park that fired holds back the clients parked after it on its key until the retry took
+   * the element (Redis serves in blocking order); its unpark, after the retry's release on that
+   * owner (the mesh keeps the order), serves them with what is left.
+   */
   private async retry(p: Parked, tx: string): Promise<void> {
     if (p.done) return;
-    for (const core of p.cores) this.participant(core).unpark(tx);
+    const old = p.cores;
     p.tx = null;
     p.cores = [];
-    const { outcome } = await this.transaction(p.session, this.byCore(p.keys, null), false, p.keys, p, (scratch) =>
-      p.gone || p.timedOut || this.left.has(p.session) ? undefined : scratch.retry(p.request.retry, p.session).reply,
-    );
+    let outcome: Outcome;
+    try {
+      ({ outcome } = await this.transaction(p.session, this.byCore(p.keys, null), false, p.keys, p, (scratch) =>
+        p.gone || p.timedOut || this.left.has(p.session) ? undefined : scratch.retry(p.request.retry, p.session).reply,
+      ));
+    } finally {
+      for (const core of old) this.participant(core).unpark(tx);
+    }
     if (outcome !== undefined && !(outcome instanceof BlockRequest)) this.finish(p, outcome);
     else if (p.timedOut || p.gone) this.finish(p, p.gone ? null : p.request.onTimeout);
   }

@@ -80,20 +80,24 @@ export class TxHost {
   /** Ends `tx` here; `onReady` is how a park tells the coordinator. */
   release(tx: string, session: Session | null, options: ReleaseOptions, onReady: () => void): void {
     if (options.unwatch && session !== null) this.shard.shard.unwatch(session);
-    // Parked before the keys open: a push queued behind the locks runs after and wakes it.
+    // Parked before the keys open: a push queued behind the locks runs after and wakes it. A
+    // park that fired stays (holding back the clients parked after it) until `unpark`.
     if (options.park !== null && options.park.length > 0) {
-      const forget = this.shard.notifyReady(options.park, () => {
-        this.parks.delete(tx);
-        onReady();
-      });
-      this.parks.set(tx, forget);
+      this.parks.set(tx, this.shard.notifyReady(options.park, onReady));
     }
     this.gate.unlock(tx);
   }
 
+  /** Forgets `tx`'s park, and serves the clients it held back. */
   unpark(tx: string): void {
-    this.parks.get(tx)?.();
+    const forget = this.parks.get(tx);
     this.parks.delete(tx);
+    forget?.();
+  }
+
+  /** How many parks of other cores' clients this core holds (tests). */
+  get parked(): number {
+    return this.parks.size;
   }
 
   /** Coordinator core `core` restarted: its locks and parks die with the old one. */
@@ -101,8 +105,8 @@ export class TxHost {
     const prefix = `${core}:`;
     for (const [tx, forget] of this.parks) {
       if (!tx.startsWith(prefix)) continue;
-      forget();
       this.parks.delete(tx);
+      forget();
     }
     this.gate.dropHolders(prefix);
   }
