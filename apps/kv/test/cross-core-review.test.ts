@@ -211,6 +211,43 @@ describe('cross-core commands vs keyspace-wide commands and blocked clients (--c
     expect({ mixed, odd }).toEqual({ mixed: 0, odd: 0 });
   });
 
+  it("a change to a key watched on the connection's own core fails an EXEC whose queue is on another core", async () => {
+    const writer = clients[1] as Redis;
+    // Wherever a connection lands, one of the two watched keys is on its own core.
+    for (const key of [keysOn(0, 2, 'wk', 1)[0], keysOn(1, 2, 'wk', 1)[0]] as string[]) {
+      const queued = keysOn(1 - ownerOf(key, 2), 2, 'wq', 1)[0] as string;
+      for (const change of [() => writer.del(key), () => writer.mset(key, 'x', `${queued}o`, 'x')]) {
+        await writer.set(key, '1');
+        await clients[0]?.watch(key);
+        await change();
+        expect(await clients[0]?.multi().set(queued, '1').exec()).toBeNull();
+        expect(await writer.exists(queued)).toBe(0);
+      }
+    }
+  });
+
+  it('a key a cross-core transaction set and deleted again is touched: a WATCH of it fails EXEC', async () => {
+    const [watcher, writer] = clients as [Redis, Redis];
+    const [a] = keysOn(0, 2, 'touch', 1) as [string];
+    const [b] = keysOn(1, 2, 'touch', 1) as [string];
+    await writer.del(a, b);
+    await watcher.watch(a);
+    // Redis: SET then DEL signals the key (its watchers' EXEC fails), though it ends absent.
+    expect(await writer.multi().set(a, '1').del(a).set(b, '1').exec()).toEqual([
+      [null, 'OK'],
+      [null, 1],
+      [null, 'OK'],
+    ]);
+    expect(await watcher.multi().set(`${a}x`, '1').exec()).toBeNull();
+    await watcher.watch(b);
+    expect(await writer.multi().set(b, '2').del(b).set(a, '1').exec()).toEqual([
+      [null, 'OK'],
+      [null, 1],
+      [null, 'OK'],
+    ]);
+    expect(await watcher.multi().set(`${a}x`, '1').exec()).toBeNull();
+  });
+
   it('a client parked over both cores is served before one that parked after it on the same key', async () => {
     const [first, second, pusher] = clients as [Redis, Redis, Redis];
     const [q0] = keysOn(0, 2, 'fair', 1) as [string];

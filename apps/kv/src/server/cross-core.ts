@@ -132,6 +132,8 @@ export class CrossCore {
    */
   async exec(session: Session, watched: ReadonlyMap<number, readonly string[]>): Promise<Reply> {
     const keys = (session.multi ?? []).flatMap((q) => commandKeys(q));
+    // A key watched here that changed already unwatched the session: it leaves only this flag.
+    const dirtyHere = session.watchDirty;
     const { outcome } = await this.transaction(
       session,
       this.byCore(keys, watched),
@@ -140,7 +142,7 @@ export class CrossCore {
       null,
       (scratch, dirty) => {
         this.o.unwatchLocal(session);
-        session.watchDirty = dirty;
+        session.watchDirty = dirty || dirtyHere;
         const reply = scratch.execute(['EXEC'], session, this.o.hooks).reply;
         // Inside EXEC a blocking command answers at once; EXEC itself never blocks.
         return reply instanceof BlockRequest ? reply.onTimeout : reply;
@@ -216,6 +218,7 @@ export class CrossCore {
       const now = Date.now();
       const scratch = new Shard({ clock: () => now, maxBulkBytes: this.o.maxBulkBytes });
       for (const g of grants) restoreKeysInto(scratch.db, g.snapshot);
+      const existed = new Set(scratch.db.data.keys());
       const changed = new Set<string>();
       const watchHook = scratch.db.onModified;
       scratch.db.onModified = (key) => {
@@ -235,7 +238,7 @@ export class CrossCore {
           piece = [];
           pieces.set(core, piece);
         }
-        for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key))) {
+        for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key), existed.has(key))) {
           piece.push({ argv, nowMs: now });
         }
       }

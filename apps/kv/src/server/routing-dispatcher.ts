@@ -112,7 +112,8 @@ export class RoutingDispatcher implements Dispatcher {
     const owners = new Set(queue.map((q) => routeCommand(q, this.cores.length)).filter((o) => o !== null));
     const remote = this.takeWatching(session);
     for (const core of remote.keys()) owners.add(core);
-    if (session.watched.size > 0) owners.add(this.self);
+    // A watched key here that changed already unwatched it (watchDirty): this core must still answer EXEC.
+    if (session.watched.size > 0 || session.watchDirty) owners.add(this.self);
     if (owners.size <= 1 && !owners.has(-1)) {
       const [owner] = owners;
       return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);
