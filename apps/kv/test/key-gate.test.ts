@@ -121,6 +121,56 @@ describe('KeyGate: the key locks of one core', () => {
     // The park took nothing: the element is still there.
     expect(await send(gate, s, 'LLEN', 'q').reply).toBe(1);
   });
+
+  it('a park that fired holds back the clients parked after it on its key; its unpark serves them', async () => {
+    const { gate, host, session } = setup();
+    let woken = 0;
+    await host.lock('1:0:1', ['q'], null);
+    host.release('1:0:1', null, { unwatch: false, park: ['q'] }, () => woken++);
+    const later = send(gate, session(), 'BLPOP', 'q', '0');
+    expect(later.waited).toBe(true);
+    let served = false;
+    void later.reply.then(() => {
+      served = true;
+    });
+    await send(gate, session(), 'RPUSH', 'q', 'a').reply;
+    await send(gate, session(), 'RPUSH', 'q', 'b').reply;
+    await new Promise((r) => setImmediate(r));
+    // Told once; the elements wait for the coordinator's retry (it blocked first).
+    expect([woken, served]).toEqual([1, false]);
+    expect(await send(gate, session(), 'LLEN', 'q').reply).toBe(2);
+    host.unpark('1:0:1');
+    expect(await later.reply).toEqual(['q', 'a']);
+    expect(host.parked).toBe(0);
+    expect(await send(gate, session(), 'LRANGE', 'q', '0', '-1').reply).toEqual(['b']);
+  });
+});
+
+describe('KeyGate: the whole keyspace locked (FLUSHALL, DBSIZE, KEYS over every core)', () => {
+  it('every command with keys waits for it, keyless ones do not; it waits for the key locks before it', async () => {
+    const { gate, host, session } = setup();
+    await host.lock('1:0:1', ['k'], null);
+    let whole = false;
+    const all = gate.lock('2:0:1', [], true).then(() => {
+      whole = true;
+    });
+    // Behind the whole-keyspace request, even a key nobody holds waits.
+    const other = send(gate, session(), 'SET', 'free', 'x');
+    const ping = send(gate, session(), 'PING');
+    expect([other.waited, ping.waited]).toEqual([true, false]);
+    await new Promise((r) => setImmediate(r));
+    expect(whole).toBe(false);
+    gate.unlock('1:0:1');
+    await all;
+    expect(gate.holds('2:0:1')).toBe(true);
+    expect(gate.stats).toEqual({ locked: 1, waiting: 1 });
+    const read = send(gate, session(), 'GET', 'k');
+    expect(read.waited).toBe(true);
+    gate.unlock('2:0:1');
+    await other.reply;
+    expect(await read.reply).toBe(null);
+    expect(gate.stats).toEqual({ locked: 0, waiting: 0 });
+  });
 });
 
 describe('KeyGate: a connection that leaves', () => {

@@ -143,10 +143,24 @@ function mirror(s: CoreState, from: number, sid: number): Session {
   return session;
 }
 
+/** The session keyspace-wide commands of other cores run as here (they read no session state). */
+let wide: Session | null = null;
+function wideSession(s: CoreState): Session {
+  wide ??= mirror(s, -1, 0);
+  return wide;
+}
+
 /** A step of a cross-core command (messages.ts). */
 async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unknown> {
   switch (m.t) {
     case 'lock':
+      if (m.run !== undefined) {
+        const session = wideSession(s);
+        const reply = await s.host.runWhole(m.tx, m.run, session, () => {
+          session.protocol = m.proto ?? 2;
+        });
+        return encodeReply(reply, m.proto ?? 2);
+      }
       return s.host.lock(m.tx, m.keys, m.watch ? (s.mirrors.get(`${m.from}:${m.sid}`) ?? null) : null);
     case 'write':
       await s.host.write(

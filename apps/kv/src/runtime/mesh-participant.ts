@@ -5,6 +5,7 @@
 // the MeshDispatcher's turn batch, are flushed first: a lock must not overtake them.
 import type { Session } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
+import { RawReply, type Reply } from '../resp/reply.js';
 import type { Grant, Participant, ReleaseOptions } from '../server/participant.js';
 import type { MeshDispatcher, MeshPort } from './mesh-dispatcher.js';
 import type { LockMessage, ReleaseMessage, UnparkMessage, WriteMessage } from './messages.js';
@@ -33,6 +34,20 @@ export class MeshParticipant implements Participant {
     const m: LockMessage = { t: 'lock', from: this.self, tx, keys, sid: session.id, watch };
     const grant = (await this.request(m)) as { snapshot: unknown; dirty: boolean };
     return { snapshot: bytesOf(grant.snapshot), dirty: grant.dirty === true };
+  }
+
+  async runWhole(tx: string, argv: string[], session: Session): Promise<Reply> {
+    const m: LockMessage = {
+      t: 'lock',
+      from: this.self,
+      tx,
+      keys: [],
+      sid: session.id,
+      watch: false,
+      run: argv,
+      proto: session.protocol,
+    };
+    return new RawReply(Buffer.from(bytesOf(await this.port.requestTo(this.owner, m))));
   }
 
   async write(tx: string, records: WriteRecord[]): Promise<void> {

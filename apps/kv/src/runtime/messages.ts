@@ -41,6 +41,10 @@ export interface LockMessage {
   readonly keys: string[];
   readonly sid: number;
   readonly watch: boolean;
+  /** Lock the whole keyspace instead and run this command there (FLUSHALL, DBSIZE, KEYS…); the reply is its RESP bytes. */
+  readonly run?: string[];
+  /** `run`: the protocol its reply is encoded with. */
+  readonly proto?: 2 | 3;
 }
 
 /** Apply and log `tx`'s records (`[nowMs, ...argv]` each); the reply (true) once durable. */

@@ -105,11 +105,35 @@ export class CrossCore {
   }
 
   /**
+   * A keyspace-wide command (FLUSHALL, FLUSHDB, DBSIZE, KEYS) over every core, atomic as one
+   * Redis's: it locks each core's whole keyspace in ascending core order (as every transaction
+   * takes its owners) and runs there once it holds it; every core stays locked until the last
+   * answered, so no cross-core command is seen, or emptied, on some cores only. Each core's reply.
+   */
+  async everyCore(argv: string[], session: Session): Promise<Reply[]> {
+    const tx = this.nextTx();
+    const locked: number[] = [];
+    try {
+      const replies: Reply[] = [];
+      for (let core = 0; core < this.o.participants.length; core++) {
+        // Released even if the run fails after the lock.
+        locked.push(core);
+        replies.push(await this.participant(core).runWhole(tx, argv, session));
+      }
+      return replies;
+    } finally {
+      for (const core of locked) this.participant(core).release(tx, session, { unwatch: false, park: null });
+    }
+  }
+
+  /**
    * EXEC of a transaction whose commands or WATCHes span cores: `watched` are the keys the
    * session WATCHes, by core. The queue runs at once on the scratch shard.
    */
   async exec(session: Session, watched: ReadonlyMap<number, readonly string[]>): Promise<Reply> {
     const keys = (session.multi ?? []).flatMap((q) => commandKeys(q));
+    // A key watched here that changed already unwatched the session: it leaves only this flag.
+    const dirtyHere = session.watchDirty;
     const { outcome } = await this.transaction(
       session,
       this.byCore(keys, watched),
@@ -118,7 +142,7 @@ export class CrossCore {
       null,
       (scratch, dirty) => {
         this.o.unwatchLocal(session);
-        session.watchDirty = dirty;
+        session.watchDirty = dirty || dirtyHere;
         const reply = scratch.execute(['EXEC'], session, this.o.hooks).reply;
         // Inside EXEC a blocking command answers at once; EXEC itself never blocks.
         return reply instanceof BlockRequest ? reply.onTimeout : reply;
@@ -178,7 +202,7 @@ export class CrossCore {
     retrying: Parked | null,
     compute: (scratch: Shard, dirty: boolean) => Outcome,
   ): Promise<{ outcome: Outcome; parked: Parked | null }> {
-    const tx = `${this.o.self}:${this.o.incarnation}:${++this.seq}`;
+    const tx = this.nextTx();
     const cores = [...byCore.keys()].sort((a, b) => a - b);
     const locked: number[] = [];
     let park: Map<number, string[]> | null = null;
@@ -194,6 +218,7 @@ export class CrossCore {
       const now = Date.now();
       const scratch = new Shard({ clock: () => now, maxBulkBytes: this.o.maxBulkBytes });
       for (const g of grants) restoreKeysInto(scratch.db, g.snapshot);
+      const existed = new Set(scratch.db.data.keys());
       const changed = new Set<string>();
       const watchHook = scratch.db.onModified;
       scratch.db.onModified = (key) => {
@@ -213,7 +238,7 @@ export class CrossCore {
           piece = [];
           pieces.set(core, piece);
         }
-        for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key))) {
+        for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key), existed.has(key))) {
           piece.push({ argv, nowMs: now });
         }
       }
@@ -234,6 +259,11 @@ export class CrossCore {
         this.participant(core).release(tx, session, { unwatch: watch, park: park?.get(core) ?? null });
       }
     }
+  }
+
+  /** A new transaction id, unique over this core's lives. */
+  private nextTx(): string {
+    return `${this.o.self}:${this.o.incarnation}:${++this.seq}`;
   }
 
   private participant(core: number): Participant {
@@ -305,15 +335,25 @@ export class CrossCore {
     if (reply !== null) p.resolve(reply);
   }
 
-  /** A key got elements: take the other parks back and run the command again. */
+  /**
+   * A key got elements: run the command again, then take the old parks back. Proof obligation:
+   * the park that fired holds back the clients parked after it on its key until the retry took
+   * the element (Redis serves in blocking order); its unpark, after the retry's release on that
+   * owner (the mesh keeps the order), serves them with what is left.
+   */
   private async retry(p: Parked, tx: string): Promise<void> {
     if (p.done) return;
-    for (const core of p.cores) this.participant(core).unpark(tx);
+    const old = p.cores;
     p.tx = null;
     p.cores = [];
-    const { outcome } = await this.transaction(p.session, this.byCore(p.keys, null), false, p.keys, p, (scratch) =>
-      p.gone || p.timedOut || this.left.has(p.session) ? undefined : scratch.retry(p.request.retry, p.session).reply,
-    );
+    let outcome: Outcome;
+    try {
+      ({ outcome } = await this.transaction(p.session, this.byCore(p.keys, null), false, p.keys, p, (scratch) =>
+        p.gone || p.timedOut || this.left.has(p.session) ? undefined : scratch.retry(p.request.retry, p.session).reply,
+      ));
+    } finally {
+      for (const core of old) this.participant(core).unpark(tx);
+    }
     if (outcome !== undefined && !(outcome instanceof BlockRequest)) this.finish(p, outcome);
     else if (p.timedOut || p.gone) this.finish(p, p.gone ? null : p.request.onTimeout);
   }

@@ -1,6 +1,7 @@
 // Keyspace-wide commands over every core: FLUSHALL and FLUSHDB empty each core's shard, DBSIZE
 // sums the cores' counts, KEYS joins their matches. Each core answers for the keys it owns; the
-// replies are combined here. (Not atomic across cores, as a Redis Cluster's are not.)
+// replies are combined here. On the runtime they run as one cross-core command, each core's whole
+// keyspace locked in core order (CrossCore.everyCore): atomic, as one Redis's.
 import type { Protocol } from '../resp/encoder.js';
 import { encodeReply } from '../resp/encoder.js';
 import { ErrorReply, RawReply, type Reply } from '../resp/reply.js';
@@ -19,7 +20,11 @@ export function fansOut(argv: readonly string[]): boolean {
 }
 
 /** Runs `argv`'s combination over the cores' replies. */
-export async function combine(argv: readonly string[], replies: Promise<Reply>[], protocol: Protocol): Promise<Reply> {
+export async function combine(
+  argv: readonly string[],
+  replies: readonly (Reply | Promise<Reply>)[],
+  protocol: Protocol,
+): Promise<Reply> {
   const combineFn = COMBINE[(argv[0] as string).toLowerCase()] as (replies: Reply[], protocol: Protocol) => Reply;
   return combineFn(await Promise.all(replies), protocol);
 }

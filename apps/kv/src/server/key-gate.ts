@@ -4,6 +4,7 @@
 // run at once. Everything runs on the core's own thread: no atomics, only order.
 //
 //   held:  key ──▶ holder (one coordinator's transaction id, `<core>:<incarnation>:<seq>`)
+//   whole: the holder of the whole keyspace (FLUSHALL, DBSIZE, KEYS over every core), or null
 //   queue: [ entry, entry, … ]  each a command or a lock request, with its claim (keys | all)
 //
 // An entry runs once no held key and no earlier waiting entry claims one of its keys (and, for
@@ -74,6 +75,8 @@ class Claimed {
 /** Runs a core's commands through its key locks (the core's own {@link Dispatcher}). */
 export class KeyGate implements Dispatcher {
   private readonly held = new Map<string, string>();
+  /** The holder of the whole keyspace (a keyspace-wide command over every core), or null. */
+  private whole: string | null = null;
   private readonly holders = new Map<string, string[]>();
   private queue: Entry[] = [];
 
@@ -85,12 +88,12 @@ export class KeyGate implements Dispatcher {
 
   /** How many keys are locked and how many entries wait (tests). */
   get stats(): { locked: number; waiting: number } {
-    return { locked: this.held.size, waiting: this.queue.length };
+    return { locked: this.held.size + (this.whole === null ? 0 : 1), waiting: this.queue.length };
   }
 
   dispatch(argv: string[], session: Session): Dispatched {
     // The common case, nothing locked: no allocation, no lookup.
-    if (this.held.size === 0 && this.queue.length === 0) return this.inner.dispatch(argv, session);
+    if (this.idle()) return this.inner.dispatch(argv, session);
     return this.submit(session, claimOf(argv, session.multi), () => this.inner.dispatch(argv, session));
   }
 
@@ -99,7 +102,7 @@ export class KeyGate implements Dispatcher {
    * `blocking`: the connection sends nothing more until it answered).
    */
   submit(session: Session, claim: Claim, run: () => Dispatched): Dispatched {
-    if (this.held.size === 0 && this.queue.length === 0) return run();
+    if (this.idle()) return run();
     if (!this.blocked(claim, session, this.claimedByQueue())) return run();
     let resolve: (r: Reply | Promise<Reply>) => void = () => {};
     const reply = new Promise<Reply>((r) => {
@@ -125,18 +128,21 @@ export class KeyGate implements Dispatcher {
     });
   }
 
-  /** Locks `keys` for `holder`; resolves once every one is its own (in arrival order). */
-  lock(holder: string, keys: readonly string[]): Promise<void> {
-    const claim: Claim = { keys: [...new Set(keys)], all: false };
+  /**
+   * Locks `keys` for `holder` (`all`: the whole keyspace); resolves once every one is its own
+   * (in arrival order).
+   */
+  lock(holder: string, keys: readonly string[], all = false): Promise<void> {
+    const claim: Claim = { keys: all ? [] : [...new Set(keys)], all };
     // Free, and claimed by no command waiting before it: taken at once.
     if (!this.blocked(claim, null, this.claimedByQueue())) {
-      this.take(holder, claim.keys);
+      this.take(holder, claim);
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
       this.queue.push(
         new LockEntry(holder, claim, () => {
-          this.take(holder, claim.keys);
+          this.take(holder, claim);
           resolve();
         }),
       );
@@ -154,6 +160,7 @@ export class KeyGate implements Dispatcher {
     if (keys === undefined) return;
     this.holders.delete(holder);
     for (const k of keys) this.held.delete(k);
+    if (this.whole === holder) this.whole = null;
     this.drain();
   }
 
@@ -166,15 +173,22 @@ export class KeyGate implements Dispatcher {
       if (holder.startsWith(prefix)) {
         for (const k of this.holders.get(holder) ?? []) this.held.delete(k);
         this.holders.delete(holder);
+        if (this.whole === holder) this.whole = null;
       }
     }
     this.queue = this.queue.filter((e) => !(e instanceof LockEntry && e.holder.startsWith(prefix)));
     this.drain();
   }
 
-  private take(holder: string, keys: readonly string[]): void {
-    this.holders.set(holder, [...keys]);
-    for (const k of keys) this.held.set(k, holder);
+  private take(holder: string, claim: Claim): void {
+    this.holders.set(holder, [...claim.keys]);
+    for (const k of claim.keys) this.held.set(k, holder);
+    if (claim.all) this.whole = holder;
+  }
+
+  /** Nothing locked, nothing waiting: a command runs at once. */
+  private idle(): boolean {
+    return this.held.size === 0 && this.whole === null && this.queue.length === 0;
   }
 
   private claimedByQueue(): Claimed {
@@ -186,6 +200,8 @@ export class KeyGate implements Dispatcher {
   /** Whether an entry with `claim` (of `session`) must wait behind what is held or `claimed`. */
   private blocked(claim: Claim, session: Session | null, claimed: Claimed): boolean {
     if (session !== null && claimed.sessions.has(session)) return true;
+    // The whole keyspace is locked: every command with keys (or with all of them) waits.
+    if (this.whole !== null && (claim.all || claim.keys.length > 0)) return true;
     if (claim.all) return this.held.size > 0 || claimed.all || claimed.keys.size > 0;
     if (claim.keys.length > 0 && claimed.all) return true;
     for (const k of claim.keys) if (this.held.has(k) || claimed.keys.has(k)) return true;

@@ -35,13 +35,22 @@ function wouldBeIntset(members: readonly string[]): boolean {
 
 /**
  * The commands that turn whatever `key` holds into `value` with expiry `expireAtMs` (-1: none;
- * `value` undefined: the key is gone). Orders are kept: a list's items, a hash's fields and a
+ * `value` undefined: the key is gone; `existed`: whether the owner held it, expired or not).
+ * A key that was absent and ends absent was still touched (SET then DEL in a MULTI): a DEL of a
+ * missing key signals nothing, so it is set for a moment, as its history did, and its owner's
+ * WATCHers see it changed as Redis's do. Orders are kept: a list's items, a hash's fields and a
  * set's members are added in the order they are listed; a set of integers that Redis keeps as a
  * hash table (it held a non-integer once) gets a non-integer member for a moment, as its history
  * did, so it lists in the same order after a replay.
  */
-export function stateRecords(key: string, value: Value | undefined, expireAtMs: number): string[][] {
-  if (value === undefined) return [['DEL', key]];
+export function stateRecords(key: string, value: Value | undefined, expireAtMs: number, existed = true): string[][] {
+  if (value === undefined)
+    return existed
+      ? [['DEL', key]]
+      : [
+          ['SET', key, ''],
+          ['DEL', key],
+        ];
   const expiry = expireAtMs === -1 ? [] : [['PEXPIREAT', key, String(expireAtMs)]];
   switch (value.type) {
     case 'string':

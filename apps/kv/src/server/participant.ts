@@ -5,6 +5,7 @@
 // like the others, called directly instead of through the mesh.
 import type { Session } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
+import type { Reply } from '../resp/reply.js';
 import type { KeyGate } from './key-gate.js';
 import { snapshotKeys } from './key-state.js';
 import type { ShardDispatcher } from './shard-dispatcher.js';
@@ -29,6 +30,11 @@ export interface ReleaseOptions {
 export interface Participant {
   /** Locks `keys` for transaction `tx` (in arrival order) and reads them; `watch`: also check the session's WATCHes. */
   lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant>;
+  /**
+   * Locks this owner's whole keyspace for `tx` (in arrival order) and runs `argv` there (FLUSHALL,
+   * DBSIZE, KEYS…); its reply, once durable. The keyspace stays locked until the release.
+   */
+  runWhole(tx: string, argv: string[], session: Session): Promise<Reply>;
   /** Applies and logs this owner's piece; resolves once durable under the fsync policy. */
   write(tx: string, records: WriteRecord[]): Promise<void>;
   /** Releases `tx`'s keys (and parks, unwatches: {@link ReleaseOptions}). */
@@ -57,6 +63,14 @@ export class TxHost {
     };
   }
 
+  /** Locks the whole keyspace for `tx`, then runs `argv` on the shard (as `session`, once `prepare`d). */
+  async runWhole(tx: string, argv: string[], session: Session, prepare: () => void = () => {}): Promise<Reply> {
+    await this.gate.lock(tx, [], true);
+    prepare();
+    // On the shard itself: the gate holds every key for `tx`.
+    return this.shard.dispatch(argv, session).reply;
+  }
+
   /** Applies `records` (only while `tx` holds its locks); the durability to wait for. */
   async write(tx: string, records: WriteRecord[]): Promise<void> {
     if (!this.gate.holds(tx)) throw new Error(`corelane-kv: transaction ${tx} holds no locks here`);
@@ -66,20 +80,24 @@ export class TxHost {
   /** Ends `tx` here; `onReady` is how a park tells the coordinator. */
   release(tx: string, session: Session | null, options: ReleaseOptions, onReady: () => void): void {
     if (options.unwatch && session !== null) this.shard.shard.unwatch(session);
-    // Parked before the keys open: a push queued behind the locks runs after and wakes it.
+    // Parked before the keys open: a push queued behind the locks runs after and wakes it. A
+    // park that fired stays (holding back the clients parked after it) until `unpark`.
     if (options.park !== null && options.park.length > 0) {
-      const forget = this.shard.notifyReady(options.park, () => {
-        this.parks.delete(tx);
-        onReady();
-      });
-      this.parks.set(tx, forget);
+      this.parks.set(tx, this.shard.notifyReady(options.park, onReady));
     }
     this.gate.unlock(tx);
   }
 
+  /** Forgets `tx`'s park, and serves the clients it held back. */
   unpark(tx: string): void {
-    this.parks.get(tx)?.();
+    const forget = this.parks.get(tx);
     this.parks.delete(tx);
+    forget?.();
+  }
+
+  /** How many parks of other cores' clients this core holds (tests). */
+  get parked(): number {
+    return this.parks.size;
   }
 
   /** Coordinator core `core` restarted: its locks and parks die with the old one. */
@@ -87,8 +105,8 @@ export class TxHost {
     const prefix = `${core}:`;
     for (const [tx, forget] of this.parks) {
       if (!tx.startsWith(prefix)) continue;
-      forget();
       this.parks.delete(tx);
+      forget();
     }
     this.gate.dropHolders(prefix);
   }
@@ -104,6 +122,10 @@ export class LocalParticipant implements Participant {
 
   lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant> {
     return this.host.lock(tx, keys, watch ? session : null);
+  }
+
+  runWhole(tx: string, argv: string[], session: Session): Promise<Reply> {
+    return this.host.runWhole(tx, argv, session);
   }
 
   write(tx: string, records: WriteRecord[]): Promise<void> {

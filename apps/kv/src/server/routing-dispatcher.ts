@@ -79,7 +79,13 @@ export class RoutingDispatcher implements Dispatcher {
       else if (this.cores.length > 1 && session.authenticated) {
         if (fansOut(argv)) {
           const protocol = session.protocol;
-          const replies = this.cores.map((core) => Promise.resolve(core.dispatch(argv, session).reply));
+          if (this.crossCore !== null) {
+            // Atomic over the cores; the connection's later commands wait for it (they must not
+            // run on a core before it locked that core).
+            const replies = this.crossCore.everyCore(argv, session);
+            return { reply: replies.then((rs) => combine(argv, rs, protocol)), blocking: true };
+          }
+          const replies = this.cores.map((core) => core.dispatch(argv, session).reply);
           return { reply: combine(argv, replies, protocol), blocking: false };
         }
         const across = acrossCores(argv);
@@ -108,7 +114,8 @@ export class RoutingDispatcher implements Dispatcher {
     const owners = new Set(queue.map((q) => routeCommand(q, this.cores.length)).filter((o) => o !== null));
     const remote = this.takeWatching(session);
     for (const core of remote.keys()) owners.add(core);
-    if (session.watched.size > 0) owners.add(this.self);
+    // A watched key here that changed already unwatched it (watchDirty): this core must still answer EXEC.
+    if (session.watched.size > 0 || session.watchDirty) owners.add(this.self);
     if (owners.size <= 1 && !owners.has(-1)) {
       const [owner] = owners;
       return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);

@@ -77,20 +77,30 @@ export class ShardDispatcher implements Dispatcher {
   /**
    * Calls `onReady` once one of `keys` gets elements (a client parked on another core over keys
    * of several cores waits here); the function returned forgets it. It takes nothing: the
-   * client's core retries the whole command, and clients parked here are not held back.
+   * client's core retries the whole command. Once it fired it keeps its place until forgotten,
+   * and the clients parked after it on its keys wait (Redis serves a key's blocked clients in
+   * the order they blocked): the element is left for the retry. Forgetting it serves them.
    */
   notifyReady(keys: string[], onReady: () => void): () => void {
+    let fired = false;
     const waiter: Waiter = {
       request: new BlockRequest(keys, 0, () => PONG, PONG),
       session: null,
       timer: null,
       wake: () => {
-        this.blocked.remove(waiter);
+        if (fired) return;
+        fired = true;
         onReady();
       },
     };
     this.blocked.add(waiter);
-    return () => this.blocked.remove(waiter);
+    return () => {
+      this.blocked.remove(waiter);
+      // Proof obligation: whatever it held back is served now (no lost wake-up of the clients
+      // after it): each of its keys with waiters left is marked ready and served.
+      for (const key of keys) this.blocked.markReady(key);
+      this.serveReady();
+    };
   }
 
   /** Active expiry (the runtime's timer wheel calls this on its core). */
@@ -140,6 +150,11 @@ export class ShardDispatcher implements Dispatcher {
     for (let keys = this.blocked.takeReady(); keys.length > 0; keys = this.blocked.takeReady()) {
       for (const key of keys) {
         for (const waiter of this.blocked.waiting(key)) {
+          // A client parked over several cores: told, it retries; the clients after it wait for that.
+          if (waiter.session === null) {
+            waiter.wake(PONG);
+            break;
+          }
           const result = this.shard.retry(waiter.request.retry, waiter.session);
           if (result.reply === undefined) break;
           waiter.wake(after(this.record(result.records), result.reply));
