@@ -47,7 +47,7 @@ export class MeshParticipant implements Participant {
       run: argv,
       proto: session.protocol,
     };
-    return new RawReply(Buffer.from(bytesOf(await this.port.requestTo(this.owner, m))));
+    return new RawReply(Buffer.from(bytesOf(await this.request(m))));
   }
 
   async write(tx: string, records: WriteRecord[]): Promise<void> {
