@@ -81,6 +81,7 @@ async function init(ctx: CoreContext): Promise<void> {
         owner: (key) => ownerOf(key, ctx.cores),
         hooks,
         maxBulkBytes: own.maxBulkBytes,
+        maxPieceBytes: data.maxPieceBytes,
         unwatchLocal: (session) => own.shard.unwatch(session),
       });
       parts = { shard: own, gate, host, cross };

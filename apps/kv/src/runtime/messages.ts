@@ -109,4 +109,6 @@ export interface CoreData {
   readonly walSegmentBytes?: number;
   /** How often active expiry runs on each core's timer wheel, in ms. */
   readonly expireIntervalMs: number;
+  /** The most bytes of one cross-core command's piece for one owner (start.ts: the mesh's record limit). */
+  readonly maxPieceBytes: number;
 }

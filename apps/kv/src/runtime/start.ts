@@ -66,6 +66,16 @@ function optionalString(name: string, value: unknown): void {
 }
 
 /**
+ * Bytes of each ring between two cores (and the main thread). One message through the mesh is at
+ * most half a ring: a forwarded command, its reply, and each owner's piece of a cross-core
+ * command must fit (a larger one is refused with an error, before anything changes). 1 MiB keeps
+ * the mesh of 16 cores at 272 rings = 272 MiB.
+ */
+const MESH_RING_BYTES = 1024 * 1024;
+/** What a piece may take of a mesh message: its record limit less room for the message's frame and fields. */
+const MAX_PIECE_BYTES = MESH_RING_BYTES / 2 - 8 - 4096;
+
+/**
  * Starts corelane-kv on `cores` cores of a corelane runtime; resolves once every core listens.
  * @throws `TypeError` `ERR_CORELANE_INVALID_ARGUMENT` / `RangeError` `ERR_CORELANE_OUT_OF_RANGE`
  *   for a bad option, before any core starts.
@@ -111,6 +121,7 @@ export async function startKvRuntime(options: KvRuntimeOptions = {}): Promise<Kv
     checkpointEvery,
     ...(walSegmentBytes !== undefined ? { walSegmentBytes } : {}),
     expireIntervalMs,
+    maxPieceBytes: MAX_PIECE_BYTES,
     ...(options.dir !== undefined ? { dir: resolve(options.dir) } : {}),
     ...(options.requirepass !== undefined ? { requirepass: options.requirepass } : {}),
   };
@@ -118,6 +129,7 @@ export async function startKvRuntime(options: KvRuntimeOptions = {}): Promise<Kv
     cores,
     // More cores than CPUs (a test, a small machine): unpinned, the OS shares the CPUs.
     pin: cores <= availableParallelism(),
+    ring: MESH_RING_BYTES,
     module: options.module ?? new URL('./core.js', import.meta.url),
     data,
   });

@@ -67,8 +67,28 @@ export interface CrossCoreOptions {
   /** This core's server (INFO, CLIENT inside a transaction). */
   readonly hooks: ServerHooks | null;
   readonly maxBulkBytes: number;
+  /**
+   * The most bytes one owner's piece may take through the mesh (a message larger than a ring's
+   * record limit is refused). A command whose piece for some owner could be larger fails whole,
+   * before any owner writes: no owner applies half of it. Infinity: no such bound (one process).
+   */
+  readonly maxPieceBytes: number;
   /** Forgets the session's WATCHes on this core (EXEC runs the queue on a scratch shard). */
   readonly unwatchLocal: (session: Session) => void;
+}
+
+/**
+ * About the bytes `records` take in a mesh message: msgpack writes each string (latin1
+ * characters, a byte each) as UTF-8 plus a header of up to 5 bytes; a record adds its time and
+ * array header. The caller's bound leaves room for the message's frame and other fields.
+ */
+function pieceBytes(records: readonly WriteRecord[]): number {
+  let bytes = 16;
+  for (const r of records) {
+    bytes += 16;
+    for (const a of r.argv) bytes += Buffer.byteLength(a, 'utf8') + 5;
+  }
+  return bytes;
 }
 
 /** Runs cross-core commands for the connections of one core. */
@@ -240,6 +260,17 @@ export class CrossCore {
         }
         for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key), existed.has(key))) {
           piece.push({ argv, nowMs: now });
+        }
+      }
+      for (const [core, records] of pieces) {
+        const bytes = pieceBytes(records);
+        if (bytes > this.o.maxPieceBytes) {
+          return {
+            outcome: new ErrorReply(
+              `ERR the new state of this command's keys on core ${core} takes up to ${bytes} bytes, more than the ${this.o.maxPieceBytes} one message between cores may carry; nothing was changed`,
+            ),
+            parked: null,
+          };
         }
       }
       await Promise.all([...pieces].map(([core, records]) => this.participant(core).write(tx, records)));
