@@ -120,7 +120,8 @@ export class DurableState<S, R> {
 
     const path = resolvePath(dir);
     await mkdir(path, { recursive: true });
-    const ring = walOptions.ring ?? new IoRing({ backend: walOptions.backend ?? 'auto' });
+    // As the Wal's own ring (wal.ts): it only writes and syncs, so no DEFER_TASKRUN.
+    const ring = walOptions.ring ?? new IoRing({ backend: walOptions.backend ?? 'auto', deferTaskrun: false });
     const ownsRing = walOptions.ring === undefined;
     let wal: Wal | undefined;
     try {

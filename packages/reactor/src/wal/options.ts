@@ -67,7 +67,10 @@ export interface WalOptions {
   onCorrupt?: 'throw' | 'truncate';
   /** The ring to write through (it stays open at `close()`); default: a ring of the WAL's own. */
   ring?: IoRing;
-  /** With no `ring`: the backend of the WAL's own ring, as `new IoRing({ backend })`. Default `'auto'`. */
+  /**
+   * With no `ring`: the backend of the WAL's own ring, made as `new IoRing({ backend, deferTaskrun: false })`
+   * (a ring that only writes and syncs needs fewer system calls without DEFER_TASKRUN). Default `'auto'`.
+   */
   backend?: 'auto' | 'io_uring' | 'threadpool';
 }
 
