@@ -1,23 +1,12 @@
 // What a core owns besides its rings: timers on its wheel, sockets (reusePort), its io ring.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@corelane/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { Runtime } from '../dist/index.js';
 import { LAB, withLab } from './helpers/lab.js';
-
-/** A port free on 127.0.0.1 now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function ask(port: number): Promise<string> {
   return new Promise((resolve, reject) => {

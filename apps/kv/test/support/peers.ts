@@ -2,21 +2,13 @@
 // corelane-kv started in-process; and a raw RESP client that returns the exact reply bytes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { freePort } from '@corelane/shared/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { type FramedReply, ReplyParser } from '../../src/resp/reply-parser.js';
 import { type KvServer, type KvServerOptions, startServer } from '../../src/server/server.js';
 
-/** A free loopback port (the kernel's pick, released for the caller to take). */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const address = s.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 /** Encodes a command as a RESP multibulk array (latin1 arguments). */
 export function encodeCommand(argv: readonly string[]): Buffer {
