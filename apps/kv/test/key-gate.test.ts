@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServerHooks, Session } from '../src/commands/context.js';
 import type { Reply } from '../src/resp/reply.js';
 import { KeyGate } from '../src/server/key-gate.js';
+import { restoreKeysInto } from '../src/server/key-state.js';
 import { TxHost } from '../src/server/participant.js';
 import { newSession } from '../src/server/session.js';
 import { ShardDispatcher } from '../src/server/shard-dispatcher.js';
@@ -86,8 +87,8 @@ describe('KeyGate: the key locks of one core', () => {
 
   it('the locks and waiting lock requests of a restarted coordinator core die; the others stay', async () => {
     const { gate, host, session } = setup();
-    await host.lock('1:0:7', ['a', 'b'], null);
-    await host.lock('2:0:1', ['c'], null);
+    await host.lock('1:0:7', ['a', 'b'], null, true);
+    await host.lock('2:0:1', ['c'], null, true);
     // Core 1 also waits for c (it would get it once core 2 releases).
     let stale = false;
     void gate.lock('1:0:8', ['c']).then(() => {
@@ -110,9 +111,9 @@ describe('KeyGate: the key locks of one core', () => {
     const { gate, host, session } = setup();
     const s = session();
     const woken: string[] = [];
-    await host.lock('1:0:1', ['q'], null);
+    await host.lock('1:0:1', ['q'], null, true);
     host.release('1:0:1', null, { unwatch: false, park: ['q'] }, () => woken.push('first'));
-    await host.lock('1:0:2', ['r'], null);
+    await host.lock('1:0:2', ['r'], null, true);
     host.release('1:0:2', null, { unwatch: false, park: ['r'] }, () => woken.push('second'));
     host.unpark('1:0:2');
     await send(gate, s, 'RPUSH', 'r', 'x').reply;
@@ -125,7 +126,7 @@ describe('KeyGate: the key locks of one core', () => {
   it('a park that fired holds back the clients parked after it on its key; its unpark serves them', async () => {
     const { gate, host, session } = setup();
     let woken = 0;
-    await host.lock('1:0:1', ['q'], null);
+    await host.lock('1:0:1', ['q'], null, true);
     host.release('1:0:1', null, { unwatch: false, park: ['q'] }, () => woken++);
     const later = send(gate, session(), 'BLPOP', 'q', '0');
     expect(later.waited).toBe(true);
@@ -146,10 +147,34 @@ describe('KeyGate: the key locks of one core', () => {
   });
 });
 
+describe('TxHost.lock: the rows a lock hands the coordinator', () => {
+  it("hands a copy of every present key's value and expiry; a write-only lock (MSET) hands none", async () => {
+    const { gate, host, shard, session } = setup();
+    const s = session();
+    await send(gate, s, 'RPUSH', 'list', 'a', 'b').reply;
+    await send(gate, s, 'SET', 'str', 'v', 'PX', '100000').reply;
+    const read = await host.lock('1:0:1', ['list', 'str', 'absent'], null, true);
+    expect(read.rows.map((r) => r[0]).sort()).toEqual(['list', 'str']);
+    const str = read.rows.find((r) => r[0] === 'str');
+    expect(str?.[3]).toBe(shard.shard.db.getExpire('str'));
+    // Restored on a scratch keyspace and changed there, the owner's list stays as it was.
+    const scratch = new ShardDispatcher({ hooks });
+    restoreKeysInto(scratch.shard.db, read.rows);
+    await scratch.dispatch(['RPUSH', 'list', 'c'], s).reply;
+    expect(await scratch.dispatch(['LRANGE', 'list', '0', '-1'], s).reply).toEqual(['a', 'b', 'c']);
+    host.release('1:0:1', null, { unwatch: false, park: null }, () => {});
+    expect(await send(gate, s, 'LRANGE', 'list', '0', '-1').reply).toEqual(['a', 'b']);
+    const blind = await host.lock('1:0:2', ['list', 'str'], null, false);
+    expect(blind.rows).toEqual([]);
+    expect(gate.holds('1:0:2')).toBe(true);
+    host.release('1:0:2', null, { unwatch: false, park: null }, () => {});
+  });
+});
+
 describe('KeyGate: the whole keyspace locked (FLUSHALL, DBSIZE, KEYS over every core)', () => {
   it('every command with keys waits for it, keyless ones do not; it waits for the key locks before it', async () => {
     const { gate, host, session } = setup();
-    await host.lock('1:0:1', ['k'], null);
+    await host.lock('1:0:1', ['k'], null, true);
     let whole = false;
     const all = gate.lock('2:0:1', [], true).then(() => {
       whole = true;

@@ -162,7 +162,12 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
         });
         return encodeReply(reply, m.proto ?? 2);
       }
-      return s.host.lock(m.tx, m.keys, m.watch ? (s.mirrors.get(`${m.from}:${m.sid}`) ?? null) : null);
+      return s.host.lock(
+        m.tx,
+        m.keys,
+        m.watch ? (s.mirrors.get(`${m.from}:${m.sid}`) ?? null) : null,
+        m.read !== false,
+      );
     case 'write':
       await s.host.write(
         m.tx,

@@ -6,13 +6,14 @@
 import type { Session } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
 import { RawReply, type Reply } from '../resp/reply.js';
+import { isRows } from '../server/key-state.js';
 import type { Grant, Participant, ReleaseOptions } from '../server/participant.js';
 import type { MeshDispatcher, MeshPort } from './mesh-dispatcher.js';
 import type { LockMessage, ReleaseMessage, UnparkMessage, WriteMessage } from './messages.js';
 
 function bytesOf(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value;
-  throw new Error(`corelane-kv: a core answered a lock with ${typeof value}, not snapshot bytes`);
+  throw new Error(`corelane-kv: a core answered ${typeof value}, not reply bytes`);
 }
 
 /** Core `owner` as a participant of the transactions of core `self`. */
@@ -30,10 +31,11 @@ export class MeshParticipant implements Participant {
     return this.port.requestTo(this.owner, m);
   }
 
-  async lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant> {
-    const m: LockMessage = { t: 'lock', from: this.self, tx, keys, sid: session.id, watch };
-    const grant = (await this.request(m)) as { snapshot: unknown; dirty: boolean };
-    return { snapshot: bytesOf(grant.snapshot), dirty: grant.dirty === true };
+  async lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean): Promise<Grant> {
+    const m: LockMessage = { t: 'lock', from: this.self, tx, keys, sid: session.id, watch, ...(read ? {} : { read }) };
+    const grant = (await this.request(m)) as { rows: unknown; dirty: boolean };
+    if (!isRows(grant.rows)) throw new Error('corelane-kv: a core answered a lock without snapshot rows');
+    return { rows: grant.rows, dirty: grant.dirty === true };
   }
 
   async runWhole(tx: string, argv: string[], session: Session): Promise<Reply> {

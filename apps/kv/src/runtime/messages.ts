@@ -41,6 +41,8 @@ export interface LockMessage {
   readonly keys: string[];
   readonly sid: number;
   readonly watch: boolean;
+  /** false: only lock the keys, send no rows (a command that overwrites them unread, MSET). Default true. */
+  readonly read?: false;
   /** Lock the whole keyspace instead and run this command there (FLUSHALL, DBSIZE, KEYS…); the reply is its RESP bytes. */
   readonly run?: string[];
   /** `run`: the protocol its reply is encoded with. */

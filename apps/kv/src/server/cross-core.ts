@@ -30,6 +30,17 @@ export function commandKeys(argv: readonly string[]): string[] {
   return spec === null ? [] : keyPositions(spec, argv as string[]).map((i) => argv[i] as string);
 }
 
+/**
+ * Commands that overwrite every key they name without reading one (their reply does not depend
+ * on what the keys held either): their owners only lock the keys and send no snapshot rows.
+ */
+const OVERWRITES_ONLY = new Set(['mset']);
+
+/** Whether `argv` is one of {@link OVERWRITES_ONLY}. */
+function overwritesOnly(argv: readonly string[]): boolean {
+  return OVERWRITES_ONLY.has(lookupCommand(argv)?.name ?? '');
+}
+
 /** A parked blocking command, on the coordinator. */
 interface Parked {
   readonly session: Session;
@@ -118,6 +129,7 @@ export class CrossCore {
       (scratch) => {
         return scratch.execute(argv, session, this.o.hooks).reply;
       },
+      !overwritesOnly(argv),
     );
     // A block: the client waits for its park (registered before the release).
     if (parked !== null) return parked.promise;
@@ -221,6 +233,7 @@ export class CrossCore {
     keys: string[],
     retrying: Parked | null,
     compute: (scratch: Shard, dirty: boolean) => Outcome,
+    read = true,
   ): Promise<{ outcome: Outcome; parked: Parked | null }> {
     const tx = this.nextTx();
     const cores = [...byCore.keys()].sort((a, b) => a - b);
@@ -231,13 +244,13 @@ export class CrossCore {
       // 1. Lock in ascending core order, one owner at a time.
       const grants = [];
       for (const core of cores) {
-        grants.push(await this.participant(core).lock(tx, byCore.get(core) as string[], session, watch));
+        grants.push(await this.participant(core).lock(tx, byCore.get(core) as string[], session, watch, read));
         locked.push(core);
       }
       // 2. Compute on a scratch shard of exactly the locked keys, at one command time.
       const now = Date.now();
       const scratch = new Shard({ clock: () => now, maxBulkBytes: this.o.maxBulkBytes });
-      for (const g of grants) restoreKeysInto(scratch.db, g.snapshot);
+      for (const g of grants) restoreKeysInto(scratch.db, g.rows);
       const existed = new Set(scratch.db.data.keys());
       const changed = new Set<string>();
       const watchHook = scratch.db.onModified;
@@ -251,8 +264,10 @@ export class CrossCore {
       );
       // 3. Each owner applies and logs the new state of its changed keys.
       const pieces = new Map<number, WriteRecord[]>();
+      const ownerOf = new Map<string, number>();
+      for (const [core, list] of byCore) for (const key of list) ownerOf.set(key, core);
       for (const key of changed) {
-        const core = this.o.owner(key);
+        const core = ownerOf.get(key) ?? this.o.owner(key);
         let piece = pieces.get(core);
         if (piece === undefined) {
           piece = [];

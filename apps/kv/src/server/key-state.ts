@@ -1,31 +1,46 @@
 // The keys of a cross-core command as they travel between cores: an owner sends the current
-// value and expiry of its locked keys (snapshot bytes, a deep copy even on the same core); the
+// value and expiry of its locked keys (snapshot rows, a copy of every collection even on the
+// same core; strings are immutable and shared); the
 // coordinator runs the command on a scratch keyspace made of them; each key it changed goes back
 // to its owner as the write records that rebuild that key's new state exactly (what the owner
 // applies and logs to its WAL, so a restart replays the same state).
 
-import { Keyspace } from '../store/keyspace.js';
-import { restoreKeyspace, snapshotKeyspace } from '../store/snapshot.js';
+import type { Keyspace } from '../store/keyspace.js';
+import { decodeValue, encodeValue, type Row } from '../store/snapshot.js';
 import { isIntsetMember, type Value } from '../store/values.js';
 
-/** The value and expiry of `keys` (those present, expired or not) as snapshot bytes. */
-export function snapshotKeys(db: Keyspace, keys: Iterable<string>): Uint8Array {
-  const part = new Keyspace();
+/** The value and expiry of `keys` (those present, expired or not) as snapshot rows. */
+export function snapshotKeys(db: Keyspace, keys: Iterable<string>): Row[] {
+  const rows: Row[] = [];
   for (const key of keys) {
     const value = db.data.get(key);
     if (value === undefined) continue;
-    part.data.set(key, value);
-    const when = db.expires.get(key);
-    if (when !== undefined) part.expires.set(key, when);
+    rows.push(encodeValue(key, value, db.expires.get(key) ?? -1));
   }
-  return snapshotKeyspace(part);
+  return rows;
 }
 
-/** Adds the keys of {@link snapshotKeys}'s bytes to `db` (unobserved: no change is counted). */
-export function restoreKeysInto(db: Keyspace, bytes: Uint8Array): void {
-  const part = restoreKeyspace(bytes);
-  for (const [key, value] of part.data) db.data.set(key, value);
-  for (const [key, when] of part.expires) db.expires.set(key, when);
+/** Adds the keys of {@link snapshotKeys}'s rows to `db` (unobserved: no change is counted). */
+export function restoreKeysInto(db: Keyspace, rows: readonly Row[]): void {
+  for (const [key, type, payload, expireAtMs] of rows) {
+    db.data.set(key, decodeValue(type, payload));
+    if (expireAtMs !== -1) db.expires.set(key, expireAtMs);
+  }
+}
+
+/** Whether `rows` has the shape of {@link snapshotKeys}'s (what another core sent). */
+export function isRows(rows: unknown): rows is Row[] {
+  return (
+    Array.isArray(rows) &&
+    rows.every(
+      (r) =>
+        Array.isArray(r) &&
+        r.length === 4 &&
+        typeof r[0] === 'string' &&
+        typeof r[1] === 'number' &&
+        typeof r[3] === 'number',
+    )
+  );
 }
 
 /** Whether SADD of `members` into a new key would make an intset (Redis's setTypeCreate + add). */

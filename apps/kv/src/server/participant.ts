@@ -6,14 +6,15 @@
 import type { Session } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
 import type { Reply } from '../resp/reply.js';
+import type { Row } from '../store/snapshot.js';
 import type { KeyGate } from './key-gate.js';
 import { snapshotKeys } from './key-state.js';
 import type { ShardDispatcher } from './shard-dispatcher.js';
 
 /** What an owner hands the coordinator once the keys are locked. */
 export interface Grant {
-  /** The keys' values and expiries ({@link snapshotKeys}). */
-  readonly snapshot: Uint8Array;
+  /** The keys' values and expiries ({@link snapshotKeys}); none when the lock asked not to read them. */
+  readonly rows: Row[];
   /** EXEC: a key the session WATCHes on this core changed or expired since WATCH. */
   readonly dirty: boolean;
 }
@@ -28,8 +29,12 @@ export interface ReleaseOptions {
 
 /** One owner of a cross-core command's keys, as the coordinator sees it. */
 export interface Participant {
-  /** Locks `keys` for transaction `tx` (in arrival order) and reads them; `watch`: also check the session's WATCHes. */
-  lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant>;
+  /**
+   * Locks `keys` for transaction `tx` (in arrival order) and reads them (`read` false: only
+   * locks them, for a command that overwrites its keys without reading them); `watch`: also
+   * check the session's WATCHes.
+   */
+  lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean): Promise<Grant>;
   /**
    * Locks this owner's whole keyspace for `tx` (in arrival order) and runs `argv` there (FLUSHALL,
    * DBSIZE, KEYS…); its reply, once durable. The keyspace stays locked until the release.
@@ -53,12 +58,12 @@ export class TxHost {
     readonly shard: ShardDispatcher,
   ) {}
 
-  /** Locks `keys` for `tx`; `watcher`: the session whose WATCHes on this core EXEC checks. */
-  async lock(tx: string, keys: string[], watcher: Session | null): Promise<Grant> {
+  /** Locks `keys` for `tx` (and reads them when `read`); `watcher`: the session whose WATCHes on this core EXEC checks. */
+  async lock(tx: string, keys: string[], watcher: Session | null, read: boolean): Promise<Grant> {
     await this.gate.lock(tx, keys);
     const shard = this.shard.shard;
     return {
-      snapshot: snapshotKeys(shard.db, keys),
+      rows: read ? snapshotKeys(shard.db, keys) : [],
       dirty: watcher !== null && shard.watchChanged(watcher, shard.clock()),
     };
   }
@@ -120,8 +125,8 @@ export class LocalParticipant implements Participant {
     private readonly onReady: (tx: string) => void,
   ) {}
 
-  lock(tx: string, keys: string[], session: Session, watch: boolean): Promise<Grant> {
-    return this.host.lock(tx, keys, watch ? session : null);
+  lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean): Promise<Grant> {
+    return this.host.lock(tx, keys, watch ? session : null, read);
   }
 
   runWhole(tx: string, argv: string[], session: Session): Promise<Reply> {

@@ -9,9 +9,14 @@ const MAGIC = 'corelane-kv-snapshot';
 const VERSION = 1;
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
-type Row = [key: string, type: 0 | 1 | 2 | 3, payload: unknown, expireAtMs: number];
+/**
+ * One key as plain data: its name, type (0 string, 1 list, 2 hash, 3 set), payload (fresh
+ * arrays: a copy of the key's collections, its strings shared) and absolute expiry (-1: none).
+ */
+export type Row = [key: string, type: 0 | 1 | 2 | 3, payload: unknown, expireAtMs: number];
 
-function encodeValue(key: string, v: Value, expireAtMs: number): Row {
+/** `key`'s row. */
+export function encodeValue(key: string, v: Value, expireAtMs: number): Row {
   switch (v.type) {
     case 'string':
       return [key, 0, v.value, expireAtMs];
@@ -24,7 +29,8 @@ function encodeValue(key: string, v: Value, expireAtMs: number): Row {
   }
 }
 
-function decodeValue(type: number, payload: unknown): Value {
+/** The value a row's `type` and `payload` describe (new collections). */
+export function decodeValue(type: number, payload: unknown): Value {
   switch (type) {
     case 0:
       return { type: 'string', value: payload as string };

@@ -5,8 +5,9 @@ import { kvCases } from './cases.js';
 export const kvSuite = defineSuite({
   name: 'kv',
   description:
-    'corelane-kv --cores 2 against redis-server 7.0 with redis-benchmark (-c 50 -r 100000): SET, GET and INCR ' +
-    'unpipelined and -P 16, LPUSH, LPOP, SADD, HSET at -P 16, without persistence; SET with appendfsync everysec and always, and GET against ' +
-    'corelane-kv --cores 1.',
+    'corelane-kv --cores 2 against redis-server 7.0 with redis-benchmark (-c 50 -r 100000): SET, GET, INCR, ' +
+    'LPUSH, LPOP, SADD, HSET and MSET (10 keys, across both cores) unpipelined and -P 16, without persistence; ' +
+    'SET with appendfsync everysec and always, and GET against corelane-kv --cores 1. Each case reports ' +
+    "redis-benchmark's p50/p99 and each server's CPU time per request.",
   cases: kvCases(),
 });
