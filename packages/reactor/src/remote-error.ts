@@ -5,29 +5,43 @@ export interface ErrorData {
   name: string;
   message: string;
   code?: string;
+  /** A system error's errno and syscall (an fs or uring failure in a handler). */
+  errno?: number;
+  syscall?: string;
   stack?: string;
 }
 
 /** A thrown value as plain data (an Error's name, message, string code and stack; else its text). */
 export function errorData(error: unknown): ErrorData {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const code = (error as { code?: unknown }).code;
+  const { code, errno, syscall } = error as { code?: unknown; errno?: unknown; syscall?: unknown };
   return {
     name: error.name,
     message: error.message,
     ...(error.stack === undefined ? {} : { stack: error.stack }),
     ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof errno === 'number' ? { errno } : {}),
+    ...(typeof syscall === 'string' ? { syscall } : {}),
   };
 }
 
 /**
  * The error a caller gets for one thrown on core `core`: an `Error` with the thrower's `name`,
- * `message` and `code`, plus `core`; the thrower's stack is in `remoteStack`.
+ * `message`, `code` (and a system error's `errno` and `syscall`), plus `core`; the thrower's
+ * stack is in `remoteStack`.
  */
 export function errorFromData(data: ErrorData, core: number): Error {
-  const error = new Error(data.message) as Error & { code?: string; core: number; remoteStack?: string };
+  const error = new Error(data.message) as Error & {
+    code?: string;
+    errno?: number;
+    syscall?: string;
+    core: number;
+    remoteStack?: string;
+  };
   error.name = data.name;
   if (data.code !== undefined) error.code = data.code;
+  if (data.errno !== undefined) error.errno = data.errno;
+  if (data.syscall !== undefined) error.syscall = data.syscall;
   error.core = core;
   if (data.stack !== undefined) error.remoteStack = data.stack;
   return error;

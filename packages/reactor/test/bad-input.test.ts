@@ -58,6 +58,27 @@ describe('bad options and modules', () => {
     expect(await nextThreadId()).toBe(before + 1);
   });
 
+  it("a custom codec that is not the module's defineCore({ codec }) → ERR_CORELANE_INVALID_ARGUMENT, no worker started", async () => {
+    const { jsonCodec } = (await import(String(cores('custom-codec.mjs')))) as {
+      jsonCodec: { encode(v: unknown): Uint8Array; decode(b: Uint8Array): unknown };
+    };
+    const before = await nextThreadId();
+    // The module has a codec of its own: the main thread would encode what its cores cannot decode.
+    await expect(Runtime.start({ module: cores('other-codec.mjs'), cores: 1, codec: jsonCodec })).rejects.toMatchObject(
+      {
+        code: 'ERR_CORELANE_INVALID_ARGUMENT',
+        message: expect.stringMatching(/not the codec/),
+      },
+    );
+    expect(await nextThreadId()).toBe(before + 1);
+    // A module with a codec, started without one: the same mismatch the other way.
+    await expect(Runtime.start({ module: cores('custom-codec.mjs'), cores: 1 })).rejects.toMatchObject({
+      code: 'ERR_CORELANE_INVALID_ARGUMENT',
+      message: expect.stringMatching(/pass that same object/),
+    });
+    expect(await nextThreadId()).toBe(before + 2);
+  });
+
   it('a definition with state needs dataDir (typed, before any worker)', async () => {
     const before = await nextThreadId();
     await expect(Runtime.start({ module: cores('stateful.mjs'), cores: 1 })).rejects.toMatchObject({

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { freePort } from '@corelane/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { Runtime } from '../dist/index.js';
+import { reusePortSupported } from '../src/core/listen.js';
 import { LAB, withLab } from './helpers/lab.js';
 
 function ask(port: number): Promise<string> {
@@ -41,6 +42,17 @@ describe('core services', () => {
       expect(rt.stats().cores[1]?.timersFired).toBeGreaterThanOrEqual(9);
     });
   }, 30_000);
+
+  it('listen() names the Nodes and platforms where reusePort works (elsewhere it throws ERR_CORELANE_UNSUPPORTED)', () => {
+    expect(reusePortSupported('22.11.0', 'linux')).toBe(false);
+    expect(reusePortSupported('22.12.0', 'linux')).toBe(true);
+    expect(reusePortSupported('23.0.0', 'linux')).toBe(false);
+    expect(reusePortSupported('23.1.0', 'linux')).toBe(true);
+    expect(reusePortSupported('24.0.0', 'linux')).toBe(true);
+    expect(reusePortSupported('24.0.0', 'darwin')).toBe(false);
+    // This test runs on one where it works (the test below listens).
+    expect(reusePortSupported(process.versions.node, process.platform)).toBe(true);
+  });
 
   it('two cores listen on one port with reusePort and both accept connections', async () => {
     await withLab({ cores: 2 }, async (rt) => {

@@ -37,6 +37,8 @@ describe('handler errors', () => {
       });
       const rejected = await rt.request('k', { op: 'reject' }).catch((e: unknown) => e);
       expect(rejected).toMatchObject({ name: 'TypeError', message: 'async refusal' });
+      const system = await rt.request('k', { op: 'throw-system' }).catch((e: unknown) => e);
+      expect(system).toMatchObject({ code: 'ENOSPC', errno: -28, syscall: 'write' });
       // Still running, nothing restarted.
       expect(await rt.request('k', { op: 'echo', v: 42 })).toBe(42);
       const reported = nextEvent<{ core: number; error: Error }>(rt, 'handlerError');
@@ -163,4 +165,37 @@ describe('heartbeat', () => {
       expect(rt.stats().cores[1]?.stuck).toBe(false);
     });
   }, 30_000);
+});
+
+describe('a core that dies while the runtime stops', () => {
+  it('in its onStop: stop() rejects with ERR_CORELANE_CORE_FAILED naming it (not a silent wait for the stop deadline)', async () => {
+    const rt = await Runtime.start({ module: LAB, cores: 2, data: { exitInStop: 1 } });
+    expect(await rt.request('k', { op: 'echo', v: 1 })).toBe(1);
+    const error = await rt.stop().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'ERR_CORELANE_CORE_FAILED' });
+    expect((error as Error).message).toMatch(/core 1 .*exit code 5/);
+    // Stopped all the same: later calls throw CLOSED, stop() stays settled the same way.
+    expect(() => rt.send('k', { op: 'echo', v: 2 })).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_CLOSED' }));
+    await expect(rt.stop()).rejects.toBe(error);
+  }, 60_000);
+
+  it('while it drains what was sent before stop(): stop() rejects, saying messages were lost', async () => {
+    const rt = await Runtime.start({ module: LAB, cores: 2 });
+    const victim = 1;
+    const [key] = keysOf(victim, 2, 1) as [string];
+    // The victim spins for 2 s, so stop() has begun before it reaches the 'die'; what follows
+    // the 'die' in its ring is never handled.
+    rt.send(key, { op: 'spin', ms: 2000 });
+    rt.send(key, { op: 'die', how: 'exit' });
+    sendRecs(rt, [key], 100, new Map());
+    const error = await rt.stop().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'ERR_CORELANE_CORE_FAILED' });
+    expect((error as Error).message).toMatch(/core 1 died while the runtime stopped.*not handled/);
+  }, 60_000);
 });

@@ -1,6 +1,19 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
+import { CorelaneError, CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
 import type { CoreListenOptions } from './context-types.js';
+
+/**
+ * Whether `server.listen({ reusePort })` works on Node `version` (`process.versions.node`)
+ * and `platform`: Node >= 22.12 (23.1 in the 23 line), on Linux. Older Nodes ignore the option,
+ * so the second core's listen would fail with a bare EADDRINUSE.
+ */
+export function reusePortSupported(version: string, platform: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (platform !== 'linux') return false;
+  if (major === 22) return minor >= 12;
+  if (major === 23) return minor >= 1;
+  return major > 23;
+}
 
 /**
  * `ctx.listen()`: a server of this core's thread on a port every core shares. With
@@ -20,6 +33,12 @@ export function listen(
   requireInteger('port', options.port, 0, 65535);
   if (typeof onConnection !== 'function') {
     throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'listen(): onConnection must be a function');
+  }
+  if (!reusePortSupported(process.versions.node, process.platform)) {
+    throw new CorelaneError(
+      ErrorCode.UNSUPPORTED,
+      `ctx.listen() shares one port between the cores with SO_REUSEPORT, which needs Node >= 22.12 on Linux; this is Node ${process.versions.node} on ${process.platform}`,
+    );
   }
   const server = createServer(onConnection);
   servers.add(server);

@@ -91,7 +91,8 @@ export class CoreHandle {
           );
           return;
         }
-        if (this.phase !== 'running') return;
+        // 'stopping' too: a core that dies in its onStop must not leave stop() waiting for it.
+        if (this.phase !== 'running' && this.phase !== 'stopping') return;
         const reason = error !== null ? `${error.name}: ${error.message}` : `the thread exited with code ${exitCode}`;
         this.#events.onDeath(this, { exitCode, error, reason });
       });

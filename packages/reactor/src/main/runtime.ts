@@ -104,6 +104,8 @@ export class Runtime extends EventEmitter {
   #stopPromise: Promise<void> | null = null;
   readonly #drained = new Map<number, () => void>();
   readonly #stopped = new Map<number, () => void>();
+  /** What went wrong while stopping (a core died, or missed the deadline): stop() rejects with it. */
+  readonly #stopFailures: string[] = [];
 
   private constructor(
     plan: Plan,
@@ -178,6 +180,19 @@ export class Runtime extends EventEmitter {
       throw new CorelaneTypeError(
         ErrorCode.INVALID_ARGUMENT,
         "a custom codec must also be the module's defineCore({ codec }), so every core decodes what the main thread encodes",
+      );
+    }
+    if (plan.codec !== 'custom' && mod.default.codec !== undefined) {
+      throw new CorelaneTypeError(
+        ErrorCode.INVALID_ARGUMENT,
+        "the module's defineCore({ codec }) decodes every message its cores get: pass that same object as Runtime.start({ codec })",
+      );
+    }
+    if (plan.codec === 'custom' && mod.default.codec !== options.codec) {
+      // The cores decode with the module's codec: another object may not read what this one wrote.
+      throw new CorelaneTypeError(
+        ErrorCode.INVALID_ARGUMENT,
+        "options.codec is not the codec the module's defineCore({ codec }) names: pass that same object, so every core decodes what the main thread encodes",
       );
     }
     if (mod.default.state !== undefined && plan.dataDir === null) {
@@ -474,6 +489,8 @@ export class Runtime extends EventEmitter {
     else if (message.type === 'stopped') {
       if (message.error !== undefined)
         this.emit('handlerError', { core: handle.core, error: errorFromData(message.error, handle.core), count: 1 });
+      // Its exit now is the expected one (the death handler ignores a stopped core).
+      handle.phase = 'stopped';
       this.#stopped.get(handle.core)?.();
     } else if (message.type === 'handler-error') {
       this.emit('handlerError', {
@@ -487,6 +504,15 @@ export class Runtime extends EventEmitter {
   readonly #onDeath = (handle: CoreHandle, death: CoreDeath): void => {
     const core = handle.core;
     if (this.#state !== 'running') {
+      if (this.#state === 'stopping') {
+        // Before its stop message (draining): what it had not handled is lost. In its onStop:
+        // the rings were drained, but onStop did not finish.
+        this.#stopFailures.push(
+          handle.phase === 'stopping'
+            ? `core ${core} died in its onStop (${death.error !== null ? death.reason : `exit code ${death.exitCode}`})`
+            : `core ${core} died while the runtime stopped (${death.reason}): messages sent to it before stop() and not yet handled were not handled`,
+        );
+      }
       handle.phase = 'stopped';
       this.#drained.get(core)?.();
       this.#stopped.get(core)?.();
@@ -695,10 +721,15 @@ export class Runtime extends EventEmitter {
     }
     this.#receive();
     // 3. onStop, close, end (a core that does not answer by the deadline is terminated).
-    await this.#each(live(), this.#stopped, deadline, (h) => {
+    const stopping = live();
+    await this.#each(stopping, this.#stopped, deadline, (h) => {
       h.phase = 'stopping';
       h.post({ type: 'stop' });
     });
+    for (const h of stopping) {
+      if (h.phase === 'stopping')
+        this.#stopFailures.push(`core ${h.core} did not stop within ${STOP_TIMEOUT_MS} ms and was terminated`);
+    }
     await Promise.all(this.#handles.map((h) => h.terminate()));
     this.#releaseShared();
     for (const h of this.#handles) h.phase = 'stopped';
@@ -711,6 +742,8 @@ export class Runtime extends EventEmitter {
     for (const out of this.#sender.outbound) out?.producer.close();
     this.#inbound.close();
     this.#state = 'stopped';
+    // Stopped all the same (every worker ended, every resource released); but not cleanly.
+    if (this.#stopFailures.length > 0) throw new CorelaneError(ErrorCode.CORE_FAILED, this.#stopFailures.join('; '));
   }
 
   /** Does `start(h)` for each handle and waits until each answered (its resolver in `waiters` ran) or `deadline`. */
@@ -737,7 +770,13 @@ export class Runtime extends EventEmitter {
   }
 
   #quiet(): boolean {
-    for (const ring of this.#rings) if (ring !== null && !ringEmpty(ring)) return false;
+    const endpoints = this.#handles.length + 1;
+    for (let i = 0; i < this.#rings.length; i++) {
+      const ring = this.#rings[i];
+      // What waits in the ring of a core that died while stopping stays there (reported lost).
+      const to = this.#handles[i % endpoints];
+      if (ring !== null && ring !== undefined && !ringEmpty(ring) && to?.phase !== 'stopped') return false;
+    }
     for (const h of this.#handles) {
       if (h.phase !== 'running') continue;
       const words = controlWords(this.#control, h.core);

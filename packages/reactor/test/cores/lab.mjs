@@ -32,6 +32,7 @@ export default defineCore({
     if (ctx.data?.failInit) throw new Error('init refused');
   },
   onStop(ctx) {
+    if (ctx.data?.exitInStop === ctx.core) process.exit(5);
     if (ctx.data?.stopFile) writeFileSync(`${ctx.data.stopFile}.${ctx.core}`, JSON.stringify({ received, checksum }));
   },
   onMessage(ctx, key, value) {
@@ -91,6 +92,12 @@ export default defineCore({
       case 'throw': {
         const error = new RangeError(`refused ${String(key)}`);
         error.code = 'E_REFUSED';
+        throw error;
+      }
+      case 'throw-system': {
+        // A system error as fs or uring throw it: code, errno and syscall.
+        const error = new Error('ENOSPC: no space left on device, write');
+        Object.assign(error, { code: 'ENOSPC', errno: -28, syscall: 'write' });
         throw error;
       }
       case 'reject':
