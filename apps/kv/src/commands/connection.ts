@@ -24,6 +24,8 @@ function validName(name: string): boolean {
   return true;
 }
 
+/** SHUTDOWN's flags (Redis 7.0). */
+const SHUTDOWN_FLAGS = new Set(['nosave', 'save', 'now', 'force', 'abort']);
 const BAD_NAME = errorOf('Client names cannot contain spaces, newlines or special characters.');
 
 /** Authenticates `s` against the configured password; true on success. */
@@ -223,7 +225,9 @@ export const connectionCommands: CommandSpec[] = [
       }
       for (let i = 2; i < argv.length; i += 2) {
         const name = (argv[i] as string).toLowerCase();
-        const problem = c.server?.setConfig(name, argv[i + 1] as string) ?? 'no server';
+        // (setConfig answers null when it applied the value: `?? …` would turn success into an error.)
+        const problem =
+          c.server === null || c.server === undefined ? 'no server' : c.server.setConfig(name, argv[i + 1] as string);
         if (problem !== null) throw errorOf(`CONFIG SET failed (possibly related to argument '${name}') - ${problem}`);
       }
       return OK;
@@ -257,7 +261,18 @@ export const connectionCommands: CommandSpec[] = [
     return [String(us / 1_000_000n), String(us % 1_000_000n)];
   }),
   command('lastsave', { arity: 1 }, () => Math.floor(Date.now() / 1000)),
-  command('shutdown', { arity: -1 }, (c) => {
+  command('shutdown', { arity: -1 }, (c, argv) => {
+    // Redis 7.0's flags: NOSAVE and SAVE exclude each other; ABORT goes alone (and finds no
+    // shutdown in progress: this server stops at once); anything else is a syntax error.
+    const flags = new Set<string>();
+    for (let i = 1; i < argv.length; i++) {
+      const flag = (argv[i] as string).toLowerCase();
+      if (!SHUTDOWN_FLAGS.has(flag)) throw SYNTAX;
+      flags.add(flag);
+    }
+    const abort = flags.delete('abort');
+    if ((abort && flags.size > 0) || (flags.has('nosave') && flags.has('save'))) throw SYNTAX;
+    if (abort) throw errorOf('No shutdown in progress.');
     c.server?.shutdown();
     return OK;
   }),

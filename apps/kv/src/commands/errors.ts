@@ -11,6 +11,8 @@ export const OUT_OF_RANGE = new ErrorReply('ERR index out of range');
 export const OVERFLOW = new ErrorReply('ERR increment or decrement would overflow');
 export const NAN_OR_INFINITY = new ErrorReply('ERR increment would produce NaN or Infinity');
 export const MUST_BE_POSITIVE = new ErrorReply('ERR value is out of range, must be positive');
+/** Redis's bare range error (HRANDFIELD's WITHVALUES count below -LONG_MAX/2). */
+export const VALUE_OUT_OF_RANGE = new ErrorReply('ERR value is out of range');
 export const STRING_TOO_LONG = new ErrorReply('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
 export const SAME_OBJECT = new ErrorReply('ERR source and destination objects are the same');
 export const DB_OUT_OF_RANGE = new ErrorReply('ERR DB index is out of range');

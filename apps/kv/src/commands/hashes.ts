@@ -6,10 +6,10 @@ import { scanStep } from '../store/scan.js';
 import { type HashValue, hashValue } from '../store/values.js';
 import { INT64_MAX, INT64_MIN, int64Arg, is, parseInt64, rangeArg } from './args.js';
 import type { ExecContext } from './context.js';
-import { arityError, errorOf, NAN_OR_INFINITY, OVERFLOW, SYNTAX } from './errors.js';
+import { arityError, errorOf, NAN_OR_INFINITY, OVERFLOW, SYNTAX, VALUE_OUT_OF_RANGE } from './errors.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from './long-double.js';
 import { getHash, removeEach } from './lookup.js';
-import { draw, pick, shuffle } from './random.js';
+import { draw, MAX_DRAWS, pick, shuffle } from './random.js';
 import { parseScan } from './scan-args.js';
 import { type CommandSpec, command } from './spec.js';
 
@@ -142,10 +142,15 @@ export const hashCommands: CommandSpec[] = [
       let withValues = false;
       if (argv.length > 4 || (argv.length === 4 && !is(argv[3] as string, 'withvalues'))) throw SYNTAX;
       if (argv.length === 4) withValues = true;
+      // Redis: a reply of -count pairs would overflow its length.
+      // (Compared exactly: -LONG_MAX / 2 and -2^62 are one double apart from nothing.)
+      if (withValues && count < 0 && (parseInt64(argv[2] as string) as bigint) < -LONG_MAX / 2n)
+        throw VALUE_OUT_OF_RANGE;
       const h = getHash(c, key);
       if (h === undefined || count === 0) return [];
       const entries = [...h.value];
       let picked: [string, string][];
+      if (count < -MAX_DRAWS) throw VALUE_OUT_OF_RANGE;
       if (count < 0) picked = draw(entries, -count);
       else if (count >= entries.length) picked = entries;
       else picked = shuffle(entries).slice(0, count);

@@ -140,9 +140,10 @@ export function formatLongDouble(v: LongDouble): string {
 }
 
 /**
- * C's `(long long)(v * 1000.0)` on a long double: the product rounded to 64 bits, truncated
- * toward zero, and, as x86 converts an out-of-range value, INT64_MIN past ±2^63 (Redis 7.0's
- * BLPOP timeout arithmetic: `-0.001` truncates to 0 there, `1e400` turns negative).
+ * C's `(long long)ceill(v * 1000.0)` on a long double: the product rounded to 64 bits, rounded
+ * up to an integer, and, as x86 converts an out-of-range value, INT64_MIN past ±2^63 (Redis
+ * 7.0.15's BLPOP timeout arithmetic: `0.0001` is 1 ms, `-0.001` rounds up to 0 there (forever),
+ * `1e400` turns negative).
  */
 export function secondsToMillis(v: ParsedLongDouble): bigint {
   const INT64_MIN = -(1n << 63n);
@@ -151,7 +152,10 @@ export function secondsToMillis(v: ParsedLongDouble): bigint {
   const p = roundRational(v.neg, v.m * 1000n, 1n);
   if (p === null) return INT64_MIN;
   const e = p.e + v.e;
-  const magnitude = e >= 0 ? p.m << BigInt(e) : p.m >> BigInt(-e);
+  let magnitude = e >= 0 ? p.m << BigInt(e) : p.m >> BigInt(-e);
+  // Up, toward +infinity: a positive product with a fraction gains 1; a negative one's
+  // truncated magnitude already is its ceiling.
+  if (!v.neg && e < 0 && magnitude << BigInt(-e) !== p.m) magnitude += 1n;
   if (magnitude >= 1n << 63n) return INT64_MIN;
   return v.neg ? -magnitude : magnitude;
 }

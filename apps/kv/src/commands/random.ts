@@ -15,7 +15,14 @@ export function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
-/** `count` draws with repetition (a negative count of SRANDMEMBER / HRANDFIELD). */
+/**
+ * The most draws one SRANDMEMBER / HRANDFIELD with a negative count makes. Redis would build any
+ * reply (and run out of memory on one of 2^62 elements); a core here would die of it, losing
+ * the keys it holds. Past this, the command fails with `ERR value is out of range`.
+ */
+export const MAX_DRAWS = 1 << 24;
+
+/** `count` draws with repetition (a negative count of SRANDMEMBER / HRANDFIELD; at most MAX_DRAWS). */
 export function draw<T>(items: readonly T[], count: number): T[] {
   const out: T[] = [];
   for (let i = 0; i < count; i++) out.push(pick(items));

@@ -5,9 +5,9 @@ import { scanStep } from '../store/scan.js';
 import { addMember, type SetValue, setMembers, setValue } from '../store/values.js';
 import { is, positiveArg, rangeArg } from './args.js';
 import type { ExecContext } from './context.js';
-import { errorOf, SYNTAX, WRONGTYPE } from './errors.js';
+import { errorOf, SYNTAX, VALUE_OUT_OF_RANGE, WRONGTYPE } from './errors.js';
 import { getSet, removeEach } from './lookup.js';
-import { draw, pick, shuffle } from './random.js';
+import { draw, MAX_DRAWS, pick, shuffle } from './random.js';
 import { parseScan } from './scan-args.js';
 import { type CommandSpec, command } from './spec.js';
 
@@ -133,6 +133,7 @@ export const setCommands: CommandSpec[] = [
       const s = getSet(c, key);
       if (s === undefined || count === 0) return [];
       const members = setMembers(s);
+      if (count < -MAX_DRAWS) throw VALUE_OUT_OF_RANGE;
       if (count < 0) {
         return draw(members, -count);
       }

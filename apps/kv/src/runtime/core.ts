@@ -58,6 +58,7 @@ async function init(ctx: CoreContext): Promise<void> {
     listen: false,
     expireIntervalMs: 0,
     ...(data.requirepass !== undefined ? { requirepass: data.requirepass } : {}),
+    persistence: data.dir === undefined ? null : { dir: data.dir, appendfsync: data.appendfsync },
     dispatcher: (hooks) => {
       const own = new ShardDispatcher({ hooks, ...(log ? { onRecords: (records) => log.append(records) } : {}) });
       const gate = new KeyGate(own);

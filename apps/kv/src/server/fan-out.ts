@@ -6,17 +6,28 @@ import type { Protocol } from '../resp/encoder.js';
 import { encodeReply } from '../resp/encoder.js';
 import { ErrorReply, RawReply, type Reply } from '../resp/reply.js';
 
-/** The commands run on every core, and how their replies combine. */
+/**
+ * The commands run on every core, and how their replies combine (a container command by
+ * `name|subcommand`). CONFIG SET: each core has its own server and settings (requirepass is
+ * checked by the core that accepted the connection), so every core applies it.
+ */
 const COMBINE: Record<string, (replies: Reply[], protocol: Protocol) => Reply> = {
   flushall: (replies) => firstError(replies) ?? (replies[0] as Reply),
   flushdb: (replies) => firstError(replies) ?? (replies[0] as Reply),
   dbsize: (replies) => firstError(replies) ?? replies.reduce<number>((n, r) => n + integerOf(r), 0),
   keys: (replies, protocol) => firstError(replies) ?? joinArrays(replies, protocol),
+  'config|set': (replies) => firstError(replies) ?? (replies[0] as Reply),
 };
+
+/** `argv`'s entry in COMBINE. */
+function fanOutName(argv: readonly string[]): string {
+  const name = (argv[0] as string).toLowerCase();
+  return name === 'config' && argv.length > 1 ? `config|${(argv[1] as string).toLowerCase()}` : name;
+}
 
 /** Whether `argv` is a command every core must run. */
 export function fansOut(argv: readonly string[]): boolean {
-  return (argv[0] as string).toLowerCase() in COMBINE;
+  return Object.hasOwn(COMBINE, fanOutName(argv));
 }
 
 /** Runs `argv`'s combination over the cores' replies. */
@@ -25,7 +36,7 @@ export async function combine(
   replies: readonly (Reply | Promise<Reply>)[],
   protocol: Protocol,
 ): Promise<Reply> {
-  const combineFn = COMBINE[(argv[0] as string).toLowerCase()] as (replies: Reply[], protocol: Protocol) => Reply;
+  const combineFn = COMBINE[fanOutName(argv)] as (replies: Reply[], protocol: Protocol) => Reply;
   return combineFn(await Promise.all(replies), protocol);
 }
 

@@ -22,6 +22,8 @@ export interface KvServerOptions {
   bind?: string;
   /** When set, clients must AUTH with this password (Redis's requirepass). */
   requirepass?: string;
+  /** What CONFIG GET reports of persistence (appendonly, appendfsync, dir): where and how writes are logged, or nothing. */
+  persistence?: { dir: string; appendfsync: 'always' | 'everysec' | 'no' } | null;
   /** The largest bulk argument and string value, in bytes (proto-max-bulk-len). Default 512 MiB. */
   maxBulkBytes?: number;
   /** How often active expiry runs, in ms. Default 100 (Redis's hz 10); 0: the host calls `dispatcher.tick()` (a core's timer wheel). */
@@ -89,8 +91,10 @@ export class KvServer {
     this.config.set('proto-max-bulk-len', String(maxBulkBytes));
     this.config.set('databases', '1');
     this.config.set('save', '');
-    this.config.set('appendonly', 'no');
-    this.config.set('appendfsync', 'everysec');
+    const persistence = options.persistence ?? null;
+    this.config.set('appendonly', persistence === null ? 'no' : 'yes');
+    this.config.set('appendfsync', persistence?.appendfsync ?? 'everysec');
+    this.config.set('dir', persistence?.dir ?? process.cwd());
     this.config.set('maxmemory', '0');
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;

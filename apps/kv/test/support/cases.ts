@@ -47,6 +47,11 @@ export const cases: Record<string, (string | string[])[]> = {
     'CONFIG SET foo bar',
     'CONFIG SET requirepass "" foo',
     'CONFIG SET nosuch 1 requirepass x',
+    // SHUTDOWN's flags that stop nothing: each is an error in Redis 7.0 too.
+    'SHUTDOWN ABORT',
+    'SHUTDOWN foo',
+    'SHUTDOWN NOSAVE SAVE',
+    'SHUTDOWN ABORT NOW',
     'NOSUCHCOMMAND',
     'NOSUCHCOMMAND a b',
     `NOSUCHCOMMAND ${'x'.repeat(200)} y`,
@@ -453,6 +458,10 @@ export const cases: Record<string, (string | string[])[]> = {
     'BLPOP m1 abc',
     'BLPOP none 0x1p-6',
     'BLPOP none 1e400',
+    // Under a millisecond: Redis 7.0 rounds the milliseconds up (ceill), so these time out at once.
+    'BLPOP none 0.0001',
+    'BRPOP none 0.0009',
+    'BLMOVE none other LEFT RIGHT 0.0005',
     'BLPOP none -0.002',
     'BLPOP none -1e400',
     'BLPOP str 0',
@@ -597,6 +606,9 @@ export const cases: Record<string, (string | string[])[]> = {
     'HRANDFIELD h 1 FOO',
     'HRANDFIELD h x',
     'HRANDFIELD h -9223372036854775808',
+    // Redis refuses a WITHVALUES count below -LONG_MAX/2 (its reply would overflow); this one
+    // crashed a core (it drew 2^62 fields).
+    'HRANDFIELD h -4611686018427387904 WITHVALUES',
     'HSCAN h 0',
     'HSCAN h 0 MATCH b*',
     'HSCAN h 0 COUNT 1',
