@@ -2,7 +2,7 @@
 // change the session and ask the server through its hooks; none of them touches keys.
 import { ErrorReply, MapReply, OK, PONG, type Reply, SimpleString, VerbatimReply } from '../resp/reply.js';
 import { globMatch } from '../store/glob.js';
-import { is, parseLong } from './args.js';
+import { is, parseInt64, parseLong } from './args.js';
 import type { ExecContext, Session } from './context.js';
 import { arityError, cString, DB_OUT_OF_RANGE, errorOf, SYNTAX, WRONGPASS } from './errors.js';
 import { type CommandSpec, command, container } from './spec.js';
@@ -26,6 +26,8 @@ function validName(name: string): boolean {
 
 /** SHUTDOWN's flags (Redis 7.0). */
 const SHUTDOWN_FLAGS = new Set(['nosave', 'save', 'now', 'force', 'abort']);
+/** The client types CLIENT LIST TYPE knows (Redis 7.0's getClientTypeByName). */
+const CLIENT_TYPES = new Set(['normal', 'slave', 'replica', 'pubsub', 'master']);
 const BAD_NAME = errorOf('Client names cannot contain spaces, newlines or special characters.');
 
 /** Authenticates `s` against the configured password; true on success. */
@@ -142,7 +144,6 @@ export const connectionCommands: CommandSpec[] = [
     }
     let user: string | null = null;
     let password: string | null = null;
-    let name: string | null = null;
     for (let j = next; j < argv.length; j++) {
       const more = argv.length - 1 - j;
       const opt = argv[j] as string;
@@ -151,8 +152,11 @@ export const connectionCommands: CommandSpec[] = [
         password = argv[j + 2] as string;
         j += 2;
       } else if (is(opt, 'setname') && more) {
-        name = argv[j + 1] as string;
+        const name = argv[j + 1] as string;
         if (!validName(name)) throw BAD_NAME;
+        // Redis 7.0 names the client as it reads the option: a later bad option, a wrong
+        // password or NOAUTH fails HELLO but leaves the name set.
+        s.name = name === '' ? null : name;
         j++;
       } else {
         throw errorOf(`Syntax error in HELLO option '${cString(opt)}'`);
@@ -164,7 +168,6 @@ export const connectionCommands: CommandSpec[] = [
         'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
       );
     }
-    if (name !== null) s.name = name === '' ? null : name;
     if (version) s.protocol = version as 2 | 3;
     return new MapReply([
       'server',
@@ -195,8 +198,27 @@ export const connectionCommands: CommandSpec[] = [
     command('info', { arity: 2 }, (c) => {
       return new VerbatimReply('txt', `${clientInfo(session(c), c.now)}\n`);
     }),
-    command('list', { arity: -2 }, (c) => {
-      const lines = [...(c.server?.sessions() ?? [])].map((s) => `${clientInfo(s, c.now)}\n`);
+    command('list', { arity: -2 }, (c, argv) => {
+      // Redis 7.0: CLIENT LIST [TYPE type] | [ID id …]. Every client here is a normal one.
+      let sessions = [...(c.server?.sessions() ?? [])];
+      if (argv.length === 4 && is(argv[2] as string, 'type')) {
+        const type = (argv[3] as string).toLowerCase();
+        if (!CLIENT_TYPES.has(type)) throw errorOf(`Unknown client type '${cString(argv[3] as string)}'`);
+        if (type !== 'normal') sessions = [];
+      } else if (argv.length > 3 && is(argv[2] as string, 'id')) {
+        const ids: number[] = [];
+        for (const arg of argv.slice(3)) {
+          const id = parseInt64(arg);
+          if (id === null) throw errorOf('Invalid client ID');
+          ids.push(Number(id));
+        }
+        // In the order asked, as Redis lists them (once per time asked).
+        const byId = new Map(sessions.map((s) => [s.id, s]));
+        sessions = ids.flatMap((id) => byId.get(id) ?? []);
+      } else if (argv.length !== 2) {
+        throw SYNTAX;
+      }
+      const lines = sessions.map((s) => `${clientInfo(s, c.now)}\n`);
       return new VerbatimReply('txt', lines.join(''));
     }),
     command('help', { arity: 2 }, () => help(CLIENT_HELP)),

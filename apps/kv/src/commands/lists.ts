@@ -277,7 +277,10 @@ export const listCommands: CommandSpec[] = [
     const element = argv[2] as string;
     const len = list.value.length;
     const fromTail = rank < 0;
-    const wanted = Math.abs(rank);
+    // Redis 7.0 negates LLONG_MIN into itself, still negative: every match from the tail counts,
+    // and its COUNT test (matches - rank + 1 >= count) overflows: COUNT stops nothing.
+    const rankMin = rank === -(2 ** 63);
+    const wanted = rankMin ? 1 : Math.abs(rank);
     const out: number[] = [];
     let matches = 0;
     for (let i = 0; i < len && (maxlen === 0 || i < maxlen); i++) {
@@ -287,7 +290,7 @@ export const listCommands: CommandSpec[] = [
       if (matches < wanted) continue;
       if (count === -1) return index;
       out.push(index);
-      if (count !== 0 && matches - wanted + 1 >= count) break;
+      if (count !== 0 && !rankMin && matches - wanted + 1 >= count) break;
     }
     return count === -1 ? null : out;
   }),

@@ -12,12 +12,24 @@ export interface ScanOptions {
 }
 
 const INVALID_CURSOR = new ErrorReply('ERR invalid cursor');
+const ULONG_MAX = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * A cursor as Redis 7.0 reads it (strtoul, base 10): digits with an optional sign, a negative
+ * one wrapping modulo 2^64 (`-1` is 2^64 - 1), a magnitude past 2^64 - 1 (ERANGE), a leading
+ * space or any other character refused.
+ */
+function parseCursor(raw: string): bigint {
+  const m = /^([+-]?)(\d+)$/.exec(raw);
+  if (m === null || (m[2] as string).replace(/^0+/, '').length > 20) throw INVALID_CURSOR;
+  const magnitude = BigInt(m[2] as string);
+  if (magnitude > ULONG_MAX) throw INVALID_CURSOR;
+  return m[1] === '-' ? (ULONG_MAX + 1n - magnitude) & ULONG_MAX : magnitude;
+}
 
 /** Parses `cursor [MATCH pattern] [COUNT n] [TYPE t]` from `argv[at]` on; TYPE only for SCAN. */
 export function parseScan(argv: string[], at: number, allowType: boolean): ScanOptions {
-  const raw = argv[at] as string;
-  if (!/^\d+$/.test(raw) || raw.length > 20 || BigInt(raw) > 0xffff_ffff_ffff_ffffn) throw INVALID_CURSOR;
-  const cursor = Number(raw);
+  const cursor = Number(parseCursor(argv[at] as string));
   let count = 10;
   let match: ((s: string) => boolean) | null = null;
   let type: string | null = null;

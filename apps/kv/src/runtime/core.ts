@@ -60,7 +60,11 @@ async function init(ctx: CoreContext): Promise<void> {
     ...(data.requirepass !== undefined ? { requirepass: data.requirepass } : {}),
     persistence: data.dir === undefined ? null : { dir: data.dir, appendfsync: data.appendfsync },
     dispatcher: (hooks) => {
-      const own = new ShardDispatcher({ hooks, ...(log ? { onRecords: (records) => log.append(records) } : {}) });
+      const own = new ShardDispatcher({
+        hooks,
+        ...(log ? { onRecords: (records) => log.append(records) } : {}),
+        readsWaitForDurability: log !== null && data.appendfsync === 'always',
+      });
       const gate = new KeyGate(own);
       const host = new TxHost(gate, own);
       const cores: Dispatcher[] = [];

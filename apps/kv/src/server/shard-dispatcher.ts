@@ -24,6 +24,12 @@ export interface ShardDispatcherOptions extends ShardOptions {
    * rejection becomes that command's error reply.
    */
   onRecords?: (records: WriteRecord[]) => unknown;
+  /**
+   * Every reply waits until the writes applied before it are durable (`onRecords`' Promises),
+   * as Redis under appendfsync always sends no reply before its fsync: no client reads a
+   * value a crash could still lose. Default false (everysec, no: reads answer at once).
+   */
+  readsWaitForDurability?: boolean;
 }
 
 /** Runs every command on one shard of this thread. */
@@ -33,12 +39,16 @@ export class ShardDispatcher implements Dispatcher {
   private readonly hooks: ServerHooks;
   private readonly onRecords: ((records: WriteRecord[]) => unknown) | undefined;
   private readonly waiters = new Map<Session, Waiter>();
+  private readonly readsWait: boolean;
+  /** The durability of the latest write not yet durable (readsWaitForDurability), or null. */
+  private undurable: Promise<unknown> | null = null;
 
   constructor(options: ShardDispatcherOptions) {
     this.shard = new Shard(options);
     this.shard.db.onListReady = (key) => this.blocked.markReady(key);
     this.hooks = options.hooks;
     this.onRecords = options.onRecords;
+    this.readsWait = options.readsWaitForDurability === true;
   }
 
   get maxBulkBytes(): number {
@@ -47,7 +57,8 @@ export class ShardDispatcher implements Dispatcher {
 
   dispatch(argv: string[], session: Session): { reply: Reply | Promise<Reply>; blocking: boolean } {
     const exec = this.shard.execute(argv, session, this.hooks);
-    const durable = this.record(exec.records);
+    // A command that wrote nothing still answers after the writes before it (readsWait).
+    const durable = exec.records.length > 0 ? this.record(exec.records) : this.undurable;
     if (exec.reply instanceof BlockRequest) return { reply: this.park(session, exec.reply), blocking: true };
     this.serveReady();
     return { reply: after(durable, exec.reply), blocking: false };
@@ -110,7 +121,21 @@ export class ShardDispatcher implements Dispatcher {
 
   /** Hands `records` on; the Promise (if any) of their durability. */
   private record(records: WriteRecord[]): unknown {
-    if (records.length > 0) return this.onRecords?.(records);
+    if (records.length === 0) return undefined;
+    const durable = this.onRecords?.(records);
+    if (this.readsWait && durable instanceof Promise) {
+      // WAL appends become durable in order: the latest one covers every earlier write. A read
+      // after a failed write still answers (what it reads is in memory; the write got the error).
+      const settled = durable.then(
+        () => {},
+        () => {},
+      );
+      this.undurable = settled;
+      void settled.then(() => {
+        if (this.undurable === settled) this.undurable = null;
+      });
+    }
+    return durable;
   }
 
   private unpark(session: Session, waiter: Waiter): void {
