@@ -85,12 +85,37 @@ describe.each(backends)('DurableState on %s', (backend) => {
     });
     for (let v = 0; v < 1000; v += 50)
       await Promise.all(Array.from({ length: 50 }, (_, i) => state.commit(add(v + i))));
+    // By itself: a checkpoint was taken with no checkpoint() call (bounded wait for the background one).
+    for (let i = 0; i < 500 && state.checkpointSeq === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(state.checkpointSeq).toBeGreaterThan(0);
     await state.checkpoint(); // waits for a background one, then takes its own
     expect(state.checkpointError).toBeNull();
     expect(state.checkpointSeq).toBe(1000);
     await state.close();
     const again = await DurableState.open(dir, counterSpec, { fsync, wal: wal(backend) });
     expect(again.state).toEqual(expectedCounter(1000));
+    await again.close();
+  });
+});
+
+describe.each(backends)('DurableState checkpoints by size (%s)', (backend) => {
+  it('checkpointEvery.bytes: a checkpoint once that many log bytes were written since the last', async () => {
+    const dir = join(root, `every-bytes-${backend}`);
+    const state = await DurableState.open(dir, counterSpec, {
+      fsync: 'always',
+      checkpointEvery: { bytes: 2048 },
+      wal: wal(backend),
+    });
+    // Small records, well under 2048 bytes in all at first: no checkpoint yet.
+    for (let v = 0; v < 5; v++) await state.commit(add(v));
+    expect(state.checkpointSeq).toBe(0);
+    for (let v = 5; v < 400; v++) await state.commit(add(v));
+    for (let i = 0; i < 500 && state.checkpointSeq === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(state.checkpointSeq).toBeGreaterThan(0);
+    expect(state.checkpointError).toBeNull();
+    await state.close();
+    const again = await DurableState.open(dir, counterSpec, { fsync: 'always', wal: wal(backend) });
+    expect(again.state).toEqual(expectedCounter(400));
     await again.close();
   });
 });
