@@ -72,8 +72,10 @@ describe('a core that dies is restarted', () => {
         const inFlight = rt.requestTo(victim, { op: 'sleep', ms: 60_000 }).catch((e: unknown) => e);
         const victimNext = new Map<string, number>();
         if (how === 'uncaught') {
-          // Dies between turns (a timer's uncaught error), not inside a handler.
-          expect(await rt.requestTo(victim, { op: 'die', how })).toBe('dying');
+          // Dies between turns (a timer's uncaught error), not inside a handler; the timer spins
+          // 500 ms first, so the records sent now are still in its ring when it dies.
+          expect(await rt.requestTo(victim, { op: 'die', how, spinMs: 500 })).toBe('dying');
+          sendRecs(rt, victimKeys, 300, victimNext);
         } else {
           rt.sendTo(victim, { op: 'die', how });
           // Queued behind the message that kills the core: the new core must handle all of these.
@@ -83,13 +85,14 @@ describe('a core that dies is restarted', () => {
         expect(event).toMatchObject({ core: victim, cpu: rt.cpus[victim], restarts: 1 });
         expect(await inFlight).toMatchObject({ code: 'ERR_CORELANE_CORE_RESTARTED' });
 
-        if (how === 'uncaught') sendRecs(rt, victimKeys, 300, victimNext);
         const after = (await rt.requestTo(victim, { op: 'report' })) as Report;
         expect(after).toMatchObject({ received: 300, outOfOrder: 0, wrongCore: 0 });
         // The other core kept its state and keeps working.
         sendRecs(rt, otherKeys, 100, otherNext);
         expect(await rt.requestTo(other, { op: 'report' })).toMatchObject({ received: 600, outOfOrder: 0 });
         expect(await rt.requestTo(victim, { op: 'ctx' })).toEqual({ core: victim, cores: 2, restarts: 1 });
+        // Pinned again, to the same CPU: the new thread's affinity, as the OS reports it.
+        expect(await rt.requestTo(victim, { op: 'affinity' })).toEqual([rt.cpus[victim]]);
         const stats = rt.stats();
         expect(stats.cores[victim]?.restarts).toBe(1);
         expect(stats.cores[other]?.restarts).toBe(0);

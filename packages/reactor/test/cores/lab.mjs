@@ -1,6 +1,7 @@
 // The core module most tests run: each `op` is one behaviour a test checks from outside.
 // Every check a core makes is counted and reported back (never thrown), so a test sees all of it.
 import { writeFileSync } from 'node:fs';
+import { threadAffinity } from '@corelane/affinity';
 import { defineCore } from '../../dist/index.js';
 
 /** Per-key records: the next expected sequence number, and how many arrived out of order. */
@@ -85,6 +86,9 @@ export default defineCore({
         return ctx.request(value.key, { op: 'who' });
       case 'ask-slow':
         return ctx.request(value.key, { op: 'sleep', ms: 60_000 });
+      case 'affinity':
+        // What the OS says this thread may run on (the pin), not what the plan says.
+        return threadAffinity();
       case 'who':
         return { core: ctx.core, key };
       case 'sleep':
@@ -110,6 +114,9 @@ export default defineCore({
       case 'die':
         if (value.how === 'uncaught')
           setTimeout(() => {
+            // Busy first (spinMs), so what the test sends meanwhile is still unconsumed at the death.
+            const until = Date.now() + (value.spinMs ?? 0);
+            while (Date.now() < until) {}
             throw new Error('uncaught outside a handler');
           }, 0);
         else if (value.how === 'exit') process.exit(7);
