@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../src/harness/args.js';
 import { selectCases } from '../src/harness/select.js';
+import type { BenchCase, Suite } from '../src/harness/suite.js';
 
 const known = ['affinity', 'spsc', 'uring'];
 
@@ -42,15 +43,15 @@ describe('arguments', () => {
   });
 
   it('--case keeps only the matching cases, and drops suites left with none', () => {
-    const c = (name: string) => ({
+    const c = (name: string): BenchCase => ({
       name,
       metric: 'm',
       unit: 'ops/s',
       higherIsBetter: true,
       peer: 'p',
-      setup: () => ({ ours: () => 1, peer: () => 1 }),
+      setup: () => ({ ours: async () => 1, peer: async () => 1 }),
     });
-    const suites = [
+    const suites: Suite[] = [
       { name: 'wal', description: '', cases: [c('replay 128B'), c('4k appends x1')] },
       { name: 'uring', description: '', cases: [c('reads depth 1')] },
     ];
