@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench [--quick] [--filter <suite>] [--json <file>] [--html <file>]`: runs the suites,
+ * `pnpm bench [--quick] [--filter <suite>] [--case <text>] [--json <file>] [--html <file>]`: runs the suites,
  * prints the table, writes the JSON results and the HTML report.
  */
 import { join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { renderHtml } from './harness/html.js';
 import { buildReport, renderJson, writeText } from './harness/json.js';
 import { collectMeta } from './harness/meta.js';
 import { FULL_ROUNDS, QUICK_ROUNDS, runSuites } from './harness/run.js';
+import { selectCases } from './harness/select.js';
 import { renderTable } from './harness/table.js';
 import { packageRoot } from './harness/worker.js';
 import { suites } from './suites/index.js';
@@ -30,7 +31,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const selected = options.filter.length > 0 ? options.filter.map((n) => suites.find((s) => s.name === n)) : suites;
-  const chosen = selected.filter((s) => s !== undefined);
+  const chosen = selectCases(
+    selected.filter((s) => s !== undefined),
+    options.cases,
+  );
+  if (chosen.length === 0) {
+    console.error(`error: no case matches --case ${options.cases.join(', ')} (see --list)\n\n${USAGE}`);
+    return 2;
+  }
   if (options.list) {
     for (const suite of chosen) {
       console.log(`${suite.name}: ${suite.description}`);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../src/harness/args.js';
+import { selectCases } from '../src/harness/select.js';
+import type { BenchCase, Suite } from '../src/harness/suite.js';
 
 const known = ['affinity', 'spsc', 'uring'];
 
@@ -10,6 +12,7 @@ describe('arguments', () => {
       list: false,
       quick: false,
       filter: [],
+      cases: [],
       rounds: null,
       json: null,
       html: null,
@@ -32,6 +35,30 @@ describe('arguments', () => {
       'affinity',
       'spsc',
     ]);
+  });
+
+  it('takes --case repeated, lower-cased, and rejects an empty one', () => {
+    expect(parseArgs(['--case', 'Replay', '--case=x1 always'], known).cases).toEqual(['replay', 'x1 always']);
+    expect(() => parseArgs(['--case', ' '], known)).toThrow(/--case needs part of a case name/);
+  });
+
+  it('--case keeps only the matching cases, and drops suites left with none', () => {
+    const c = (name: string): BenchCase => ({
+      name,
+      metric: 'm',
+      unit: 'ops/s',
+      higherIsBetter: true,
+      peer: 'p',
+      setup: () => ({ ours: async () => 1, peer: async () => 1 }),
+    });
+    const suites: Suite[] = [
+      { name: 'wal', description: '', cases: [c('replay 128B'), c('4k appends x1')] },
+      { name: 'uring', description: '', cases: [c('reads depth 1')] },
+    ];
+    expect(selectCases(suites, []).map((s) => s.cases.length)).toEqual([2, 1]);
+    const only = selectCases(suites, ['replay', 'nothing']);
+    expect(only.map((s) => [s.name, s.cases.map((x) => x.name)])).toEqual([['wal', ['replay 128B']]]);
+    expect(suites[0]?.cases).toHaveLength(2); // the suites given are not changed
   });
 
   it('rejects an unknown suite, listing the known ones', () => {

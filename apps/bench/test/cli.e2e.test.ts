@@ -63,8 +63,27 @@ describe('the built CLI, end to end', () => {
     expect(failed?.stderr).toContain('unknown suite "nope"; known suites: affinity');
   });
 
+  it('--case narrows --list to the matching cases, and exits 2 when none matches', async () => {
+    const { stdout } = await run(process.execPath, [cli, '--list', '--filter', 'wal', '--case', 'REPLAY'], {
+      cwd: root,
+      timeout: 30_000,
+    });
+    const cases = stdout.split('\n').filter((line) => line.startsWith('  '));
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toContain('replay 128B records');
+    const failed = await run(process.execPath, [cli, '--list', '--case', 'no such case'], {
+      cwd: root,
+      timeout: 30_000,
+    }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toContain('no case matches --case no such case');
+  });
+
   it('prints usage for --help', async () => {
     const { stdout } = await run(process.execPath, [cli, '--help'], { cwd: root, timeout: 30_000 });
-    expect(stdout).toContain('Usage: pnpm bench [--quick] [--filter <suite>] [--json <file>]');
+    expect(stdout).toContain('Usage: pnpm bench [--quick] [--filter <suite>] [--case <text>] [--json <file>]');
   });
 });

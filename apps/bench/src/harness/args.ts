@@ -7,6 +7,8 @@ export interface CliOptions {
   quick: boolean;
   /** Suite names to run, in the order given; empty: all. */
   filter: string[];
+  /** Only the cases whose name contains one of these (case-insensitive); empty: every case. */
+  cases: string[];
   /** Recorded rounds per case; `null`: the default for quick / full runs. */
   rounds: number | null;
   json: string | null;
@@ -18,7 +20,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `Usage: pnpm bench [--quick] [--filter <suite>] [--json <file>] [--html <file>]
+export const USAGE = `Usage: pnpm bench [--quick] [--filter <suite>] [--case <text>] [--json <file>] [--html <file>]
 
 Runs each benchmark case as ours (A) vs a named peer (B), interleaved A B A B over several
 rounds after a warm-up, and reports medians and ratio = ours / peer.
@@ -26,6 +28,7 @@ rounds after a warm-up, and reports medians and ratio = ours / peer.
 Options:
   --quick            3 rounds and small budgets (the whole run in about a minute)
   --filter <suite>   run only these suites; repeatable or comma-separated (--filter a,b)
+  --case <text>      run only the cases whose name contains <text> (case-insensitive); repeatable
   --json <file>      where to write the JSON results (default apps/bench/results/latest.json)
   --html <file>      where to write the HTML report (default apps/bench/results/report.html)
   --rounds <n>       recorded rounds per case (default 3 with --quick, 7 otherwise)
@@ -58,6 +61,9 @@ export function parseArgs(argv: readonly string[], knownSuites: readonly string[
     throw new UsageError(`--filter needs a suite name; known suites: ${knownSuites.join(', ')}`);
   }
 
+  const cases = (values.case ?? []).map((c) => c.trim().toLowerCase());
+  if (cases.some((c) => c === '')) throw new UsageError('--case needs part of a case name (see --list)');
+
   let rounds: number | null = null;
   if (values.rounds !== undefined) {
     rounds = Number(values.rounds);
@@ -74,6 +80,7 @@ export function parseArgs(argv: readonly string[], knownSuites: readonly string[
     list: values.list ?? false,
     quick: values.quick ?? false,
     filter,
+    cases,
     rounds,
     json: values.json ?? null,
     html: values.html ?? null,
@@ -90,6 +97,7 @@ function parse(args: string[]) {
       list: { type: 'boolean' },
       quick: { type: 'boolean' },
       filter: { type: 'string', multiple: true },
+      case: { type: 'string', multiple: true },
       rounds: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },

@@ -7,19 +7,56 @@
 // have changed since, and it never rewrites a record) is checked for its framing only (lengths,
 // sequence numbers): a CRC per record again was most of replay's cost. Records appended since
 // open are verified in full (CRC32C too).
+//
+// The verified bytes are walked with `walkRecords()` (32-bit word loads), and the record it stops
+// at goes to `scanRecords()`, which says why (see frame.ts).
+//
+// A record's `data` view is made when the callback first reads it (`ReplayedRecord`): making a
+// Uint8Array costs more than framing a 128-byte record, so a callback that only needs `seq`
+// (counting, skipping) pays for no view.
 import { constants } from 'node:fs';
 import type { IoRing } from '@corelane/uring';
+import { FRAME_WORDS, Walked, walkRecords } from './frame.js';
 import { RecordHeader, recordSpan, SegmentHeader } from './layout.js';
 import { type OnRecord, type ScanResult, scanRecords } from './scan.js';
 import type { SegmentInfo } from './segments.js';
 
-/** Bytes read at a time. */
+/**
+ * Bytes read at a time. Each read is a round trip through the ring: measured on 1 GiB of 128 B
+ * records in the page cache, 1 MiB reads replay ~10% faster than 256 KiB ones and ~20% faster
+ * than 128 KiB ones (the copy is no faster from a smaller, cache-resident buffer here).
+ */
 const CHUNK = 1024 * 1024;
+
+/** One record handed to `replay()`'s callback; its `data` view is made when it is read. */
+export class ReplayedRecord {
+  readonly seq: number;
+  readonly #buffer: ArrayBufferLike;
+  readonly #start: number;
+  readonly #length: number;
+
+  constructor(seq: number, buffer: ArrayBufferLike, start: number, length: number) {
+    this.seq = seq;
+    this.#buffer = buffer;
+    this.#start = start;
+    this.#length = length;
+  }
+
+  /**
+   * The payload: a view into the replay buffer, valid during the callback only. Each read makes
+   * a new view of the same bytes (one field fewer than caching it; a callback reads it once).
+   */
+  get data(): Uint8Array {
+    return new Uint8Array(this.#buffer, this.#start, this.#length);
+  }
+}
 
 /** The buffer replay reads into, grown only for a record larger than a chunk. */
 export class ReplayBuffer {
   bytes = new Uint8Array(new SharedArrayBuffer(CHUNK));
   view = new DataView(this.bytes.buffer);
+  /** The same bytes as 32-bit words, for `walkRecords()`. */
+  words = wordsOf(this.bytes.buffer);
 
   /** Makes room for `size` bytes, keeping the first `keep`. */
   grow(size: number, keep: number): void {
@@ -28,7 +65,13 @@ export class ReplayBuffer {
     bytes.set(this.bytes.subarray(0, keep));
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer);
+    this.words = wordsOf(bytes.buffer);
   }
+}
+
+/** Every whole 32-bit word of `buffer` (a grown buffer's size need not be a multiple of 4). */
+function wordsOf(buffer: ArrayBufferLike): Uint32Array {
+  return new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
 }
 
 /** Whether a scan of `[.., limit)` stopped only because the bytes ran out (a record continues past `limit`). */
@@ -52,6 +95,7 @@ export async function replaySegment(
     let base = SegmentHeader.SIZE; // the file offset of buffer.bytes[0]
     let filled = 0; // bytes of the buffer holding the file from `base`
     let seq = s.firstSeq;
+    const walked = new Walked();
     for (;;) {
       const want = Math.min(buffer.bytes.length, s.end - base);
       while (filled < want) {
@@ -59,10 +103,12 @@ export async function replaySegment(
         if (n === 0) break; // the file is shorter than `s.end`: the scan reports 'short'
         filled += n;
       }
-      const { bytes, view } = buffer;
+      const { bytes, view, words } = buffer;
       const atEnd = base + filled >= s.end || filled < want;
       const verified = Math.max(0, Math.min(filled, s.verifiedEnd - base));
-      let scan = scanRecords(bytes, view, 0, verified, seq, onRecord, false);
+      if (FRAME_WORDS) walkRecords(words, 0, verified, seq, onRecord, walked);
+      else Object.assign(walked, { end: 0, nextSeq: seq });
+      let scan = scanRecords(bytes, view, walked.end, verified, walked.nextSeq, onRecord, false);
       if (ranOut(scan, verified)) scan = scanRecords(bytes, view, scan.end, filled, scan.nextSeq, onRecord);
       if (atEnd || !ranOut(scan, filled)) {
         return { end: base + scan.end, nextSeq: scan.nextSeq, stop: scan.stop };

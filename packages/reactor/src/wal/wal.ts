@@ -17,7 +17,7 @@ import { syncDir, type WriteChunk, writeAndSync, writeFully } from './io.js';
 import { recordSpan, SegmentHeader } from './layout.js';
 import { type ResolvedWalOptions, resolveWalOptions, tornWindow, type WalOptions } from './options.js';
 import { recover, type WalRecovery } from './recovery.js';
-import { ReplayBuffer, replaySegment } from './replay.js';
+import { ReplayBuffer, ReplayedRecord, replaySegment } from './replay.js';
 import { createSegment, type SegmentInfo, widenTornWindow } from './segments.js';
 import { ZeroAhead } from './zero-ahead.js';
 
@@ -368,7 +368,7 @@ export class Wal {
     let bytes = 0;
     const emit = (seq: number, start: number, size: number): void => {
       if (seq < from) return;
-      onRecord({ seq, data: new Uint8Array(buffer.bytes.buffer, start, size) });
+      onRecord(new ReplayedRecord(seq, buffer.bytes.buffer, start, size));
       records++;
       bytes += size;
     };

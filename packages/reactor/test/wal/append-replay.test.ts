@@ -60,7 +60,10 @@ describe.each(backends)('Wal on %s', (backend) => {
     await Promise.all(Array.from({ length: 1500 }, (_, i) => again.append(record(1500 + i))));
     expect(again.segments).toBeGreaterThan(2);
     let next = 0;
-    const result = await again.replay(({ seq, data }) => {
+    const kept: { seq: number }[] = [];
+    const result = await again.replay((r) => {
+      kept.push(r); // a record kept past its callback keeps its seq
+      const { seq, data } = r;
       expect(seq).toBe(next + 1);
       expect(Buffer.from(data.buffer, data.byteOffset, data.byteLength).equals(record(next)), `record ${seq}`).toBe(
         true,
@@ -69,6 +72,7 @@ describe.each(backends)('Wal on %s', (backend) => {
     });
     expect(next).toBe(3000);
     expect(result.records).toBe(3000);
+    expect(kept.map((r) => r.seq)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
     await again.close();
   });
 
