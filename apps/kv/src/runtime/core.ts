@@ -162,11 +162,14 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
         });
         return encodeReply(reply, m.proto ?? 2);
       }
+      // The grant goes back through the mesh: rows past one message fail the lock (released).
       return s.host.lock(
         m.tx,
         m.keys,
         m.watch ? (s.mirrors.get(`${m.from}:${m.sid}`) ?? null) : null,
         m.read !== false,
+        m.all === true,
+        (ctx.data as CoreData).maxPieceBytes,
       );
     case 'write':
       await s.host.write(

@@ -11,6 +11,12 @@
 //             reply under appendfsync always); all owners first, then
 //   4. release every owner opens the keys; what queued behind them runs, in order.
 //
+// An EXEC whose queue reads or empties the whole keyspace (FLUSHALL, FLUSHDB, DBSIZE, KEYS,
+// SCAN, RANDOMKEY inside MULTI) locks each core's whole keyspace instead, and every owner sends
+// all its keys: the scratch shard holds the whole keyspace, and those commands see and change
+// all of it; a key it emptied goes back as a DEL to its owner. Rows or a piece larger than one
+// mesh message fail the EXEC whole, before any owner writes.
+//
 // No deadlock: every coordinator takes its owners in the same (ascending) order, and a core
 // grants locks in arrival order, so a wait chain only ever climbs to higher cores. A blocking
 // command that finds nothing parks on each owner of its keys at release; the first push wakes
@@ -160,15 +166,21 @@ export class CrossCore {
 
   /**
    * EXEC of a transaction whose commands or WATCHes span cores: `watched` are the keys the
-   * session WATCHes, by core. The queue runs at once on the scratch shard.
+   * session WATCHes, by core. The queue runs at once on the scratch shard. `whole`: the queue
+   * reads or empties the whole keyspace (FLUSHALL, DBSIZE, KEYS, SCAN, RANDOMKEY inside it):
+   * every core's whole keyspace is locked and copied to the scratch shard, which then holds
+   * every key there is.
    */
-  async exec(session: Session, watched: ReadonlyMap<number, readonly string[]>): Promise<Reply> {
+  async exec(session: Session, watched: ReadonlyMap<number, readonly string[]>, whole = false): Promise<Reply> {
     const keys = (session.multi ?? []).flatMap((q) => commandKeys(q));
+    const byCore = this.byCore(keys, watched);
+    if (whole)
+      for (let core = 0; core < this.o.participants.length; core++) if (!byCore.has(core)) byCore.set(core, []);
     // A key watched here that changed already unwatched the session: it leaves only this flag.
     const dirtyHere = session.watchDirty;
     const { outcome } = await this.transaction(
       session,
-      this.byCore(keys, watched),
+      byCore,
       true,
       keys,
       null,
@@ -179,6 +191,8 @@ export class CrossCore {
         // Inside EXEC a blocking command answers at once; EXEC itself never blocks.
         return reply instanceof BlockRequest ? reply.onTimeout : reply;
       },
+      true,
+      whole,
     );
     // EXEC ends the transaction whatever happened (an owner that failed to answer included).
     if (session.multi !== null) {
@@ -225,7 +239,10 @@ export class CrossCore {
     return out;
   }
 
-  /** Runs phases 1–4 of one transaction; `compute` runs on the scratch shard. */
+  /**
+   * Runs phases 1–4 of one transaction; `compute` runs on the scratch shard. `read` false: the
+   * owners send no rows; `whole`: each owner of `byCore` locks and sends its whole keyspace.
+   */
   private async transaction(
     session: Session,
     byCore: Map<number, string[]>,
@@ -234,6 +251,7 @@ export class CrossCore {
     retrying: Parked | null,
     compute: (scratch: Shard, dirty: boolean) => Outcome,
     read = true,
+    whole = false,
   ): Promise<{ outcome: Outcome; parked: Parked | null }> {
     const tx = this.nextTx();
     const cores = [...byCore.keys()].sort((a, b) => a - b);
@@ -244,7 +262,7 @@ export class CrossCore {
       // 1. Lock in ascending core order, one owner at a time.
       const grants = [];
       for (const core of cores) {
-        grants.push(await this.participant(core).lock(tx, byCore.get(core) as string[], session, watch, read));
+        grants.push(await this.participant(core).lock(tx, byCore.get(core) as string[], session, watch, read, whole));
         locked.push(core);
       }
       // 2. Compute on a scratch shard of exactly the locked keys, at one command time.
@@ -262,6 +280,9 @@ export class CrossCore {
         scratch,
         grants.some((g) => g.dirty),
       );
+      // FLUSHALL/FLUSHDB empty the scratch shard without a change per key: a key that was there
+      // and is gone changed too.
+      for (const key of existed) if (!scratch.db.data.has(key)) changed.add(key);
       // 3. Each owner applies and logs the new state of its changed keys.
       const pieces = new Map<number, WriteRecord[]>();
       const ownerOf = new Map<string, number>();
