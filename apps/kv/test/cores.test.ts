@@ -130,7 +130,7 @@ for (const cores of [2, 3]) {
       )
       .map(([watch, before, queued, wide, at]) => {
         const body = [...queued];
-        for (const w of wide) body.splice((at + body.length) % (body.length + 1), 0, w);
+        for (const w of wide) body.splice((at + body.length) % (body.length + 1), 0, [...w]);
         return [
           ...(watch ? [['WATCH', 'k0', 'k1', 'k2']] : []),
           ...before,

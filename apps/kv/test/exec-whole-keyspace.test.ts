@@ -219,6 +219,35 @@ describe('EXEC over the whole keyspace: sizes and concurrency (--cores 2)', () =
     }
   });
 
+  it('a cross-core EXEC of keys that reads more than one message from a core: an error reply, the core keeps its keys', async () => {
+    const r = await client();
+    try {
+      await r.flushall();
+      const v = value(300_000, 9);
+      for (const k of [A, A2, B, B2]) await r.set(k, v);
+      const reads = await RawClient.connect(kv.port);
+      try {
+        const replies = await reads.pipeline([
+          ['MULTI'],
+          ...[A, A2, B, B2].map((k) => ['STRLEN', k]),
+          ['APPEND', A, 'x'],
+          ['EXEC'],
+          ['DBSIZE'],
+        ]);
+        const text = replies.map((x) => x.raw.toString('latin1'));
+        expect(text[6]).toMatch(
+          /^-ERR the keys this command reads on one core take up to \d+ bytes, .*nothing was changed\r\n$/,
+        );
+        expect(text[7]).toBe(':4\r\n');
+      } finally {
+        reads.close();
+      }
+      for (const k of [A, A2, B, B2]) expect(digest(await r.getBuffer(k))).toBe(digest(v));
+    } finally {
+      r.disconnect();
+    }
+  });
+
   it('atomic against cross-core writers: every EXEC sees both keys of an MSET or neither, FLUSHALL empties both', async () => {
     const writer = await client();
     const reader = await client();

@@ -77,7 +77,7 @@ export class TxHost {
   ): Promise<Grant> {
     await this.gate.lock(tx, keys, whole);
     const shard = this.shard.shard;
-    const rows = read ? snapshotKeys(shard.db, whole ? shard.db.data.keys() : keys) : [];
+    const rows = read ? snapshotKeys(shard.db, whole ? shard.db.data.keys() : new Set(keys)) : [];
     if (maxRowsBytes !== Number.POSITIVE_INFINITY) {
       const bytes = rowsBytes(rows);
       if (bytes > maxRowsBytes) {
