@@ -2,14 +2,10 @@
 // SCAN, RANDOMKEY queued inside MULTI) on --cores 2: it locks every core's whole keyspace and runs
 // on all of it, atomic as one Redis's EXEC. Compared with redis-server 7.0 reply for reply (an
 // EXEC's elements each by its command's rule: KEYS as a multiset, as outside a transaction).
-import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ServerHooks } from '../src/commands/context.js';
 import { ownerOf } from '../src/route.js';
-import { KeyGate } from '../src/server/key-gate.js';
-import { TxHost } from '../src/server/participant.js';
-import { ShardDispatcher } from '../src/server/shard-dispatcher.js';
+import { digest, pattern as value } from './support/bytes.js';
 import { Differential } from './support/differential.js';
 import { RawClient } from './support/peers.js';
 import { type KvProcess, startKvProcess } from './support/process.js';
@@ -145,14 +141,6 @@ describe('EXEC over the whole keyspace of --cores 2, against redis-server', () =
   });
 });
 
-/** `bytes` bytes of a pattern that a digest tells apart from any other length or shift. */
-function value(bytes: number, seed: number): Buffer {
-  const b = Buffer.alloc(bytes);
-  for (let i = 0; i < bytes; i++) b[i] = (i * 31 + seed) & 0xff;
-  return b;
-}
-const digest = (b: Buffer | null) => (b === null ? null : createHash('sha256').update(b).digest('hex'));
-
 describe('EXEC over the whole keyspace: sizes and concurrency (--cores 2)', () => {
   let kv: KvProcess;
   beforeAll(async () => {
@@ -287,40 +275,5 @@ describe('EXEC over the whole keyspace: sizes and concurrency (--cores 2)', () =
       reader.disconnect();
       flusher.disconnect();
     }
-  });
-});
-
-describe('TxHost: a whole-keyspace lock', () => {
-  const hooks: ServerHooks = {
-    config: () => new Map(),
-    setConfig: () => null,
-    info: () => '',
-    sessions: () => [],
-    shutdown: () => {},
-  };
-
-  it('hands over every key; rows beyond the bound fail it and leave nothing locked', async () => {
-    const shard = new ShardDispatcher({ hooks });
-    const gate = new KeyGate(shard);
-    const host = new TxHost(gate, shard);
-    const s = (await import('../src/server/session.js')).newSession('', '', false, 0);
-    for (const argv of [
-      ['SET', 'a', '1'],
-      ['RPUSH', 'l', 'x', 'y'],
-      ['SET', 'big', 'v'.repeat(1000)],
-    ])
-      await shard.dispatch(argv, s).reply;
-    const grant = await host.lock('1:0:1', [], null, true, true);
-    expect(grant.rows.map((r) => r[0]).sort()).toEqual(['a', 'big', 'l']);
-    // The whole keyspace is the transaction's: a command on any key waits for the release.
-    const waiting = gate.dispatch(['GET', 'a'], s);
-    expect(waiting.reply).toBeInstanceOf(Promise);
-    host.release('1:0:1', null, { unwatch: false, park: null }, () => {});
-    expect(await waiting.reply).toBe('1');
-    await expect(host.lock('1:0:2', [], null, true, true, 500)).rejects.toThrow(
-      /take up to \d+ bytes, more than the 500 one message between cores may carry; nothing was changed/,
-    );
-    expect(gate.stats).toEqual({ locked: 0, waiting: 0 });
-    expect(await gate.dispatch(['DBSIZE'], s).reply).toBe(3);
   });
 });

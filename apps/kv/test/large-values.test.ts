@@ -2,24 +2,16 @@
 // ring (start.ts). A value of a few hundred KB crosses cores (forwarded, and rebuilt on its new
 // owner by a cross-core RENAME); a command whose piece for an owner could exceed a message fails
 // whole, with an error, before any owner writes: none of its keys changes.
-import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerOf } from '../src/route.js';
+import { digest, pattern as value } from './support/bytes.js';
 import { type KvProcess, startKvProcess } from './support/process.js';
 
 /** The first key `prefix<i>` owned by `core` of 2. */
 function on(core: number, prefix: string): string {
   for (let i = 0; ; i++) if (ownerOf(`${prefix}${i}`, 2) === core) return `${prefix}${i}`;
 }
-
-/** `bytes` bytes of a pattern that a digest tells apart from any other length or shift. */
-function value(bytes: number, seed: number): Buffer {
-  const b = Buffer.alloc(bytes);
-  for (let i = 0; i < bytes; i++) b[i] = (i * 31 + seed) & 0xff;
-  return b;
-}
-const digest = (b: Buffer | null) => (b === null ? null : createHash('sha256').update(b).digest('hex'));
 
 describe('large values across cores (--cores 2)', () => {
   let kv: KvProcess;
