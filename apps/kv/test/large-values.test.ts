@@ -38,6 +38,25 @@ describe('large values across cores (--cores 2)', () => {
     expect(await redis.exists(a)).toBe(0);
   });
 
+  it('a reply larger than one mesh message answers an error; its core stays up with its keys', async () => {
+    const [a, b] = [on(0, 'long-a'), on(1, 'long-b')];
+    const part = value(200_000, 13);
+    // 600 KB on each core, 200 KB at a time (each APPEND crosses the mesh).
+    for (const k of [a, b]) for (let i = 0; i < 3; i++) await redis.append(k, part);
+    const whole = Buffer.concat([part, part, part]);
+    // Whichever core this connection is on, one of the two values is on the other.
+    const got = await Promise.allSettled([redis.getBuffer(a), redis.getBuffer(b)]);
+    const errors = got.filter((g) => g.status === 'rejected').map((g) => String((g as PromiseRejectedResult).reason));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/the reply takes \d+ bytes, more than the \d+ one message between cores may carry/);
+    const served = got.find((g) => g.status === 'fulfilled') as PromiseFulfilledResult<Buffer>;
+    expect(digest(served.value)).toBe(digest(whole));
+    expect(await redis.strlen(a)).toBe(600_000);
+    expect(await redis.strlen(b)).toBe(600_000);
+    // One key at a time: a DEL over both cores would hand both values to its coordinator.
+    for (const k of [a, b]) expect(await redis.del(k)).toBe(1);
+  });
+
   it('an MSET whose piece for one owner is larger than a mesh message fails whole: no owner writes', async () => {
     const [a, b1, b2] = [on(0, 'huge-a'), on(1, 'huge-b'), on(1, 'huge-c')];
     const v = value(300_000, 11);
