@@ -30,6 +30,20 @@ function ownersOf(argv: string[], cores: number): number[] {
 }
 
 /**
+ * Whether `argv` stores a key already expired (SET or GETEX with a past EXAT/PXAT): Redis keeps
+ * it until its active expiry happens to find it, so what DBSIZE counts after it depends on when
+ * each server's cycle ran. (EXPIREAT in the past deletes the key at once: that is kept.)
+ */
+function keepsExpired(argv: readonly string[]): boolean {
+  const name = (argv[0] as string).toUpperCase();
+  if (name !== 'SET' && name !== 'GETEX') return false;
+  const at = argv.findIndex((a) => /^(EXAT|PXAT)$/i.test(a));
+  if (at === -1) return false;
+  const ms = Number(argv[at + 1]) * ((argv[at] as string).toUpperCase() === 'EXAT' ? 1000 : 1);
+  return ms <= Date.now();
+}
+
+/**
  * The generators' keys k0…k3 renamed so that they spread over `cores` cores: each in turn takes
  * the first unused name k0, k1, … whose core none of the earlier ones has, once every core has
  * one the first unused name (routing decides which names those are, not this list).
@@ -115,11 +129,13 @@ for (const cores of [2, 3]) {
     const wholeKeyspace = fc
       .tuple(
         fc.boolean(),
-        sequence(families, 10),
+        sequence(families, 10).map((commands) => commands.filter((argv) => !keepsExpired(argv))),
         // (BLMOVE and BRPOPLPUSH inside MULTI answer a null array where Redis answers a null
         // bulk, on one core too: a bug of their own, left out here.)
         fc.array(
-          fc.oneof(...families.flat()).filter((argv) => !['BLMOVE', 'BRPOPLPUSH'].includes(argv[0] as string)),
+          fc
+            .oneof(...families.flat())
+            .filter((argv) => !['BLMOVE', 'BRPOPLPUSH'].includes(argv[0] as string) && !keepsExpired(argv)),
           { maxLength: 8 },
         ),
         fc.array(fc.constantFrom(['FLUSHALL'], ['FLUSHDB'], ['DBSIZE'], ['KEYS', '*'], ['KEYS', 'k?'], ['SCAN', '0']), {
@@ -159,16 +175,23 @@ for (const cores of [2, 3]) {
       });
     }
 
-    it('transactions over the whole keyspace (FLUSHALL, DBSIZE, KEYS, SCAN inside): 60 sequences, every reply equal', async () => {
-      await fc.assert(
-        fc.asyncProperty(wholeKeyspace, async (generated) => {
-          await d.reset();
-          const commands = spread(generated, cores);
-          expect(await d.run(commands), JSON.stringify(commands)).toEqual([]);
-        }),
-        { numRuns: Number(process.env.KV_FUZZ_RUNS ?? 60) },
-      );
-    });
+    for (const protocol of [2, 3]) {
+      it(`transactions over the whole keyspace (FLUSHALL, DBSIZE, KEYS, SCAN inside; RESP${protocol}): 60 sequences, every reply equal`, async () => {
+        await d.run([['HELLO', String(protocol)]]);
+        try {
+          await fc.assert(
+            fc.asyncProperty(wholeKeyspace, async (generated) => {
+              await d.reset();
+              const commands = spread(generated, cores);
+              expect(await d.run(commands), JSON.stringify(commands)).toEqual([]);
+            }),
+            { numRuns: Number(process.env.KV_FUZZ_RUNS ?? 60) },
+          );
+        } finally {
+          await d.run([['HELLO', '2']]);
+        }
+      });
+    }
   });
 }
 
