@@ -2,6 +2,9 @@
 // SCAN, RANDOMKEY queued inside MULTI) on --cores 2: it locks every core's whole keyspace and runs
 // on all of it, atomic as one Redis's EXEC. Compared with redis-server 7.0 reply for reply (an
 // EXEC's elements each by its command's rule: KEYS as a multiset, as outside a transaction).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ownerOf } from '../src/route.js';
@@ -50,6 +53,22 @@ describe('EXEC over the whole keyspace of --cores 2, against redis-server', () =
       ['FLUSHDB'],
       ['EXEC'],
       ['DBSIZE'],
+      // First in the queue: the owners hand over no keys, and what follows sees none.
+      ['SET', A, 'a'],
+      ['SET', B2, 'b'],
+      ['MULTI'],
+      ['FLUSHDB', 'ASYNC'],
+      ['GET', A],
+      ['SET', B, 'new'],
+      ['KEYS', '*'],
+      ['EXEC'],
+      ['MGET', A, B, B2],
+      // A FLUSHALL that fails (a syntax error) empties nothing: what follows sees every key.
+      ['MULTI'],
+      ['FLUSHALL', 'NOSUCH'],
+      ['GET', B],
+      ['DBSIZE'],
+      ['EXEC'],
     ]));
 
   it('MULTI DBSIZE KEYS * EXEC counts and lists the keys of both cores', () =>
@@ -161,7 +180,7 @@ describe('EXEC over the whole keyspace: sizes and concurrency (--cores 2)', () =
       await r.flushall();
       const v = value(300_000, 5);
       for (const k of [A, A2, B, B2]) await r.set(k, v);
-      for (const queue of [['DBSIZE'], ['FLUSHALL'], ['KEYS', '*'], ['RANDOMKEY']]) {
+      for (const queue of [['DBSIZE'], ['KEYS', '*'], ['RANDOMKEY'], ['FLUSHALL', 'NOSUCH']]) {
         // Each 300 KB value alone crosses the mesh; a core's two together do not (the lock reply
         // of whichever core is not the connection's own).
         const raw = await RawClient.connect(kv.port);
@@ -184,6 +203,26 @@ describe('EXEC over the whole keyspace: sizes and concurrency (--cores 2)', () =
         [null, 4],
         [null, ['a', 'b']],
       ]);
+      // A queue that starts by emptying the keyspace needs none of it: it runs.
+      const flush = await RawClient.connect(kv.port);
+      try {
+        const replies = await flush.pipeline([
+          ['MULTI'],
+          ['FLUSHALL'],
+          ['SET', B, 'after'],
+          ['DBSIZE'],
+          ['EXEC'],
+          ['DBSIZE'],
+          ['MGET', A, A2, B, B2],
+        ]);
+        expect(replies.slice(4).map((x) => x.raw.toString('latin1'))).toEqual([
+          '*3\r\n+OK\r\n+OK\r\n:1\r\n',
+          ':1\r\n',
+          '*4\r\n$-1\r\n$-1\r\n$5\r\nafter\r\n$-1\r\n',
+        ]);
+      } finally {
+        flush.close();
+      }
       // A piece too large to go back (two new 300 KB values for core 1) fails whole too.
       await r.flushall();
       const raw = await RawClient.connect(kv.port);
@@ -274,6 +313,45 @@ describe('EXEC over the whole keyspace: sizes and concurrency (--cores 2)', () =
       writer.disconnect();
       reader.disconnect();
       flusher.disconnect();
+    }
+  });
+});
+
+describe('EXEC over the whole keyspace, durable (--cores 2 --dir, appendfsync always)', () => {
+  it("each core's log replays what it did: a restart finds the same keys", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'corelane-kv-exec-whole-'));
+    const start = () => startKvProcess(['--cores', '2', '--dir', dir, '--appendfsync', 'always']);
+    let kv = await start();
+    try {
+      const r = new Redis({ port: kv.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
+      try {
+        await r.mset(A, '1', A2, '2', B, '3', B2, '4');
+        expect(await r.multi().set(A, 'before').flushall().set(B, 'after').rpush(A2, 'x').exec()).toEqual([
+          [null, 'OK'],
+          [null, 'OK'],
+          [null, 'OK'],
+          [null, 1],
+        ]);
+        expect(await r.multi().dbsize().del(A2).set(B2, 'late').exec()).toEqual([
+          [null, 2],
+          [null, 1],
+          [null, 'OK'],
+        ]);
+      } finally {
+        r.disconnect();
+      }
+      await kv.close();
+      kv = await start();
+      const again = new Redis({ port: kv.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
+      try {
+        expect(await again.mget(A, A2, B, B2)).toEqual([null, null, 'after', 'late']);
+        expect(await again.dbsize()).toBe(2);
+      } finally {
+        again.disconnect();
+      }
+    } finally {
+      await kv.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

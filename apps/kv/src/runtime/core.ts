@@ -212,7 +212,7 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
         m.watch ? (s.mirrors.get(`${m.from}:${m.sid}`) ?? null) : null,
         m.read !== false,
         m.all === true,
-        (ctx.data as CoreData).maxPieceBytes,
+        s.maxReplyBytes,
       );
     case 'write':
       await s.host.write(

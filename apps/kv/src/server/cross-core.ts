@@ -14,8 +14,9 @@
 // An EXEC whose queue reads or empties the whole keyspace (FLUSHALL, FLUSHDB, DBSIZE, KEYS,
 // SCAN, RANDOMKEY inside MULTI) locks each core's whole keyspace instead, and every owner sends
 // all its keys: the scratch shard holds the whole keyspace, and those commands see and change
-// all of it; a key it emptied goes back as a DEL to its owner. Rows or a piece larger than one
-// mesh message fail the EXEC whole, before any owner writes.
+// all of it. A FLUSHALL/FLUSHDB there goes to every owner as one FLUSHALL record, followed by
+// the keys changed after it (a queue that starts with one needs no rows at all). Rows or a
+// piece larger than one mesh message fail the EXEC whole, before any owner writes.
 //
 // No deadlock: every coordinator takes its owners in the same (ascending) order, and a core
 // grants locks in arrival order, so a wait chain only ever climbs to higher cores. A blocking
@@ -45,6 +46,13 @@ const OVERWRITES_ONLY = new Set(['mset']);
 /** Whether `argv` is one of {@link OVERWRITES_ONLY}. */
 function overwritesOnly(argv: readonly string[]): boolean {
   return OVERWRITES_ONLY.has(lookupCommand(argv)?.name ?? '');
+}
+
+/** Whether `argv` is a FLUSHALL or FLUSHDB that empties the keyspace (not one that fails: a syntax error). */
+function emptiesKeyspace(argv: readonly string[]): boolean {
+  const name = lookupCommand(argv)?.name;
+  if (name !== 'flushall' && name !== 'flushdb') return false;
+  return argv.length === 1 || (argv.length === 2 && /^(a?sync)$/i.test(argv[1] as string));
 }
 
 /** A parked blocking command, on the coordinator. */
@@ -172,7 +180,8 @@ export class CrossCore {
    * every key there is.
    */
   async exec(session: Session, watched: ReadonlyMap<number, readonly string[]>, whole = false): Promise<Reply> {
-    const keys = (session.multi ?? []).flatMap((q) => commandKeys(q));
+    const queue = session.multi ?? [];
+    const keys = queue.flatMap((q) => commandKeys(q));
     const byCore = this.byCore(keys, watched);
     if (whole)
       for (let core = 0; core < this.o.participants.length; core++) if (!byCore.has(core)) byCore.set(core, []);
@@ -191,7 +200,8 @@ export class CrossCore {
         // Inside EXEC a blocking command answers at once; EXEC itself never blocks.
         return reply instanceof BlockRequest ? reply.onTimeout : reply;
       },
-      true,
+      // A queue that starts by emptying the keyspace reads none of it: the owners send no rows.
+      !(whole && queue.length > 0 && emptiesKeyspace(queue[0] as string[])),
       whole,
     );
     // EXEC ends the transaction whatever happened (an owner that failed to answer included).
@@ -276,15 +286,26 @@ export class CrossCore {
         changed.add(key);
         watchHook?.(key);
       };
+      // FLUSHALL/FLUSHDB (a whole-keyspace EXEC) empty every owner with one FLUSHALL record: only
+      // what changes after the last one goes back key by key.
+      let flushed = false;
+      const clearing = scratch.db.onClearing;
+      scratch.db.onClearing = (data) => {
+        flushed = true;
+        changed.clear();
+        return clearing?.(data) ?? [];
+      };
       const outcome = compute(
         scratch,
         grants.some((g) => g.dirty),
       );
-      // FLUSHALL/FLUSHDB empty the scratch shard without a change per key: a key that was there
-      // and is gone changed too.
-      for (const key of existed) if (!scratch.db.data.has(key)) changed.add(key);
       // 3. Each owner applies and logs the new state of its changed keys.
       const pieces = new Map<number, WriteRecord[]>();
+      if (flushed) {
+        for (let core = 0; core < this.o.participants.length; core++) {
+          pieces.set(core, [{ argv: ['FLUSHALL'], nowMs: now }]);
+        }
+      }
       const ownerOf = new Map<string, number>();
       for (const [core, list] of byCore) for (const key of list) ownerOf.set(key, core);
       for (const key of changed) {
@@ -294,7 +315,8 @@ export class CrossCore {
           piece = [];
           pieces.set(core, piece);
         }
-        for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key), existed.has(key))) {
+        const had = !flushed && existed.has(key);
+        for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key), had)) {
           piece.push({ argv, nowMs: now });
         }
       }
