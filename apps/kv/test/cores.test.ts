@@ -21,9 +21,6 @@ import { c, cases } from './support/cases.js';
 import { Differential } from './support/differential.js';
 import { type KvProcess, startKvProcess } from './support/process.js';
 
-/** The commands that read or empty the whole keyspace. */
-const WHOLE_KEYSPACE = new Set(['FLUSHALL', 'FLUSHDB', 'DBSIZE', 'KEYS', 'SCAN', 'RANDOMKEY']);
-
 /** The cores that own the keys of `argv` (none for a keyless command). */
 function ownersOf(argv: string[], cores: number): number[] {
   const owner = routeCommand(argv, cores);
@@ -33,32 +30,17 @@ function ownersOf(argv: string[], cores: number): number[] {
 }
 
 /**
- * The commands a connection can send to several cores as to one server: everything, cross-core
- * commands included, but a transaction that also reads or empties the whole keyspace (FLUSHALL,
- * KEYS, SCAN… queued inside MULTI) on more than one core: such an EXEC sees one core's keys or
- * answers CROSSSLOT (README). It is left out; UNWATCH ends its WATCHes on both servers alike.
+ * Whether `argv` stores a key already expired (SET or GETEX with a past EXAT/PXAT): Redis keeps
+ * it until its active expiry happens to find it, so what DBSIZE counts after it depends on when
+ * each server's cycle ran. (EXPIREAT in the past deletes the key at once: that is kept.)
  */
-function coordinated(commands: string[][]): string[][] {
-  const out: string[][] = [];
-  let block: string[][] | null = null;
-  let wide = false;
-  for (const argv of commands) {
-    const name = (argv[0] as string).toUpperCase();
-    if (block === null) {
-      if (name === 'MULTI') block = [argv];
-      else out.push(argv);
-      continue;
-    }
-    block.push(argv);
-    wide ||= WHOLE_KEYSPACE.has(name);
-    if (name === 'EXEC' || name === 'DISCARD') {
-      out.push(...(wide && name === 'EXEC' ? [['UNWATCH']] : block));
-      block = null;
-      wide = false;
-    }
-  }
-  if (block !== null && !wide) out.push(...block);
-  return out;
+function keepsExpired(argv: readonly string[]): boolean {
+  const name = (argv[0] as string).toUpperCase();
+  if (name !== 'SET' && name !== 'GETEX') return false;
+  const at = argv.findIndex((a) => /^(EXAT|PXAT)$/i.test(a));
+  if (at === -1) return false;
+  const ms = Number(argv[at + 1]) * ((argv[at] as string).toUpperCase() === 'EXAT' ? 1000 : 1);
+  return ms <= Date.now();
 }
 
 /**
@@ -110,7 +92,7 @@ for (const cores of [2, 3]) {
     for (const protocol of [2, 3]) {
       for (const [family, lines] of Object.entries(cases)) {
         it(`${family} (RESP${protocol}): every reply is Redis's`, async () => {
-          const commands = coordinated(lines.map((l) => (Array.isArray(l) ? l : c(l))));
+          const commands = lines.map((l) => (Array.isArray(l) ? l : c(l)));
           await d.run([['HELLO', String(protocol)]]);
           try {
             expect(await d.run(commands)).toEqual([]);
@@ -139,6 +121,42 @@ for (const cores of [2, 3]) {
     });
 
     const arbs = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, transactionCommands];
+    const families = [stringCommands, keyCommands, listCommands, hashCommands, setCommands];
+    /**
+     * A transaction that reads or empties the whole keyspace (RANDOMKEY is left out: its reply
+     * is random), after some commands and maybe a WATCH: EXEC runs it over every core.
+     */
+    const wholeKeyspace = fc
+      .tuple(
+        fc.boolean(),
+        sequence(families, 10).map((commands) => commands.filter((argv) => !keepsExpired(argv))),
+        // (BLMOVE and BRPOPLPUSH inside MULTI answer a null array where Redis answers a null
+        // bulk, on one core too: a bug of their own, left out here.)
+        fc.array(
+          fc
+            .oneof(...families.flat())
+            .filter((argv) => !['BLMOVE', 'BRPOPLPUSH'].includes(argv[0] as string) && !keepsExpired(argv)),
+          { maxLength: 8 },
+        ),
+        fc.array(fc.constantFrom(['FLUSHALL'], ['FLUSHDB'], ['DBSIZE'], ['KEYS', '*'], ['KEYS', 'k?'], ['SCAN', '0']), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.nat(),
+      )
+      .map(([watch, before, queued, wide, at]) => {
+        const body = [...queued];
+        for (const w of wide) body.splice((at + body.length) % (body.length + 1), 0, [...w]);
+        return [
+          ...(watch ? [['WATCH', 'k0', 'k1', 'k2']] : []),
+          ...before,
+          ['MULTI'],
+          ...body,
+          ['EXEC'],
+          ['DBSIZE'],
+          ['KEYS', '*'],
+        ];
+      });
     for (const protocol of [2, 3]) {
       it(`all families (RESP${protocol}): 60 sequences, every reply equal`, async () => {
         await d.run([['HELLO', String(protocol)]]);
@@ -146,7 +164,25 @@ for (const cores of [2, 3]) {
           await fc.assert(
             fc.asyncProperty(sequence(arbs), async (generated) => {
               await d.reset();
-              const commands = coordinated(spread(generated, cores));
+              const commands = spread(generated, cores);
+              expect(await d.run(commands), JSON.stringify(commands)).toEqual([]);
+            }),
+            { numRuns: Number(process.env.KV_FUZZ_RUNS ?? 60) },
+          );
+        } finally {
+          await d.run([['HELLO', '2']]);
+        }
+      });
+    }
+
+    for (const protocol of [2, 3]) {
+      it(`transactions over the whole keyspace (FLUSHALL, DBSIZE, KEYS, SCAN inside; RESP${protocol}): 60 sequences, every reply equal`, async () => {
+        await d.run([['HELLO', String(protocol)]]);
+        try {
+          await fc.assert(
+            fc.asyncProperty(wholeKeyspace, async (generated) => {
+              await d.reset();
+              const commands = spread(generated, cores);
               expect(await d.run(commands), JSON.stringify(commands)).toEqual([]);
             }),
             { numRuns: Number(process.env.KV_FUZZ_RUNS ?? 60) },

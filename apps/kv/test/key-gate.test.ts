@@ -169,6 +169,32 @@ describe('TxHost.lock: the rows a lock hands the coordinator', () => {
     expect(gate.holds('1:0:2')).toBe(true);
     host.release('1:0:2', null, { unwatch: false, park: null }, () => {});
   });
+
+  it('a whole-keyspace lock hands every key; rows past the bound fail it and leave nothing locked', async () => {
+    const { gate, host, session } = setup();
+    const s = session();
+    await send(gate, s, 'SET', 'a', '1').reply;
+    await send(gate, s, 'RPUSH', 'l', 'x', 'y').reply;
+    await send(gate, s, 'SET', 'big', 'v'.repeat(1000)).reply;
+    const grant = await host.lock('1:0:1', ['a', 'a'], null, true, true);
+    expect(grant.rows.map((r) => r[0]).sort()).toEqual(['a', 'big', 'l']);
+    // Every key is the transaction's: a command on any key waits for the release.
+    const waiting = send(gate, s, 'GET', 'l2');
+    expect(waiting.waited).toBe(true);
+    host.release('1:0:1', null, { unwatch: false, park: null }, () => {});
+    expect(await waiting.reply).toBe(null);
+    // A key named twice is handed over once.
+    expect((await host.lock('1:0:2', ['a', 'a'], null, true)).rows).toHaveLength(1);
+    host.release('1:0:2', null, { unwatch: false, park: null }, () => {});
+    await expect(host.lock('1:0:3', [], null, true, true, 500)).rejects.toThrow(
+      /take up to \d+ bytes, more than the 500 one message between cores may carry; nothing was changed/,
+    );
+    await expect(host.lock('1:0:4', ['big'], null, true, false, 500)).rejects.toMatchObject({
+      code: 'ERR_CORELANE_RECORD_TOO_LARGE',
+    });
+    expect(gate.stats).toEqual({ locked: 0, waiting: 0 });
+    expect(await send(gate, s, 'DBSIZE').reply).toBe(3);
+  });
 });
 
 describe('KeyGate: the whole keyspace locked (FLUSHALL, DBSIZE, KEYS over every core)', () => {

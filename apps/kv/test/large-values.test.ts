@@ -2,24 +2,16 @@
 // ring (start.ts). A value of a few hundred KB crosses cores (forwarded, and rebuilt on its new
 // owner by a cross-core RENAME); a command whose piece for an owner could exceed a message fails
 // whole, with an error, before any owner writes: none of its keys changes.
-import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerOf } from '../src/route.js';
+import { digest, pattern as value } from './support/bytes.js';
 import { type KvProcess, startKvProcess } from './support/process.js';
 
 /** The first key `prefix<i>` owned by `core` of 2. */
 function on(core: number, prefix: string): string {
   for (let i = 0; ; i++) if (ownerOf(`${prefix}${i}`, 2) === core) return `${prefix}${i}`;
 }
-
-/** `bytes` bytes of a pattern that a digest tells apart from any other length or shift. */
-function value(bytes: number, seed: number): Buffer {
-  const b = Buffer.alloc(bytes);
-  for (let i = 0; i < bytes; i++) b[i] = (i * 31 + seed) & 0xff;
-  return b;
-}
-const digest = (b: Buffer | null) => (b === null ? null : createHash('sha256').update(b).digest('hex'));
 
 describe('large values across cores (--cores 2)', () => {
   let kv: KvProcess;
@@ -44,6 +36,25 @@ describe('large values across cores (--cores 2)', () => {
     expect(await redis.rename(a, b)).toBe('OK');
     expect(digest(await redis.getBuffer(b))).toBe(digest(v));
     expect(await redis.exists(a)).toBe(0);
+  });
+
+  it('a reply larger than one mesh message answers an error; its core stays up with its keys', async () => {
+    const [a, b] = [on(0, 'long-a'), on(1, 'long-b')];
+    const part = value(200_000, 13);
+    // 600 KB on each core, 200 KB at a time (each APPEND crosses the mesh).
+    for (const k of [a, b]) for (let i = 0; i < 3; i++) await redis.append(k, part);
+    const whole = Buffer.concat([part, part, part]);
+    // Whichever core this connection is on, one of the two values is on the other.
+    const got = await Promise.allSettled([redis.getBuffer(a), redis.getBuffer(b)]);
+    const errors = got.filter((g) => g.status === 'rejected').map((g) => String((g as PromiseRejectedResult).reason));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/the reply takes \d+ bytes, more than the \d+ one message between cores may carry/);
+    const served = got.find((g) => g.status === 'fulfilled') as PromiseFulfilledResult<Buffer>;
+    expect(digest(served.value)).toBe(digest(whole));
+    expect(await redis.strlen(a)).toBe(600_000);
+    expect(await redis.strlen(b)).toBe(600_000);
+    // One key at a time: a DEL over both cores would hand both values to its coordinator.
+    for (const k of [a, b]) expect(await redis.del(k)).toBe(1);
   });
 
   it('an MSET whose piece for one owner is larger than a mesh message fails whole: no owner writes', async () => {

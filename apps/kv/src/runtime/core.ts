@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type CoreContext, defineCore } from '@corelane/reactor';
 import type { Session } from '../commands/context.js';
 import { encodeReply } from '../resp/encoder.js';
+import { ErrorReply } from '../resp/reply.js';
 import { ownerOf } from '../route.js';
 import { CrossCore } from '../server/cross-core.js';
 import type { Dispatcher } from '../server/dispatcher.js';
@@ -32,6 +33,8 @@ interface CoreState {
   log: CoreLog | null;
   /** Mirrors of other cores' sessions, by `from:sid` (their protocol, auth, watches, parked commands). */
   mirrors: Map<string, Session>;
+  /** The most bytes of replies one message back to another core may carry (messages.ts `maxPieceBytes`). */
+  maxReplyBytes: number;
   stopping: boolean;
 }
 
@@ -104,7 +107,17 @@ async function init(ctx: CoreContext): Promise<void> {
   if (parts === null) throw new Error('corelane-kv: the server did not build its dispatcher');
   const { shard: own, gate, host, cross } = parts;
   if (log !== null) await log.recover(own.shard);
-  state = { server, shard: own, gate, host, cross, log, mirrors: new Map(), stopping: false };
+  state = {
+    server,
+    shard: own,
+    gate,
+    host,
+    cross,
+    log,
+    mirrors: new Map(),
+    maxReplyBytes: data.maxPieceBytes,
+    stopping: false,
+  };
   // A restarted core: the locks and parks its earlier life held on the other cores die now.
   if (ctx.restarts > 0) {
     for (let i = 0; i < ctx.cores; i++)
@@ -119,6 +132,36 @@ async function init(ctx: CoreContext): Promise<void> {
     channel.postMessage('shutdown');
     channel.close();
   });
+}
+
+/** The error a reply too large for one message back becomes (the ring would refuse it, and the core fail). */
+function tooLarge(bytes: number, bound: number): Buffer {
+  const error = `ERR the reply takes ${bytes} bytes, more than the ${bound} one message between cores may carry`;
+  return encodeReply(new ErrorReply(error), 2);
+}
+
+/**
+ * `replies` as one message may carry them (msgpack adds up to 5 bytes of header to each): the
+ * largest become {@link tooLarge} errors until the rest fit.
+ */
+function fitting(replies: Buffer[], bound: number): Buffer[] {
+  let total = 16;
+  for (const r of replies) total += r.length + 5;
+  if (total <= bound) return replies;
+  const out = [...replies];
+  const largest = out.map((_, i) => i).sort((a, b) => (out[b] as Buffer).length - (out[a] as Buffer).length);
+  for (const i of largest) {
+    if (total <= bound) break;
+    const error = tooLarge((out[i] as Buffer).length, bound);
+    total -= (out[i] as Buffer).length - error.length;
+    out[i] = error;
+  }
+  return out;
+}
+
+/** One reply as one message may carry it. */
+function fits(reply: Buffer, bound: number): Buffer {
+  return fitting([reply], bound)[0] as Buffer;
 }
 
 /** A forwarded command: run on this core's shard for the mirror of the sender's session. */
@@ -165,13 +208,16 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
         const reply = await s.host.runWhole(m.tx, m.run, session, () => {
           session.protocol = m.proto ?? 2;
         });
-        return encodeReply(reply, m.proto ?? 2);
+        return fits(encodeReply(reply, m.proto ?? 2), s.maxReplyBytes);
       }
+      // The grant goes back through the mesh: rows past one message fail the lock (released).
       return s.host.lock(
         m.tx,
         m.keys,
         m.watch ? (s.mirrors.get(`${m.from}:${m.sid}`) ?? null) : null,
         m.read !== false,
+        m.all === true,
+        s.maxReplyBytes,
       );
     case 'write':
       await s.host.write(
@@ -200,12 +246,16 @@ async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promi
   const s = current();
   const m = value as CoreMessage;
   switch (m.t) {
-    case 'run':
-      return run(s, m);
+    case 'run': {
+      const reply = run(s, m);
+      return reply instanceof Promise ? reply.then((r) => fits(r, s.maxReplyBytes)) : fits(reply, s.maxReplyBytes);
+    }
     case 'runs': {
       // Each dispatched in order now; answered together once every reply is ready.
       const replies = m.runs.map((r) => run(s, r));
-      return replies.some((r) => r instanceof Promise) ? Promise.all(replies) : replies;
+      return replies.some((r) => r instanceof Promise)
+        ? Promise.all(replies).then((rs) => fitting(rs, s.maxReplyBytes))
+        : fitting(replies as Buffer[], s.maxReplyBytes);
     }
     case 'gone': {
       const id = `${m.from}:${m.sid}`;

@@ -31,8 +31,24 @@ export class MeshParticipant implements Participant {
     return this.port.requestTo(this.owner, m);
   }
 
-  async lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean): Promise<Grant> {
-    const m: LockMessage = { t: 'lock', from: this.self, tx, keys, sid: session.id, watch, ...(read ? {} : { read }) };
+  async lock(
+    tx: string,
+    keys: string[],
+    session: Session,
+    watch: boolean,
+    read: boolean,
+    whole = false,
+  ): Promise<Grant> {
+    const m: LockMessage = {
+      t: 'lock',
+      from: this.self,
+      tx,
+      keys: whole ? [] : keys,
+      sid: session.id,
+      watch,
+      ...(read ? {} : { read }),
+      ...(whole ? { all: true } : {}),
+    };
     const grant = (await this.request(m)) as { rows: unknown; dirty: boolean };
     if (!isRows(grant.rows)) throw new Error('corelane-kv: a core answered a lock without snapshot rows');
     return { rows: grant.rows, dirty: grant.dirty === true };

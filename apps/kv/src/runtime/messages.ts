@@ -33,7 +33,10 @@ export interface GoneMessage {
 // A cross-core command (server/cross-core.ts): the coordinator core `from` runs transaction
 // `tx` (`<from>:<incarnation>:<seq>`) over keys of this core.
 
-/** Lock `keys` for `tx`; the reply is a Grant (their snapshot; `watch`: whether session `sid`'s WATCHes here changed). */
+/**
+ * Lock `keys` for `tx`; the reply is a Grant (their snapshot; `watch`: whether session `sid`'s
+ * WATCHes here changed), or an error when the snapshot is larger than one message may carry.
+ */
 export interface LockMessage {
   readonly t: 'lock';
   readonly from: number;
@@ -43,6 +46,8 @@ export interface LockMessage {
   readonly watch: boolean;
   /** false: only lock the keys, send no rows (a command that overwrites them unread, MSET). Default true. */
   readonly read?: false;
+  /** Lock the whole keyspace and send the rows of every key (an EXEC that reads or empties it). */
+  readonly all?: true;
   /** Lock the whole keyspace instead and run this command there (FLUSHALL, DBSIZE, KEYS…); the reply is its RESP bytes. */
   readonly run?: string[];
   /** `run`: the protocol its reply is encoded with. */

@@ -11,6 +11,13 @@
 //             reply under appendfsync always); all owners first, then
 //   4. release every owner opens the keys; what queued behind them runs, in order.
 //
+// An EXEC whose queue reads or empties the whole keyspace (FLUSHALL, FLUSHDB, DBSIZE, KEYS,
+// SCAN, RANDOMKEY inside MULTI) locks each core's whole keyspace instead, and every owner sends
+// all its keys: the scratch shard holds the whole keyspace, and those commands see and change
+// all of it. A FLUSHALL/FLUSHDB there goes to every owner as one FLUSHALL record, followed by
+// the keys changed after it (a queue that starts with one needs no rows at all). Rows or a
+// piece larger than one mesh message fail the EXEC whole, before any owner writes.
+//
 // No deadlock: every coordinator takes its owners in the same (ascending) order, and a core
 // grants locks in arrival order, so a wait chain only ever climbs to higher cores. A blocking
 // command that finds nothing parks on each owner of its keys at release; the first push wakes
@@ -39,6 +46,13 @@ const OVERWRITES_ONLY = new Set(['mset']);
 /** Whether `argv` is one of {@link OVERWRITES_ONLY}. */
 function overwritesOnly(argv: readonly string[]): boolean {
   return OVERWRITES_ONLY.has(lookupCommand(argv)?.name ?? '');
+}
+
+/** Whether `argv` is a FLUSHALL or FLUSHDB that empties the keyspace (not one that fails: a syntax error). */
+function emptiesKeyspace(argv: readonly string[]): boolean {
+  const name = lookupCommand(argv)?.name;
+  if (name !== 'flushall' && name !== 'flushdb') return false;
+  return argv.length === 1 || (argv.length === 2 && /^(a?sync)$/i.test(argv[1] as string));
 }
 
 /** A parked blocking command, on the coordinator. */
@@ -160,15 +174,22 @@ export class CrossCore {
 
   /**
    * EXEC of a transaction whose commands or WATCHes span cores: `watched` are the keys the
-   * session WATCHes, by core. The queue runs at once on the scratch shard.
+   * session WATCHes, by core. The queue runs at once on the scratch shard. `whole`: the queue
+   * reads or empties the whole keyspace (FLUSHALL, DBSIZE, KEYS, SCAN, RANDOMKEY inside it):
+   * every core's whole keyspace is locked and copied to the scratch shard, which then holds
+   * every key there is.
    */
-  async exec(session: Session, watched: ReadonlyMap<number, readonly string[]>): Promise<Reply> {
-    const keys = (session.multi ?? []).flatMap((q) => commandKeys(q));
+  async exec(session: Session, watched: ReadonlyMap<number, readonly string[]>, whole = false): Promise<Reply> {
+    const queue = session.multi ?? [];
+    const keys = queue.flatMap((q) => commandKeys(q));
+    const byCore = this.byCore(keys, watched);
+    if (whole)
+      for (let core = 0; core < this.o.participants.length; core++) if (!byCore.has(core)) byCore.set(core, []);
     // A key watched here that changed already unwatched the session: it leaves only this flag.
     const dirtyHere = session.watchDirty;
     const { outcome } = await this.transaction(
       session,
-      this.byCore(keys, watched),
+      byCore,
       true,
       keys,
       null,
@@ -179,6 +200,9 @@ export class CrossCore {
         // Inside EXEC a blocking command answers at once; EXEC itself never blocks.
         return reply instanceof BlockRequest ? reply.onTimeout : reply;
       },
+      // A queue that starts by emptying the keyspace reads none of it: the owners send no rows.
+      !(whole && queue.length > 0 && emptiesKeyspace(queue[0] as string[])),
+      whole,
     );
     // EXEC ends the transaction whatever happened (an owner that failed to answer included).
     if (session.multi !== null) {
@@ -225,7 +249,10 @@ export class CrossCore {
     return out;
   }
 
-  /** Runs phases 1–4 of one transaction; `compute` runs on the scratch shard. */
+  /**
+   * Runs phases 1–4 of one transaction; `compute` runs on the scratch shard. `read` false: the
+   * owners send no rows; `whole`: each owner of `byCore` locks and sends its whole keyspace.
+   */
   private async transaction(
     session: Session,
     byCore: Map<number, string[]>,
@@ -234,6 +261,7 @@ export class CrossCore {
     retrying: Parked | null,
     compute: (scratch: Shard, dirty: boolean) => Outcome,
     read = true,
+    whole = false,
   ): Promise<{ outcome: Outcome; parked: Parked | null }> {
     const tx = this.nextTx();
     const cores = [...byCore.keys()].sort((a, b) => a - b);
@@ -244,7 +272,7 @@ export class CrossCore {
       // 1. Lock in ascending core order, one owner at a time.
       const grants = [];
       for (const core of cores) {
-        grants.push(await this.participant(core).lock(tx, byCore.get(core) as string[], session, watch, read));
+        grants.push(await this.participant(core).lock(tx, byCore.get(core) as string[], session, watch, read, whole));
         locked.push(core);
       }
       // 2. Compute on a scratch shard of exactly the locked keys, at one command time.
@@ -258,12 +286,26 @@ export class CrossCore {
         changed.add(key);
         watchHook?.(key);
       };
+      // FLUSHALL/FLUSHDB (a whole-keyspace EXEC) empty every owner with one FLUSHALL record: only
+      // what changes after the last one goes back key by key.
+      let flushed = false;
+      const clearing = scratch.db.onClearing;
+      scratch.db.onClearing = (data) => {
+        flushed = true;
+        changed.clear();
+        return clearing?.(data) ?? [];
+      };
       const outcome = compute(
         scratch,
         grants.some((g) => g.dirty),
       );
       // 3. Each owner applies and logs the new state of its changed keys.
       const pieces = new Map<number, WriteRecord[]>();
+      if (flushed) {
+        for (let core = 0; core < this.o.participants.length; core++) {
+          pieces.set(core, [{ argv: ['FLUSHALL'], nowMs: now }]);
+        }
+      }
       const ownerOf = new Map<string, number>();
       for (const [core, list] of byCore) for (const key of list) ownerOf.set(key, core);
       for (const key of changed) {
@@ -273,7 +315,8 @@ export class CrossCore {
           piece = [];
           pieces.set(core, piece);
         }
-        for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key), existed.has(key))) {
+        const had = !flushed && existed.has(key);
+        for (const argv of stateRecords(key, scratch.db.data.get(key), scratch.db.getExpire(key), had)) {
           piece.push({ argv, nowMs: now });
         }
       }

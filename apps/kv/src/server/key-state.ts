@@ -20,6 +20,22 @@ export function snapshotKeys(db: Keyspace, keys: Iterable<string>): Row[] {
   return rows;
 }
 
+/**
+ * About the bytes `rows` take in a mesh message, at most: msgpack writes each string (latin1
+ * characters) as UTF-8 plus a header of up to 5 bytes, a number in up to 9; a row adds its
+ * array header and type. The caller's bound leaves room for the message's frame and fields.
+ */
+export function rowsBytes(rows: readonly Row[]): number {
+  let bytes = 16;
+  for (const [key, , payload] of rows) {
+    bytes += 24 + Buffer.byteLength(key, 'utf8');
+    if (typeof payload === 'string') bytes += Buffer.byteLength(payload, 'utf8');
+    else
+      for (const item of payload as readonly (string | number)[]) bytes += 9 + Buffer.byteLength(String(item), 'utf8');
+  }
+  return bytes;
+}
+
 /** Adds the keys of {@link snapshotKeys}'s rows to `db` (unobserved: no change is counted). */
 export function restoreKeysInto(db: Keyspace, rows: readonly Row[]): void {
   for (const [key, type, payload, expireAtMs] of rows) {

@@ -3,12 +3,13 @@
 // apply and log the piece of writes the coordinator computed, release (and maybe park the
 // client until one of the keys gets elements). The coordinator's own core is a participant
 // like the others, called directly instead of through the mesh.
+import { CorelaneError, ErrorCode } from '@corelane/shared';
 import type { Session } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
 import type { Reply } from '../resp/reply.js';
 import type { Row } from '../store/snapshot.js';
 import type { KeyGate } from './key-gate.js';
-import { snapshotKeys } from './key-state.js';
+import { rowsBytes, snapshotKeys } from './key-state.js';
 import type { ShardDispatcher } from './shard-dispatcher.js';
 
 /** What an owner hands the coordinator once the keys are locked. */
@@ -32,9 +33,10 @@ export interface Participant {
   /**
    * Locks `keys` for transaction `tx` (in arrival order) and reads them (`read` false: only
    * locks them, for a command that overwrites its keys without reading them); `watch`: also
-   * check the session's WATCHes.
+   * check the session's WATCHes. `whole`: lock (and read) this owner's whole keyspace instead,
+   * for an EXEC whose queue reads or empties it (FLUSHALL, DBSIZE, KEYS… inside MULTI).
    */
-  lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean): Promise<Grant>;
+  lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean, whole?: boolean): Promise<Grant>;
   /**
    * Locks this owner's whole keyspace for `tx` (in arrival order) and runs `argv` there (FLUSHALL,
    * DBSIZE, KEYS…); its reply, once durable. The keyspace stays locked until the release.
@@ -58,14 +60,37 @@ export class TxHost {
     readonly shard: ShardDispatcher,
   ) {}
 
-  /** Locks `keys` for `tx` (and reads them when `read`); `watcher`: the session whose WATCHes on this core EXEC checks. */
-  async lock(tx: string, keys: string[], watcher: Session | null, read: boolean): Promise<Grant> {
-    await this.gate.lock(tx, keys);
+  /**
+   * Locks `keys` for `tx` (`whole`: every key of this core) and reads them when `read`;
+   * `watcher`: the session whose WATCHes on this core EXEC checks.
+   * @throws `CorelaneError` `ERR_CORELANE_RECORD_TOO_LARGE` when the rows could take more than
+   *   `maxRowsBytes` (what one message to the coordinator may carry), having released the lock:
+   *   the transaction fails before any owner writes.
+   */
+  async lock(
+    tx: string,
+    keys: string[],
+    watcher: Session | null,
+    read: boolean,
+    whole = false,
+    maxRowsBytes = Number.POSITIVE_INFINITY,
+  ): Promise<Grant> {
+    await this.gate.lock(tx, keys, whole);
     const shard = this.shard.shard;
-    return {
-      rows: read ? snapshotKeys(shard.db, keys) : [],
-      dirty: watcher !== null && shard.watchChanged(watcher, shard.clock()),
-    };
+    const rows = read ? snapshotKeys(shard.db, whole ? shard.db.data.keys() : new Set(keys)) : [];
+    if (maxRowsBytes !== Number.POSITIVE_INFINITY) {
+      const bytes = rowsBytes(rows);
+      if (bytes > maxRowsBytes) {
+        // Proof obligation: the coordinator releases only the owners that granted; this one
+        // never did, so it opens its keys itself, before it answers.
+        this.gate.unlock(tx);
+        throw new CorelaneError(
+          ErrorCode.RECORD_TOO_LARGE,
+          `the keys this command reads on one core take up to ${bytes} bytes, more than the ${maxRowsBytes} one message between cores may carry; nothing was changed`,
+        );
+      }
+    }
+    return { rows, dirty: watcher !== null && shard.watchChanged(watcher, shard.clock()) };
   }
 
   /** Locks the whole keyspace for `tx`, then runs `argv` on the shard (as `session`, once `prepare`d). */
@@ -125,8 +150,9 @@ export class LocalParticipant implements Participant {
     private readonly onReady: (tx: string) => void,
   ) {}
 
-  lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean): Promise<Grant> {
-    return this.host.lock(tx, keys, watch ? session : null, read);
+  lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean, whole = false): Promise<Grant> {
+    // No bound: the rows stay on this thread.
+    return this.host.lock(tx, keys, watch ? session : null, read, whole);
   }
 
   runWhole(tx: string, argv: string[], session: Session): Promise<Reply> {

@@ -9,7 +9,9 @@
 // Transactions: MULTI queues on the connection's core. EXEC runs the queue on the one core that
 // owns every key of the queue and of the connection's WATCHes (WATCH registers on the key's
 // owner, so that core alone knows whether a watched key changed), or, when they span cores, as
-// one cross-core transaction that locks them all.
+// one cross-core transaction that locks them all. A queue that reads or empties the whole
+// keyspace (FLUSHALL, DBSIZE, KEYS… inside MULTI) runs as a cross-core transaction over every
+// core's whole keyspace.
 import type { Session } from '../commands/context.js';
 import { ErrorReply, OK, RawReply, type Reply } from '../resp/reply.js';
 import { ownerOf, routeCommand } from '../route.js';
@@ -21,8 +23,7 @@ import { acrossCores } from './keyspace-wide.js';
 
 /**
  * Redis Cluster's answer to a command whose keys live on different nodes: what corelane-kv
- * answers without a coordinator, and for a transaction over several cores that also reads or
- * empties the whole keyspace (FLUSHALL, KEYS, SCAN… inside it).
+ * answers without a coordinator (a RoutingDispatcher built without a CrossCore).
  */
 export const CROSSSLOT = new ErrorReply("CROSSSLOT Keys in request don't hash to the same slot");
 
@@ -107,7 +108,7 @@ export class RoutingDispatcher implements Dispatcher {
     for (const core of this.cores) core.disconnect(session);
   }
 
-  /** EXEC: on the one core of every key and WATCH, or across cores. */
+  /** EXEC: on the one core of every key and WATCH, or across cores (every core when the queue reads the whole keyspace). */
   private exec(argv: string[], session: Session): Dispatched {
     const own = this.cores[this.self] as Dispatcher;
     const queue = session.multi ?? [];
@@ -116,17 +117,18 @@ export class RoutingDispatcher implements Dispatcher {
     for (const core of remote.keys()) owners.add(core);
     // A watched key here that changed already unwatched it (watchDirty): this core must still answer EXEC.
     if (session.watched.size > 0 || session.watchDirty) owners.add(this.self);
-    if (owners.size <= 1 && !owners.has(-1)) {
+    // FLUSHALL, DBSIZE, KEYS… in the queue: every core's keys are the transaction's.
+    const wholeKeyspace = queue.some((q) => claimOf(q, null).all);
+    if (owners.size <= 1 && !owners.has(-1) && !wholeKeyspace) {
       const [owner] = owners;
       return (this.cores[owner ?? this.self] as Dispatcher).dispatch(argv, session);
     }
-    const wholeKeyspace = queue.some((q) => claimOf(q, null).all);
     if (session.multiFailed) {
       // EXECABORT: the own core answers it and forgets the WATCHes there.
       this.unwatchOn(remote.keys(), session);
       return own.dispatch(argv, session);
     }
-    if (this.crossCore === null || wholeKeyspace) {
+    if (this.crossCore === null) {
       session.multi = null;
       own.dispatch(UNWATCH, session);
       this.unwatchOn(remote.keys(), session);
@@ -135,7 +137,7 @@ export class RoutingDispatcher implements Dispatcher {
     const watched = new Map<number, string[]>();
     if (session.watched.size > 0) watched.set(this.self, [...session.watched.keys()]);
     for (const [core, keys] of remote) watched.set(core, [...keys]);
-    return { reply: this.crossCore.exec(session, watched), blocking: true };
+    return { reply: this.crossCore.exec(session, watched, wholeKeyspace), blocking: true };
   }
 
   /** WATCH of keys on several cores: one WATCH on each owner (WATCH is not atomic in Redis either). */

@@ -19,6 +19,9 @@ export interface KvPeer {
 
 /** Both servers, one connection to each. */
 export class Differential {
+  /** The commands of the open transaction (MULTI … EXEC) redis-server queued; null outside one. */
+  private queued: (readonly string[])[] | null = null;
+
   private constructor(
     private readonly redis: RedisPeer,
     private readonly kv: KvPeer,
@@ -48,9 +51,16 @@ export class Differential {
     commands.forEach((argv, index) => {
       const a = ours[index];
       const b = theirs[index];
-      if (a === undefined || b === undefined || !sameReply(argv, a, b)) {
+      const name = (argv[0] as string).toLowerCase();
+      const queued = name === 'exec' ? this.queued : null;
+      if (a === undefined || b === undefined || !sameReply(argv, a, b, queued)) {
         out.push({ index, argv, ours: a ? show(a) : '(none)', theirs: b ? show(b) : '(none)' });
       }
+      // What redis-server queued of the transaction (its replies say), for comparing EXEC's.
+      if (name === 'exec' || name === 'discard') this.queued = null;
+      else if (name === 'multi' && this.queued === null)
+        this.queued = b?.raw.toString('latin1') === '+OK\r\n' ? [] : null;
+      else if (this.queued !== null && b?.raw.toString('latin1') === '+QUEUED\r\n') this.queued.push(argv);
     });
     return out;
   }
