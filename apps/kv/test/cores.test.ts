@@ -130,12 +130,8 @@ for (const cores of [2, 3]) {
       .tuple(
         fc.boolean(),
         sequence(families, 10).map((commands) => commands.filter((argv) => !keepsExpired(argv))),
-        // (BLMOVE and BRPOPLPUSH inside MULTI answer a null array where Redis answers a null
-        // bulk, on one core too: a bug of their own, left out here.)
         fc.array(
-          fc
-            .oneof(...families.flat())
-            .filter((argv) => !['BLMOVE', 'BRPOPLPUSH'].includes(argv[0] as string) && !keepsExpired(argv)),
+          fc.oneof(...families.flat()).filter((argv) => !keepsExpired(argv)),
           { maxLength: 8 },
         ),
         fc.array(fc.constantFrom(['FLUSHALL'], ['FLUSHDB'], ['DBSIZE'], ['KEYS', '*'], ['KEYS', 'k?'], ['SCAN', '0']), {

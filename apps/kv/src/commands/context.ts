@@ -61,6 +61,8 @@ export class BlockRequest {
     readonly timeoutAtMs: number,
     readonly retry: (c: ExecContext) => Reply | undefined,
     readonly onTimeout: Reply,
+    /** What it answers where it may not block (inside MULTI/EXEC); Redis's BLMOVE says `$-1` there, `*-1` on a timeout. */
+    readonly denied: Reply = onTimeout,
   ) {}
 }
 

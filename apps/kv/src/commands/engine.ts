@@ -145,7 +145,7 @@ export class Shard {
       const queuedSpec = lookupCommand(argv) as CommandSpec;
       const { reply, log } = this.run(queuedSpec, argv, now, session, server);
       // A blocking command inside MULTI cannot wait: it answers as if it timed out at once.
-      replies.push(reply instanceof BlockRequest ? reply.onTimeout : reply);
+      replies.push(reply instanceof BlockRequest ? reply.denied : reply);
       for (const a of log) records.push({ argv: a, nowMs: now });
     }
     return { reply: replies, records, spec };

@@ -126,8 +126,9 @@ function blockingMove(
   const attempt = (cx: ExecContext): Reply | undefined => move(cx, src, dst, from, to) ?? undefined;
   const now = attempt(c);
   if (now !== undefined) return now;
-  // A timed-out BLMOVE answers a null array, as every blocked list command does in Redis 7.0.
-  return new BlockRequest([src], deadline, attempt, NullArray.instance);
+  // A timed-out BLMOVE answers a null array, as every blocked list command does in Redis 7.0;
+  // inside MULTI (it may not block) a null bulk, as its own code replies there.
+  return new BlockRequest([src], deadline, attempt, NullArray.instance, null);
 }
 
 function clampList(start: number, end: number, len: number): [number, number] | null {

@@ -198,7 +198,7 @@ export class CrossCore {
         session.watchDirty = dirty || dirtyHere;
         const reply = scratch.execute(['EXEC'], session, this.o.hooks).reply;
         // Inside EXEC a blocking command answers at once; EXEC itself never blocks.
-        return reply instanceof BlockRequest ? reply.onTimeout : reply;
+        return reply instanceof BlockRequest ? reply.denied : reply;
       },
       // A queue that starts by emptying the keyspace reads none of it: the owners send no rows.
       !(whole && queue.length > 0 && emptiesKeyspace(queue[0] as string[])),

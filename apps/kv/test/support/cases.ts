@@ -571,6 +571,13 @@ export const cases: Record<string, (string | string[])[]> = {
     'LTRIM lt 0 -1',
     'MULTI',
     'EXEC',
+    // Blocking commands inside MULTI answer at once: BLPOP a null array, BLMOVE and
+    // BRPOPLPUSH a null bulk (their own code's reply there; on a timeout they say *-1).
+    'MULTI',
+    'BLPOP nolist 0',
+    'BLMOVE nolist other LEFT RIGHT 0',
+    'BRPOPLPUSH nolist other 0',
+    'EXEC',
   ],
   hashes: [
     'HSET h a 1 b 2 c 3',
