@@ -308,8 +308,7 @@ export class SharedMap {
     this.epochs.pin();
     let value = 0;
     try {
-      const table = this.#table;
-      value = table.lookup(table.start(scratch.hash, false), regularSoKey(scratch.hash), scratch);
+      value = this.#table.lookupKey(scratch);
     } catch (error) {
       this.epochs.unpin();
       throw error;
@@ -556,7 +555,7 @@ export class SharedMap {
     epochs.pin();
     try {
       for (;;) {
-        const start = table.start(scratch.hash, true);
+        const start = table.startKey(scratch.hash, true);
         if (table.find(start, soKey, scratch)) {
           const cur = table.cur;
           const old = Atomics.load(arena.words, (cur + Node.VALUE) >> 2); // SC load

@@ -5,10 +5,10 @@
 // every change is one CAS, and a bucket that cannot be set up (arena spent) is reached through
 // its parent's dummy instead.
 import type { Arena } from './arena.js';
-import { dummySoKey, parentBucket } from './bits.js';
+import { dummySoKey, parentBucket, regularSoKey } from './bits.js';
 import type { EpochDomain } from './epoch-domain.js';
 import type { KeyScratch } from './key.js';
-import { MARK, MapWord, Node } from './layout.js';
+import { ARENA_START, MARK, MapWord, Node } from './layout.js';
 
 /**
  * A bucket is its dummy node, inline in its segment (16 bytes: the node fields up to `value`):
@@ -53,6 +53,37 @@ export class Table {
     const dummy = this.#bucketDummy(bucket);
     if (dummy !== 0) return dummy;
     return init ? this.#initBucket(bucket) : this.#ancestor(bucket);
+  }
+
+  /** `lookup(start(key.hash, false), …)`: the value block of the live entry for `key`, or 0. */
+  lookupKey(key: KeyScratch): number {
+    const words = this.arena.words;
+    const hash = key.hash;
+    // Plain load (an Atomics call costs several plain loads). Proof obligation (racy edge: the
+    // buckets doubling meanwhile): BUCKETS_LOG2 only grows, so a stale value is a smaller one,
+    // whose bucket is an ancestor of the key's; an ancestor's dummy comes before every node of
+    // its descendants in the list, so the search from it finds what the key's own bucket would.
+    const dummy = this.#linkedInSegment0(hash & ((1 << (words[MapWord.BUCKETS_LOG2] as number)) - 1));
+    return this.lookup(dummy !== 0 ? dummy : this.start(hash, false), regularSoKey(hash), key);
+  }
+
+  /** `start(hash, init)`, with a linked bucket of segment 0 (nearly every one) reached straight. */
+  startKey(hash: number, init: boolean): number {
+    const log2 = Atomics.load(this.arena.words, MapWord.BUCKETS_LOG2); // SC load; only grows
+    const dummy = this.#linkedInSegment0(hash & ((1 << log2) - 1));
+    return dummy !== 0 ? dummy : this.start(hash, init);
+  }
+
+  /**
+   * The dummy of `bucket` when it is in segment 0 and linked, else 0. Segment 0 is the arena's
+   * first block (create() bumps it first, attach() checks it) and lies inside every view (no
+   * buffer is ever shorter than it): neither the directory nor `safeEnd` is read.
+   */
+  #linkedInSegment0(bucket: number): number {
+    if (bucket >= 1 << this.log2Seg0) return 0;
+    const dummy = ARENA_START + bucket * BUCKET_BYTES;
+    // SC load of the state: pairs with the store of LINKED in #initBucket, after the link CAS.
+    return Atomics.load(this.arena.words, (dummy + Node.VALUE) >> 2) === Bucket.LINKED ? dummy : 0;
   }
 
   /**
