@@ -139,11 +139,17 @@ export class Arena {
    * thread that reaches the block through shared memory also sees a buffer that holds it.
    */
   #cover(end: number): void {
-    for (let tries = 0; this.buffer.byteLength < end; tries++) {
+    // MAX_BLOCK_BYTES past the block (or up to the limit), so that `safeEnd` of a view refreshed
+    // after this grow (its length less MAX_BLOCK_BYTES) lies past every block handed out so far:
+    // a thread follows them without refreshing, however small the arena in use. (A grown length
+    // only reserves address space; the pages cost memory once written.)
+    const needed = Math.min(this.limit, end + MAX_BLOCK_BYTES);
+    for (let tries = 0; this.buffer.byteLength < needed; tries++) {
       const length = this.buffer.byteLength;
-      const wanted = Math.ceil(Math.max(end, length * 2, length + GROW_STEP_BYTES) / GROW_STEP_BYTES) * GROW_STEP_BYTES;
+      const wanted =
+        Math.ceil(Math.max(needed, length * 2, length + GROW_STEP_BYTES) / GROW_STEP_BYTES) * GROW_STEP_BYTES;
       try {
-        this.buffer.grow(Math.min(this.limit, wanted)); // >= end, since end <= limit
+        this.buffer.grow(Math.min(this.limit, wanted)); // >= needed, since needed <= limit
       } catch (error) {
         if (!(error instanceof RangeError) || tries > 64) throw error;
       }

@@ -175,6 +175,24 @@ export class EpochDomain {
    */
   pin(): void {
     if (this.#depth++ > 0) return;
+    // Fast path: still held (unpinLater()) at the epoch it was published with, as a thread making
+    // many operations in a row finds it nearly every time. Plain loads, not SC ones (each
+    // Atomics call costs as much as the rest of a pin here). Proof obligation (racy edge: a
+    // stale read of GLOBAL): a stale epoch equal to the held one keeps the slot as it is, which
+    // is safe (the slot never stopped saying pinned since a store made before every read of
+    // this pin, the case of a thread that stayed pinned all along, argued below); it only holds
+    // back the next advance until the slot is released at the end of the task or repinned. A
+    // stale OWNER equal to our token misses a releaseThread() that ran meanwhile, which the SC
+    // check below can miss too (it may run right after the check): that check is best effort.
+    const words = this.#words;
+    if (
+      this.#held &&
+      !this.#closed &&
+      words[this.#slot + SlotWord.OWNER] === this.#token &&
+      words[EpochWord.GLOBAL] === this.#heldEpoch
+    ) {
+      return;
+    }
     if (this.#closed || Atomics.load(this.#words, this.#slot + SlotWord.OWNER) !== this.#token) {
       this.#depth = 0;
       if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'the epoch domain was closed');

@@ -12,7 +12,7 @@ import { magicOf } from '@corelane/shared';
  *      └────────────────┴─────────┴──────────┴──────────┴──────────────┴───────────┴─────────────┴─────────────┴──────┴──────────── … ┘
  * ```
  *
- * - Header (`internal/shared` layout): magic `CLMP`, version 2, kind 1, variant 0, `capacity` =
+ * - Header (`internal/shared` layout): magic `CLMP`, version 3, kind 1, variant 0, `capacity` =
  *   log2 of the buckets in segment 0, `dataOffset` = {@link ARENA_START}, `byteLength` = the
  *   buffer's `maxByteLength` (its length grows; its maximum does not).
  * - `TOP`: the first arena byte never handed out (bump pointer; only grows).
@@ -25,8 +25,8 @@ import { magicOf } from '@corelane/shared';
  * - `DIRECTORY[k]`: offset of bucket segment `k` (0 until allocated, -1 while one thread
  *   allocates it). Segment 0 holds `2^capacity` buckets, segment k ≥ 1 holds
  *   `2^(capacity + k - 1)`: buckets double without moving a single one. A bucket is its dummy
- *   node, 16 bytes inline in the segment: `+4 next`, `+8 soKey`, `+12 state` (0 unlinked,
- *   1 being linked, 2 linked).
+ *   node's `next`, `soKey` and `state` (0 unlinked, 1 being linked, 2 linked), 12 bytes inline
+ *   in the segment; the dummy's address is 4 bytes before them (table.ts, `dummyOf`).
  *
  * TOP, COUNT and BUCKETS_LOG2 are 128 bytes apart: COUNT is written by every insert and delete,
  * BUCKETS_LOG2 read by every operation.
@@ -52,15 +52,18 @@ export const MapWord64 = {
 export const ARENA_START = 2048;
 
 export const MAP_MAGIC = magicOf('CLMP');
-/** 2: nodes carry a `slots` word and two inline value slots (1: one inline value, key at +20). */
-export const MAP_VERSION = 2;
+/**
+ * 3: buckets are 12 bytes (2: 16 bytes, the dummy's unused class word included; 2 brought the
+ * node's `slots` word and two inline value slots; 1: one inline value, key at +20).
+ */
+export const MAP_VERSION = 3;
 export const MAP_KIND = 1;
 
 /** The most buckets a map grows to (so-keys are 32 bits, and the top bit marks regular nodes). */
 export const MAX_BUCKETS_LOG2 = 26;
 
 /**
- * A list node, in an arena block (layout version 2):
+ * A list node, in an arena block (layout versions 2 and 3):
  *
  * ```
  * +0          +4                +8         +12             +16                  +20          +24

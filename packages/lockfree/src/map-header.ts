@@ -5,7 +5,7 @@ import { CorelaneError, ErrorCode, readHeader, writeHeader } from '@corelane/sha
 import { ARENA_START, MAP_KIND, MAP_MAGIC, MAP_VERSION, MapWord } from './layout.js';
 import { segmentBytes } from './table.js';
 
-/** The most buckets segment 0 may hold (log2): 2^24 buckets are 64 MiB. */
+/** The most buckets segment 0 may hold (log2): 2^24 buckets are 192 MiB. */
 export const MAX_SEG0_LOG2 = 24;
 
 /** The largest `arenaBytes`: offsets are positive int32 with bit 0 free for a mark. */

@@ -28,7 +28,7 @@ import { ARENA_START, MARK, MAX_BUCKETS_LOG2, MapWord, Node, Value } from './lay
 import { MAX_ARENA_BYTES, MAX_SEG0_LOG2, minArenaBytes, validateMapBuffer, writeMapHeader } from './map-header.js';
 import { adoptOrphans, orphan } from './orphans.js';
 import { INLINE_CLASS, MAX_BLOCK_BYTES } from './size-classes.js';
-import { BUCKET_LINKED, segmentBytes, Table } from './table.js';
+import { BUCKET_LINKED, dummyOf, segmentBytes, Table } from './table.js';
 
 /** The largest value, in bytes. */
 export const MAX_VALUE_BYTES = MAX_BLOCK_BYTES - Value.BYTES;
@@ -202,7 +202,7 @@ export class SharedMap {
     const arena = map.#arena;
     const segment = arena.bump(seg0Bytes);
     // Bucket 0's dummy (split-order key 0, next 0) is the list's head, linked from the start.
-    Atomics.store(arena.words, (segment + Node.VALUE) >> 2, BUCKET_LINKED);
+    Atomics.store(arena.words, (dummyOf(segment, 0) + Node.VALUE) >> 2, BUCKET_LINKED);
     Atomics.store(arena.words, MapWord.DIRECTORY, segment); // SC: before the handle leaves this thread
     return map;
   }
@@ -308,8 +308,7 @@ export class SharedMap {
     this.epochs.pin();
     let value = 0;
     try {
-      const table = this.#table;
-      value = table.lookup(table.start(scratch.hash, false), regularSoKey(scratch.hash), scratch);
+      value = this.#table.lookupKey(scratch);
     } catch (error) {
       this.epochs.unpin();
       throw error;
@@ -556,7 +555,7 @@ export class SharedMap {
     epochs.pin();
     try {
       for (;;) {
-        const start = table.start(scratch.hash, true);
+        const start = table.startKey(scratch.hash, true);
         if (table.find(start, soKey, scratch)) {
           const cur = table.cur;
           const old = Atomics.load(arena.words, (cur + Node.VALUE) >> 2); // SC load
