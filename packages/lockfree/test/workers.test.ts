@@ -118,13 +118,13 @@ describe('SharedMap across worker threads', () => {
     map.close();
   });
 
-  it('reclamation frees: 3 workers churn ~9x the arena through it and never run out', async () => {
+  it('reclamation frees: 3 workers churn 10^7 operations, ~80x the arena, through it and never run out', async () => {
     const arenaBytes = 16 << 20; // room for garbage a preempted (pinned) worker holds back on a loaded machine
     const map = SharedMap.create({ capacity: 256, arenaBytes });
-    const ops = 400_000; // 3 workers, 2 sets in 3 ops of ~100-250 bytes each: ~140 MiB through a 16 MiB arena
+    const ops = 3_333_334; // 3 workers (10^7 in all), 2 sets in 3 ops of ~100-250 bytes each: ~1.2 GiB through a 16 MiB arena
     const results = await Promise.all(
       Array.from({ length: 3 }, (_, id) =>
-        runWorker<ChurnResult>(script, { mode: 'churn', handle: map.handle, id, ops, keys: 256 }, TIMEOUT_MS),
+        runWorker<ChurnResult>(script, { mode: 'churn', handle: map.handle, id, ops, keys: 256 }, 240_000),
       ),
     );
     for (const result of results) {
@@ -136,7 +136,7 @@ describe('SharedMap across worker threads', () => {
     // arena's reserved bytes cannot exceed it by construction, so they prove nothing here.)
     expect(results.reduce((sum, r) => sum + r.written, 0)).toBeGreaterThan(4 * arenaBytes);
     map.close();
-  });
+  }, 300_000);
 
   it('free-list stress: blocks flow from 2 deleting threads to 2 inserting threads through the shared free lists; none is handed out twice', async () => {
     // Deleters free (their block cache overflows into the shared tagged free lists), inserters
