@@ -2,12 +2,9 @@
 // connection meets the new requirepass whichever core accepts it), and CONFIG GET reports the
 // persistence the server really runs with. CLIENT IDs tell the cores apart: core c of n numbers
 // its connections c+1, c+1+n, ….
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type KvRuntime, startKvRuntime } from '../dist/index.js';
+import { describe, expect, it } from 'vitest';
+import { runtimes } from './support/runtimes.js';
 
 const CORES = 2;
 
@@ -18,17 +15,10 @@ async function connect(port: number): Promise<Redis> {
 }
 
 describe('CONFIG over several cores', () => {
-  let kv: KvRuntime | null = null;
-  let dir: string | null = null;
-  afterEach(async () => {
-    await kv?.stop();
-    kv = null;
-    if (dir !== null) await rm(dir, { recursive: true, force: true });
-    dir = null;
-  });
+  const servers = runtimes('corelane-kv-config-');
 
   it('CONFIG SET requirepass answers OK and every core enforces it on new connections', async () => {
-    kv = await startKvRuntime({ port: 0, cores: CORES });
+    const { kv } = await servers.start({ port: 0, cores: CORES });
     const admin = await connect(kv.port);
     expect(await admin.call('CONFIG', 'SET', 'requirepass', 's3cret')).toBe('OK');
     expect(await admin.call('CONFIG', 'GET', 'requirepass')).toEqual(['requirepass', 's3cret']);
@@ -52,8 +42,7 @@ describe('CONFIG over several cores', () => {
   }, 60_000);
 
   it('CONFIG GET reports the persistence the server runs with', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'corelane-kv-config-'));
-    kv = await startKvRuntime({ port: 0, cores: CORES, dir, appendfsync: 'always' });
+    const { kv, dir } = await servers.start({ port: 0, cores: CORES, appendfsync: 'always' }, true);
     const c = await connect(kv.port);
     expect(await c.call('CONFIG', 'GET', 'appendonly')).toEqual(['appendonly', 'yes']);
     expect(await c.call('CONFIG', 'GET', 'appendfsync')).toEqual(['appendfsync', 'always']);

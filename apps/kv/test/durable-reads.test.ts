@@ -2,17 +2,11 @@
 // before the writes it follows are durable (replies go out after the fsync), so no client reads
 // a value a crash could still lose. Here: a core's reads wait for the writes applied before them.
 import { describe, expect, it } from 'vitest';
-import type { ServerHooks } from '../src/commands/context.js';
 import { newSession } from '../src/server/session.js';
 import { ShardDispatcher } from '../src/server/shard-dispatcher.js';
+import { noServer } from './support/hooks.js';
 
-const hooks: ServerHooks = {
-  config: () => new Map(),
-  setConfig: () => null,
-  info: () => '',
-  sessions: () => [],
-  shutdown: () => {},
-};
+const hooks = noServer;
 
 /** A WAL stand-in: each append's durability resolves when the test says so. */
 function slowLog() {

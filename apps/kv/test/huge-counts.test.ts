@@ -2,18 +2,14 @@
 // of 2^62 made the core that owns the key run out of memory and die, with every key it held
 // (no --dir). Past MAX_DRAWS the command fails instead, and nothing else changes.
 import Redis from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type KvRuntime, startKvRuntime } from '../dist/index.js';
+import { describe, expect, it } from 'vitest';
+import { runtimes } from './support/runtimes.js';
 
 describe('huge negative counts', () => {
-  let kv: KvRuntime | null = null;
-  afterEach(async () => {
-    await kv?.stop();
-    kv = null;
-  });
+  const servers = runtimes('corelane-kv-counts-');
 
   it('SRANDMEMBER and HRANDFIELD past the draw bound fail with ERR value is out of range; the cores live on', async () => {
-    kv = await startKvRuntime({ port: 0, cores: 2 });
+    const { kv } = await servers.start({ port: 0, cores: 2 });
     const c = new Redis(kv.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
     await c.connect();
     await c.sadd('s', 'a', 'b');

@@ -1,21 +1,16 @@
 // The per-key locks of one core (KeyGate, TxHost): what waits behind a lock, in which order,
 // and that the locks of a coordinator core that restarted die with it.
 import { describe, expect, it } from 'vitest';
-import type { ServerHooks, Session } from '../src/commands/context.js';
+import type { Session } from '../src/commands/context.js';
 import type { Reply } from '../src/resp/reply.js';
 import { KeyGate } from '../src/server/key-gate.js';
 import { restoreKeysInto } from '../src/server/key-state.js';
 import { TxHost } from '../src/server/participant.js';
 import { newSession } from '../src/server/session.js';
 import { ShardDispatcher } from '../src/server/shard-dispatcher.js';
+import { noServer } from './support/hooks.js';
 
-const hooks: ServerHooks = {
-  config: () => new Map(),
-  setConfig: () => null,
-  info: () => '',
-  sessions: () => [],
-  shutdown: () => {},
-};
+const hooks = noServer;
 
 function setup(): { gate: KeyGate; host: TxHost; shard: ShardDispatcher; session: () => Session } {
   const shard = new ShardDispatcher({ hooks });

@@ -1,13 +1,10 @@
 // A core of corelane-kv that crashes is restarted by the runtime and listens again on the port
 // every core shares: connections still reach it, and it serves the keys it owns (rebuilt from its
 // WAL). CLIENT IDs tell the cores apart: core c of n numbers its connections c+1, c+1+n, ….
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type KvRuntime, startKvRuntime } from '../dist/index.js';
+import { describe, expect, it } from 'vitest';
 import { routeCommand } from '../src/route.js';
+import { runtimes } from './support/runtimes.js';
 
 const module = new URL('./fixtures/crashing-core.mjs', import.meta.url);
 /** Connections opened after the restart, per round: the kernel spreads them over the listening cores. */
@@ -15,18 +12,10 @@ const PER_ROUND = 8;
 const ROUNDS = 25;
 
 describe('a crashed core of corelane-kv', () => {
-  let kv: KvRuntime | null = null;
-  let dir: string | null = null;
-  afterEach(async () => {
-    await kv?.stop();
-    kv = null;
-    if (dir !== null) await rm(dir, { recursive: true, force: true });
-    dir = null;
-  });
+  const servers = runtimes('corelane-kv-restart-');
 
   it('is restarted, listens again, and serves its keys', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'corelane-kv-restart-'));
-    kv = await startKvRuntime({ port: 0, cores: 2, dir, appendfsync: 'always', module });
+    const { kv } = await servers.start({ port: 0, cores: 2, appendfsync: 'always', module }, true);
     const { runtime, port } = kv;
     const keys = Array.from({ length: 40 }, (_, i) => `key:${i}`);
     expect(new Set(keys.map((k) => routeCommand(['GET', k], 2)))).toEqual(new Set([0, 1]));
