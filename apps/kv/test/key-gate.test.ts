@@ -82,8 +82,8 @@ describe('KeyGate: the key locks of one core', () => {
 
   it('the locks and waiting lock requests of a restarted coordinator core die; the others stay', async () => {
     const { gate, host, session } = setup();
-    await host.lock('1:0:7', ['a', 'b'], null, true);
-    await host.lock('2:0:1', ['c'], null, true);
+    await host.lock('1:0:7', ['a', 'b'], null, 'values');
+    await host.lock('2:0:1', ['c'], null, 'values');
     // Core 1 also waits for c (it would get it once core 2 releases).
     let stale = false;
     void gate.lock('1:0:8', ['c']).then(() => {
@@ -106,9 +106,9 @@ describe('KeyGate: the key locks of one core', () => {
     const { gate, host, session } = setup();
     const s = session();
     const woken: string[] = [];
-    await host.lock('1:0:1', ['q'], null, true);
+    await host.lock('1:0:1', ['q'], null, 'values');
     host.release('1:0:1', null, { unwatch: false, park: ['q'] }, () => woken.push('first'));
-    await host.lock('1:0:2', ['r'], null, true);
+    await host.lock('1:0:2', ['r'], null, 'values');
     host.release('1:0:2', null, { unwatch: false, park: ['r'] }, () => woken.push('second'));
     host.unpark('1:0:2');
     await send(gate, s, 'RPUSH', 'r', 'x').reply;
@@ -121,7 +121,7 @@ describe('KeyGate: the key locks of one core', () => {
   it('a park that fired holds back the clients parked after it on its key; its unpark serves them', async () => {
     const { gate, host, session } = setup();
     let woken = 0;
-    await host.lock('1:0:1', ['q'], null, true);
+    await host.lock('1:0:1', ['q'], null, 'values');
     host.release('1:0:1', null, { unwatch: false, park: ['q'] }, () => woken++);
     const later = send(gate, session(), 'BLPOP', 'q', '0');
     expect(later.waited).toBe(true);
@@ -148,7 +148,7 @@ describe('TxHost.lock: the rows a lock hands the coordinator', () => {
     const s = session();
     await send(gate, s, 'RPUSH', 'list', 'a', 'b').reply;
     await send(gate, s, 'SET', 'str', 'v', 'PX', '100000').reply;
-    const read = await host.lock('1:0:1', ['list', 'str', 'absent'], null, true);
+    const read = await host.lock('1:0:1', ['list', 'str', 'absent'], null, 'values');
     expect(read.rows.map((r) => r[0]).sort()).toEqual(['list', 'str']);
     const str = read.rows.find((r) => r[0] === 'str');
     expect(str?.[3]).toBe(shard.shard.db.getExpire('str'));
@@ -159,10 +159,17 @@ describe('TxHost.lock: the rows a lock hands the coordinator', () => {
     expect(await scratch.dispatch(['LRANGE', 'list', '0', '-1'], s).reply).toEqual(['a', 'b', 'c']);
     host.release('1:0:1', null, { unwatch: false, park: null }, () => {});
     expect(await send(gate, s, 'LRANGE', 'list', '0', '-1').reply).toEqual(['a', 'b']);
-    const blind = await host.lock('1:0:2', ['list', 'str'], null, false);
+    const blind = await host.lock('1:0:2', ['list', 'str'], null, 'none');
     expect(blind.rows).toEqual([]);
     expect(gate.holds('1:0:2')).toBe(true);
     host.release('1:0:2', null, { unwatch: false, park: null }, () => {});
+    // Presence only (DEL, EXISTS…): each present key with its expiry, its value left behind.
+    const present = await host.lock('1:0:3', ['list', 'str', 'absent'], null, 'presence');
+    expect(present.rows.map((r) => [r[0], r[1], r[2], r[3]]).sort()).toEqual([
+      ['list', 0, '', -1],
+      ['str', 0, '', shard.shard.db.getExpire('str')],
+    ]);
+    host.release('1:0:3', null, { unwatch: false, park: null }, () => {});
   });
 
   it('a whole-keyspace lock hands every key; rows past the bound fail it and leave nothing locked', async () => {
@@ -171,7 +178,7 @@ describe('TxHost.lock: the rows a lock hands the coordinator', () => {
     await send(gate, s, 'SET', 'a', '1').reply;
     await send(gate, s, 'RPUSH', 'l', 'x', 'y').reply;
     await send(gate, s, 'SET', 'big', 'v'.repeat(1000)).reply;
-    const grant = await host.lock('1:0:1', ['a', 'a'], null, true, true);
+    const grant = await host.lock('1:0:1', ['a', 'a'], null, 'values', true);
     expect(grant.rows.map((r) => r[0]).sort()).toEqual(['a', 'big', 'l']);
     // Every key is the transaction's: a command on any key waits for the release.
     const waiting = send(gate, s, 'GET', 'l2');
@@ -179,12 +186,12 @@ describe('TxHost.lock: the rows a lock hands the coordinator', () => {
     host.release('1:0:1', null, { unwatch: false, park: null }, () => {});
     expect(await waiting.reply).toBe(null);
     // A key named twice is handed over once.
-    expect((await host.lock('1:0:2', ['a', 'a'], null, true)).rows).toHaveLength(1);
+    expect((await host.lock('1:0:2', ['a', 'a'], null, 'values')).rows).toHaveLength(1);
     host.release('1:0:2', null, { unwatch: false, park: null }, () => {});
-    await expect(host.lock('1:0:3', [], null, true, true, 500)).rejects.toThrow(
+    await expect(host.lock('1:0:3', [], null, 'values', true, 500)).rejects.toThrow(
       /take up to \d+ bytes, more than the 500 one message between cores may carry; nothing was changed/,
     );
-    await expect(host.lock('1:0:4', ['big'], null, true, false, 500)).rejects.toMatchObject({
+    await expect(host.lock('1:0:4', ['big'], null, 'values', false, 500)).rejects.toMatchObject({
       code: 'ERR_CORELANE_RECORD_TOO_LARGE',
     });
     expect(gate.stats).toEqual({ locked: 0, waiting: 0 });
@@ -195,7 +202,7 @@ describe('TxHost.lock: the rows a lock hands the coordinator', () => {
 describe('KeyGate: the whole keyspace locked (FLUSHALL, DBSIZE, KEYS over every core)', () => {
   it('every command with keys waits for it, keyless ones do not; it waits for the key locks before it', async () => {
     const { gate, host, session } = setup();
-    await host.lock('1:0:1', ['k'], null, true);
+    await host.lock('1:0:1', ['k'], null, 'values');
     let whole = false;
     const all = gate.lock('2:0:1', [], true).then(() => {
       whole = true;

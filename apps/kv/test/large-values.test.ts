@@ -57,6 +57,22 @@ describe('large values across cores (--cores 2)', () => {
     for (const k of [a, b]) expect(await redis.del(k)).toBe(1);
   });
 
+  it('a cross-core EXISTS, TOUCH and DEL of keys whose values together pass a mesh message: each owner sends only which keys are there', async () => {
+    // The big values on the core this connection is not on (core c numbers its clients c+1, c+1+n…):
+    // their owner answers the lock through the mesh.
+    const remote = Number(await redis.call('CLIENT', 'ID')) % 2;
+    const [a, b1, b2] = [on(1 - remote, 'many-a'), on(remote, 'many-b'), on(remote, 'many-c')];
+    const v = value(300_000, 5);
+    expect(await redis.set(a, 'small')).toBe('OK');
+    expect(await redis.set(b1, v)).toBe('OK');
+    expect(await redis.set(b2, v)).toBe('OK');
+    // 600 KB of values on one core: more than one message carries, had the owner sent them.
+    expect(await redis.exists(a, b1, b2, 'many-none')).toBe(3);
+    expect(await redis.touch(a, b1, b2)).toBe(3);
+    expect(await redis.del(a, b1, b2, 'many-none')).toBe(3);
+    expect(await redis.exists(a, b1, b2)).toBe(0);
+  });
+
   it('an MSET whose piece for one owner is larger than a mesh message fails whole: no owner writes', async () => {
     const [a, b1, b2] = [on(0, 'huge-a'), on(1, 'huge-b'), on(1, 'huge-c')];
     const v = value(300_000, 11);

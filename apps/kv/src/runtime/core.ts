@@ -215,7 +215,7 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
         m.tx,
         m.keys,
         m.watch ? (s.mirrors.get(`${m.from}:${m.sid}`) ?? null) : null,
-        m.read !== false,
+        m.read ?? 'values',
         m.all === true,
         s.maxReplyBytes,
       );

@@ -7,7 +7,7 @@ import type { Session } from '../commands/context.js';
 import type { WriteRecord } from '../commands/engine.js';
 import { RawReply, type Reply } from '../resp/reply.js';
 import { isRows } from '../server/key-state.js';
-import type { Grant, Participant, ReleaseOptions } from '../server/participant.js';
+import type { Grant, LockRead, Participant, ReleaseOptions } from '../server/participant.js';
 import type { MeshDispatcher, MeshPort } from './mesh-dispatcher.js';
 import type { LockMessage, ReleaseMessage, UnparkMessage, WriteMessage } from './messages.js';
 
@@ -36,7 +36,7 @@ export class MeshParticipant implements Participant {
     keys: string[],
     session: Session,
     watch: boolean,
-    read: boolean,
+    read: LockRead,
     whole = false,
   ): Promise<Grant> {
     const m: LockMessage = {
@@ -46,7 +46,7 @@ export class MeshParticipant implements Participant {
       keys: whole ? [] : keys,
       sid: session.id,
       watch,
-      ...(read ? {} : { read }),
+      ...(read === 'values' ? {} : { read }),
       ...(whole ? { all: true } : {}),
     };
     const grant = (await this.request(m)) as { rows: unknown; dirty: boolean };

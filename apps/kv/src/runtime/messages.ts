@@ -44,8 +44,8 @@ export interface LockMessage {
   readonly keys: string[];
   readonly sid: number;
   readonly watch: boolean;
-  /** false: only lock the keys, send no rows (a command that overwrites them unread, MSET). Default true. */
-  readonly read?: false;
+  /** What to send of the keys ({@link LockRead}): only whether each is there, or nothing. Default their values. */
+  readonly read?: 'presence' | 'none';
   /** Lock the whole keyspace and send the rows of every key (an EXEC that reads or empties it). */
   readonly all?: true;
   /** Lock the whole keyspace instead and run this command there (FLUSHALL, DBSIZE, KEYS…); the reply is its RESP bytes. */

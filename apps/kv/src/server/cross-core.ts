@@ -29,7 +29,7 @@ import { lookupCommand } from '../commands/table.js';
 import type { Reply } from '../resp/reply.js';
 import { ErrorReply } from '../resp/reply.js';
 import { restoreKeysInto, stateRecords } from './key-state.js';
-import type { Participant } from './participant.js';
+import type { LockRead, Participant } from './participant.js';
 
 /** The keys of `argv` (none when the command is unknown). */
 export function commandKeys(argv: readonly string[]): string[] {
@@ -38,14 +38,21 @@ export function commandKeys(argv: readonly string[]): string[] {
 }
 
 /**
- * Commands that overwrite every key they name without reading one (their reply does not depend
- * on what the keys held either): their owners only lock the keys and send no snapshot rows.
+ * What the owners send of a cross-core command's keys ({@link LockRead}): nothing for one that
+ * overwrites them unread (its reply does not depend on them either); only whether each is there
+ * (and its expiry) for one that counts or deletes them; their values for the rest.
  */
-const OVERWRITES_ONLY = new Set(['mset']);
+const LOCK_READS: Record<string, LockRead> = {
+  mset: 'none',
+  del: 'presence',
+  unlink: 'presence',
+  exists: 'presence',
+  touch: 'presence',
+};
 
-/** Whether `argv` is one of {@link OVERWRITES_ONLY}. */
-function overwritesOnly(argv: readonly string[]): boolean {
-  return OVERWRITES_ONLY.has(lookupCommand(argv)?.name ?? '');
+/** What `argv`'s owners send of its keys. */
+function lockRead(argv: readonly string[]): LockRead {
+  return LOCK_READS[lookupCommand(argv)?.name ?? ''] ?? 'values';
 }
 
 /** Whether `argv` is a FLUSHALL or FLUSHDB that empties the keyspace (not one that fails: a syntax error). */
@@ -143,7 +150,7 @@ export class CrossCore {
       (scratch) => {
         return scratch.execute(argv, session, this.o.hooks).reply;
       },
-      !overwritesOnly(argv),
+      lockRead(argv),
     );
     // A block: the client waits for its park (registered before the release).
     if (parked !== null) return parked.promise;
@@ -201,7 +208,7 @@ export class CrossCore {
         return reply instanceof BlockRequest ? reply.denied : reply;
       },
       // A queue that starts by emptying the keyspace reads none of it: the owners send no rows.
-      !(whole && queue.length > 0 && emptiesKeyspace(queue[0] as string[])),
+      whole && queue.length > 0 && emptiesKeyspace(queue[0] as string[]) ? 'none' : 'values',
       whole,
     );
     // EXEC ends the transaction whatever happened (an owner that failed to answer included).
@@ -250,8 +257,8 @@ export class CrossCore {
   }
 
   /**
-   * Runs phases 1–4 of one transaction; `compute` runs on the scratch shard. `read` false: the
-   * owners send no rows; `whole`: each owner of `byCore` locks and sends its whole keyspace.
+   * Runs phases 1–4 of one transaction; `compute` runs on the scratch shard. `read`: what the
+   * owners send of the keys; `whole`: each owner of `byCore` locks and sends its whole keyspace.
    */
   private async transaction(
     session: Session,
@@ -260,7 +267,7 @@ export class CrossCore {
     keys: string[],
     retrying: Parked | null,
     compute: (scratch: Shard, dirty: boolean) => Outcome,
-    read = true,
+    read: LockRead = 'values',
     whole = false,
   ): Promise<{ outcome: Outcome; parked: Parked | null }> {
     const tx = this.nextTx();

@@ -9,13 +9,20 @@ import type { Keyspace } from '../store/keyspace.js';
 import { decodeValue, encodeValue, type Row } from '../store/snapshot.js';
 import { isIntsetMember, type Value } from '../store/values.js';
 
-/** The value and expiry of `keys` (those present, expired or not) as snapshot rows. */
-export function snapshotKeys(db: Keyspace, keys: Iterable<string>): Row[] {
+/** A stand-in for a value that is there (a `'presence'` snapshot: its size never travels). */
+const PRESENT: Value = { type: 'string', value: '' };
+
+/**
+ * The value and expiry of `keys` (those present, expired or not) as snapshot rows;
+ * `presenceOnly`: each present key as an empty string with its own expiry, for a command that
+ * only counts or deletes keys (its reply and its records do not depend on the values).
+ */
+export function snapshotKeys(db: Keyspace, keys: Iterable<string>, presenceOnly = false): Row[] {
   const rows: Row[] = [];
   for (const key of keys) {
     const value = db.data.get(key);
     if (value === undefined) continue;
-    rows.push(encodeValue(key, value, db.expires.get(key) ?? -1));
+    rows.push(encodeValue(key, presenceOnly ? PRESENT : value, db.expires.get(key) ?? -1));
   }
   return rows;
 }

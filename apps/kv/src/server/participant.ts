@@ -12,6 +12,14 @@ import type { KeyGate } from './key-gate.js';
 import { rowsBytes, snapshotKeys } from './key-state.js';
 import type { ShardDispatcher } from './shard-dispatcher.js';
 
+/**
+ * What a lock reads of its keys: their values (`'values'`); only whether each is there and its
+ * expiry (`'presence'`: a command that counts or deletes keys without reading them, DEL,
+ * UNLINK, EXISTS, TOUCH), which never copies a large value; or nothing (`'none'`: one that
+ * overwrites them unread, MSET).
+ */
+export type LockRead = 'values' | 'presence' | 'none';
+
 /** What an owner hands the coordinator once the keys are locked. */
 export interface Grant {
   /** The keys' values and expiries ({@link snapshotKeys}); none when the lock asked not to read them. */
@@ -31,12 +39,12 @@ export interface ReleaseOptions {
 /** One owner of a cross-core command's keys, as the coordinator sees it. */
 export interface Participant {
   /**
-   * Locks `keys` for transaction `tx` (in arrival order) and reads them (`read` false: only
-   * locks them, for a command that overwrites its keys without reading them); `watch`: also
+   * Locks `keys` for transaction `tx` (in arrival order) and reads them as `read` says
+   * ({@link LockRead}); `watch`: also
    * check the session's WATCHes. `whole`: lock (and read) this owner's whole keyspace instead,
    * for an EXEC whose queue reads or empties it (FLUSHALL, DBSIZE, KEYS… inside MULTI).
    */
-  lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean, whole?: boolean): Promise<Grant>;
+  lock(tx: string, keys: string[], session: Session, watch: boolean, read: LockRead, whole?: boolean): Promise<Grant>;
   /**
    * Locks this owner's whole keyspace for `tx` (in arrival order) and runs `argv` there (FLUSHALL,
    * DBSIZE, KEYS…); its reply, once durable. The keyspace stays locked until the release.
@@ -61,7 +69,7 @@ export class TxHost {
   ) {}
 
   /**
-   * Locks `keys` for `tx` (`whole`: every key of this core) and reads them when `read`;
+   * Locks `keys` for `tx` (`whole`: every key of this core) and reads them as `read` says;
    * `watcher`: the session whose WATCHes on this core EXEC checks.
    * @throws `CorelaneError` `ERR_CORELANE_RECORD_TOO_LARGE` when the rows could take more than
    *   `maxRowsBytes` (what one message to the coordinator may carry), having released the lock:
@@ -71,13 +79,14 @@ export class TxHost {
     tx: string,
     keys: string[],
     watcher: Session | null,
-    read: boolean,
+    read: LockRead,
     whole = false,
     maxRowsBytes = Number.POSITIVE_INFINITY,
   ): Promise<Grant> {
     await this.gate.lock(tx, keys, whole);
     const shard = this.shard.shard;
-    const rows = read ? snapshotKeys(shard.db, whole ? shard.db.data.keys() : new Set(keys)) : [];
+    const rows =
+      read === 'none' ? [] : snapshotKeys(shard.db, whole ? shard.db.data.keys() : new Set(keys), read === 'presence');
     if (maxRowsBytes !== Number.POSITIVE_INFINITY) {
       const bytes = rowsBytes(rows);
       if (bytes > maxRowsBytes) {
@@ -150,7 +159,7 @@ export class LocalParticipant implements Participant {
     private readonly onReady: (tx: string) => void,
   ) {}
 
-  lock(tx: string, keys: string[], session: Session, watch: boolean, read: boolean, whole = false): Promise<Grant> {
+  lock(tx: string, keys: string[], session: Session, watch: boolean, read: LockRead, whole = false): Promise<Grant> {
     // No bound: the rows stay on this thread.
     return this.host.lock(tx, keys, watch ? session : null, read, whole);
   }
