@@ -2,8 +2,9 @@
 import { capabilities, IoRing } from '@corelane/uring';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { unavailable } from '../../harness/suite.js';
+import { fioSample as fioSyncedAppends } from '../wal/peers.js';
 import { uvUringSample } from './child.js';
-import { fioRandomReads, fioSyncedAppends, fioSyncedWrites, fioUnavailable } from './fio.js';
+import { fioRandomReads, fioSyncedWrites, fioUnavailable } from './fio.js';
 import { fsRandomReads, fsSyncedWrites } from './fs-promises.js';
 import { ringLinkedAppends, ringRandomReads, ringSyncedWrites } from './ours.js';
 import { FILE_SIZE, type Medium, mediumDirs, readFixture, writeTarget } from './workload.js';
@@ -180,7 +181,8 @@ function linkedAppendCase(medium: Medium, peer: 'fio' | 'loud'): BenchCase {
       'fdatasync (one batch, one submit), and the next starts once both completed: the pattern of a WAL with one ' +
       "append in flight (the wal suite's x1 case). " +
       (peer === 'fio'
-        ? 'fio: --rw=write --bs=128 --fdatasync=1 --iodepth=1 over the same file, its write and its fdatasync one after the other.'
+        ? "fio: the wal suite's peer, --rw=write --bs=128 --fdatasync=1 --iodepth=1 over the same file, its write and " +
+          'its fdatasync one after the other.'
         : 'The peer is the same loop on a ring without quietLinks, where the write posts its own completion (a second wake-up when it completes in io-wq).'),
     setup(ctx) {
       const caps = capabilities();
@@ -194,9 +196,7 @@ function linkedAppendCase(medium: Medium, peer: 'fio' | 'loud'): BenchCase {
       return {
         ours: () => ringLinkedAppends(ours, path, bytes, ms),
         peer:
-          loud === null
-            ? () => fioSyncedAppends(path, bytes, FILE_SIZE, ms)
-            : () => ringLinkedAppends(loud, path, bytes, ms),
+          loud === null ? () => fioSyncedAppends(path, bytes, 1, ms) : () => ringLinkedAppends(loud, path, bytes, ms),
         teardown: () => {
           ours.close();
           loud?.close();

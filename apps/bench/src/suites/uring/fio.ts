@@ -73,24 +73,3 @@ export async function fioSyncedWrites(path: string, syncEvery: number, size: num
   );
   return job.write?.bw_bytes as number;
 }
-
-/**
- * One fio sample of a WAL's append with one in flight: `--rw=write --fdatasync=1` at `bs` bytes
- * and depth 1 (the pattern the wal suite's x1 case compares with), over the laid-out file:
- * writes per second, each followed by an fdatasync.
- */
-export async function fioSyncedAppends(path: string, bs: number, size: number, ms: number): Promise<number> {
-  const job = await runFio(
-    [
-      '--name=append',
-      `--filename=${path}`,
-      '--rw=write',
-      `--bs=${bs}`,
-      '--iodepth=1',
-      '--fdatasync=1',
-      `--size=${size}`,
-    ],
-    ms,
-  );
-  return job.write?.iops as number;
-}
