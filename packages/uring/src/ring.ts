@@ -63,7 +63,8 @@ export interface IoRingOptions {
    * short) with its own result, and the rest of its chain rejects with `ECANCELED`. A WAL
    * appending write + fdatasync linked sees one wake-up per append instead of two. The kernel
    * refuses `drain` on such a ring, so `{ drain: true }` throws `ERR_CORELANE_INVALID_STATE`.
-   * The thread-pool backend completes each op on its own either way. Default false.
+   * The thread-pool backend, and io_uring on a kernel without IORING_FEAT_CQE_SKIP (before
+   * 5.17), complete each op on its own; the results are the same. Default false.
    */
   quietLinks?: boolean;
   /** Ask for IORING_SETUP_COOP_TASKRUN. Default false. */
