@@ -171,7 +171,14 @@ describe.each(backends)('%s: quiet links', (backend) => {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
         small.poll();
         let settledTimes = 0;
-        const results = await Promise.all(writes.map((w) => w.then((n) => (settledTimes++, n))));
+        const results = await Promise.all(
+          writes.map((w) =>
+            w.then((n) => {
+              settledTimes++;
+              return n;
+            }),
+          ),
+        );
         expect(results).toEqual(expected);
         expect(settledTimes).toBe(93);
       }
