@@ -52,6 +52,10 @@ enum OpFlags : uint32_t {
   kFixedFile = 1u << 2,  // fd is an index into the registered files
   kFixedBuffer = 1u << 3,  // a1 is the index of a registered buffer the view lies in
   kDrain = 1u << 4,        // starts only after every op submitted before it completed (IOSQE_IO_DRAIN)
+  // A non-final link of a quiet chain (IoRing({ quietLinks: true })): it posts a CQE only when it
+  // fails or is short (IOSQE_CQE_SKIP_SUCCESS); the io_uring backend infers its success from the
+  // chain's next completion (uring_backend.cc, TakeCompletion). The pool ignores it.
+  kSkipSuccess = 1u << 5,
 };
 
 // Bounce memory is page-aligned, so files opened with O_DIRECT work through it.
@@ -98,6 +102,11 @@ struct Op {
   bool cancelled = false;
   bool on_side = false;   // the io_uring backend handed it to its side pool (opcode missing)
   bool expired = false;   // a link timeout whose time ran out (the pool backend sets it)
+  // In a quiet chain (io_uring only): the tags of the ops linked before and after it (0: none),
+  // and whether its completion was handed out, from a CQE or inferred (uring_backend.cc).
+  uint64_t prev_tag = 0;
+  uint64_t next_tag = 0;
+  bool settled = false;
 
   // Back to a new op's state for reuse (see op_table.h), keeping the containers' capacity.
   // A field added above must be reset here too.
@@ -126,6 +135,9 @@ struct Op {
     cancelled = false;
     on_side = false;
     expired = false;
+    prev_tag = 0;
+    next_tag = 0;
+    settled = false;
   }
 };
 

@@ -20,6 +20,9 @@ namespace {
 
 constexpr size_t kStride = 8;  // float64 slots per op descriptor
 constexpr unsigned kOwedWakes = 10'000;  // event-loop turns spent retrying what a backend owes
+// Rounds one wake-up reaps again after clearing the eventfd, before it hands the thread back to
+// libuv: ops that keep completing (a read loop at depth 32) must not starve timers and sockets.
+constexpr int kWakeRounds = 4;
 
 size_t ElementSize(napi_typedarray_type type) {
   switch (type) {
@@ -315,7 +318,7 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
     }
     if (refusal != 0) {
       if (!chain_.empty()) {
-        chain_.back()->flags &= ~kLinkNext;
+        chain_.back()->flags &= ~(kLinkNext | kSkipSuccess);  // now the last of its chain: it posts
         queued += QueueChain();
       }
       Refuse(id, refusal);
@@ -330,16 +333,53 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
   if (submitted && backend_->Submit() < 0) queued = 0;  // its ops complete as refused (Reap)
   UpdateRef();
   // Ops that completed during the submit, and the refused ones, are settled now, without a trip
-  // through libuv.
+  // through libuv. Those completions signalled the eventfd; left so, libuv would wake at once to
+  // find nothing (a WAL's write completes inline, its fdatasync in io-wq later: two wakes per
+  // append). So the eventfd is cleared and what is ready reaped again; inside OnWake, OnWake
+  // does that once for every submit its callbacks made.
   if (submitted || refused_head_ < refused_.size()) {
-    size_t capacity = completions_.Value().ElementLength() / 2;
-    for (;;) {
-      size_t done = ReapInto();
-      if (done > 0) on_complete_.Call({Napi::Number::New(env, static_cast<double>(done))});
-      if (done < capacity) break;
+    size_t done = SettleReady(env);
+    if (submitted && done > 0) {
+      if (in_wake_) {
+        settled_inline_ = true;
+      } else if (ClearWake()) {
+        SettleReady(env);
+      }
     }
   }
   return Napi::Number::New(env, static_cast<double>(queued));
+}
+
+// Reaps and settles (calls JS) until a reap comes back short of a full array; -> how many.
+size_t Ring::SettleReady(Napi::Env env) {
+  size_t capacity = completions_.Value().ElementLength() / 2;
+  size_t total = 0;
+  for (;;) {
+    size_t done = ReapInto();
+    if (done > 0) on_complete_.Call({Napi::Number::New(env, static_cast<double>(done))});
+    total += done;
+    if (done < capacity) return total;
+  }
+}
+
+// Clears the eventfd; -> whether it was signalled (and completions may be ready to reap).
+//
+// Proof obligation (no completion loses its wake-up): the kernel posts a CQE (a release store
+// of the CQ tail) and only then signals the eventfd, under the eventfd's lock; read(2) takes
+// that lock too. So a CQE whose signal this read consumed is visible to the reap that follows
+// it, which the caller always does when this returns true; a CQE signalled after the read
+// leaves the eventfd readable, and libuv wakes for it. With DEFER_TASKRUN the signal may stand
+// for task work not run yet: the kernel sets IORING_SQ_TASKRUN before it signals, and Reap()
+// runs that work when it sees the flag. A CQE is reaped once: the CQ head moves past it.
+bool Ring::ClearWake() {
+#ifdef __linux__
+  int fd = backend_ ? backend_->EventFd() : -1;
+  if (fd < 0) return false;  // the thread pool wakes libuv with uv_async_send: nothing to clear
+  uint64_t count = 0;
+  return read(fd, &count, sizeof(count)) == static_cast<ssize_t>(sizeof(count));  // EAGAIN: not signalled
+#else
+  return false;
+#endif
 }
 
 // Hands chain_ to the backend (submitting what is queued once when the queue is full) and
@@ -507,6 +547,8 @@ void Ring::OnWake() {
   // A cancel that found no room in the queue is retried once per turn of the event loop, with
   // a budget: past it, it waits for the next submit or cancel, which retry it first.
   if (!closed_ && backend_->Owed()) backend_->Submit();
+  in_wake_ = true;
+  int rounds = 0;
   while (!closed_) {
     size_t count = ReapInto();
     if (count == 0) break;
@@ -531,8 +573,15 @@ void Ring::OnWake() {
       }
       break;
     }
-    if (count < capacity) break;
+    if (count == capacity) continue;
+    // A submit of the callbacks settled completions it made, which signalled the eventfd: clear
+    // it and reap once more, rather than return to libuv only to be woken at once for them.
+    if (!settled_inline_ || rounds++ >= kWakeRounds) break;
+    settled_inline_ = false;
+    if (closed_ || !ClearWake()) break;
   }
+  in_wake_ = false;
+  settled_inline_ = false;
   if (!closed_ && backend_->Owed()) {
     if (owed_wakes_++ < kOwedWakes) uv_async_send(async_);
   } else {

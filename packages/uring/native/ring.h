@@ -38,6 +38,8 @@ class Ring : public Napi::ObjectWrap<Ring> {
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnAsync(uv_async_t* handle);
   void OnWake();
+  bool ClearWake();
+  size_t SettleReady(Napi::Env env);
   size_t ReapInto();
   size_t Deliver(size_t written);
   size_t DeliverFinished();
@@ -69,6 +71,8 @@ class Ring : public Napi::ObjectWrap<Ring> {
   uv_async_t* async_ = nullptr;
   bool referenced_ = false;
   bool closed_ = false;
+  bool in_wake_ = false;        // OnWake is running (a submit from its callbacks leaves the clearing to it)
+  bool settled_inline_ = false;  // a submit during OnWake settled completions it made: the eventfd was signalled
 };
 
 }  // namespace corelane_uring

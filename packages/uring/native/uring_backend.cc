@@ -119,6 +119,7 @@ int UringBackend::Init(unsigned entries, uint32_t want, unsigned sqpoll_idle_ms)
   rc = io_uring_register_eventfd(&ring_, event_fd_);
   if (rc < 0) return rc;
   probe_ = io_uring_get_probe_ring(&ring_);
+  cqe_skip_ = (ring_.features & IORING_FEAT_CQE_SKIP) != 0;
   return 0;
 }
 
@@ -148,13 +149,20 @@ int UringBackend::Queue(const std::vector<Op*>& chain) {
     return Side().Queue(chain);
   }
   if (io_uring_sq_space_left(&ring_) < chain.size() && !WaitForRoom(chain.size())) return -EBUSY;
-  for (Op* op : chain) {
+  bool quiet = cqe_skip_ && chain.size() > 1 && (chain.front()->flags & kSkipSuccess) != 0;
+  for (size_t i = 0; i < chain.size(); i++) {
+    Op* op = chain[i];
     io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
     Prep(sqe, *op);
     unsigned flags = 0;
     if ((op->flags & kLinkNext) != 0) flags |= IOSQE_IO_LINK;
     if ((op->flags & kFixedFile) != 0) flags |= IOSQE_FIXED_FILE;
     if ((op->flags & kDrain) != 0) flags |= IOSQE_IO_DRAIN;
+    if (quiet) {
+      if ((op->flags & kSkipSuccess) != 0 && i + 1 < chain.size()) flags |= IOSQE_CQE_SKIP_SUCCESS;
+      op->prev_tag = i > 0 ? chain[i - 1]->tag : 0;
+      op->next_tag = i + 1 < chain.size() ? chain[i + 1]->tag : 0;
+    }
     io_uring_sqe_set_flags(sqe, flags);
     io_uring_sqe_set_data64(sqe, op->tag);
     in_flight_++;
@@ -328,14 +336,52 @@ void UringBackend::MoveCompletionsAside() {
   }
 }
 
-// Appends the op a CQE completes to `out`; -> false for a cancel's own CQE (no op's).
-bool UringBackend::TakeCompletion(io_uring_cqe* cqe, std::vector<Completion>& out) {
+// Appends the completions a CQE stands for to `out`; -> how many (0 for a cancel's own CQE).
+//
+// Most CQEs stand for their own op. In a quiet chain (kSkipSuccess on every link but the last)
+// a link that succeeds in full posts nothing, and a CQE stands for more (verified on this
+// kernel by test/quiet-links.test.ts):
+// - Every op linked before the CQE's op succeeded: a link runs only once the one before it
+//   succeeded in full. They are handed out first, in order, with their whole length (0 for an
+//   op that moves no bytes): what the kernel would have posted.
+// - A skipped link that fails or is short does post (the kernel clears the skip on failure),
+//   and then the kernel posts nothing for the links after it (REQ_F_SKIP_LINK_CQES): they are
+//   handed out here, after it, with -ECANCELED, as the kernel reports a broken link.
+// Proof obligation (never twice, never lost): a skipped link posts only when it failed, and
+// then no later link of its chain posts, so no inferred completion also comes from the kernel;
+// `settled` marks each op handed out, and an op is freed only once reaped (Ring::Deliver).
+size_t UringBackend::TakeCompletion(io_uring_cqe* cqe, std::vector<Completion>& out) {
   uint64_t data = io_uring_cqe_get_data64(cqe);
-  if ((data & kCancelTag) != 0) return false;
+  if ((data & kCancelTag) != 0) return 0;
   Op* op = ops_.Resolve(data);
-  if (op == nullptr) return false;  // cannot happen: an op leaves the table only once reaped
-  out.push_back({op, cqe->res});
-  return true;
+  if (op == nullptr || op->settled) return 0;  // cannot happen: an op leaves the table only once reaped
+  if (op->prev_tag == 0 && op->next_tag == 0) {
+    Settle(op, cqe->res, out);
+    return 1;
+  }
+  size_t before = out.size();
+  chain_scratch_.clear();
+  for (Op* p = ops_.Resolve(op->prev_tag); p != nullptr && !p->settled; p = ops_.Resolve(p->prev_tag)) {
+    chain_scratch_.push_back(p);
+  }
+  for (auto it = chain_scratch_.rbegin(); it != chain_scratch_.rend(); ++it) {
+    Op* p = *it;
+    bool moves_bytes = p->code == OpCode::kRead || p->code == OpCode::kWrite || p->code == OpCode::kReadv ||
+                       p->code == OpCode::kWritev;
+    Settle(p, moves_bytes ? static_cast<int32_t>(p->length) : 0, out);
+  }
+  Settle(op, cqe->res, out);
+  if ((op->flags & kSkipSuccess) != 0 && op->next_tag != 0) {  // it posted: it failed or was short
+    for (Op* n = ops_.Resolve(op->next_tag); n != nullptr && !n->settled; n = ops_.Resolve(n->next_tag)) {
+      Settle(n, -ECANCELED, out);
+    }
+  }
+  return out.size() - before;
+}
+
+void UringBackend::Settle(Op* op, int32_t result, std::vector<Completion>& out) {
+  op->settled = true;
+  out.push_back({op, result});
 }
 
 // A fresh SQE for a cancel (the fault hooks may say the queue is full), or null.
@@ -392,10 +438,17 @@ void UringBackend::Reap(std::vector<Completion>& out, size_t max) {
     size_t room = max - out.size();
     unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, room < 64 ? static_cast<unsigned>(room) : 64u);
     if (n == 0) break;
-    for (unsigned i = 0; i < n; i++) {
-      if (TakeCompletion(cqes[i], out)) in_flight_--;
-    }
+    for (unsigned i = 0; i < n; i++) in_flight_ -= TakeCompletion(cqes[i], out);
     io_uring_cq_advance(&ring_, n);
+  }
+  if (out.size() > max) {
+    // A quiet chain's CQE stood for more ops than there was room for: the rest are handed out
+    // first next time (the backlog was empty, or no CQE would have been taken), and counted
+    // in flight until then.
+    size_t excess = out.size() - max;
+    backlog_.insert(backlog_.begin(), out.end() - static_cast<std::ptrdiff_t>(excess), out.end());
+    out.resize(max);
+    in_flight_ += excess;
   }
   if (side_ && out.size() < max) side_->Reap(out, max);
 }
@@ -444,7 +497,7 @@ void UringBackend::Shutdown(std::vector<Completion>& out) {
     if (rc == -EINTR) continue;
     if (rc < 0) break;  // the ops left are reported nowhere, so the Ring never frees them
     bool refused_any = io_uring_cqe_get_data64(cqe) == kCancelAnyTag && cqe->res == -EINVAL;
-    if (TakeCompletion(cqe, out)) in_flight_--;
+    in_flight_ -= TakeCompletion(cqe, out);
     io_uring_cqe_seen(&ring_, cqe);
     if (refused_any) CancelEach();
   }

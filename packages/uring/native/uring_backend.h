@@ -68,7 +68,8 @@ class UringBackend final : public Backend {
   void FlushDeferredCancels();
   void MoveCompletionsAside();
   void Retract(int error);
-  bool TakeCompletion(io_uring_cqe* cqe, std::vector<Completion>& out);
+  size_t TakeCompletion(io_uring_cqe* cqe, std::vector<Completion>& out);
+  void Settle(Op* op, int32_t result, std::vector<Completion>& out);
   void CancelEach();
   void TakeBacklog(std::vector<Completion>& out);
   bool Faulty(FaultSlot slot) const { return faults_ != nullptr && faults_[slot] != 0; }
@@ -87,7 +88,9 @@ class UringBackend final : public Backend {
   const OpTable& ops_;
   std::vector<Completion> backlog_;        // completions moved out of the CQ, handed out first
   std::vector<uint64_t> deferred_cancels_;  // tags of ops whose cancel found no room yet
-  bool cancel_any_owed_ = false;            // close()'s IORING_ASYNC_CANCEL_ANY was not handed over yet
+  bool cancel_any_owed_ = false;
+  bool cqe_skip_ = false;  // IORING_FEAT_CQE_SKIP: quiet chains skip their links' CQEs
+  std::vector<Op*> chain_scratch_;            // close()'s IORING_ASYNC_CANCEL_ANY was not handed over yet
 };
 
 }  // namespace corelane_uring

@@ -6,7 +6,7 @@ import {
   optionalBoolean,
   requireOptions,
 } from '@corelane/shared';
-import { OpCode, OpFlag } from './opcodes.js';
+import { OpCode, OpFlag, quietCodes } from './opcodes.js';
 import { FileOperations } from './operations.js';
 import { linkTimeoutSpec, type OpOptions, type OpSpec } from './ops.js';
 
@@ -33,32 +33,37 @@ interface Queued {
 }
 
 /**
+ * @internal What a batch needs from its ring: one object per ring, so `ring.batch()` allocates
+ * the batch and its list and nothing else (a WAL makes one batch per append).
+ */
+export interface BatchOwner {
+  /** The ring's entries: the longest linked chain. */
+  readonly entries: number;
+  /** The ring was made with `quietLinks`. */
+  readonly quietLinks: boolean;
+  /** Stages one op whose promise the batch made: the ring settles it through these. */
+  stage(spec: OpSpec, resolve: (value: unknown) => void, reject: (error: unknown) => void): void;
+  /** Hands what is staged to the kernel; returns how many went. */
+  flush(): number;
+  /** Throws unless the op's in-place buffer lies in a registered buffer. */
+  checkRegistered(spec: OpSpec): OpSpec;
+  /** Throws ERR_CORELANE_CLOSED once the ring was closed. */
+  check(): void;
+}
+
+/**
  * Operations queued to go to the kernel together: nothing is submitted until `submit()`, which
  * hands them all over in one call, in order. Obtained from `IoRing.batch()`.
  */
 export class Batch extends FileOperations<LinkOption> {
-  readonly #run: (spec: OpSpec) => Promise<unknown>;
-  readonly #flush: () => number;
-  readonly #entries: number;
-  readonly #checkRegistered: (spec: OpSpec) => OpSpec;
-  readonly #checkRing: () => void;
+  readonly #owner: BatchOwner;
   #queued: Queued[] = [];
   #submitted = false;
 
   /** @internal Use `IoRing.batch()`. */
-  constructor(
-    run: (spec: OpSpec) => Promise<unknown>,
-    flush: () => number,
-    entries: number,
-    checkRegistered: (spec: OpSpec) => OpSpec,
-    checkRing: () => void,
-  ) {
+  constructor(owner: BatchOwner) {
     super();
-    this.#run = run;
-    this.#flush = flush;
-    this.#entries = entries;
-    this.#checkRegistered = checkRegistered;
-    this.#checkRing = checkRing;
+    this.#owner = owner;
   }
 
   /** Operations queued so far. */
@@ -121,24 +126,27 @@ export class Batch extends FileOperations<LinkOption> {
     let chain = 0;
     for (const { spec } of this.#queued) {
       chain = (spec.flags & OpFlag.linkNext) !== 0 ? chain + 1 : 0;
-      if (chain >= this.#entries) {
+      if (chain >= this.#owner.entries) {
         throw new CorelaneRangeError(
           ErrorCode.OUT_OF_RANGE,
-          `a linked chain may hold at most ${this.#entries} operations (the ring's entries)`,
+          `a linked chain may hold at most ${this.#owner.entries} operations (the ring's entries)`,
         );
       }
     }
     this.#submitted = true;
-    for (const { spec, resolve, reject } of this.#queued) this.#run(spec).then(resolve, reject);
+    if (this.#owner.quietLinks) markQuietChains(this.#queued);
+    // Each op keeps the one promise queue() made: the ring settles it directly.
+    const owner = this.#owner;
+    for (const { spec, resolve, reject } of this.#queued) owner.stage(spec, resolve, reject);
     this.#queued = [];
-    return this.#flush();
+    return owner.flush();
   }
 
   // The ring's state is checked before the batch is touched: on a closed ring its ops reject
   // with ERR_CORELANE_CANCELLED rather than wait forever.
   #checkOwner(): void {
     try {
-      this.#checkRing();
+      this.#owner.check();
     } catch (error) {
       if ((error as CorelaneError).code === ErrorCode.CLOSED) {
         this.#submitted = true;
@@ -154,11 +162,44 @@ export class Batch extends FileOperations<LinkOption> {
   /** @internal Queues one operation until `submit()`. */
   protected enqueue(spec: OpSpec, options: LinkOption | undefined): Promise<unknown> {
     if (this.#submitted) throw new CorelaneError(ErrorCode.CLOSED, 'this batch was already submitted');
-    if (spec.inPlace !== undefined) this.#checkRegistered(spec);
-    if (optionalBoolean('options.link', options?.link, false)) spec.flags |= OpFlag.linkNext;
-    if (optionalBoolean('options.drain', options?.drain, false)) spec.flags |= OpFlag.drain;
+    if (spec.inPlace !== undefined) this.#owner.checkRegistered(spec);
+    if (options !== undefined) {
+      if (optionalBoolean('options.link', options.link, false)) spec.flags |= OpFlag.linkNext;
+      if (optionalBoolean('options.drain', options.drain, false)) {
+        if (this.#owner.quietLinks) {
+          throw new CorelaneError(
+            ErrorCode.INVALID_STATE,
+            'options.drain cannot be used on a ring made with quietLinks: the kernel refuses IOSQE_IO_DRAIN ' +
+              '(EOPNOTSUPP) on a ring that has skipped a completion',
+          );
+        }
+        spec.flags |= OpFlag.drain;
+      }
+    }
     return new Promise((resolve, reject) => {
       this.#queued.push({ spec, resolve, reject });
     });
+  }
+}
+
+/**
+ * Marks every link but the last of each chain whose success can be inferred (quietCodes, and no
+ * timeout anywhere in it: a link timeout completes on its own) with `skipSuccess`: the kernel
+ * then posts one completion for the chain when it succeeds, and the native side settles the
+ * links before it from that one (native/uring_backend.cc, TakeCompletion).
+ */
+function markQuietChains(queued: Queued[]): void {
+  let start = 0;
+  for (let i = 0; i < queued.length; i++) {
+    if (((queued[i] as Queued).spec.flags & OpFlag.linkNext) !== 0) continue;
+    if (i > start) {
+      let quiet = true;
+      for (let k = start; k <= i && quiet; k++) {
+        const { code } = (queued[k] as Queued).spec;
+        quiet = k === i ? code !== OpCode.timeout && code !== OpCode.linkTimeout : quietCodes.has(code);
+      }
+      if (quiet) for (let k = start; k < i; k++) (queued[k] as Queued).spec.flags |= OpFlag.skipSuccess;
+    }
+    start = i + 1;
   }
 }

@@ -40,7 +40,27 @@ export const OpFlag = {
   fixedBuffer: 1 << 3,
   /** Starts after every op submitted before it completed; later ops wait for it (IOSQE_IO_DRAIN). */
   drain: 1 << 4,
+  /**
+   * A non-final link of a quiet chain (`quietLinks`): it posts a completion only when it fails
+   * or is short (IOSQE_CQE_SKIP_SUCCESS); its success is inferred from the chain's next one.
+   */
+  skipSuccess: 1 << 5,
 } as const;
+
+/** Ops whose success a quiet chain can infer: they resolve with their whole length, or 0. */
+export const quietCodes: ReadonlySet<number> = new Set([
+  OpCode.read,
+  OpCode.write,
+  OpCode.readv,
+  OpCode.writev,
+  OpCode.fsync,
+  OpCode.ftruncate,
+  OpCode.fallocate,
+  OpCode.close,
+  OpCode.unlink,
+  OpCode.rename,
+  OpCode.mkdir,
+]);
 
 /** Setup flags an IoRing may ask for (each dropped, and reported, when the kernel refuses). */
 export const SetupWant = {

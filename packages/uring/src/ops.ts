@@ -186,23 +186,44 @@ export function readWriteSpec(
     };
   }
   const o = requireOptions('options', options);
-  const { bytes, length } = requireRange('buffer', view, o.offset, o.length);
+  // A batch's read/write carries options ({ link: true }) but rarely a range: the whole view,
+  // with no range object and no subarray.
+  let bytes: Uint8Array;
+  let length: number;
+  if (
+    o.offset === undefined &&
+    o.length === undefined &&
+    view instanceof Uint8Array &&
+    view.byteLength <= MAX_IO_LENGTH
+  ) {
+    bytes = view;
+    length = view.byteLength;
+  } else {
+    ({ bytes, length } = requireRange('buffer', view, o.offset, o.length));
+  }
   let flags = fileFlags(o);
   let a1 = 0;
   if (o.registeredBuffer !== undefined) {
     a1 = requireInteger('options.registeredBuffer', o.registeredBuffer, 0, 0xffff);
     flags |= OpFlag.fixedBuffer;
   }
-  return spec(code, code === OpCode.read ? 'read' : 'write', {
-    fd: f,
+  return {
+    code,
     flags,
+    fd: f,
     offset: pos,
     length,
     a1,
+    a2: 0,
     ref0: bytes,
+    ref1: undefined,
+    syscall: code === OpCode.read ? 'read' : 'write',
+    path: undefined,
+    dest: undefined,
+    statx: undefined,
     signal: signalOf(o),
     inPlace: (flags & OpFlag.fixedBuffer) !== 0 ? bytes : undefined,
-  });
+  };
 }
 
 export function vectorSpec(

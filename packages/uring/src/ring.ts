@@ -13,7 +13,7 @@ import {
   systemError,
 } from '@corelane/shared';
 import { isDetachedView, isShared, requireFd } from './arguments.js';
-import { Batch } from './batch.js';
+import { Batch, type BatchOwner } from './batch.js';
 import { backendDecision } from './capabilities.js';
 import { FAULTS } from './faults.js';
 import { FileSystemError } from './fs-error.js';
@@ -53,6 +53,20 @@ export interface IoRingOptions {
    * without it. Pass `false` for a ring that mostly writes and syncs.
    */
   deferTaskrun?: boolean;
+  /**
+   * Links that succeed post no completion of their own (IOSQE_CQE_SKIP_SUCCESS, Linux 5.17+):
+   * a batch's chain of ops that move bytes or return 0 (read, write, readv, writev, fsync,
+   * ftruncate, fallocate, closeFile, unlink, rename, mkdir; no timeout in it) then costs one
+   * completion and one wake-up when it succeeds, and each op's promise still settles with its
+   * own result: a link before the chain's last resolves with its whole length (or nothing)
+   * once the next one completes. A link that fails or is short still rejects (or resolves
+   * short) with its own result, and the rest of its chain rejects with `ECANCELED`. A WAL
+   * appending write + fdatasync linked sees one wake-up per append instead of two. The kernel
+   * refuses `drain` on such a ring, so `{ drain: true }` throws `ERR_CORELANE_INVALID_STATE`.
+   * The thread-pool backend, and io_uring on a kernel without IORING_FEAT_CQE_SKIP (before
+   * 5.17), complete each op on its own; the results are the same. Default false.
+   */
+  quietLinks?: boolean;
   /** Ask for IORING_SETUP_COOP_TASKRUN. Default false. */
   coopTaskrun?: boolean;
   /** A kernel thread polls the submission queue (IORING_SETUP_SQPOLL); opt-in. `idleMs` default 1000. */
@@ -93,7 +107,7 @@ interface Pending {
   cancelled: boolean;
   /** Why it was refused before the submit (it never runs, and its chain breaks there). */
   refusal?: Error | undefined;
-  onAbort?: () => void;
+  onAbort?: (() => void) | undefined;
 }
 
 /** What an op's promise resolves with: a count, an fd, stats, or nothing. */
@@ -183,11 +197,15 @@ export class IoRing extends FileOperations<object> {
   readonly #info: IoRingInfo;
   /** Staged ops in staging order (the descriptors' order), so a flush needs no map lookups. */
   #staged: Pending[] = [];
+  /** The other list #flush() swaps in, so a submit allocates no array. */
+  #spare: Pending[] = [];
   #flushScheduled = false;
   #closed = false;
   #registered: { buffer: ArrayBufferLike; start: number; end: number }[] = [];
   // Held here so the native side may reference it weakly while the ring is idle.
   readonly #onComplete = (count: number): void => this.#settleCompleted(count);
+  /** What every batch of this ring calls back into: made once, not per batch. */
+  readonly #batchOwner: BatchOwner;
 
   constructor(options?: IoRingOptions) {
     super();
@@ -214,6 +232,7 @@ export class IoRing extends FileOperations<object> {
             1,
             entries,
           );
+    const quietLinks = optionalBoolean('options.quietLinks', o.quietLinks, false);
     let want = 0;
     if (optionalBoolean('options.singleIssuer', o.singleIssuer, true)) want |= SetupWant.singleIssuer;
     if (optionalBoolean('options.deferTaskrun', o.deferTaskrun, true)) want |= SetupWant.deferTaskrun;
@@ -234,6 +253,14 @@ export class IoRing extends FileOperations<object> {
     }
     this.#entries = entries;
     this.#submitEvery = submitEvery;
+    this.#batchOwner = {
+      entries,
+      quietLinks,
+      stage: (spec, resolve, reject) => this.#stage(spec, resolve, reject, true),
+      flush: () => this.submit(),
+      checkRegistered: (spec) => this.#checkRegistered(spec),
+      check: () => this.#check(),
+    };
     this.#completions = new Float64Array(2 * Math.max(entries * 2, 64));
     this.#native = new native.Ring({
       mode: decision.mode,
@@ -291,19 +318,22 @@ export class IoRing extends FileOperations<object> {
 
   /** @internal Stages one operation; it is submitted at the end of the turn (or `submitEvery`). */
   protected enqueue(spec: OpSpec): Promise<unknown> {
-    return this.#run(spec, false);
+    this.#check();
+    if (spec.inPlace !== undefined) this.#checkRegistered(spec);
+    if (spec.signal?.aborted) {
+      return Promise.reject(
+        new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
+          cause: spec.signal.reason,
+        }),
+      );
+    }
+    return new Promise((resolve, reject) => this.#stage(spec, resolve, reject, false));
   }
 
   /** A batch: queue many operations (linked chains included) and submit them in one call. */
   batch(): Batch {
     this.#check();
-    return new Batch(
-      (spec) => this.#run(spec, true),
-      () => this.submit(),
-      this.#entries,
-      (spec) => this.#checkRegistered(spec),
-      () => this.#check(),
-    );
+    return new Batch(this.#batchOwner);
   }
 
   /**
@@ -445,25 +475,30 @@ export class IoRing extends FileOperations<object> {
     return spec;
   }
 
-  /** Stages one op and returns its promise; `batched` ops wait for an explicit submit. */
-  #run(spec: OpSpec, batched: boolean): Promise<unknown> {
-    this.#check();
-    // A batch checked its registered buffers when each op was queued: a throw here, halfway
-    // through its submit, would strand the ops after it.
-    if (!batched && spec.inPlace !== undefined) this.#checkRegistered(spec);
-    let refusal: Error | undefined;
-    if (spec.signal?.aborted) {
-      refusal = new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
-        cause: spec.signal.reason,
-      });
-      // A batched op is staged all the same, refused, so that its chain breaks at it.
-      if (!batched) return Promise.reject(refusal);
-    }
-    let pending: Pending | undefined;
-    const promise = new Promise<unknown>((resolve, reject) => {
-      pending = { id: -1, resolve, reject, spec, staged: true, cancelled: false, refusal };
-    });
-    if (pending === undefined) throw new Error('unreachable: a Promise executor runs at once');
+  /**
+   * Stages one op whose promise settles through `resolve`/`reject`; `batched` ops wait for an
+   * explicit submit. A batch checked its registered buffers when each op was queued, and the
+   * ring's state before its submit: a throw here, halfway through its submit, would strand the
+   * ops after it. An op aborted already is staged all the same, refused, so that its chain
+   * breaks at it (a single op aborted already never gets here, see enqueue()).
+   */
+  #stage(spec: OpSpec, resolve: (value: unknown) => void, reject: (error: unknown) => void, batched: boolean): void {
+    const refusal = spec.signal?.aborted
+      ? new CorelaneError(ErrorCode.CANCELLED, 'the operation was aborted before it started', {
+          cause: spec.signal.reason,
+        })
+      : undefined;
+    // Every field set here, in this order: one hidden class for every op.
+    const pending: Pending = {
+      id: -1,
+      resolve,
+      reject,
+      spec,
+      staged: true,
+      cancelled: false,
+      refusal,
+      onAbort: undefined,
+    };
     const id = this.#pending.add(pending);
     pending.id = id;
     if (spec.signal !== undefined && refusal === undefined) {
@@ -483,7 +518,7 @@ export class IoRing extends FileOperations<object> {
       spec.ref1,
     );
     this.#staged.push(pending);
-    if (batched) return promise;
+    if (batched) return;
     // Measured on a 4 KiB random-read loop at depth 32 (O_DIRECT): waiting for the end of the
     // turn let each wake-up's first completions sit unreplaced while the rest were settled,
     // and cost about a third of the throughput; submitting every 8 staged ops recovered it.
@@ -496,24 +531,25 @@ export class IoRing extends FileOperations<object> {
         if (!this.#closed) this.#flush();
       });
     }
-    return promise;
   }
 
   #flush(): number {
     const count = this.#staging.count;
     if (count === 0) return 0;
     const staged = this.#staged;
-    this.#staged = [];
+    this.#staged = this.#spare;
     this.#refuse(staged);
-    // The native side settles refused ops, and ops done during the submit, before it returns.
+    // The native side settles refused ops, and ops done during the submit, before it returns
+    // (through #onComplete, which only settles promises: nothing stages ops meanwhile).
     const accepted = this.#native.submit(this.#staging.descriptors, this.#staging.refs, count);
     this.#staging.clear();
     if (accepted < 0) {
       // Only a call the native side cannot read (a bug): nothing of it was taken.
       for (const { id } of staged) this.#fail(id, systemError('io_uring_submit', -accepted, 'submit'));
-      return 0;
     }
-    return accepted;
+    staged.length = 0;
+    this.#spare = staged;
+    return Math.max(accepted, 0);
   }
 
   // Marks the staged ops that must not run: aborted while staged, or a buffer detached or

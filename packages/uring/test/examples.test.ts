@@ -4,6 +4,8 @@ import { describeExamples } from '@corelane/shared/testing';
 const expected: Record<string, RegExp> = {
   'quick-start.ts': /^read "hello, io_uring" through io_uring\n$/,
   'batch.ts': /^submitted 6 operations in one call\n3 records durable, 19 bytes\n$/,
+  'quiet-links.ts':
+    /^wrote 6 bytes, durable: true\nwrote 7 bytes, durable: true\nwrote 6 bytes, durable: true\nEBADF, ECANCELED\n$/,
   'link-timeout.ts': /^timeout expired: true\nread: ECANCELED\n$/,
   'cancel.ts': /^aborted: ERR_CORELANE_CANCELLED\nclosed: ERR_CORELANE_CANCELLED\n$/,
   'capabilities.ts': /^backend: io_uring \(io_uring_queue_init works here\)\n[\s\S]*fallback ring: threadpool/,

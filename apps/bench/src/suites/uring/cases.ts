@@ -2,6 +2,7 @@
 import { capabilities, IoRing } from '@corelane/uring';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { unavailable } from '../../harness/suite.js';
+import { fioSample as fioSyncedAppends } from '../wal/peers.js';
 import { uvUringSample } from './child.js';
 import { fioRandomReads, fioSyncedWrites, fioUnavailable } from './fio.js';
 import { fsRandomReads, fsSyncedWrites } from './fs-promises.js';
@@ -152,6 +153,59 @@ function deferTaskrunCase(medium: Medium): BenchCase {
   };
 }
 
+/**
+ * A WAL's append with one in flight (write + fdatasync linked in one batch) against fio doing
+ * the same pattern, and quietLinks against the same ring without it. With quietLinks the write
+ * posts no completion when it succeeds, so one wake-up (the fdatasync's) serves each append.
+ */
+function linkedAppendCase(medium: Medium, peer: 'fio' | 'loud'): BenchCase {
+  const bytes = 128;
+  const where = mediumDirs[medium];
+  const quiet = 'IoRing({ deferTaskrun: false, quietLinks: true })';
+  return {
+    name:
+      peer === 'fio'
+        ? `${bytes}B write+fdatasync x1 ${medium} vs fio`
+        : `${bytes}B write+fdatasync x1 ${medium}: quietLinks on vs off`,
+    metric: `${bytes} B write linked to an fdatasync, 1 in flight, ${where}`,
+    unit: 'appends/s',
+    higherIsBetter: true,
+    ours: quiet,
+    peer:
+      peer === 'fio'
+        ? 'fio --rw=write --fdatasync=1 --iodepth=1 (io_uring engine, child process)'
+        : 'IoRing({ deferTaskrun: false })',
+    budgetMs: { quick: 6_000, full: 40_000 },
+    description:
+      `Each append writes ${bytes} B at the next offset of a 64 MiB file in ${where} laid out in advance, linked to an ` +
+      'fdatasync (one batch, one submit), and the next starts once both completed: the pattern of a WAL with one ' +
+      "append in flight (the wal suite's x1 case). " +
+      (peer === 'fio'
+        ? "fio: the wal suite's peer, --rw=write --bs=128 --fdatasync=1 --iodepth=1 over the same file, its write and " +
+          'its fdatasync one after the other.'
+        : 'The peer is the same loop on a ring without quietLinks, where the write posts its own completion (a second wake-up when it completes in io-wq).'),
+    setup(ctx) {
+      const caps = capabilities();
+      if (caps.backend !== 'io_uring') return unavailable(`io_uring is not available here (${caps.reason})`);
+      const missingFio = peer === 'fio' ? fioUnavailable() : null;
+      if (missingFio !== null) return unavailable(missingFio);
+      const ours = new IoRing({ backend: 'io_uring', entries: 256, deferTaskrun: false, quietLinks: true });
+      const loud = peer === 'loud' ? new IoRing({ backend: 'io_uring', entries: 256, deferTaskrun: false }) : null;
+      const path = writeTarget(medium);
+      const ms = sampleMs(ctx, medium);
+      return {
+        ours: () => ringLinkedAppends(ours, path, bytes, ms),
+        peer:
+          loud === null ? () => fioSyncedAppends(path, bytes, 1, ms) : () => ringLinkedAppends(loud, path, bytes, ms),
+        teardown: () => {
+          ours.close();
+          loud?.close();
+        },
+      };
+    },
+  };
+}
+
 /** Every case of the suite, in the order they run. */
 export const uringCases: BenchCase[] = [
   ...[1, 8, 32, 128].map((depth) => randomReadCase('disk', depth, 'fs.promises')),
@@ -165,4 +219,8 @@ export const uringCases: BenchCase[] = [
   syncedWriteCase('fio'),
   deferTaskrunCase('disk'),
   deferTaskrunCase('shm'),
+  linkedAppendCase('disk', 'fio'),
+  linkedAppendCase('shm', 'fio'),
+  linkedAppendCase('disk', 'loud'),
+  linkedAppendCase('shm', 'loud'),
 ];
