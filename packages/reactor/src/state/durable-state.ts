@@ -120,8 +120,9 @@ export class DurableState<S, R> {
 
     const path = resolvePath(dir);
     await mkdir(path, { recursive: true });
-    // As the Wal's own ring (wal.ts): it only writes and syncs, so no DEFER_TASKRUN.
-    const ring = walOptions.ring ?? new IoRing({ backend: walOptions.backend ?? 'auto', deferTaskrun: false });
+    // As the Wal's own ring (wal.ts): it only writes and syncs, so no DEFER_TASKRUN, and quiet links.
+    const ring =
+      walOptions.ring ?? new IoRing({ backend: walOptions.backend ?? 'auto', deferTaskrun: false, quietLinks: true });
     const ownsRing = walOptions.ring === undefined;
     let wal: Wal | undefined;
     try {

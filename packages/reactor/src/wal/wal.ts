@@ -223,8 +223,9 @@ export class Wal {
     try {
       // The log's own ring only writes and syncs: without DEFER_TASKRUN the kernel's workers post
       // each completion themselves (1 io_uring_enter per write + fdatasync instead of 4; measured
-      // in docs/packages/uring.md, and 1.2-1.4x the x1 and x256 appends in interleaved bench pairs).
-      ring = o.ring ?? new IoRing({ backend: o.backend, deferTaskrun: false });
+      // in docs/packages/uring.md, and 1.2-1.4x the x1 and x256 appends in interleaved bench pairs);
+      // quiet links: a group's writes post no completion (1 eventfd wake per append, not 2).
+      ring = o.ring ?? new IoRing({ backend: o.backend, deferTaskrun: false, quietLinks: true });
     } catch (error) {
       await lock.release();
       throw error;
