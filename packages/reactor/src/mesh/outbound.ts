@@ -72,7 +72,8 @@ export class Outbound {
           return Written.NOT_ASCII;
         }
         this.producer.commit();
-        if ((this.#unrung += length) >= this.#ringAt) this.flush();
+        this.#unrung += length;
+        if (this.#unrung >= this.#ringAt) this.flush();
         return Written.RING;
       }
     } else if (length > this.producer.maxRecordBytes) {
