@@ -1,7 +1,10 @@
 # The layout every corelane native package follows (see CONTRIBUTING.md, "Native packages"):
 #   native/*.cc          sources, one concern per file
 #   binding.gyp          this file: one target named after the package, C++20, no exceptions;
-#                        node-addon-api comes in with -isystem so its own warnings stay out
+#                        node-addon-api comes in with -isystem so its own warnings stay out;
+#                        NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: a JS error node-addon-api
+#                        would throw while the thread is being terminated (worker.terminate())
+#                        is dropped, not a fatal error that ends the whole process
 #   src/native.ts        loads build/Release or prebuilds/ with node-gyp-build, never throws
 # Warnings are errors when CI is set (CI=true node-gyp rebuild).
 #
@@ -27,7 +30,7 @@
         "native/syscalls.cc",
         "native/interrupt.cc"
       ],
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags_cc": ["-isystem", "<!(node -p \"require('path').dirname(require.resolve('node-addon-api/package.json'))\")", "-std=c++20", "-Wall", "-Wextra", "-Wpedantic", "-Wshadow", "-Wconversion"],
       "cflags_cc!": ["-std=gnu++17"],
       "xcode_settings": {

@@ -339,6 +339,7 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
   // does that once for every submit its callbacks made.
   if (submitted || refused_head_ < refused_.size()) {
     size_t done = SettleReady(env);
+    if (env.IsExceptionPending()) return env.Undefined();  // onComplete threw: it reaches JS
     if (submitted && done > 0) {
       if (in_wake_) {
         settled_inline_ = true;
@@ -356,10 +357,20 @@ size_t Ring::SettleReady(Napi::Env env) {
   size_t total = 0;
   for (;;) {
     size_t done = ReapInto();
-    if (done > 0) on_complete_.Call({Napi::Number::New(env, static_cast<double>(done))});
     total += done;
+    if (done > 0 && !CallOnComplete(env, done)) return total;
     if (done < capacity) return total;
   }
+}
+
+// Calls JS's onComplete(count); -> false when it did not return: it threw (the exception stays
+// pending, for the JS caller of this native call), or the thread is being terminated and runs
+// no JS. Never throws from here: node-addon-api's Call() would, and a throw while the thread
+// terminates is a fatal error (napi_throw fails), which a worker.terminate() during I/O hit.
+bool Ring::CallOnComplete(Napi::Env env, size_t count) {
+  napi_value argv[1] = {Napi::Number::New(env, static_cast<double>(count))};
+  napi_value result = nullptr;
+  return napi_call_function(env, env.Undefined(), on_complete_.Value(), 1, argv, &result) == napi_ok;
 }
 
 // Clears the eventfd; -> whether it was signalled (and completions may be ready to reap).
@@ -607,7 +618,7 @@ size_t Ring::DeliverFinished() {
     at += take;
     written = Deliver(written);
     if (written < capacity) return written;
-    on_complete_.Call({Napi::Number::New(env_, static_cast<double>(written))});
+    if (!CallOnComplete(env_, written)) return 0;
   }
 }
 
@@ -630,15 +641,27 @@ size_t Ring::Teardown(bool report) {
   // it might still write into.
   ops_.Abandon();
   UpdateRef();
+  // Proof obligation (a close callback must be code that is still loaded when it runs): close()
+  // from JS (`report`) runs with the thread's loop turning, so the callbacks that free the handles
+  // run soon, in this addon. Torn down by the environment's cleanup hook or the finalizer, the
+  // thread may be ending: Node runs its loop's closing handles after it unloaded this addon, and a
+  // callback here would jump into unmapped code (a worker terminated during I/O crashed so). Then
+  // the handles are closed with no callback and their memory, a few hundred bytes, is left.
+  uv_close_cb free_poll = nullptr;
+  uv_close_cb free_async = nullptr;
+  if (report) {
+    free_poll = [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); };
+    free_async = [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); };
+  }
   if (poll_ != nullptr) {
     poll_->data = nullptr;
     uv_poll_stop(poll_);
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), free_poll);
     poll_ = nullptr;
   }
   if (async_ != nullptr) {
     async_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(async_), [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+    uv_close(reinterpret_cast<uv_handle_t*>(async_), free_async);
     async_ = nullptr;
   }
   registered_buffers_.clear();

@@ -40,6 +40,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
   void OnWake();
   bool ClearWake();
   size_t SettleReady(Napi::Env env);
+  bool CallOnComplete(Napi::Env env, size_t count);
   size_t ReapInto();
   size_t Deliver(size_t written);
   size_t DeliverFinished();

@@ -145,6 +145,32 @@ describe.each(backends)('%s: cancellation and shutdown', (backend) => {
     expect(out).toBe(`timeout settled on ${backend}\nread 16\n`);
   });
 
+  it.each([false, true])(
+    'a worker terminated at random moments of write + fdatasync chains (quietLinks %s): this process lives on, 20 times',
+    async (quietLinks) => {
+      // Was: a segfault (the ring's handles closed by the cleanup hook with callbacks in this
+      // addon, run by Node after it unloaded the addon) or a fatal napi_throw (a settle that
+      // called JS while the thread was being terminated).
+      const path = join(dir, `chains-${backend}-${quietLinks}`);
+      writeFileSync(path, Buffer.alloc(65_536));
+      for (let round = 0; round < 20; round++) {
+        const worker = new Worker(new URL('workers/chains.mjs', import.meta.url), {
+          workerData: { backend, path, quietLinks },
+        });
+        await new Promise((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        });
+        await new Promise((resolve) => setTimeout(resolve, round % 5));
+        expect(await worker.terminate()).toBe(1);
+      }
+      const ring = new IoRing({ backend });
+      await expect(ring.timeout(1)).resolves.toBeUndefined();
+      ring.close();
+    },
+    60_000,
+  );
+
   it('a worker terminated with ops in flight shuts its ring down cleanly', async () => {
     for (let round = 0; round < 3; round++) {
       const worker = new Worker(new URL('workers/abandon.mjs', import.meta.url), {
