@@ -106,7 +106,8 @@ export function fireAndForget(peer: Peer): BenchCase {
     budgetMs: { quick: 15_000, full: 60_000 },
     /** The fixed text, then this run's events per second per core (ours' median / 2). */
     get description() {
-      const perCore = median(samples) / CORES;
+      // (Read before the first sample too: no figure yet then.)
+      const perCore = samples.length === 0 ? Number.NaN : median(samples) / CORES;
       return (
         'Keyed 16-byte messages from the main thread to 2 cores (each to partition(key, 2)), timed until a barrier ' +
         'request to each core is answered (it follows every message in its ring). Peers do the same work: each ' +
