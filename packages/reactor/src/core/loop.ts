@@ -143,7 +143,7 @@ export class Loop {
         park = true;
         break;
       }
-      if (strategy === 'hybrid' && (t - lastWork >= POLL_BEFORE_SLEEP_MS || this.#mainOnMyCpu())) {
+      if (strategy === 'hybrid' && (t - lastWork >= this.#pollMs() || this.#mainOnMyCpu())) {
         // The rest of the spin budget asleep on the doorbell (a futex, woken by the producer's
         // ring without an event-loop turn): a thread that shares this core's CPU, such as the
         // main thread waiting for the reply just sent, gets the CPU meanwhile.
@@ -159,7 +159,19 @@ export class Loop {
     else this.#schedule();
   };
 
-  /** True when the main thread last waited for replies on this core's CPU (a relaxed sample). */
+  /**
+   * How long an idle `'hybrid'` pass polls before it sleeps on the doorbell: the whole spin
+   * budget while this core's own requests wait for replies (a peer that answers within it
+   * costs no futex wake on either side), else POLL_BEFORE_SLEEP_MS. With 10 µs for both, one
+   * hop slower than that (a GC pause, a preemption) put both cores of a ping-pong to sleep,
+   * and from then on each hop waited for a futex wake longer than the other side's poll:
+   * ~55 µs per round trip, for good.
+   */
+  #pollMs(): number {
+    return this.#node.pending.size > 0 ? this.#idle.spinMs : POLL_BEFORE_SLEEP_MS;
+  }
+
+  /** True when the main thread waits for replies on this core's CPU now (a relaxed sample). */
   #mainOnMyCpu(): boolean {
     const cpu = this.#node.cpu;
     return cpu !== null && Atomics.load(this.#mainWords, ControlWord.CPU) === cpu;

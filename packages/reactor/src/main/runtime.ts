@@ -360,6 +360,11 @@ export class Runtime extends EventEmitter {
         }
         const rest = spin - (now() - start);
         if (!got && rest > 0) this.#bell.parkSync(this.#hasReplies, rest);
+        // The spin is over: this thread no longer waits on that CPU. A stale word made the
+        // 'hybrid' core pinned there sleep at once whenever idle, long after the main thread
+        // had parked in its event loop (core-to-core ping-pong ~60 µs per round trip, futex
+        // wakes each way, instead of ~4 µs).
+        Atomics.store(this.#mainWords, ControlWord.CPU, -1);
         if (got || this.#inbound.hasWork(false)) this.#receive();
       }
       this.#arm();
@@ -390,8 +395,9 @@ export class Runtime extends EventEmitter {
 
   /**
    * True when this thread runs on the CPU `core` is pinned to (a sample: threads move). Also
-   * published in the main thread's CPU word, where a `'hybrid'` core reads it to sleep its spin
-   * rather than poll while the main thread waits on its CPU. Unpinned cores: always false.
+   * published in the main thread's CPU word for the length of the reply spin (`#flush()` sets
+   * it back to -1 after), where a `'hybrid'` core reads it to sleep its spin rather than poll
+   * while the main thread waits on its CPU. Unpinned cores: always false.
    */
   #sharesCpuWith(core: number): boolean {
     const pinned = this.#plan.cpus[core];
