@@ -27,8 +27,9 @@ export type IdleStrategy = 'spin' | 'park' | 'hybrid';
 /** The `idle` option in full. */
 export interface IdleOptions {
   /**
-   * `'hybrid'` (default): poll 10 µs, then sleep on the doorbell (`Atomics.wait`, which blocks
-   * the worker's event loop) for the rest of `spinMs`, then park. `'spin'`: never park.
+   * `'hybrid'` (default): poll 10 µs (all of `spinMs` while the core's own requests wait for
+   * replies), then sleep on the doorbell (`Atomics.wait`, which blocks the worker's event loop)
+   * for the rest of `spinMs`, then park. `'spin'`: never park.
    * `'park'`: park at once.
    */
   strategy?: IdleStrategy;

@@ -1,5 +1,6 @@
 import { CorelaneTypeError, ErrorCode } from '@corelane/shared';
 import { Packr } from 'msgpackr';
+import { ValueViews } from './value-views.js';
 
 /**
  * How values cross the rings: `encode` turns a value into bytes (which the ring copies at once,
@@ -56,6 +57,9 @@ function msgpackCodec(): RingCodec {
   };
 }
 
+/** The views `'raw'` hands handlers (one set per thread: each thread has its own rings' data views). */
+const rawViews = new ValueViews();
+
 const raw: RingCodec = {
   encode(value) {
     if (!(value instanceof Uint8Array)) {
@@ -67,7 +71,7 @@ const raw: RingCodec = {
     return value;
   },
   decode: (bytes) => bytes,
-  decodeAt: (data, start, end) => data.subarray(start, end),
+  decodeAt: (data, start, end) => rawViews.at(data, start, end),
   decodeKept: (data, start, end) => data.slice(start, end),
   ints: false,
 };

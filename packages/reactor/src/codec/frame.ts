@@ -107,6 +107,9 @@ export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: 
   } else out.set(length === src.length ? src : src.subarray(0, length), at);
 }
 
+/** True where an Int32Array store lays its bytes out little endian (the frame's byte order). */
+export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /**
  * Writes a frame's payload into `out` from `start` (exactly `frameLength()` bytes): the key
  * is `key[0..keyLength)` (ignored for `KeyTag.NONE`), or a string written in place one UTF-16
@@ -114,6 +117,11 @@ export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: 
  * frame unfinished, at the first unit that is not (the caller encodes the key and writes the
  * frame again). `out` is the ring's data region (the record claimed in place) or an overflow
  * copy (`start` 0).
+ *
+ * `words`, when given, views the same bytes as `out` as int32s (little endian, see
+ * LITTLE_ENDIAN) and `start` is a multiple of 4, as a payload in a ring is: the id, the key
+ * length and an ASCII key then go in one store per 4 bytes (every field before the value is
+ * 4-aligned), a third of a send's frame writing for a 12-byte key.
  */
 export function writeFrame(
   out: Uint8Array,
@@ -124,18 +132,32 @@ export function writeFrame(
   key: Uint8Array | string | null,
   keyLength: number,
   value: Uint8Array | null,
+  words: Int32Array | null = null,
 ): boolean {
   let at = start;
   if (hasId(kind)) {
-    writeU32(out, at + Field.ID, id);
+    if (words !== null) words[(at + Field.ID) >> 2] = id;
+    else writeU32(out, at + Field.ID, id);
     at += Field.ID_BYTES;
   }
   if (keyTag !== 0 && key !== null) {
-    writeU32(out, at, keyLength);
+    if (words !== null) words[at >> 2] = keyLength;
+    else writeU32(out, at, keyLength);
     at += Field.KEY_LENGTH_BYTES;
     if (typeof key === 'string') {
       // One pass: the check and the copy (an ASCII key's UTF-8 bytes are its UTF-16 units).
-      for (let i = 0; i < keyLength; i++) {
+      let i = 0;
+      if (words !== null) {
+        for (const w = at >> 2; i + 4 <= keyLength; i += 4) {
+          const a = key.charCodeAt(i);
+          const b = key.charCodeAt(i + 1);
+          const c = key.charCodeAt(i + 2);
+          const d = key.charCodeAt(i + 3);
+          if ((a | b | c | d) >= 0x80) return false;
+          words[w + (i >> 2)] = a | (b << 8) | (c << 16) | (d << 24);
+        }
+      }
+      for (; i < keyLength; i++) {
         const u = key.charCodeAt(i);
         if (u >= 0x80) return false;
         out[at + i] = u;

@@ -1,6 +1,6 @@
 import type { Server } from 'node:net';
 import { SharedMap } from '@corelane/lockfree';
-import { partition, type RouterKey } from '@corelane/router';
+import type { RouterKey } from '@corelane/router';
 import { CorelaneError, CorelaneRangeError, ErrorCode, requireInteger } from '@corelane/shared';
 import { ByteRingProducer } from '@corelane/spsc';
 import { IoRing } from '@corelane/uring';
@@ -12,6 +12,7 @@ import { Doorbell } from '../mesh/doorbell.js';
 import { Inbound } from '../mesh/inbound.js';
 import { Counter, controlCounters, controlWords, ringIndex } from '../mesh/layout.js';
 import { Outbound } from '../mesh/outbound.js';
+import { Owners } from '../mesh/owners.js';
 import { Sender } from '../mesh/sender.js';
 import { PendingRequests } from '../pending.js';
 import { decodeError, encodeError } from '../remote-error.js';
@@ -63,6 +64,7 @@ export class CoreNode {
   /** The last string key `#owner()` hashed, and its owner. */
   #lastKey: string | null = null;
   #lastOwner = 0;
+  readonly #owners: Owners;
   #io: IoRing | null = null;
   /** `ctx.shared`: this core's side of the runtime's SharedMap (closed in close()). */
   readonly #shared: SharedMap | null;
@@ -89,6 +91,7 @@ export class CoreNode {
     this.core = core;
     this.cores = cores;
     this.cpu = cpu;
+    this.#owners = new Owners(cores);
     this.definition = definition;
     this.#codec = codec;
     this.#main = cores;
@@ -190,13 +193,13 @@ export class CoreNode {
   }
 
   /**
-   * `partition(key, cores)`, remembering the last string key: the common `if (ctx.owner(k) !==
-   * ctx.core) ctx.send(k, v)` hashes `k` once, not twice. Only strings are remembered (a
-   * Uint8Array may change between the calls; numbers hash cheaply).
+   * `partition(key, cores)` (through `Owners`), remembering the last string key: the common
+   * `if (ctx.owner(k) !== ctx.core) ctx.send(k, v)` looks `k` up once, not twice. Only strings
+   * are remembered (a Uint8Array may change between the calls; numbers hash cheaply).
    */
   #owner(key: RouterKey): number {
     if (key === this.#lastKey) return this.#lastOwner;
-    const owner = partition(key, this.cores);
+    const owner = this.#owners.of(key);
     if (typeof key === 'string') {
       this.#lastKey = key;
       this.#lastOwner = owner;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { currentCpu } from '@corelane/affinity';
 import type { SharedMap } from '@corelane/lockfree';
-import { partition, type RouterKey } from '@corelane/router';
+import type { RouterKey } from '@corelane/router';
 import { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
 import { ByteRingConsumer, ByteRingProducer, releaseRole } from '@corelane/spsc';
 import { type RingCodec, resolveCodec } from '../codec/codec.js';
@@ -22,6 +22,7 @@ import {
   ringIndex,
 } from '../mesh/layout.js';
 import { Outbound } from '../mesh/outbound.js';
+import { Owners } from '../mesh/owners.js';
 import { Sender } from '../mesh/sender.js';
 import { type Plan, type RuntimeOptions, resolveOptions } from '../options.js';
 import { PendingRequests } from '../pending.js';
@@ -84,6 +85,8 @@ export class Runtime extends EventEmitter {
   readonly #pending = new PendingRequests();
   readonly #latency = new Latency();
   readonly #frame = new FrameView();
+  /** `partition(key, size)`, string keys remembered. */
+  readonly #owners: Owners;
   readonly #data: unknown;
   /** `Runtime.start({ shared })`, and the thread id of each core's current worker (to release its slot). */
   readonly #shared: SharedMap | null;
@@ -120,6 +123,7 @@ export class Runtime extends EventEmitter {
     this.#data = data;
     this.#shared = shared;
     const n = plan.cores;
+    this.#owners = new Owners(n);
     this.#rings = allocateMesh(n, plan.ring);
     this.#control = allocateControl(n);
     const outbound: Outbound[] = [];
@@ -253,7 +257,7 @@ export class Runtime extends EventEmitter {
 
   /** The core that owns `key`: `partition(key, size)`. */
   owner(key: RouterKey): number {
-    return partition(key, this.#plan.cores);
+    return this.#owners.of(key);
   }
 
   #checkOpen(): void {
@@ -277,7 +281,7 @@ export class Runtime extends EventEmitter {
    */
   send(key: RouterKey, value: unknown): boolean {
     this.#checkOpen();
-    return this.#sender.message(partition(key, this.#plan.cores), Kind.SEND, 0, key, value);
+    return this.#sender.message(this.#owners.of(key), Kind.SEND, 0, key, value);
   }
 
   /** Sends `value` to core `core` (its handler gets `key` undefined). */
@@ -295,7 +299,7 @@ export class Runtime extends EventEmitter {
    */
   request(key: RouterKey, value: unknown): Promise<unknown> {
     this.#checkOpen();
-    return this.#request(partition(key, this.#plan.cores), key, value);
+    return this.#request(this.#owners.of(key), key, value);
   }
 
   /** Requests from core `core` (its handler gets `key` undefined). */
@@ -360,6 +364,11 @@ export class Runtime extends EventEmitter {
         }
         const rest = spin - (now() - start);
         if (!got && rest > 0) this.#bell.parkSync(this.#hasReplies, rest);
+        // The spin is over: this thread no longer waits on that CPU. A stale word made the
+        // 'hybrid' core pinned there sleep at once whenever idle, long after the main thread
+        // had parked in its event loop (core-to-core ping-pong ~60 µs per round trip, futex
+        // wakes each way, instead of ~4 µs).
+        Atomics.store(this.#mainWords, ControlWord.CPU, -1);
         if (got || this.#inbound.hasWork(false)) this.#receive();
       }
       this.#arm();
@@ -390,8 +399,9 @@ export class Runtime extends EventEmitter {
 
   /**
    * True when this thread runs on the CPU `core` is pinned to (a sample: threads move). Also
-   * published in the main thread's CPU word, where a `'hybrid'` core reads it to sleep its spin
-   * rather than poll while the main thread waits on its CPU. Unpinned cores: always false.
+   * published in the main thread's CPU word for the length of the reply spin (`#flush()` sets
+   * it back to -1 after), where a `'hybrid'` core reads it to sleep its spin rather than poll
+   * while the main thread waits on its CPU. Unpinned cores: always false.
    */
   #sharesCpuWith(core: number): boolean {
     const pinned = this.#plan.cpus[core];

@@ -48,8 +48,8 @@ export function allocateMesh(cores: number, capacity: number): (SharedArrayBuffe
  *                │ HANDLING_HEAD @24  that ring's consumed position (head)   │
  *                │                when the read() began                      │
  *                │ IDLE @28       1 when the last loop pass found nothing    │
- *                │ CPU @32        main thread's slot: the CPU it ran on when │
- *                │                it last waited for replies (-1 unknown)    │
+ *                │ CPU @32        main thread's slot: the CPU it runs on     │
+ *                │                while it spins for replies (-1 otherwise)  │
  * slot byte 64   ├──────────────────────────────────────────────────────────┤
  *                │ Float64 counters (Counter.*), written by the core once    │
  *                │ per turn with plain stores and read by stats() on the     │

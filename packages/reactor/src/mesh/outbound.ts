@@ -1,5 +1,5 @@
 import type { ByteRingProducer } from '@corelane/spsc';
-import { frameLength, frameType, SHORT_COPY, writeFrame } from '../codec/frame.js';
+import { frameLength, frameType, LITTLE_ENDIAN, SHORT_COPY, writeFrame } from '../codec/frame.js';
 import type { Doorbell } from './doorbell.js';
 import { OverflowQueue } from './overflow-queue.js';
 
@@ -28,10 +28,15 @@ export class Outbound {
   dirty = false;
   /** The ring's data region: frames are written here at the offsets `claimOffset()` returns. */
   readonly #data: Uint8Array;
+  /** `#data` as int32s, for `writeFrame()`'s 4-byte stores (null on a big-endian machine). */
+  readonly #words: Int32Array | null;
 
   constructor(producer: ByteRingProducer, target: number, bell: Doorbell) {
     this.producer = producer;
     this.#data = producer.data;
+    const data = producer.data;
+    // The data region starts 8-aligned in the ring's buffer (spsc's layout), and so does every record.
+    this.#words = LITTLE_ENDIAN ? new Int32Array(data.buffer, data.byteOffset, data.length >> 2) : null;
     this.#ringAt = producer.capacity / RING_FRACTION;
     this.target = target;
     this.#bell = bell;
@@ -67,7 +72,7 @@ export class Outbound {
       const at = this.producer.claimOffset(length, type);
       this.dirty = true; // (when full, claimOffset() published what was pending: the target may need its doorbell)
       if (at >= 0) {
-        if (!writeFrame(this.#data, at, kind, id, keyTag, key, keyLength, value)) {
+        if (!writeFrame(this.#data, at, kind, id, keyTag, key, keyLength, value, this.#words)) {
           this.producer.abort();
           return Written.NOT_ASCII;
         }

@@ -15,7 +15,7 @@ export const reactorSuite = defineSuite({
   description:
     'The thread-per-core runtime: request round trips main → core → main vs postMessage; fire-and-forget sends to 2 ' +
     'cores vs postMessage (per message, batched 64) and piscina; keyed aggregation on 2 cores vs one thread and ' +
-    'piscina; core → core round trips vs the C++ twin; idle CPU and wake-up latency, parked vs spinning.',
+    'piscina; core → core round trips vs the C++ twin (spinning and hybrid cores); idle CPU and wake-up latency, parked vs spinning.',
   cases: [
     requestRoundTrip(),
     fireAndForget('message'),
@@ -23,7 +23,8 @@ export const reactorSuite = defineSuite({
     fireAndForget('piscina'),
     keyedAggregation('single'),
     keyedAggregation('piscina'),
-    coreToCoreRoundTrip(),
+    coreToCoreRoundTrip('spin'),
+    coreToCoreRoundTrip('hybrid'),
     idleRuntime(),
     parkedWakeUp('median'),
     parkedWakeUp('p99'),
