@@ -51,7 +51,11 @@ function randomReadCase(medium: Medium, depth: number, peer: Peer): BenchCase {
       `${depth} reads of 4 KiB kept in flight at random 4 KiB-aligned offsets of a 64 MiB file in ${where} ` +
       '(every block once per pass, in a seeded random order, as fio reads with its random map), into page-aligned ' +
       'SharedArrayBuffer views; the same offsets, buffers and loop (one promise per read) for ours and fs.promises. ' +
-      `The peer is ${peerNames[peer]}.`,
+      `The peer is ${peerNames[peer]}.` +
+      (medium === 'shm' && peer === 'fio'
+        ? " On tmpfs the kernel runs these buffered reads in an io-wq worker, for both sides (fio's worker " +
+          'thread used as much CPU as fio itself).'
+        : ''),
     setup(ctx) {
       const ring = ioUringRing(peer);
       if (typeof ring === 'string') return unavailable(ring);
