@@ -6,6 +6,7 @@ import { fioSample as fioSyncedAppends } from '../wal/peers.js';
 import { uvUringSample } from './child.js';
 import { fioRandomReads, fioSyncedWrites, fioUnavailable } from './fio.js';
 import { fsRandomReads, fsSyncedWrites } from './fs-promises.js';
+import { cAppendLoop, cLinkedAppends } from './native-loop.js';
 import { ringLinkedAppends, ringRandomReads, ringSyncedWrites } from './ours.js';
 import { FILE_SIZE, type Medium, mediumDirs, readFixture, writeTarget } from './workload.js';
 
@@ -51,7 +52,11 @@ function randomReadCase(medium: Medium, depth: number, peer: Peer): BenchCase {
       `${depth} reads of 4 KiB kept in flight at random 4 KiB-aligned offsets of a 64 MiB file in ${where} ` +
       '(every block once per pass, in a seeded random order, as fio reads with its random map), into page-aligned ' +
       'SharedArrayBuffer views; the same offsets, buffers and loop (one promise per read) for ours and fs.promises. ' +
-      `The peer is ${peerNames[peer]}.`,
+      `The peer is ${peerNames[peer]}.` +
+      (medium === 'shm' && peer === 'fio'
+        ? " On tmpfs the kernel runs these buffered reads in an io-wq worker, for both sides (fio's worker " +
+          'thread used as much CPU as fio itself).'
+        : ''),
     setup(ctx) {
       const ring = ioUringRing(peer);
       if (typeof ring === 'string') return unavailable(ring);
@@ -155,40 +160,52 @@ function deferTaskrunCase(medium: Medium): BenchCase {
 
 /**
  * A WAL's append with one in flight (write + fdatasync linked in one batch) against fio doing
- * the same pattern, and quietLinks against the same ring without it. With quietLinks the write
- * posts no completion when it succeeds, so one wake-up (the fdatasync's) serves each append.
+ * the same pattern, against a C loop over liburing doing exactly our chain (what JS, libuv and
+ * N-API cost on top of the kernel's work), and quietLinks against the same ring without it.
+ * With quietLinks the write posts no completion when it succeeds, so one wake-up (the
+ * fdatasync's) serves each append.
  */
-function linkedAppendCase(medium: Medium, peer: 'fio' | 'loud'): BenchCase {
+function linkedAppendCase(medium: Medium, peer: 'fio' | 'c' | 'loud'): BenchCase {
   const bytes = 128;
   const where = mediumDirs[medium];
   const quiet = 'IoRing({ deferTaskrun: false, quietLinks: true })';
   return {
     name:
-      peer === 'fio'
-        ? `${bytes}B write+fdatasync x1 ${medium} vs fio`
-        : `${bytes}B write+fdatasync x1 ${medium}: quietLinks on vs off`,
+      peer === 'loud'
+        ? `${bytes}B write+fdatasync x1 ${medium}: quietLinks on vs off`
+        : `${bytes}B write+fdatasync x1 ${medium} vs ${peer === 'fio' ? 'fio' : 'C liburing loop'}`,
     metric: `${bytes} B write linked to an fdatasync, 1 in flight, ${where}`,
     unit: 'appends/s',
     higherIsBetter: true,
     ours: quiet,
-    peer:
-      peer === 'fio'
-        ? 'fio --rw=write --fdatasync=1 --iodepth=1 (io_uring engine, child process)'
-        : 'IoRing({ deferTaskrun: false })',
+    peer: {
+      fio: 'fio --rw=write --fdatasync=1 --iodepth=1 (io_uring engine, child process)',
+      c: 'the same chain in C over liburing, completion awaited with epoll on the eventfd (child process)',
+      loud: 'IoRing({ deferTaskrun: false })',
+    }[peer],
     budgetMs: { quick: 6_000, full: 40_000 },
     description:
       `Each append writes ${bytes} B at the next offset of a 64 MiB file in ${where} laid out in advance, linked to an ` +
       'fdatasync (one batch, one submit), and the next starts once both completed: the pattern of a WAL with one ' +
       "append in flight (the wal suite's x1 case). " +
-      (peer === 'fio'
-        ? "fio: the wal suite's peer, --rw=write --bs=128 --fdatasync=1 --iodepth=1 over the same file, its write and " +
-          'its fdatasync one after the other.'
-        : 'The peer is the same loop on a ring without quietLinks, where the write posts its own completion (a second wake-up when it completes in io-wq).'),
-    setup(ctx) {
+      {
+        fio:
+          "fio: the wal suite's peer, --rw=write --bs=128 --fdatasync=1 --iodepth=1 over the same file, its write and " +
+          'its fdatasync one after the other.',
+        c:
+          'The peer (src/suites/uring/native/append-loop.c) submits the same linked chain with the same flags on a ring ' +
+          'set up as ours (SINGLE_ISSUER, no DEFER_TASKRUN, an eventfd registered) and waits for it as libuv waits for ' +
+          'ours: epoll on the eventfd, a read of it, a peek at the completion queue. The ratio is what JavaScript, ' +
+          'libuv and N-API add to each append.',
+        loud: 'The peer is the same loop on a ring without quietLinks, where the write posts its own completion (a second wake-up when it completes in io-wq).',
+      }[peer],
+    async setup(ctx) {
       const caps = capabilities();
       if (caps.backend !== 'io_uring') return unavailable(`io_uring is not available here (${caps.reason})`);
       const missingFio = peer === 'fio' ? fioUnavailable() : null;
       if (missingFio !== null) return unavailable(missingFio);
+      const loop = peer === 'c' ? await cAppendLoop() : null;
+      if (typeof loop === 'string') return unavailable(loop);
       const ours = new IoRing({ backend: 'io_uring', entries: 256, deferTaskrun: false, quietLinks: true });
       const loud = peer === 'loud' ? new IoRing({ backend: 'io_uring', entries: 256, deferTaskrun: false }) : null;
       const path = writeTarget(medium);
@@ -196,7 +213,11 @@ function linkedAppendCase(medium: Medium, peer: 'fio' | 'loud'): BenchCase {
       return {
         ours: () => ringLinkedAppends(ours, path, bytes, ms),
         peer:
-          loud === null ? () => fioSyncedAppends(path, bytes, 1, ms) : () => ringLinkedAppends(loud, path, bytes, ms),
+          loud !== null
+            ? () => ringLinkedAppends(loud, path, bytes, ms)
+            : loop !== null
+              ? () => cLinkedAppends(loop.binary, path, bytes, ms)
+              : () => fioSyncedAppends(path, bytes, 1, ms),
         teardown: () => {
           ours.close();
           loud?.close();
@@ -221,6 +242,8 @@ export const uringCases: BenchCase[] = [
   deferTaskrunCase('shm'),
   linkedAppendCase('disk', 'fio'),
   linkedAppendCase('shm', 'fio'),
+  linkedAppendCase('disk', 'c'),
+  linkedAppendCase('shm', 'c'),
   linkedAppendCase('disk', 'loud'),
   linkedAppendCase('shm', 'loud'),
 ];

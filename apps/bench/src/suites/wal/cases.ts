@@ -36,7 +36,11 @@ function appendCase(size: number, appenders: number, peer: Peer): BenchCase {
       'written with one write and one fdatasync in one linked io_uring submission; zeros written ahead of the tail). ' +
       (peer === 'fio'
         ? `fio: --rw=write --bs=${size} --fdatasync=1 --iodepth=${appenders}, an fdatasync after every write ` +
-          '(its file is fallocated, and every sample after the first rewrites blocks an earlier one wrote).'
+          '(its file is fallocated, and every sample after the first rewrites blocks an earlier one wrote).' +
+          (size === 4096
+            ? ` Each of our records is 16 bytes longer than its payload (its header), so a ${size}-byte append ` +
+              "spans two pages where fio's write covers one, and each fdatasync writes both."
+            : '')
         : "fs.promises: each append writes at the end of a file, then awaits datasync(), on libuv's thread pool."),
     async setup(ctx) {
       if (peer === 'fio') {
