@@ -110,8 +110,17 @@ describe('attaching to a buffer that is not the right ring', () => {
       code(ErrorCode.INVALID_ARGUMENT, TypeError),
     );
     expect(() => new RingConsumer(ring, 5 as never)).toThrow(code(ErrorCode.INVALID_ARGUMENT, TypeError));
+    for (const napMs of [-1, 1001, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new RingConsumer(ring, { napMs })).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
+    }
+    const bytes = allocateByteRing({ capacity: 64 });
+    const bytesBefore = snapshot(bytes);
+    expect(() => new ByteRingConsumer(bytes, { napMs: '1' as never })).toThrow(
+      code(ErrorCode.INVALID_ARGUMENT, TypeError),
+    );
+    expect(snapshot(bytes)).toEqual(bytesBefore);
     expect(snapshot(ring)).toEqual(before);
-    new RingProducer(ring).close(); // the role was never taken
+    new RingProducer(ring, { napMs: 0.25 }).close(); // the role was never taken; fractions are fine
   });
 
   it('a native thread refuses a wrong header too', () => {

@@ -13,6 +13,8 @@ export interface JsSpec {
   count: number;
   timeoutMs: number;
   publishEvery?: number;
+  /** The side's `napMs`: sync waits nap this long (unannounced) before they sleep announced. */
+  napMs?: number;
   /** How to wait when the ring is full or empty. */
   wait: 'spin' | 'park' | 'async';
   /** Consumer: handle one item per call, and wait again after each (the lost-wake-up variant). */
