@@ -41,6 +41,12 @@ import { roleState } from './role.js';
  * sleep, is never stale while asleep. Without the addon a side whose peer is native polls in
  * `POLL_SLICE_MS` slices.
  *
+ * Stop, then ready (S3'): when stop() holds (the peer closed), ready() is asked once more. A
+ * closing side publishes what it wrote (P1) before its role exchange, both seq-cst: a stop() that
+ * sees the exchange is followed by a ready() that sees the publish. Without that second look, a
+ * ready() just before the publish and a stop() just after the exchange would report "closed and
+ * empty" with the peer's last records in the ring (seen: a router consumer left 45 of 40,000).
+ *
  * Naps (`napMs`, sync waits only): before S1, the side may sleep in short timed waits that it
  * announces to nobody, re-checking ready() and stop() after each (N1 below). Nothing here needs
  * a wake: each nap ends by its own timeout, so no wake-up can be lost; a nap only delays seeing
@@ -172,7 +178,9 @@ export class SleepProtocol {
       const seen = Atomics.load(this.#words, this.#wakeWord); // S2
       if (ready())
         verdict = true; // S3
-      else if (!stop()) {
+      else if (stop())
+        verdict = ready(); // S3': the peer's last publish (see "Stop, then ready" above)
+      else {
         const remaining = deadline - performance.now();
         if (remaining > 0) return { mechanism, seen, sliceMs: this.#sliceMs(mechanism, remaining) };
       }
@@ -220,7 +228,7 @@ export class SleepProtocol {
     while (performance.now() < until) {
       Atomics.wait(words, wakeWord, Atomics.load(words, wakeWord), NAP_SLICE_MS);
       if (ready()) return true;
-      if (stop()) return false;
+      if (stop()) return ready(); // S3', as in #begin
     }
     return undefined;
   }

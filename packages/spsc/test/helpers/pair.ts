@@ -19,6 +19,8 @@ export interface JsSpec {
   wait: 'spin' | 'park' | 'async';
   /** Consumer: handle one item per call, and wait again after each (the lost-wake-up variant). */
   perMessage?: boolean;
+  /** Consumer: stop at the first wait that says false while the producer is closed (no read after it). */
+  untilClosed?: boolean;
   /** Consumer of a slot ring: use pop() instead of drain(). */
   pop?: boolean;
   /** Producer: neither flush nor close until the consumer has closed. */

@@ -121,6 +121,8 @@ export async function consume(buffer, kind, spec) {
     } else if (spec.inPlace) n = side.readOffsets(onOffset, Math.min(max, spec.count - i));
     else n = side.read(onRecord, Math.min(max, spec.count - i));
     if (n === 0 && !(await waitFor(side, spec, deadline))) {
+      // untilClosed: take the wait at its word, "the producer closed and the ring is empty"
+      if (spec.untilClosed && side.peerClosed) break;
       // a peer that closed may still have left items: read once more before giving up
       if (kind === 'slot' ? side.available > 0 : side.availableBytes > 0) continue;
       timedOut = true;
