@@ -5,21 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { allocateByteRing, allocateRing, ByteRingProducer } from '../src/index.js';
 import { Word } from '../src/layout.js';
-import { type JsSpec, jsSide } from './helpers/pair.js';
+import { jsSide, jsPair as pair } from './helpers/pair.js';
 
 const TIMEOUT = 40_000;
-
-async function pair(buffer: SharedArrayBuffer, kind: 'slot' | 'byte', producer: JsSpec, consumer: JsSpec) {
-  const [p, c] = await Promise.all([
-    jsSide(buffer, kind, 'producer', producer),
-    jsSide(buffer, kind, 'consumer', consumer),
-  ]);
-  expect(p.timedOut).toBe(false);
-  expect(c.timedOut).toBe(false);
-  expect(c.count).toBe(producer.count);
-  expect(c.errors).toBe(0);
-  expect(c.checksum).toBe(p.checksum);
-}
 
 describe('napMs, JS worker → JS worker', () => {
   it('slot ring full most of the time: both sides nap, then park', async () => {

@@ -1,4 +1,5 @@
 import { runWorker } from '@corelane/shared/testing';
+import { expect } from 'vitest';
 
 /** What one side of a cross-thread run reports (JS worker or native thread). */
 export interface SideReport {
@@ -47,4 +48,21 @@ export function jsSide(
     { buffer, kind, role, spec: { fixedLength: -1, maxLength: 0, ...spec } },
     spec.timeoutMs + 20_000,
   );
+}
+
+/**
+ * A JS producer and a JS consumer on `buffer`, each in its own worker: neither may time out, every
+ * item must arrive, in order (no consumer errors), with the producer's checksum.
+ */
+export async function jsPair(buffer: SharedArrayBuffer, kind: 'slot' | 'byte', producer: JsSpec, consumer: JsSpec) {
+  const [p, c] = await Promise.all([
+    jsSide(buffer, kind, 'producer', producer),
+    jsSide(buffer, kind, 'consumer', consumer),
+  ]);
+  expect(p.timedOut).toBe(false);
+  expect(c.timedOut).toBe(false);
+  expect(p.count).toBe(producer.count);
+  expect(c.count).toBe(producer.count);
+  expect(c.errors).toBe(0);
+  expect(c.checksum).toBe(p.checksum);
 }
