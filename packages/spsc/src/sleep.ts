@@ -54,7 +54,7 @@ import { roleState } from './role.js';
  * the point. Once the nap budget is spent the side sleeps by S1-S4, whose proof stands as is.
  *   N1 repeat until napMs has passed (or the wait's deadline):
  *        seen = load wake (seq-cst); wait while wake === seen, at most NAP_SLICE_MS;
- *        ready()? → true; stop()? → false          (the same seq-cst checks as S3)
+ *        ready()? → true; stop()? → ready()        (the same seq-cst checks as S3, S3')
  *      The nap waits on the side's own wake word, so a close or role change that bumped it just
  *      before ends the nap at once (with no bits set the bump comes without a notify: the nap
  *      then ends by its timeout, and the re-check sees the change).
