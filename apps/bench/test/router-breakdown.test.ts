@@ -9,6 +9,8 @@ const sample = (scale: number): BreakdownSample => ({
   claim: 20 * scale,
   route: 130 * scale,
   blockedWaits: 2 * scale,
+  preempted: 3 * scale,
+  consumerSleeps: 50 * scale,
   peerLoop: 150 * scale,
 });
 
@@ -24,7 +26,7 @@ describe('router throughput breakdown', () => {
     // copy 260 - 80 - 40 = 140, publish 400 - 260 = 140, tail 1000 - 900 = 100.
     expect(text).toContain('end to end 1000;');
     expect(text).toContain('loop 900, running at 400 and stalled 500');
-    expect(text).toContain('4 waits per sample');
+    expect(text).toContain('4 waits per sample; preempted 6 times per sample, while the consumers slept 100 times');
     expect(text).toContain('hash (partition) 80, claim (claimOffset + commit) 40');
     expect(text).toContain('checks 140 (single-thread route() 260');
     expect(text).toContain('cores) 140 (running');

@@ -18,6 +18,23 @@ const PREFIX_LOOP_UP_TO = 32;
 /** The key bytes of an integer key, which is written as two words instead. */
 const NO_BYTES = new Uint8Array(0);
 
+/**
+ * True on a little-endian platform: there an Int32Array store writes a word's bytes in the
+ * record's order (u32 LE), so the length word, an ASCII key (four units per store) and an
+ * integer key go in whole words instead of byte by byte.
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The word view `writeAt()` stores whole words through: an Int32Array over the same bytes as
+ * `data`, or null where words cannot be used (big-endian, or a data view not on a 4-byte
+ * boundary: a producer from elsewhere). One per target, made once.
+ */
+export function wordsOf(data: Uint8Array): Int32Array | null {
+  if (!LITTLE_ENDIAN || data.byteOffset % 4 !== 0 || data.length % 4 !== 0) return null;
+  return new Int32Array(data.buffer, data.byteOffset, data.length >> 2);
+}
+
 /** One record, ready to be written into its target's ring. */
 export class PreparedRecord {
   /** The target's index. */
@@ -88,7 +105,49 @@ export class PreparedRecord {
    * data view and `at` the offset `claimOffset(length)` returned, so nothing is allocated. The
    * claim made room for exactly `length` bytes there, contiguous (spsc never splits a payload).
    */
-  writeAt(data: Uint8Array, at: number): void {
+  writeAt(data: Uint8Array, at: number, words: Int32Array | null): void {
+    // A record's payload starts on an 8-byte boundary (spsc's layout), so the length word and
+    // the key after it are word-aligned: whole-word stores, a quarter of the stores of a byte
+    // loop (each a store-queue entry while the ring's cache line is fetched from the consumer's
+    // core). The last, partial word of an ASCII key writes zeros past the key, which the payload
+    // then overwrites or which stay in the record's own padding: a record of length L takes
+    // roundUp8(8 + L) bytes, and 4 + roundUp4(keyLength) <= roundUp8(L) as L >= 4 + keyLength.
+    if (words !== null && (at & 3) === 0 && this.keyAscii !== null) this.#writeAsciiWords(at, words);
+    else this.#writeBytes(data, at);
+    const payload = this.payload;
+    const payloadAt = at + ROUTED_HEADER_BYTES + this.keyLength;
+    const payloadLength = payload.length;
+    if (payloadLength <= COPY_LOOP_UP_TO) {
+      for (let i = 0; i < payloadLength; i++) data[payloadAt + i] = payload[i] as number;
+    } else {
+      data.set(payload, payloadAt);
+    }
+  }
+
+  /** The length word and an ASCII key, four units per word store (little-endian words). */
+  #writeAsciiWords(at: number, words: Int32Array): void {
+    const key = this.keyAscii as string;
+    const keyLength = this.keyLength;
+    let w = at >> 2;
+    words[w++] = keyLength;
+    let i = 0;
+    for (const last = keyLength - 4; i <= last; i += 4) {
+      words[w++] =
+        key.charCodeAt(i) |
+        (key.charCodeAt(i + 1) << 8) |
+        (key.charCodeAt(i + 2) << 16) |
+        (key.charCodeAt(i + 3) << 24);
+    }
+    if (i < keyLength) {
+      let tail = key.charCodeAt(i);
+      if (i + 1 < keyLength) tail |= key.charCodeAt(i + 1) << 8;
+      if (i + 2 < keyLength) tail |= key.charCodeAt(i + 2) << 16;
+      words[w] = tail;
+    }
+  }
+
+  /** The length word and the key, byte by byte (or with set() for a long byte key). */
+  #writeBytes(data: Uint8Array, at: number): void {
     const keyLength = this.keyLength;
     data[at] = keyLength;
     data[at + 1] = keyLength >>> 8;
@@ -115,14 +174,6 @@ export class PreparedRecord {
       } else {
         data.set(whole ? key : key.subarray(0, keyLength), keyAt);
       }
-    }
-    const payload = this.payload;
-    const payloadAt = keyAt + keyLength;
-    const payloadLength = payload.length;
-    if (payloadLength <= COPY_LOOP_UP_TO) {
-      for (let i = 0; i < payloadLength; i++) data[payloadAt + i] = payload[i] as number;
-    } else {
-      data.set(payload, payloadAt);
     }
   }
 }

@@ -21,7 +21,7 @@ import { jumpFromHalves } from './jump-hash.js';
 import type { RouterKey } from './key.js';
 import { modHalves } from './mod-halves.js';
 import { checkCustomTarget, PartitionBy, type Partitioner, resolvePartitioner } from './partitioner.js';
-import { PreparedRecord } from './prepared-record.js';
+import { PreparedRecord, wordsOf } from './prepared-record.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 import { attachTargets, type RouterTarget, type TargetProducer } from './router-targets.js';
 import { encodeUtf8, utf8Bytes, utf8Length } from './utf8.js';
@@ -99,6 +99,8 @@ export class Router {
   readonly #custom: ((key: RouterKey) => number) | null;
   readonly #timeoutMs: number;
   readonly #producers: TargetProducer[];
+  /** Per target: a word view of its ring's data, for writeAt() (see wordsOf), or null. */
+  readonly #words: (Int32Array | null)[];
   readonly #owned: boolean[];
   readonly #routed: Float64Array;
   readonly #dropped: Float64Array;
@@ -141,6 +143,7 @@ export class Router {
     if (opts.ring !== undefined) requireOptions('ring', opts.ring);
     const { producers, owned } = attachTargets(targets, opts.ring);
     this.#producers = producers;
+    this.#words = producers.map((producer) => wordsOf(producer.data));
     this.#owned = owned;
     this.size = producers.length;
     this.#routed = new Float64Array(this.size);
@@ -215,9 +218,9 @@ export class Router {
 
   /** Fills the record claimed at `data[at]`, commits it, and counts it. */
   #write(prepared: PreparedRecord, at: number, producer: TargetProducer): number {
-    prepared.writeAt(producer.data, at);
-    producer.commit();
     const target = prepared.target;
+    prepared.writeAt(producer.data, at, this.#words[target] as Int32Array | null);
+    producer.commit();
     this.#routed[target] = (this.#routed[target] as number) + 1;
     this.#bytes[target] = (this.#bytes[target] as number) + prepared.length;
     return target;

@@ -88,6 +88,19 @@ describe('RoutedReader', () => {
     expect(reader.read(() => {})).toBe(1);
   });
 
+  it('passes its options to the consumer it attaches (napMs 0.5 unless given), refusing bad ones before attaching', () => {
+    const ring = allocateByteRing({ capacity: 1024 });
+    expect(codeOf(() => new RoutedReader(ring, 5 as never))).toBe('ERR_CORELANE_INVALID_ARGUMENT');
+    expect(codeOf(() => new RoutedReader(ring, { napMs: -1 }))).toBe('ERR_CORELANE_OUT_OF_RANGE');
+    expect(codeOf(() => new RoutedReader(ring, { publishEvery: 0 }))).toBe('ERR_CORELANE_OUT_OF_RANGE');
+    for (const options of [undefined, { napMs: 0 }, { napMs: 2 }]) {
+      const reader = new RoutedReader(ring, options); // the role was free each time
+      expect(reader.waitReadable(0)).toBe(false); // empty, no time to nap
+      expect(reader.waitReadable(3)).toBe(false); // naps (or sleeps) end at the wait's deadline
+      reader.close();
+    }
+  });
+
   it('refuses a read from inside its handler, and the outer read goes on', () => {
     const { buffers, consumers } = rings(1);
     const router = track(new Router(buffers));

@@ -133,7 +133,12 @@ export class ByteRingProducer extends RingSide {
   claimOffset(length: number, type = 0): number {
     this.throwIfUnusable();
     this.#checkNoClaim();
-    this.#checkRecord(length, type);
+    // The common case in one test per argument: `x >>> 0 === x` holds exactly for the integers
+    // 0..2^32-1 (not for NaN, fractions, negatives or non-numbers), and the bounds do the rest.
+    // Anything else takes the full check, which throws the error it deserves.
+    if (!(length >>> 0 === length && length <= this.maxRecordBytes && type >>> 0 === type && type <= MAX_RECORD_TYPE)) {
+      this.#checkRecord(length, type);
+    }
     return this.#reserve(length, type);
   }
 

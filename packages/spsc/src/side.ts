@@ -60,7 +60,7 @@ export abstract class RingSide extends PublishSchedule implements Disposable {
     checkFields: (fields: HeaderFields) => void,
   ) {
     // Read and check everything first: a wrong header or option throws before any write.
-    const { fields, publishEvery, autoFlush } = checkAttach(buffer, expected, options, checkFields);
+    const { fields, publishEvery, autoFlush, napMs } = checkAttach(buffer, expected, options, checkFields);
     super(publishEvery, autoFlush);
     this.buffer = buffer as SharedArrayBuffer;
     this.capacity = fields.capacity;
@@ -75,7 +75,7 @@ export abstract class RingSide extends PublishSchedule implements Disposable {
     const peer = sleepWordsOf(!producer);
     this.#peerSleepWord = peer.sleep;
     this.#peerWakeWord = peer.wake;
-    this.#sleep = new SleepProtocol(words, producer, this.#peerRoleWord);
+    this.#sleep = new SleepProtocol(words, producer, this.#peerRoleWord, napMs);
     const token = claimRole(words, this.#roleWord, Role.JS);
     if (token === -1) {
       const holder =

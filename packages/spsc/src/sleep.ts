@@ -40,10 +40,34 @@ import { roleState } from './role.js';
  * changing from JS to native always passes through a close (a wake), so the choice, made per
  * sleep, is never stale while asleep. Without the addon a side whose peer is native polls in
  * `POLL_SLICE_MS` slices.
+ *
+ * Stop, then ready (S3'): when stop() holds (the peer closed), ready() is asked once more. A
+ * closing side publishes what it wrote (P1) before its role exchange, both seq-cst: a stop() that
+ * sees the exchange is followed by a ready() that sees the publish. Without that second look, a
+ * ready() just before the publish and a stop() just after the exchange would report "closed and
+ * empty" with the peer's last records in the ring (seen: a router consumer left 45 of 40,000).
+ *
+ * Naps (`napMs`, sync waits only): before S1, the side may sleep in short timed waits that it
+ * announces to nobody, re-checking ready() and stop() after each (N1 below). Nothing here needs
+ * a wake: each nap ends by its own timeout, so no wake-up can be lost; a nap only delays seeing
+ * a change by at most its length. The peer, seeing no sleeping bits (P2), pays no P3: that is
+ * the point. Once the nap budget is spent the side sleeps by S1-S4, whose proof stands as is.
+ *   N1 repeat until napMs has passed (or the wait's deadline):
+ *        seen = load wake (seq-cst); wait while wake === seen, at most NAP_SLICE_MS;
+ *        ready()? → true; stop()? → ready()        (the same seq-cst checks as S3, S3')
+ *      The nap waits on the side's own wake word, so a close or role change that bumped it just
+ *      before ends the nap at once (with no bits set the bump comes without a notify: the nap
+ *      then ends by its timeout, and the re-check sees the change).
  */
 
 /** The longest sleep of a side whose peer cannot wake it (a native peer, no addon here). */
 const POLL_SLICE_MS = 1;
+
+/**
+ * One nap's timeout. The kernel rounds a timed wait up by the thread's timer slack (50 µs by
+ * default), so a nap lasts about 50-100 µs whatever is asked below that: ask for the least.
+ */
+const NAP_SLICE_MS = 0.001;
 
 /** Bumps the wake word at `wakeWord` and wakes its sleepers the way `sleeping` (`Sleeper` bits) says. */
 export function wake(words: Int32Array, wakeWord: number, sleeping: number): void {
@@ -77,9 +101,12 @@ export class SleepProtocol {
   #futex = 0;
   /** The side closed: its sleeps no longer write the sleeping word, which the role's next holder owns. */
   #detached = false;
+  /** How long a sync wait naps (N1) before it announces its sleep. */
+  readonly #napMs: number;
 
-  constructor(words: Int32Array, producer: boolean, peerRoleWord: number) {
+  constructor(words: Int32Array, producer: boolean, peerRoleWord: number, napMs = 0) {
     const own = sleepWordsOf(producer);
+    this.#napMs = napMs;
     this.#words = words;
     this.#sleepWord = own.sleep;
     this.#wakeWord = own.wake;
@@ -151,7 +178,9 @@ export class SleepProtocol {
       const seen = Atomics.load(this.#words, this.#wakeWord); // S2
       if (ready())
         verdict = true; // S3
-      else if (!stop()) {
+      else if (stop())
+        verdict = ready(); // S3': the peer's last publish (see "Stop, then ready" above)
+      else {
         const remaining = deadline - performance.now();
         if (remaining > 0) return { mechanism, seen, sliceMs: this.#sliceMs(mechanism, remaining) };
       }
@@ -169,6 +198,10 @@ export class SleepProtocol {
    */
   sleepSync(ready: () => boolean, stop: () => boolean, timeoutMs: number): boolean {
     const deadline = performance.now() + timeoutMs;
+    if (this.#napMs > 0) {
+      const verdict = this.#nap(ready, stop, Math.min(deadline, performance.now() + this.#napMs));
+      if (verdict !== undefined) return verdict;
+    }
     for (;;) {
       const plan = this.#begin(ready, stop, deadline);
       if (typeof plan === 'boolean') return plan;
@@ -183,6 +216,21 @@ export class SleepProtocol {
         this.#leave(plan.mechanism);
       }
     }
+  }
+
+  /**
+   * N1: naps until `until` (ms, performance.now()), unannounced. Returns the verdict as soon as
+   * ready() or stop() holds, or undefined when the naps ran out (then sleep by S1-S4).
+   */
+  #nap(ready: () => boolean, stop: () => boolean, until: number): boolean | undefined {
+    const words = this.#words;
+    const wakeWord = this.#wakeWord;
+    while (performance.now() < until) {
+      Atomics.wait(words, wakeWord, Atomics.load(words, wakeWord), NAP_SLICE_MS);
+      if (ready()) return true;
+      if (stop()) return ready(); // S3', as in #begin
+    }
+    return undefined;
   }
 
   /** `sleepSync` without blocking the thread: the event loop keeps running. */

@@ -110,8 +110,17 @@ describe('attaching to a buffer that is not the right ring', () => {
       code(ErrorCode.INVALID_ARGUMENT, TypeError),
     );
     expect(() => new RingConsumer(ring, 5 as never)).toThrow(code(ErrorCode.INVALID_ARGUMENT, TypeError));
+    for (const napMs of [-1, 1001, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new RingConsumer(ring, { napMs })).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
+    }
+    const bytes = allocateByteRing({ capacity: 64 });
+    const bytesBefore = snapshot(bytes);
+    expect(() => new ByteRingConsumer(bytes, { napMs: '1' as never })).toThrow(
+      code(ErrorCode.INVALID_ARGUMENT, TypeError),
+    );
+    expect(snapshot(bytes)).toEqual(bytesBefore);
     expect(snapshot(ring)).toEqual(before);
-    new RingProducer(ring).close(); // the role was never taken
+    new RingProducer(ring, { napMs: 0.25 }).close(); // the role was never taken; fractions are fine
   });
 
   it('a native thread refuses a wrong header too', () => {
@@ -156,6 +165,17 @@ describe('values and records', () => {
     expect(() => producer.write(new Uint8Array(1), -1)).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
     expect(() => producer.write(new Uint8Array(1), 2 ** 31)).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
     expect(() => producer.write([1, 2] as never)).toThrow(code(ErrorCode.INVALID_ARGUMENT, TypeError));
+    // claimOffset() tests the common case in one go and leaves the rest to the full checks.
+    expect(() => producer.claimOffset(121)).toThrow(code(ErrorCode.RECORD_TOO_LARGE, RangeError));
+    expect(() => producer.claimOffset(2 ** 32 - 1)).toThrow(code(ErrorCode.RECORD_TOO_LARGE, RangeError));
+    for (const length of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => producer.claimOffset(length)).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
+    }
+    expect(() => producer.claimOffset('8' as never)).toThrow(code(ErrorCode.INVALID_ARGUMENT, TypeError));
+    for (const type of [-1, 2 ** 31, 0.5]) {
+      expect(() => producer.claimOffset(8, type)).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
+    }
+    expect(() => producer.claimOffset(8, '1' as never)).toThrow(code(ErrorCode.INVALID_ARGUMENT, TypeError));
     expect(snapshot(ring)).toEqual(before);
     expect(producer.write(new Uint8Array(120))).toBe(true);
   });

@@ -1,23 +1,10 @@
 // JS worker → JS worker over real threads, checked by sequence and checksum. Every run is bounded
 // in count and time; a lost wake-up shows up as a timed-out side, never as a hung test.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { allocateByteRing, allocateRing, type ElementType } from '../src/index.js';
-import { type JsSpec, jsSide } from './helpers/pair.js';
+import { jsPair as pair } from './helpers/pair.js';
 
 const TIMEOUT = 40_000;
-
-async function pair(buffer: SharedArrayBuffer, kind: 'slot' | 'byte', producer: JsSpec, consumer: JsSpec) {
-  const [p, c] = await Promise.all([
-    jsSide(buffer, kind, 'producer', producer),
-    jsSide(buffer, kind, 'consumer', consumer),
-  ]);
-  expect(p.timedOut).toBe(false);
-  expect(c.timedOut).toBe(false);
-  expect(p.count).toBe(producer.count);
-  expect(c.count).toBe(producer.count);
-  expect(c.errors).toBe(0);
-  expect(c.checksum).toBe(p.checksum);
-}
 
 describe('slot ring, JS worker → JS worker', () => {
   it.each<[ElementType, number]>([

@@ -28,8 +28,8 @@ export async function produce(buffer, kind, spec) {
   const deadline = performance.now() + spec.timeoutMs;
   const side =
     kind === 'slot'
-      ? new RingProducer(buffer, { publishEvery: spec.publishEvery })
-      : new ByteRingProducer(buffer, { publishEvery: spec.publishEvery });
+      ? new RingProducer(buffer, { publishEvery: spec.publishEvery, napMs: spec.napMs })
+      : new ByteRingProducer(buffer, { publishEvery: spec.publishEvery, napMs: spec.napMs });
   const big = side.type === 'bigint64';
   let checksum = FNV_START;
   let i = 0;
@@ -83,8 +83,8 @@ export async function consume(buffer, kind, spec) {
   const deadline = performance.now() + spec.timeoutMs;
   const side =
     kind === 'slot'
-      ? new RingConsumer(buffer, { publishEvery: spec.publishEvery })
-      : new ByteRingConsumer(buffer, { publishEvery: spec.publishEvery });
+      ? new RingConsumer(buffer, { publishEvery: spec.publishEvery, napMs: spec.napMs })
+      : new ByteRingConsumer(buffer, { publishEvery: spec.publishEvery, napMs: spec.napMs });
   let checksum = FNV_START;
   let errors = 0;
   let i = 0;
@@ -121,6 +121,8 @@ export async function consume(buffer, kind, spec) {
     } else if (spec.inPlace) n = side.readOffsets(onOffset, Math.min(max, spec.count - i));
     else n = side.read(onRecord, Math.min(max, spec.count - i));
     if (n === 0 && !(await waitFor(side, spec, deadline))) {
+      // untilClosed: take the wait at its word, "the producer closed and the ring is empty"
+      if (spec.untilClosed && side.peerClosed) break;
       // a peer that closed may still have left items: read once more before giving up
       if (kind === 'slot' ? side.available > 0 : side.availableBytes > 0) continue;
       timedOut = true;

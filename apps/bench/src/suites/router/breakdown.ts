@@ -16,6 +16,9 @@
 //     publish   = running − single-thread route()         release stores, Atomics.notify of sleeping
 //                                                         consumers, cache lines crossing cores
 //   tail        = end to end − loop                       the consumers finishing after the last route()
+//   preempted   = the producer's involuntary context switches during its loop (Linux /proc)
+//   slept       = the consumers' voluntary context switches: naps (free for the producer) and parks
+//                 (a wake each, paid by the producer's publish)
 //   peer loop   = the batched peer's loop, posting nothing  for scale: what it pays besides postMessage
 import { partition, RoutedRecordType, Router } from '@corelane/router';
 import { allocateByteRing, ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
@@ -40,6 +43,10 @@ export interface BreakdownSample {
   claim: number;
   route: number;
   blockedWaits: number;
+  /** Times the producer thread was preempted during its loop (involuntary context switches). */
+  preempted: number;
+  /** Times the consumer threads slept during the sample, both together (voluntary context switches). */
+  consumerSleeps: number;
   /** The batched peer's loop alone (partition + framing, no postMessage), for scale. */
   peerLoop: number;
 }
@@ -143,7 +150,9 @@ export class Breakdown {
       ` Ours, ns per record, medians of ${samples.length} samples of this run (measured, not modelled; ` +
       `speeds are median chunks of ${CHUNK} records): end to end ${ns(endToEnd)}; the producer's route() loop ` +
       `${ns(loop)}, running at ${ns(running)} and stalled ${ns(loop - running)} (preempted, or asleep on a full ` +
-      `ring: ${ns(m((s) => s.blockedWaits))} waits per sample). Running, from single-thread sub-cases on the ` +
+      `ring: ${ns(m((s) => s.blockedWaits))} waits per sample; preempted ${ns(m((s) => s.preempted))} times per ` +
+      `sample, while the consumers slept ${ns(m((s) => s.consumerSleeps))} times: naps of ~50-100 µs, which cost ` +
+      'the producer nothing, and parks, which cost it a wake each). Running, from single-thread sub-cases on the ' +
       `same records: hash (partition) ${ns(hash)}, claim (claimOffset + commit) ${ns(claim)}, copy of key + ` +
       `payload and checks ${ns(route - hash - claim)} (single-thread route() ${ns(route)} − hash − claim), ` +
       `publish (release stores, waking sleeping consumers, cache lines crossing cores) ${ns(running - route)} ` +

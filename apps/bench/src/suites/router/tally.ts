@@ -5,6 +5,8 @@
 export interface ConsumerTally {
   count: number;
   checksum: number;
+  /** Ring consumers: how often the thread slept during the sample (voluntary context switches). */
+  sleeps?: number;
 }
 
 /**

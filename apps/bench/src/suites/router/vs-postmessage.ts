@@ -12,6 +12,7 @@ import { median } from '../../harness/stats.js';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { terminateAll, WorkerHandle } from '../../harness/worker.js';
 import { Breakdown, measureSubCases, timeChunks } from './breakdown.js';
+import { contextSwitches } from './context-switches.js';
 import { stringKeys } from './keys.js';
 import { type ConsumerTally, checksumRecord } from './tally.js';
 
@@ -146,11 +147,13 @@ class Rig {
     let loopEnd = 0;
     let chunks: number[] = [];
     let blockedWaits = 0;
+    let preempted = 0;
     if (side === 'ring') {
       const rings = Array.from({ length: CONSUMERS }, () => allocateByteRing({ capacity: RING_BYTES }));
       tallies = rings.map((ring, t) =>
         (this.workers[t] as WorkerHandle).call<ConsumerTally>('ring', { ring, capMs: this.capMs }, [], timeout),
       );
+      const switches = contextSwitches().involuntary;
       start = performance.now();
       const router = new Router(rings, { policy: 'block', timeoutMs: this.capMs });
       // Timed in chunks too (one clock read per 1024 records), for the breakdown's running speed.
@@ -159,6 +162,7 @@ class Rig {
       });
       router.close();
       loopEnd = performance.now();
+      preempted = contextSwitches().involuntary - switches;
       blockedWaits = router.stats().reduce((sum, s) => sum + s.blockedWaits, 0);
     } else {
       const channels = Array.from({ length: CONSUMERS }, () => new MessageChannel());
@@ -203,6 +207,8 @@ class Rig {
         loop: perRecord(loopEnd - start),
         running: median(chunks),
         blockedWaits,
+        preempted,
+        consumerSleeps: results.reduce((sum, tally) => sum + (tally.sleeps ?? 0), 0),
         ...measureSubCases(this.records, CONSUMERS, RING_BYTES),
         peerLoop: this.#batchLoopAlone(),
       });
@@ -241,7 +247,8 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
     `Records of a short string key and a ${PAYLOAD_BYTES}-byte payload (200,000 per sample, 40,000 quick) sent from the main ` +
     `thread to ${CONSUMERS} consumer worker threads, each record to partition(key, ${CONSUMERS}). Ours: a Router ` +
     'writing into one @corelane/spsc byte ring per consumer (claimOffset: one data view, an offset per record), ' +
-    'consumers reading in place with a RoutedReader. Peer: postMessage to one MessagePort per consumer, ' +
+    'consumers reading in place with a RoutedReader (whose waitReadable() naps up to 0.5 ms before it parks, its ' +
+    'default). Peer: postMessage to one MessagePort per consumer, ' +
     `${batched ? `${BATCH} records per message in a transferred buffer` : 'one record per message'}; it copies ` +
     'pre-encoded key bytes (ours copies each string key from its UTF-16 units). Both consumers count and checksum ' +
     'every record, checked per consumer after each sample. Time: first record sent to last consumer tally.';

@@ -1,0 +1,51 @@
+// route() writes the key length word and an ASCII key in whole 32-bit words (little-endian
+// platforms): the last, partial word of the key writes zeros past it, which the payload then
+// overwrites or which stay inside the record's own 8-byte padding. Checked exhaustively for
+// short keys and payloads, at every 8-byte position of a small ring (so records wrap too): each
+// record decodes to what was routed, and no byte past the record's room in the ring changes.
+import { allocateByteRing, ByteRingConsumer } from '@corelane/spsc';
+import { describe, expect, it } from 'vitest';
+import { decodeRoutedRecord, Router } from '../src/index.js';
+
+/** Bytes a record of `length` payload bytes takes in the ring: spsc's 8-byte header + payload, to 8. */
+const roomOf = (length: number): number => (8 + length + 7) & ~7;
+
+describe('route() word writes', () => {
+  it('ASCII keys of 0..13 units with payloads of 0..5 bytes: records intact, nothing written past their room', () => {
+    const ring = allocateByteRing({ capacity: 256 });
+    const data = new Uint8Array(ring, 512, 256);
+    const router = new Router([ring], { policy: 'error', ring: { publishEvery: 1 } });
+    const consumer = new ByteRingConsumer(ring);
+    let position = 0; // the producer's byte position in the ring (free-running)
+    for (let keyLength = 0; keyLength <= 13; keyLength++) {
+      for (let payloadLength = 0; payloadLength <= 5; payloadLength++) {
+        const key = 'kABCDEFGHIJKLMN'.slice(0, keyLength);
+        const payload = Uint8Array.from({ length: payloadLength }, (_, i) => 0xf0 + i);
+        const length = 4 + keyLength + payloadLength;
+        // Where this record lands: padding first when it does not fit before the end.
+        let at = position & 255;
+        if (roomOf(length) > 256 - at) {
+          position += 256 - at;
+          at = 0;
+        }
+        // Mark the free bytes after the record's room: route() must leave them alone.
+        const after = [];
+        for (let i = at + roomOf(length); i < Math.min(256, at + roomOf(length) + 16); i++) {
+          data[i] = 0xaa;
+          after.push(i);
+        }
+        expect(router.route(key, payload)).toBe(0);
+        for (const i of after) expect(data[i], `byte ${i} after a ${keyLength}-unit key`).toBe(0xaa);
+        const seen: { key: unknown; payload: number[] }[] = [];
+        consumer.read((bytes, type) => {
+          const record = decodeRoutedRecord(bytes, type);
+          seen.push({ key: record.key, payload: [...record.payload] });
+        });
+        expect(seen).toEqual([{ key, payload: [...payload] }]);
+        position += roomOf(length);
+      }
+    }
+    router.close();
+    consumer.close();
+  });
+});
