@@ -166,14 +166,18 @@ function runPlain(
   argv: string[],
 ): Reply | Promise<Reply> {
   const session = s.mirrors.of(from, sid);
-  const start = () => {
+  // Nothing locked here (the common case): no claim to compute, nothing to queue behind.
+  if (s.gate.idle()) {
+    session.protocol = protocol;
+    session.authenticated = auth;
+    return s.shard.dispatch(argv, session).reply;
+  }
+  // The session's state is the command's own once it runs.
+  return s.gate.submit(session, claimOf(argv, null), () => {
     session.protocol = protocol;
     session.authenticated = auth;
     return s.shard.dispatch(argv, session);
-  };
-  // Nothing locked here (the common case): no claim to compute, nothing to queue behind.
-  if (s.gate.idle()) return start().reply;
-  return s.gate.submit(session, claimOf(argv, null), start).reply;
+  }).reply;
 }
 
 /** A FORWARD frame: each command dispatched in order now; answered in one REPLIES frame once every reply is ready. */

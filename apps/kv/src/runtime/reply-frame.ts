@@ -20,6 +20,9 @@ import { fitting, repliesFit } from './reply-bound.js';
 
 const END_BYTES = 4;
 
+/** One writer for every frame of this thread: `encodeReplies()` empties it before it returns. */
+const writer = new ReplyWriter();
+
 /** Writes the frame of `bodies` (one RESP encoding each). */
 function frameOf(bodies: readonly Buffer[]): FlatFrame {
   let total = 0;
@@ -50,12 +53,17 @@ function header(out: Buffer, count: number): FlatFrame {
  * message of `bound` bytes, the largest become errors (reply-bound.ts).
  */
 export function encodeReplies(replies: readonly Reply[], protocols: readonly (2 | 3)[], bound: number): FlatFrame {
-  const w = new ReplyWriter();
-  const ends: number[] = [];
-  for (let i = 0; i < replies.length; i++) {
-    w.protocol = protocols[i] as 2 | 3;
-    w.write(replies[i] as Reply);
-    ends.push(w.size);
+  const w = writer;
+  const ends: number[] = new Array(replies.length);
+  try {
+    for (let i = 0; i < replies.length; i++) {
+      w.protocol = protocols[i] as 2 | 3;
+      w.write(replies[i] as Reply);
+      ends[i] = w.size;
+    }
+  } catch (error) {
+    w.take(); // nothing of this frame is left for the next one
+    throw error;
   }
   const body = w.take();
   if (!repliesFit(body.length, replies.length, bound)) {
