@@ -42,7 +42,7 @@ export class ReplyWriter {
   take(): Buffer {
     this.flushText();
     const out = this.buffers.length === 1 ? (this.buffers[0] as Buffer) : Buffer.concat(this.buffers, this.buffered);
-    this.buffers = [];
+    this.buffers.length = 0; // the array is kept: a connection's writer takes once per flush
     this.buffered = 0;
     return out;
   }
