@@ -23,22 +23,3 @@ export const FLAT_HEADER_BYTES = 8;
 export class FlatFrame {
   constructor(readonly bytes: Uint8Array) {}
 }
-
-/** Writes `value` as a u32 LE at `at`. */
-export function writeU32(out: Uint8Array, at: number, value: number): void {
-  out[at] = value;
-  out[at + 1] = value >>> 8;
-  out[at + 2] = value >>> 16;
-  out[at + 3] = value >>> 24;
-}
-
-/** Reads a u32 LE at `at`. */
-export function readU32(bytes: Uint8Array, at: number): number {
-  return (
-    ((bytes[at] as number) |
-      ((bytes[at + 1] as number) << 8) |
-      ((bytes[at + 2] as number) << 16) |
-      ((bytes[at + 3] as number) << 24)) >>>
-    0
-  );
-}

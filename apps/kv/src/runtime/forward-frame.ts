@@ -15,9 +15,9 @@
 // ```
 //
 // An argument is a latin1 string (one char per byte, as the request parser makes them), so
-// its bytes are its char codes and its length its byte length. Fields are unaligned: read and
-// written byte by byte.
-import { FLAT_HEADER_BYTES, FLAT_TAG, FlatFrame, FlatKind, readU32, writeU32 } from './flat.js';
+// its bytes are its char codes and its length its byte length. Fields are unaligned little-endian
+// (Buffer's readUInt32LE/writeUInt32LE).
+import { FLAT_HEADER_BYTES, FLAT_TAG, FlatFrame, FlatKind } from './flat.js';
 
 const Run = {
   SID: 0,
@@ -69,13 +69,13 @@ export class ForwardWriter {
     if (this.at + bytes > this.buf.length) this.grow(this.at + bytes);
     const buf = this.buf;
     let at = this.at;
-    writeU32(buf, at + Run.SID, sid);
+    buf.writeUInt32LE(sid, at + Run.SID);
     buf[at + Run.FLAGS] = (protocol === 3 ? RESP3 : 0) | (authenticated ? AUTHENTICATED : 0);
-    writeU32(buf, at + Run.ARGC, argv.length);
+    buf.writeUInt32LE(argv.length, at + Run.ARGC);
     at += Run.BYTES;
     for (const a of argv) {
       const n = a.length;
-      writeU32(buf, at, n);
+      buf.writeUInt32LE(n, at);
       at += Run.ARG_LENGTH_BYTES;
       if (n <= SHORT_STRING) for (let i = 0; i < n; i++) buf[at + i] = a.charCodeAt(i);
       else buf.write(a, at, n, 'latin1');
@@ -92,7 +92,7 @@ export class ForwardWriter {
     buf[1] = FlatKind.FORWARD;
     buf[2] = this.from & 0xff;
     buf[3] = this.from >>> 8;
-    writeU32(buf, 4, this.count);
+    buf.writeUInt32LE(this.count, 4);
     const frame = new FlatFrame(buf.subarray(0, this.at));
     this.at = FLAT_HEADER_BYTES;
     this.count = 0;
@@ -123,7 +123,7 @@ export class ForwardBatch {
 export function readForward(bytes: Uint8Array): ForwardBatch {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const from = (buf[2] as number) | ((buf[3] as number) << 8);
-  const count = readU32(buf, 4);
+  const count = buf.readUInt32LE(4);
   // Sized once: push() from empty grows each array several times (measured: ~500 B a frame).
   const sids: number[] = new Array(count);
   const protocols: (2 | 3)[] = new Array(count);
@@ -131,15 +131,15 @@ export function readForward(bytes: Uint8Array): ForwardBatch {
   const argvs: string[][] = new Array(count);
   let at = FLAT_HEADER_BYTES;
   for (let r = 0; r < count; r++) {
-    sids[r] = readU32(buf, at + Run.SID);
+    sids[r] = buf.readUInt32LE(at + Run.SID);
     const flags = buf[at + Run.FLAGS] as number;
     protocols[r] = flags & RESP3 ? 3 : 2;
     authenticated[r] = (flags & AUTHENTICATED) !== 0;
-    const argc = readU32(buf, at + Run.ARGC);
+    const argc = buf.readUInt32LE(at + Run.ARGC);
     at += Run.BYTES;
     const argv: string[] = new Array(argc);
     for (let i = 0; i < argc; i++) {
-      const n = readU32(buf, at);
+      const n = buf.readUInt32LE(at);
       at += Run.ARG_LENGTH_BYTES;
       argv[i] = buf.toString('latin1', at, at + n);
       at += n;

@@ -15,7 +15,7 @@
 // ```
 import { ReplyWriter } from '../resp/encoder.js';
 import type { Reply } from '../resp/reply.js';
-import { FLAT_HEADER_BYTES, FLAT_TAG, FlatFrame, FlatKind, readU32, writeU32 } from './flat.js';
+import { FLAT_HEADER_BYTES, FLAT_TAG, FlatFrame, FlatKind } from './flat.js';
 import { fitting, repliesFit } from './reply-bound.js';
 
 const END_BYTES = 4;
@@ -34,7 +34,7 @@ function frameOf(bodies: readonly Buffer[]): FlatFrame {
     const b = bodies[i] as Buffer;
     b.copy(out, start + end);
     end += b.length;
-    writeU32(out, FLAT_HEADER_BYTES + END_BYTES * i, end);
+    out.writeUInt32LE(end, FLAT_HEADER_BYTES + END_BYTES * i);
   }
   return header(out, bodies.length);
 }
@@ -44,7 +44,7 @@ function header(out: Buffer, count: number): FlatFrame {
   out[1] = FlatKind.REPLIES;
   out[2] = 0;
   out[3] = 0;
-  writeU32(out, 4, count);
+  out.writeUInt32LE(count, 4);
   return new FlatFrame(out);
 }
 
@@ -72,7 +72,7 @@ export function encodeReplies(replies: readonly Reply[], protocols: readonly (2 
   }
   const start = FLAT_HEADER_BYTES + END_BYTES * replies.length;
   const out = Buffer.allocUnsafe(start + body.length);
-  for (let i = 0; i < ends.length; i++) writeU32(out, FLAT_HEADER_BYTES + END_BYTES * i, ends[i] as number);
+  for (let i = 0; i < ends.length; i++) out.writeUInt32LE(ends[i] as number, FLAT_HEADER_BYTES + END_BYTES * i);
   body.copy(out, start);
   return header(out, replies.length);
 }
@@ -86,14 +86,14 @@ export class ReplyBatch {
   /** `bytes` must be the frame's own copy (the codec's `decodeKept`): the replies are views of it. */
   constructor(bytes: Uint8Array) {
     this.#bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.count = readU32(this.#bytes, 4);
+    this.count = this.#bytes.readUInt32LE(4);
     this.#start = FLAT_HEADER_BYTES + END_BYTES * this.count;
   }
 
   /** The RESP bytes of reply `i`. */
   at(i: number): Buffer {
-    const begin = i === 0 ? 0 : readU32(this.#bytes, FLAT_HEADER_BYTES + END_BYTES * (i - 1));
-    const end = readU32(this.#bytes, FLAT_HEADER_BYTES + END_BYTES * i);
+    const begin = i === 0 ? 0 : this.#bytes.readUInt32LE(FLAT_HEADER_BYTES + END_BYTES * (i - 1));
+    const end = this.#bytes.readUInt32LE(FLAT_HEADER_BYTES + END_BYTES * i);
     return this.#bytes.subarray(this.#start + begin, this.#start + end);
   }
 }
