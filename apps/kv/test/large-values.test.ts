@@ -73,6 +73,27 @@ describe('large values across cores (--cores 2)', () => {
     expect(await redis.exists(a, b1, b2)).toBe(0);
   });
 
+  it('commands for another core that together pass one mesh message all succeed (a turn goes as several messages)', async () => {
+    // A value just under one message, pipelined with small ones behind it: whatever the socket
+    // delivers in one read, the commands for the other core dispatched in one turn take more
+    // than a message. Each alone fits, so each must succeed.
+    const remote = Number(await redis.call('CLIENT', 'ID')) % 2;
+    const big = value(515_000, 17);
+    const small = value(2_000, 19);
+    const keys = Array.from({ length: 40 }, (_, i) => on(remote, `turn-${i}-`));
+    for (let round = 0; round < 4; round++) {
+      const pipeline = redis.pipeline();
+      pipeline.set(on(remote, `turn-big-${round}-`), big);
+      for (const k of keys) pipeline.set(k, small);
+      pipeline.getBuffer(keys[0] as string);
+      const results = (await pipeline.exec()) ?? [];
+      expect(results.map(([error]) => (error === null ? null : String(error)))).toEqual(results.map(() => null));
+      expect(results.slice(0, -1).map(([, r]) => r)).toEqual(results.slice(0, -1).map(() => 'OK'));
+      expect(digest((results.at(-1) as [unknown, Buffer])[1])).toBe(digest(small));
+    }
+    expect(digest(await redis.getBuffer(on(remote, 'turn-big-3-')))).toBe(digest(big));
+  });
+
   it('an MSET whose piece for one owner is larger than a mesh message fails whole: no owner writes', async () => {
     const [a, b1, b2] = [on(0, 'huge-a'), on(1, 'huge-b'), on(1, 'huge-c')];
     const v = value(300_000, 11);

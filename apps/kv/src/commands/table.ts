@@ -44,3 +44,8 @@ export function lookupCommand(argv: readonly string[]): CommandSpec | null {
   if (spec.subcommands === null || argv.length === 1) return spec;
   return spec.subcommands.get((argv[1] as string).toLowerCase()) ?? null;
 }
+
+/** The lower-case name of command `name` (no copy for a known command as clients spell it). */
+export function commandName(name: string): string {
+  return byExactName.get(name)?.name ?? name.toLowerCase();
+}

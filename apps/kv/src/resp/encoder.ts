@@ -18,6 +18,8 @@ export type Protocol = 2 | 3;
 export class ReplyWriter {
   private buffers: Buffer[] = [];
   private pendingText = '';
+  /** Bytes in `buffers`. */
+  private buffered = 0;
 
   constructor(public protocol: Protocol = 2) {}
 
@@ -31,11 +33,17 @@ export class ReplyWriter {
     return this.pendingText.length === 0 && this.buffers.length === 0;
   }
 
+  /** Bytes written since the last `take()` (replies are latin1: one byte per char of text). */
+  get size(): number {
+    return this.buffered + this.pendingText.length;
+  }
+
   /** Takes everything written so far out as one Buffer. */
   take(): Buffer {
     this.flushText();
-    const out = this.buffers.length === 1 ? (this.buffers[0] as Buffer) : Buffer.concat(this.buffers);
-    this.buffers = [];
+    const out = this.buffers.length === 1 ? (this.buffers[0] as Buffer) : Buffer.concat(this.buffers, this.buffered);
+    this.buffers.length = 0; // the array is kept: a connection's writer takes once per flush
+    this.buffered = 0;
     return out;
   }
 
@@ -47,6 +55,7 @@ export class ReplyWriter {
   private flushText(): void {
     if (this.pendingText.length > 0) {
       this.buffers.push(Buffer.from(this.pendingText, 'latin1'));
+      this.buffered += this.pendingText.length;
       this.pendingText = '';
     }
   }
@@ -83,6 +92,7 @@ export class ReplyWriter {
     } else if (r instanceof RawReply) {
       this.flushText();
       this.buffers.push(r.bytes);
+      this.buffered += r.bytes.length;
     }
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type CoreContext, defineCore } from '@corelane/reactor';
 import type { Session } from '../commands/context.js';
 import { encodeReply } from '../resp/encoder.js';
-import { ErrorReply } from '../resp/reply.js';
+import type { Reply } from '../resp/reply.js';
 import { ownerOf } from '../route.js';
 import { CrossCore } from '../server/cross-core.js';
 import type { Dispatcher } from '../server/dispatcher.js';
@@ -14,12 +14,17 @@ import { claimOf, KeyGate } from '../server/key-gate.js';
 import { LocalParticipant, type Participant, TxHost } from '../server/participant.js';
 import { RoutingDispatcher } from '../server/routing-dispatcher.js';
 import { KvServer } from '../server/server.js';
-import { newSession, spreadSessionIds } from '../server/session.js';
+import { spreadSessionIds } from '../server/session.js';
 import { ShardDispatcher } from '../server/shard-dispatcher.js';
 import { CoreLog } from './core-log.js';
+import { ForwardBatch } from './forward-frame.js';
+import { kvCodec } from './kv-codec.js';
 import { MeshDispatcher } from './mesh-dispatcher.js';
 import { MeshParticipant } from './mesh-participant.js';
 import { type CoreData, type CoreMessage, type RunMessage, SHUTDOWN_CHANNEL, type TxMessage } from './messages.js';
+import { Mirrors } from './mirrors.js';
+import { fits } from './reply-bound.js';
+import { encodeReplies } from './reply-frame.js';
 
 /** This core's server, shard, log and the sessions other cores' connections have here. */
 interface CoreState {
@@ -31,8 +36,8 @@ interface CoreState {
   host: TxHost;
   cross: CrossCore;
   log: CoreLog | null;
-  /** Mirrors of other cores' sessions, by `from:sid` (their protocol, auth, watches, parked commands). */
-  mirrors: Map<string, Session>;
+  /** Mirrors of other cores' sessions (their protocol, auth, watches, parked commands). */
+  mirrors: Mirrors;
   /** The most bytes of replies one message back to another core may carry (messages.ts `maxPieceBytes`). */
   maxReplyBytes: number;
   stopping: boolean;
@@ -77,7 +82,7 @@ async function init(ctx: CoreContext): Promise<void> {
           cores.push(gate);
           participants.push(new LocalParticipant(host, (tx) => cross.ready(tx)));
         } else {
-          const mesh = new MeshDispatcher(ctx, ctx.core, i, own.maxBulkBytes);
+          const mesh = new MeshDispatcher(ctx, ctx.core, i, own.maxBulkBytes, data.maxPieceBytes);
           cores.push(mesh);
           participants.push(new MeshParticipant(ctx, ctx.core, i, mesh));
         }
@@ -114,7 +119,7 @@ async function init(ctx: CoreContext): Promise<void> {
     host,
     cross,
     log,
-    mirrors: new Map(),
+    mirrors: new Mirrors(),
     maxReplyBytes: data.maxPieceBytes,
     stopping: false,
   };
@@ -134,39 +139,9 @@ async function init(ctx: CoreContext): Promise<void> {
   });
 }
 
-/** The error a reply too large for one message back becomes (the ring would refuse it, and the core fail). */
-function tooLarge(bytes: number, bound: number): Buffer {
-  const error = `ERR the reply takes ${bytes} bytes, more than the ${bound} one message between cores may carry`;
-  return encodeReply(new ErrorReply(error), 2);
-}
-
-/**
- * `replies` as one message may carry them (msgpack adds up to 5 bytes of header to each): the
- * largest become {@link tooLarge} errors until the rest fit.
- */
-function fitting(replies: Buffer[], bound: number): Buffer[] {
-  let total = 16;
-  for (const r of replies) total += r.length + 5;
-  if (total <= bound) return replies;
-  const out = [...replies];
-  const largest = out.map((_, i) => i).sort((a, b) => (out[b] as Buffer).length - (out[a] as Buffer).length);
-  for (const i of largest) {
-    if (total <= bound) break;
-    const error = tooLarge((out[i] as Buffer).length, bound);
-    total -= (out[i] as Buffer).length - error.length;
-    out[i] = error;
-  }
-  return out;
-}
-
-/** One reply as one message may carry it. */
-function fits(reply: Buffer, bound: number): Buffer {
-  return fitting([reply], bound)[0] as Buffer;
-}
-
 /** A forwarded command: run on this core's shard for the mirror of the sender's session. */
 function run(s: CoreState, m: RunMessage): Buffer | Promise<Buffer> {
-  const session = mirror(s, m.from, m.sid);
+  const session = s.mirrors.of(m.from, m.sid);
   // Through the key locks; the session's state is the command's own once it runs.
   const { reply } = s.gate.submit(session, claimOf(m.argv, m.multi ?? null), () => {
     session.protocol = m.proto;
@@ -181,21 +156,55 @@ function run(s: CoreState, m: RunMessage): Buffer | Promise<Buffer> {
   return reply instanceof Promise ? reply.then((r) => encodeReply(r, m.proto)) : encodeReply(reply, m.proto);
 }
 
-/** The mirror of session `sid` of core `from`. */
-function mirror(s: CoreState, from: number, sid: number): Session {
-  const id = `${from}:${sid}`;
-  let session = s.mirrors.get(id);
-  if (session === undefined) {
-    session = newSession(`core-${from}`, `core-${from}`, false, Date.now());
-    s.mirrors.set(id, session);
+/** One plain forwarded command of a FORWARD frame (as `run()`, without EXEC's state). */
+function runPlain(
+  s: CoreState,
+  from: number,
+  sid: number,
+  protocol: 2 | 3,
+  auth: boolean,
+  argv: string[],
+): Reply | Promise<Reply> {
+  const session = s.mirrors.of(from, sid);
+  // Nothing locked here (the common case): no claim to compute, nothing to queue behind.
+  if (s.gate.idle()) {
+    session.protocol = protocol;
+    session.authenticated = auth;
+    return s.shard.dispatch(argv, session).reply;
   }
-  return session;
+  // The session's state is the command's own once it runs.
+  return s.gate.submit(session, claimOf(argv, null), () => {
+    session.protocol = protocol;
+    session.authenticated = auth;
+    return s.shard.dispatch(argv, session);
+  }).reply;
+}
+
+/** A FORWARD frame: each command dispatched in order now; answered in one REPLIES frame once every reply is ready. */
+function runForwarded(s: CoreState, batch: ForwardBatch): unknown {
+  const { from, sids, protocols, authenticated, argvs } = batch;
+  const replies: (Reply | Promise<Reply>)[] = new Array(argvs.length);
+  let async = false;
+  for (let i = 0; i < argvs.length; i++) {
+    const reply = runPlain(
+      s,
+      from,
+      sids[i] as number,
+      protocols[i] as 2 | 3,
+      authenticated[i] as boolean,
+      argvs[i] as string[],
+    );
+    replies[i] = reply;
+    if (reply instanceof Promise) async = true;
+  }
+  if (!async) return encodeReplies(replies as Reply[], protocols, s.maxReplyBytes);
+  return Promise.all(replies).then((rs) => encodeReplies(rs, protocols, s.maxReplyBytes));
 }
 
 /** The session keyspace-wide commands of other cores run as here (they read no session state). */
 let wide: Session | null = null;
 function wideSession(s: CoreState): Session {
-  wide ??= mirror(s, -1, 0);
+  wide ??= s.mirrors.of(-1, 0);
   return wide;
 }
 
@@ -214,7 +223,7 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
       return s.host.lock(
         m.tx,
         m.keys,
-        m.watch ? (s.mirrors.get(`${m.from}:${m.sid}`) ?? null) : null,
+        m.watch ? (s.mirrors.get(m.from, m.sid) ?? null) : null,
         m.read ?? 'values',
         m.all === true,
         s.maxReplyBytes,
@@ -227,7 +236,7 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
       return true;
     case 'release': {
       const ready = () => void ctx.requestTo(m.from, { t: 'ready', tx: m.tx }).catch(() => {});
-      s.host.release(m.tx, s.mirrors.get(`${m.from}:${m.sid}`) ?? null, { unwatch: m.unwatch, park: m.park }, ready);
+      s.host.release(m.tx, s.mirrors.get(m.from, m.sid) ?? null, { unwatch: m.unwatch, park: m.park }, ready);
       return true;
     }
     case 'unpark':
@@ -242,28 +251,22 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
   }
 }
 
-async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promise<unknown> {
+function onMessage(ctx: CoreContext, _key: unknown, value: unknown): unknown {
   const s = current();
-  const m = value as CoreMessage;
+  // The hot path answers synchronously when every reply is ready: no Promise per frame.
+  if (value instanceof ForwardBatch) return runForwarded(s, value);
+  return onCoreMessage(ctx, s, value as CoreMessage);
+}
+
+async function onCoreMessage(ctx: CoreContext, s: CoreState, m: CoreMessage): Promise<unknown> {
   switch (m.t) {
     case 'run': {
       const reply = run(s, m);
       return reply instanceof Promise ? reply.then((r) => fits(r, s.maxReplyBytes)) : fits(reply, s.maxReplyBytes);
     }
-    case 'runs': {
-      // Each dispatched in order now; answered together once every reply is ready.
-      const replies = m.runs.map((r) => run(s, r));
-      return replies.some((r) => r instanceof Promise)
-        ? Promise.all(replies).then((rs) => fitting(rs, s.maxReplyBytes))
-        : fitting(replies as Buffer[], s.maxReplyBytes);
-    }
     case 'gone': {
-      const id = `${m.from}:${m.sid}`;
-      const session = s.mirrors.get(id);
-      if (session !== undefined) {
-        s.mirrors.delete(id);
-        s.gate.disconnect(session);
-      }
+      const session = s.mirrors.take(m.from, m.sid);
+      if (session !== undefined) s.gate.disconnect(session);
       return undefined;
     }
     case 'listen': {
@@ -281,7 +284,7 @@ async function onMessage(ctx: CoreContext, _key: unknown, value: unknown): Promi
     case 'reset':
       return onTx(ctx, s, m);
     default:
-      throw new Error(`corelane-kv: unknown core message ${JSON.stringify(value)}`);
+      throw new Error(`corelane-kv: unknown core message ${JSON.stringify(m)}`);
   }
 }
 
@@ -294,4 +297,4 @@ async function onStop(): Promise<void> {
   state = null;
 }
 
-export default defineCore({ init, onMessage, onStop });
+export default defineCore({ init, onMessage, onStop, codec: kvCodec });

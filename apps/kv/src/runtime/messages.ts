@@ -1,5 +1,6 @@
 // What the cores of corelane-kv send each other (and the main thread sends them), through the
-// runtime's mesh (msgpack). A command forwarded to the core owning its keys carries what of
+// runtime's mesh (msgpack; the plain forwarded commands and their replies travel as flat frames
+// instead, forward-frame.ts and reply-frame.ts). A command forwarded to the core owning its keys carries what of
 // the connection's state the command reads; the reply comes back as RESP bytes, encoded for
 // the protocol the connection spoke when it sent the command.
 
@@ -15,12 +16,6 @@ export interface RunMessage {
   /** EXEC: the queued commands (MULTI was checked and queued on the connection's core). */
   readonly multi?: string[][];
   readonly multiFailed?: boolean;
-}
-
-/** Several RunMessages of one turn, run in order; the reply is the array of their replies. */
-export interface RunBatchMessage {
-  readonly t: 'runs';
-  readonly runs: RunMessage[];
 }
 
 /** Session `sid` of core `from` closed: drop its parked commands and watches. */
@@ -98,7 +93,7 @@ export interface ListenMessage {
   readonly host: string;
 }
 
-export type CoreMessage = RunMessage | RunBatchMessage | GoneMessage | ListenMessage | TxMessage;
+export type CoreMessage = RunMessage | GoneMessage | ListenMessage | TxMessage;
 
 /** The name of the BroadcastChannel a core posts `'shutdown'` on (SHUTDOWN from a client). */
 export const SHUTDOWN_CHANNEL = 'corelane-kv:shutdown';

@@ -13,6 +13,7 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import type { AppendFsync } from './core-log.js';
+import { kvCodec } from './kv-codec.js';
 import { type CoreData, type ListenMessage, SHUTDOWN_CHANNEL } from './messages.js';
 
 /** The default of `checkpointBytes`: Redis's auto-aof-rewrite-min-size. */
@@ -44,7 +45,7 @@ export interface KvRuntimeOptions {
   requirepass?: string;
   /** How often each core runs active expiry, in ms. Default 100. */
   expireIntervalMs?: number;
-  /** The core module (default: `core.js` beside this file, as built). */
+  /** The core module (default: `core.js` beside this file, as built); its `defineCore()` must name `kvCodec` as its codec. */
   module?: URL | string;
 }
 
@@ -131,6 +132,8 @@ export async function startKvRuntime(options: KvRuntimeOptions = {}): Promise<Kv
     pin: cores <= availableParallelism(),
     ring: MESH_RING_BYTES,
     module: options.module ?? new URL('./core.js', import.meta.url),
+    // The object core.ts names in defineCore({ codec }) (one module instance in the build).
+    codec: kvCodec,
     data,
   });
   const host = options.bind ?? '127.0.0.1';

@@ -186,8 +186,8 @@ export class KeyGate implements Dispatcher {
     if (claim.all) this.whole = holder;
   }
 
-  /** Nothing locked, nothing waiting: a command runs at once. */
-  private idle(): boolean {
+  /** Nothing locked, nothing waiting: a command runs at once (a caller may skip `submit()` and its claim). */
+  idle(): boolean {
     return this.held.size === 0 && this.whole === null && this.queue.length === 0;
   }
 

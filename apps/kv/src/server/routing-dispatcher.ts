@@ -13,6 +13,7 @@
 // keyspace (FLUSHALL, DBSIZE, KEYS… inside MULTI) runs as a cross-core transaction over every
 // core's whole keyspace.
 import type { Session } from '../commands/context.js';
+import { commandName } from '../commands/table.js';
 import { ErrorReply, OK, RawReply, type Reply } from '../resp/reply.js';
 import { ownerOf, routeCommand } from '../route.js';
 import type { CrossCore } from './cross-core.js';
@@ -59,7 +60,7 @@ export class RoutingDispatcher implements Dispatcher {
     const own = this.cores[this.self] as Dispatcher;
     // One core owns every key: nothing to route.
     if (this.cores.length === 1) return own.dispatch(argv, session);
-    const name = (argv[0] as string).toLowerCase();
+    const name = commandName(argv[0] as string);
     if (session.multi !== null) {
       // Inside MULTI commands are only checked and queued, here; EXEC runs the queue where its keys live.
       if (name === 'discard') this.unwatchRemote(session);
