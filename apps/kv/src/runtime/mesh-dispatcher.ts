@@ -12,7 +12,7 @@ import { lookupCommand } from '../commands/table.js';
 import { RawReply, type Reply } from '../resp/reply.js';
 import type { Dispatcher } from '../server/dispatcher.js';
 import { ForwardWriter, runBytes } from './forward-frame.js';
-import type { GoneMessage, RunMessage } from './messages.js';
+import type { GoneMessage, RunMessage, TakeMessage } from './messages.js';
 import { ReplyBatch } from './reply-frame.js';
 
 /** A command waiting in the turn's batch for its reply. */
@@ -116,12 +116,23 @@ export class MeshDispatcher implements Dispatcher {
           for (const w of waiting) w.reject(error);
           return;
         }
-        for (let i = 0; i < waiting.length; i++) (waiting[i] as Waiting).resolve(new RawReply(replies.at(i)));
+        for (let i = 0; i < waiting.length; i++) {
+          const w = waiting[i] as Waiting;
+          const token = replies.kept(i);
+          if (token < 0) w.resolve(new RawReply(replies.at(i)));
+          else this.take(token, w);
+        }
       },
       (error: unknown) => {
         for (const w of waiting) w.reject(error);
       },
     );
+  }
+
+  /** A reply the owner kept (too large to share its frame): taken with a message of its own. */
+  private take(token: number, w: Waiting): void {
+    const message: TakeMessage = { t: 'take', from: this.self, token };
+    this.port.requestTo(this.owner, message).then((bytes) => w.resolve(rawReply(bytes)), w.reject);
   }
 
   disconnect(session: Session): void {
