@@ -20,7 +20,7 @@ const keepNone = (): number => {
 const binary = (maxLength: number) => fc.uint8Array({ maxLength }).map((b) => Buffer.from(b).toString('latin1'));
 
 const run = fc.record({
-  sid: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  sid: fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
   protocol: fc.constantFrom(2 as const, 3 as const),
   auth: fc.boolean(),
   // Short arguments (written char by char) and long ones (written by Buffer.write).
@@ -58,6 +58,15 @@ describe('flat frames between cores', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('a session id past 2^32 survives the frame (ids step by the core count for as long as the server runs)', () => {
+    const w = new ForwardWriter(1);
+    const sids = [2 ** 32, 2 ** 32 + 7, 2 ** 53 - 1, 3];
+    for (const sid of sids) w.append(sid, 2, true, ['GET', 'k'], runBytes(['GET', 'k']));
+    const batch = throughRing(kvCodec.encode(w.take())) as ForwardBatch;
+    expect(batch.sids).toEqual(sids);
+    expect(batch.argvs).toEqual(sids.map(() => ['GET', 'k']));
   });
 
   it('a REPLIES frame hands each reply back in order, encoded for its own protocol', () => {
