@@ -131,6 +131,18 @@ describe('large values across cores (--cores 2)', () => {
     }
   });
 
+  it('a SET for another core larger than one mesh message answers an error at once; the connection goes on', async () => {
+    const remote = Number(await redis.call('CLIENT', 'ID')) % 2;
+    const k = on(remote, 'too-big-');
+    await expect(redis.set(k, value(600_000, 31))).rejects.toThrow(
+      /^ERR the command takes 600\d{3} bytes, more than the \d+ one message between cores may carry; nothing was changed$/,
+    );
+    expect(await redis.exists(k)).toBe(0);
+    expect(await redis.set(k, 'small')).toBe('OK');
+    expect(await redis.get(k)).toBe('small');
+    expect(await redis.del(k)).toBe(1);
+  });
+
   it('an MSET whose piece for one owner is larger than a mesh message fails whole: no owner writes', async () => {
     const [a, b1, b2] = [on(0, 'huge-a'), on(1, 'huge-b'), on(1, 'huge-c')];
     const v = value(300_000, 11);
