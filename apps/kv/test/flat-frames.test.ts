@@ -12,10 +12,15 @@ import { ForwardBatch, ForwardWriter, runBytes } from '../src/runtime/forward-fr
 import { kvCodec } from '../src/runtime/kv-codec.js';
 import { encodeReplies, ReplyBatch } from '../src/runtime/reply-frame.js';
 
+/** For frames that always fit: nothing may be kept. */
+const keepNone = (): number => {
+  throw new Error('nothing should be kept');
+};
+
 const binary = (maxLength: number) => fc.uint8Array({ maxLength }).map((b) => Buffer.from(b).toString('latin1'));
 
 const run = fc.record({
-  sid: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  sid: fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
   protocol: fc.constantFrom(2 as const, 3 as const),
   auth: fc.boolean(),
   // Short arguments (written char by char) and long ones (written by Buffer.write).
@@ -55,6 +60,15 @@ describe('flat frames between cores', () => {
     );
   });
 
+  it('a session id past 2^32 survives the frame (ids step by the core count for as long as the server runs)', () => {
+    const w = new ForwardWriter(1);
+    const sids = [2 ** 32, 2 ** 32 + 7, 2 ** 53 - 1, 3];
+    for (const sid of sids) w.append(sid, 2, true, ['GET', 'k'], runBytes(['GET', 'k']));
+    const batch = throughRing(kvCodec.encode(w.take())) as ForwardBatch;
+    expect(batch.sids).toEqual(sids);
+    expect(batch.argvs).toEqual(sids.map(() => ['GET', 'k']));
+  });
+
   it('a REPLIES frame hands each reply back in order, encoded for its own protocol', () => {
     const reply = fc.oneof(
       binary(50),
@@ -72,6 +86,7 @@ describe('flat frames between cores', () => {
             pairs.map((p) => p[0]),
             pairs.map((p) => p[1]),
             1024 * 1024,
+            keepNone,
           );
           // decodeKept: the reactor hands the decoder its own copy of a reply.
           const batch = kvCodec.decode(Uint8Array.prototype.slice.call(kvCodec.encode(frame))) as ReplyBatch;
@@ -90,13 +105,34 @@ describe('flat frames between cores', () => {
   it('replies past one message become errors, largest first; the others arrive whole', () => {
     const small = 'x'.repeat(100);
     const large = 'y'.repeat(6000);
-    const frame = encodeReplies([small, large, small], [2, 2, 2], 4096);
+    const frame = encodeReplies([small, large, small], [2, 2, 2], 4096, keepNone);
     const batch = kvCodec.decode(Uint8Array.prototype.slice.call(frame.bytes)) as ReplyBatch;
     expect(batch.at(0).equals(encodeReply(small))).toBe(true);
     expect(batch.at(1).toString('latin1')).toMatch(
       /^-ERR the reply takes 6\d{3} bytes, more than the 4096 one message between cores may carry\r\n$/,
     );
     expect(batch.at(2).equals(encodeReply(small))).toBe(true);
+  });
+
+  it('replies that each fit a message but not together: the largest are kept on the owner by token, the rest arrive whole', () => {
+    const kept = new Map<number, Buffer>();
+    const keep = (bytes: Buffer) => {
+      const token = 0xfffffff0 + kept.size; // high tokens: none may read as an end or a length
+      kept.set(token, bytes);
+      return token;
+    };
+    const [a, b, c] = ['a'.repeat(1500), 'b'.repeat(3000), 'c'.repeat(2700)];
+    const frame = encodeReplies([a, b, c, 'd'], [2, 3, 2, 2], 4096, keep);
+    // The frame's buffer is overwritten after (as the writer's is): what was kept is a copy.
+    const bytes = Uint8Array.prototype.slice.call(frame.bytes);
+    frame.bytes.fill(0);
+    const batch = kvCodec.decode(bytes) as ReplyBatch;
+    expect(batch.count).toBe(4);
+    expect([0, 1, 2, 3].map((i) => batch.kept(i))).toEqual([-1, 0xfffffff0, 0xfffffff1, -1]);
+    expect(batch.at(0).equals(encodeReply(a))).toBe(true);
+    expect(batch.at(3).equals(encodeReply('d'))).toBe(true);
+    expect(kept.get(0xfffffff0)?.equals(encodeReply(b, 3))).toBe(true);
+    expect(kept.get(0xfffffff1)?.equals(encodeReply(c))).toBe(true);
   });
 
   it('every other value still travels as msgpack', () => {
@@ -117,7 +153,7 @@ describe('flat frames between cores', () => {
   });
 
   it('an ErrorReply in a frame reads as Redis writes it', () => {
-    const frame = encodeReplies([new ErrorReply('WRONGTYPE x')], [3], 1024);
+    const frame = encodeReplies([new ErrorReply('WRONGTYPE x')], [3], 1024, keepNone);
     const batch = kvCodec.decode(Uint8Array.prototype.slice.call(frame.bytes)) as ReplyBatch;
     expect(batch.at(0).toString()).toBe('-WRONGTYPE x\r\n');
   });

@@ -94,6 +94,55 @@ describe('large values across cores (--cores 2)', () => {
     expect(digest(await redis.getBuffer(on(remote, 'turn-big-3-')))).toBe(digest(big));
   });
 
+  it('connections of one core that each GET a value of the other core at once all get it, though the values pass one message together', async () => {
+    // Every connection read in one event-loop iteration shares a frame to the owner: two
+    // 300 KB replies fit one message each, not one together. Each must still arrive whole
+    // (seen failing before the owner kept the largest back: nearly every round one connection
+    // got "ERR the reply takes 300011 bytes, more than the 520184 one message … may carry").
+    const byRemote: Redis[][] = [[], []];
+    const opened: Redis[] = [];
+    try {
+      while ((byRemote[0] as Redis[]).length < 2 && (byRemote[1] as Redis[]).length < 2) {
+        const c = new Redis({ port: kv.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+        await c.connect();
+        opened.push(c);
+        // Core c numbers its clients c+1, c+1+n…: the id's parity names the other core.
+        (byRemote[Number(await c.call('CLIENT', 'ID')) % 2] as Redis[]).push(c);
+      }
+      const remote = (byRemote[0] as Redis[]).length >= 2 ? 0 : 1;
+      const [x, y] = byRemote[remote] as [Redis, Redis];
+      const [k1, k2] = [on(remote, 'shared-a'), on(remote, 'shared-b')];
+      const [v1, v2] = [value(300_000, 23), value(300_000, 29)];
+      expect(await x.set(k1, v1)).toBe('OK');
+      expect(await x.set(k2, v2)).toBe('OK');
+      for (let round = 0; round < 20; round++) {
+        const [g1, g2] = await Promise.all([x.getBuffer(k1), y.getBuffer(k2)]);
+        expect(digest(g1)).toBe(digest(v1));
+        expect(digest(g2)).toBe(digest(v2));
+      }
+      // One connection pipelining both: the same.
+      const results = (await x.pipeline().getBuffer(k1).getBuffer(k2).getBuffer(k1).exec()) ?? [];
+      expect(results.map(([error]) => error)).toEqual([null, null, null]);
+      expect(results.map(([, r]) => digest(r as Buffer))).toEqual([digest(v1), digest(v2), digest(v1)]);
+      expect(await x.del(k1)).toBe(1);
+      expect(await x.del(k2)).toBe(1);
+    } finally {
+      for (const c of opened) c.disconnect();
+    }
+  });
+
+  it('a SET for another core larger than one mesh message answers an error at once; the connection goes on', async () => {
+    const remote = Number(await redis.call('CLIENT', 'ID')) % 2;
+    const k = on(remote, 'too-big-');
+    await expect(redis.set(k, value(600_000, 31))).rejects.toThrow(
+      /^ERR the command takes 600\d{3} bytes, more than the \d+ one message between cores may carry; nothing was changed$/,
+    );
+    expect(await redis.exists(k)).toBe(0);
+    expect(await redis.set(k, 'small')).toBe('OK');
+    expect(await redis.get(k)).toBe('small');
+    expect(await redis.del(k)).toBe(1);
+  });
+
   it('an MSET whose piece for one owner is larger than a mesh message fails whole: no owner writes', async () => {
     const [a, b1, b2] = [on(0, 'huge-a'), on(1, 'huge-b'), on(1, 'huge-c')];
     const v = value(300_000, 11);

@@ -133,10 +133,20 @@ export class ByteRingProducer extends RingSide {
   claimOffset(length: number, type = 0): number {
     this.throwIfUnusable();
     this.#checkNoClaim();
-    // The common case in one test per argument: `x >>> 0 === x` holds exactly for the integers
-    // 0..2^32-1 (not for NaN, fractions, negatives or non-numbers), and the bounds do the rest.
-    // Anything else takes the full check, which throws the error it deserves.
-    if (!(length >>> 0 === length && length <= this.maxRecordBytes && type >>> 0 === type && type <= MAX_RECORD_TYPE)) {
+    // The common case in two tests per argument: for a number, `x >>> 0 === x` holds exactly
+    // for the integers 0..2^32-1 (not for NaN, fractions or negatives), and the bounds do the
+    // rest. The typeof comes first: `>>>` throws the engine's own TypeError for a bigint or a
+    // symbol. Anything else takes the full check, which throws the error it deserves.
+    if (
+      !(
+        typeof length === 'number' &&
+        length >>> 0 === length &&
+        length <= this.maxRecordBytes &&
+        typeof type === 'number' &&
+        type >>> 0 === type &&
+        type <= MAX_RECORD_TYPE
+      )
+    ) {
       this.#checkRecord(length, type);
     }
     return this.#reserve(length, type);

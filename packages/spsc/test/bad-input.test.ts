@@ -176,6 +176,12 @@ describe('values and records', () => {
       expect(() => producer.claimOffset(8, type)).toThrow(code(ErrorCode.OUT_OF_RANGE, RangeError));
     }
     expect(() => producer.claimOffset(8, '1' as never)).toThrow(code(ErrorCode.INVALID_ARGUMENT, TypeError));
+    // A bigint or a symbol cannot take `>>>` at all: still the typed error, not the engine's own.
+    for (const bad of [8n, Symbol('8')]) {
+      expect(() => producer.claimOffset(bad as never)).toThrow(code(ErrorCode.INVALID_ARGUMENT, TypeError));
+      expect(() => producer.claimOffset(8, bad as never)).toThrow(code(ErrorCode.INVALID_ARGUMENT, TypeError));
+      expect(() => producer.claim(bad as never)).toThrow(code(ErrorCode.INVALID_ARGUMENT, TypeError));
+    }
     expect(snapshot(ring)).toEqual(before);
     expect(producer.write(new Uint8Array(120))).toBe(true);
   });

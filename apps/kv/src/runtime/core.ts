@@ -40,6 +40,10 @@ interface CoreState {
   mirrors: Mirrors;
   /** The most bytes of replies one message back to another core may carry (messages.ts `maxPieceBytes`). */
   maxReplyBytes: number;
+  /** Replies too large to share their REPLIES frame, kept by token until their core takes them. */
+  kept: Map<number, { from: number; bytes: Buffer }>;
+  /** The last token of `kept`. */
+  lastKept: number;
   stopping: boolean;
 }
 
@@ -121,6 +125,8 @@ async function init(ctx: CoreContext): Promise<void> {
     log,
     mirrors: new Mirrors(),
     maxReplyBytes: data.maxPieceBytes,
+    kept: new Map(),
+    lastKept: 0,
     stopping: false,
   };
   // A restarted core: the locks and parks its earlier life held on the other cores die now.
@@ -197,8 +203,19 @@ function runForwarded(s: CoreState, batch: ForwardBatch): unknown {
     replies[i] = reply;
     if (reply instanceof Promise) async = true;
   }
-  if (!async) return encodeReplies(replies as Reply[], protocols, s.maxReplyBytes);
-  return Promise.all(replies).then((rs) => encodeReplies(rs, protocols, s.maxReplyBytes));
+  const keep = (bytes: Buffer): number => keepReply(s, from, bytes);
+  if (!async) return encodeReplies(replies as Reply[], protocols, s.maxReplyBytes, keep);
+  return Promise.all(replies).then((rs) => encodeReplies(rs, protocols, s.maxReplyBytes, keep));
+}
+
+/** Keeps a reply of core `from`'s frame until that core takes it ('take'); its token. */
+function keepReply(s: CoreState, from: number, bytes: Buffer): number {
+  let token = s.lastKept;
+  do token = (token + 1) >>> 0;
+  while (s.kept.has(token));
+  s.lastKept = token;
+  s.kept.set(token, { from, bytes });
+  return token;
 }
 
 /** The session keyspace-wide commands of other cores run as here (they read no session state). */
@@ -264,6 +281,14 @@ async function onCoreMessage(ctx: CoreContext, s: CoreState, m: CoreMessage): Pr
       const reply = run(s, m);
       return reply instanceof Promise ? reply.then((r) => fits(r, s.maxReplyBytes)) : fits(reply, s.maxReplyBytes);
     }
+    case 'take': {
+      const kept = s.kept.get(m.token);
+      if (kept === undefined || kept.from !== m.from) {
+        throw new Error(`corelane-kv: core ${ctx.core} keeps no reply ${m.token} for core ${m.from}`);
+      }
+      s.kept.delete(m.token);
+      return kept.bytes;
+    }
     case 'gone': {
       const session = s.mirrors.take(m.from, m.sid);
       if (session !== undefined) s.gate.disconnect(session);
@@ -281,7 +306,10 @@ async function onCoreMessage(ctx: CoreContext, s: CoreState, m: CoreMessage): Pr
     case 'release':
     case 'unpark':
     case 'ready':
+      return onTx(ctx, s, m);
     case 'reset':
+      // Core `from` restarted: what it did not take, it never will.
+      for (const [token, kept] of s.kept) if (kept.from === m.from) s.kept.delete(token);
       return onTx(ctx, s, m);
     default:
       throw new Error(`corelane-kv: unknown core message ${JSON.stringify(m)}`);

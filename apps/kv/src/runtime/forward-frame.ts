@@ -9,22 +9,24 @@
 //  └───────┴───────┴───────────────┴───────────────────────────────┘
 //  then `count` runs, back to back:
 //  ┌───────────────┬───────┬───────────────┬──────────────────────────────────┐
-//  │ sid (u32 LE)  │ flags │ argc (u32 LE) │ argc × ( len u32 LE │ len bytes ) │
+//  │ sid (f64 LE)  │ flags │ argc (u32 LE) │ argc × ( len u32 LE │ len bytes ) │
 //  └───────────────┴───────┴───────────────┴──────────────────────────────────┘
 //  flags: bit 0 RESP3 (the reply is encoded for protocol 3), bit 1 authenticated
+//  sid: a float64, not a u32: a core's session ids step by the core count for as long as the
+//  server runs, and pass 2^32 after 2^32 / cores connections (a u32 write then throws).
 // ```
 //
 // An argument is a latin1 string (one char per byte, as the request parser makes them), so
 // its bytes are its char codes and its length its byte length. Fields are unaligned little-endian
-// (Buffer's readUInt32LE/writeUInt32LE).
+// (Buffer's readUInt32LE/writeUInt32LE, readDoubleLE/writeDoubleLE).
 import { FLAT_HEADER_BYTES, FLAT_TAG, FlatFrame, FlatKind } from './flat.js';
 
 const Run = {
   SID: 0,
-  FLAGS: 4,
-  ARGC: 5,
+  FLAGS: 8,
+  ARGC: 9,
   /** Bytes of a run before its arguments. */
-  BYTES: 9,
+  BYTES: 13,
   /** Bytes before each argument's bytes (its length). */
   ARG_LENGTH_BYTES: 4,
 } as const;
@@ -69,7 +71,7 @@ export class ForwardWriter {
     if (this.at + bytes > this.buf.length) this.grow(this.at + bytes);
     const buf = this.buf;
     let at = this.at;
-    buf.writeUInt32LE(sid, at + Run.SID);
+    buf.writeDoubleLE(sid, at + Run.SID);
     buf[at + Run.FLAGS] = (protocol === 3 ? RESP3 : 0) | (authenticated ? AUTHENTICATED : 0);
     buf.writeUInt32LE(argv.length, at + Run.ARGC);
     at += Run.BYTES;
@@ -131,7 +133,7 @@ export function readForward(bytes: Uint8Array): ForwardBatch {
   const argvs: string[][] = new Array(count);
   let at = FLAT_HEADER_BYTES;
   for (let r = 0; r < count; r++) {
-    sids[r] = buf.readUInt32LE(at + Run.SID);
+    sids[r] = buf.readDoubleLE(at + Run.SID);
     const flags = buf[at + Run.FLAGS] as number;
     protocols[r] = flags & RESP3 ? 3 : 2;
     authenticated[r] = (flags & AUTHENTICATED) !== 0;

@@ -9,10 +9,11 @@
 // parked command never holds back the replies of others.
 import type { Session } from '../commands/context.js';
 import { lookupCommand } from '../commands/table.js';
-import { RawReply, type Reply } from '../resp/reply.js';
+import { ErrorReply, RawReply, type Reply } from '../resp/reply.js';
 import type { Dispatcher } from '../server/dispatcher.js';
+import { FLAT_HEADER_BYTES } from './flat.js';
 import { ForwardWriter, runBytes } from './forward-frame.js';
-import type { GoneMessage, RunMessage } from './messages.js';
+import type { GoneMessage, RunMessage, TakeMessage } from './messages.js';
 import { ReplyBatch } from './reply-frame.js';
 
 /** A command waiting in the turn's batch for its reply. */
@@ -63,7 +64,13 @@ export class MeshDispatcher implements Dispatcher {
     // A blocking command keeps the connection's later commands back until it answered, as a
     // local one does: the owner may park it (the connection cannot know before it answers).
     const blocking = !exec && (lookupCommand(argv)?.flags.includes('blocking') ?? false);
-    if (!exec && !blocking) return { reply: this.queue(argv, session), blocking: false };
+    if (!exec && !blocking) {
+      const bytes = runBytes(argv);
+      // Too large for one message even alone: answered here (the ring would refuse it), never
+      // copied into the frame's buffer, which would keep that size for good.
+      if (FLAT_HEADER_BYTES + bytes > this.maxFrameBytes) return { reply: this.tooLarge(bytes), blocking: false };
+      return { reply: this.queue(argv, session, bytes), blocking: false };
+    }
     const message: RunMessage = {
       t: 'run',
       from: this.self,
@@ -82,10 +89,16 @@ export class MeshDispatcher implements Dispatcher {
     return { reply: this.port.requestTo(this.owner, message).then(rawReply), blocking };
   }
 
-  /** Adds a plain command to the turn's frame (sent once the turn's commands are dispatched). */
-  private queue(argv: string[], session: Session): Promise<Reply> {
-    const bytes = runBytes(argv);
-    // A frame past one message's bound goes before this command (alone, it may still be too large: refused then).
+  /** The error of a command of `bytes` bytes in a frame that no message to the owner carries. */
+  private tooLarge(bytes: number): ErrorReply {
+    return new ErrorReply(
+      `ERR the command takes ${FLAT_HEADER_BYTES + bytes} bytes, more than the ${this.maxFrameBytes} one message between cores may carry; nothing was changed`,
+    );
+  }
+
+  /** Adds a plain command of `bytes` (`runBytes(argv)`) to the turn's frame (sent once the turn's commands are dispatched). */
+  private queue(argv: string[], session: Session, bytes: number): Promise<Reply> {
+    // A frame past one message's bound goes before this command (which fits one alone).
     if (this.batch.count > 0 && this.batch.size + bytes > this.maxFrameBytes) this.flush();
     // Sent after the event loop's poll phase (setImmediate), not after this socket's callback
     // (a microtask): the commands of every connection read in this loop iteration share the
@@ -116,12 +129,23 @@ export class MeshDispatcher implements Dispatcher {
           for (const w of waiting) w.reject(error);
           return;
         }
-        for (let i = 0; i < waiting.length; i++) (waiting[i] as Waiting).resolve(new RawReply(replies.at(i)));
+        for (let i = 0; i < waiting.length; i++) {
+          const w = waiting[i] as Waiting;
+          const token = replies.kept(i);
+          if (token < 0) w.resolve(new RawReply(replies.at(i)));
+          else this.take(token, w);
+        }
       },
       (error: unknown) => {
         for (const w of waiting) w.reject(error);
       },
     );
+  }
+
+  /** A reply the owner kept (too large to share its frame): taken with a message of its own. */
+  private take(token: number, w: Waiting): void {
+    const message: TakeMessage = { t: 'take', from: this.self, token };
+    this.port.requestTo(this.owner, message).then((bytes) => w.resolve(rawReply(bytes)), w.reject);
   }
 
   disconnect(session: Session): void {

@@ -18,6 +18,16 @@ export interface RunMessage {
   readonly multiFailed?: boolean;
 }
 
+/**
+ * The reply the owner kept under `token` for core `from` (reply-frame.ts: too large to share
+ * its frame with the others); the answer is its RESP bytes, and the owner forgets it.
+ */
+export interface TakeMessage {
+  readonly t: 'take';
+  readonly from: number;
+  readonly token: number;
+}
+
 /** Session `sid` of core `from` closed: drop its parked commands and watches. */
 export interface GoneMessage {
   readonly t: 'gone';
@@ -93,7 +103,7 @@ export interface ListenMessage {
   readonly host: string;
 }
 
-export type CoreMessage = RunMessage | GoneMessage | ListenMessage | TxMessage;
+export type CoreMessage = RunMessage | TakeMessage | GoneMessage | ListenMessage | TxMessage;
 
 /** The name of the BroadcastChannel a core posts `'shutdown'` on (SHUTDOWN from a client). */
 export const SHUTDOWN_CHANNEL = 'corelane-kv:shutdown';
