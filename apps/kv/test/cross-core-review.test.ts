@@ -46,6 +46,25 @@ describe('cross-core review probes', () => {
       ['EXEC'],
       ['MGET', A, B, C],
     ]));
+  it('EXEC over three cores forgets the WATCHes on every core: its own writes never dirty the next EXEC', () =>
+    run([
+      ['WATCH', A, B, C],
+      ['MULTI'],
+      ['SET', A, '1'],
+      ['RPUSH', B, '2'],
+      ['SADD', C, '3'],
+      ['EXEC'],
+      ['MULTI'],
+      ['GET', A],
+      ['LPOP', B],
+      ['SPOP', C],
+      ['EXEC'],
+      ['WATCH', C],
+      ['DEL', A, B, C],
+      ['MULTI'],
+      ['EXISTS', A, B, C],
+      ['EXEC'],
+    ]));
   it('binary values', () =>
     run([
       ['MSET', A, BIN, B, `x${BIN}`],
