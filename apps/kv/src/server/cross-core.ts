@@ -11,6 +11,10 @@
 //             reply under appendfsync always); all owners first, then
 //   4. release every owner opens the keys; what queued behind them runs, in order.
 //
+// MSET (a blind write) skips steps 2 and most of 3–4: each owner's piece is its own pairs, and
+// the highest owner other than this core locks (when above this core), writes and releases in
+// one message (`blindWrite`).
+//
 // An EXEC whose queue reads or empties the whole keyspace (FLUSHALL, FLUSHDB, DBSIZE, KEYS,
 // SCAN, RANDOMKEY inside MULTI) locks each core's whole keyspace instead, and every owner sends
 // all its keys: the scratch shard holds the whole keyspace, and those commands see and change
