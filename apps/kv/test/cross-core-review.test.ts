@@ -28,6 +28,43 @@ describe('cross-core review probes', () => {
   });
   const run = async (cmds: string[][]) => expect(await d.run(cmds)).toEqual([]);
 
+  it('MSET over three cores: a key given twice keeps its last value, expiries and other types are overwritten, WATCH sees it', () =>
+    run([
+      ['SET', A, 'old', 'EX', '100'],
+      ['RPUSH', B, 'x'],
+      ['HSET', C, 'f', 'v'],
+      ['MSET', A, '1', B, '2', C, '3', A, '4', C, '5'],
+      ['MGET', A, B, C],
+      ['TTL', A],
+      ['TYPE', B],
+      ['MSET', A],
+      ['MSET', A, '1', B],
+      ['WATCH', A, B],
+      ['MSET', B, 'w', C, 'w'],
+      ['MULTI'],
+      ['GET', A],
+      ['EXEC'],
+      ['MGET', A, B, C],
+    ]));
+  it('EXEC over three cores forgets the WATCHes on every core: its own writes never dirty the next EXEC', () =>
+    run([
+      ['WATCH', A, B, C],
+      ['MULTI'],
+      ['SET', A, '1'],
+      ['RPUSH', B, '2'],
+      ['SADD', C, '3'],
+      ['EXEC'],
+      ['MULTI'],
+      ['GET', A],
+      ['LPOP', B],
+      ['SPOP', C],
+      ['EXEC'],
+      ['WATCH', C],
+      ['DEL', A, B, C],
+      ['MULTI'],
+      ['EXISTS', A, B, C],
+      ['EXEC'],
+    ]));
   it('binary values', () =>
     run([
       ['MSET', A, BIN, B, `x${BIN}`],

@@ -251,6 +251,13 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
         m.records.map(([nowMs, ...argv]) => ({ nowMs, argv })),
       );
       return true;
+    case 'commit':
+      await s.host.commit(
+        m.tx,
+        m.keys ?? null,
+        m.records.map(([nowMs, ...argv]) => ({ nowMs, argv })),
+      );
+      return true;
     case 'release': {
       const ready = () => void ctx.requestTo(m.from, { t: 'ready', tx: m.tx }).catch(() => {});
       s.host.release(m.tx, s.mirrors.get(m.from, m.sid) ?? null, { unwatch: m.unwatch, park: m.park }, ready);
@@ -303,6 +310,7 @@ async function onCoreMessage(ctx: CoreContext, s: CoreState, m: CoreMessage): Pr
     }
     case 'lock':
     case 'write':
+    case 'commit':
     case 'release':
     case 'unpark':
     case 'ready':

@@ -9,7 +9,7 @@ import { RawReply, type Reply } from '../resp/reply.js';
 import { isRows } from '../server/key-state.js';
 import type { Grant, LockRead, Participant, ReleaseOptions } from '../server/participant.js';
 import type { MeshDispatcher, MeshPort } from './mesh-dispatcher.js';
-import type { LockMessage, ReleaseMessage, UnparkMessage, WriteMessage } from './messages.js';
+import type { CommitMessage, LockMessage, ReleaseMessage, UnparkMessage, WriteMessage } from './messages.js';
 
 function bytesOf(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value;
@@ -26,7 +26,7 @@ export class MeshParticipant implements Participant {
     private readonly commands: MeshDispatcher,
   ) {}
 
-  private request(m: LockMessage | WriteMessage | ReleaseMessage | UnparkMessage): Promise<unknown> {
+  private request(m: LockMessage | WriteMessage | CommitMessage | ReleaseMessage | UnparkMessage): Promise<unknown> {
     this.commands.flush();
     return this.port.requestTo(this.owner, m);
   }
@@ -70,6 +70,16 @@ export class MeshParticipant implements Participant {
 
   async write(tx: string, records: WriteRecord[]): Promise<void> {
     const m: WriteMessage = { t: 'write', tx, records: records.map((r) => [r.nowMs, ...r.argv]) };
+    await this.request(m);
+  }
+
+  async commit(tx: string, keys: string[] | null, records: WriteRecord[]): Promise<void> {
+    const m: CommitMessage = {
+      t: 'commit',
+      tx,
+      ...(keys === null ? {} : { keys }),
+      records: records.map((r) => [r.nowMs, ...r.argv]),
+    };
     await this.request(m);
   }
 

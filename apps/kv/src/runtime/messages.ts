@@ -66,6 +66,17 @@ export interface WriteMessage {
   readonly records: [number, ...string[]][];
 }
 
+/**
+ * A blind write's last owner (MSET): apply and log `tx`'s records, then release; `keys`: lock
+ * them first (absent: `tx` holds them already). The reply (true) once durable and released.
+ */
+export interface CommitMessage {
+  readonly t: 'commit';
+  readonly tx: string;
+  readonly keys?: string[];
+  readonly records: [number, ...string[]][];
+}
+
 /** End `tx` here: unwatch session `sid`'s keys, park on `park` (a `ready` to `from` when one gets elements). */
 export interface ReleaseMessage {
   readonly t: 'release';
@@ -94,7 +105,14 @@ export interface ResetMessage {
   readonly from: number;
 }
 
-export type TxMessage = LockMessage | WriteMessage | ReleaseMessage | UnparkMessage | ReadyMessage | ResetMessage;
+export type TxMessage =
+  | LockMessage
+  | WriteMessage
+  | CommitMessage
+  | ReleaseMessage
+  | UnparkMessage
+  | ReadyMessage
+  | ResetMessage;
 
 /** From the main thread: listen on `port` (0: any) at `host`; the reply is the port. */
 export interface ListenMessage {

@@ -11,6 +11,10 @@
 //             reply under appendfsync always); all owners first, then
 //   4. release every owner opens the keys; what queued behind them runs, in order.
 //
+// MSET (a blind write) skips steps 2 and most of 3–4: each owner's piece is its own pairs, and
+// the highest owner other than this core locks (when above this core), writes and releases in
+// one message (`blindWrite`).
+//
 // An EXEC whose queue reads or empties the whole keyspace (FLUSHALL, FLUSHDB, DBSIZE, KEYS,
 // SCAN, RANDOMKEY inside MULTI) locks each core's whole keyspace instead, and every owner sends
 // all its keys: the scratch shard holds the whole keyspace, and those commands see and change
@@ -27,7 +31,7 @@ import { Shard, type WriteRecord } from '../commands/engine.js';
 import { keyPositions } from '../commands/spec.js';
 import { lookupCommand } from '../commands/table.js';
 import type { Reply } from '../resp/reply.js';
-import { ErrorReply } from '../resp/reply.js';
+import { ErrorReply, SimpleString } from '../resp/reply.js';
 import { restoreKeysInto, stateRecords } from './key-state.js';
 import type { LockRead, Participant } from './participant.js';
 
@@ -123,6 +127,20 @@ function pieceBytes(records: readonly WriteRecord[]): number {
   return bytes;
 }
 
+/** The error of a piece for `core` larger than one mesh message: nothing was changed. */
+function pieceTooLarge(core: number, bytes: number, max: number): ErrorReply {
+  return new ErrorReply(
+    `ERR the new state of this command's keys on core ${core} takes up to ${bytes} bytes, more than the ${max} one message between cores may carry; nothing was changed`,
+  );
+}
+
+/** Whether `argv` is an MSET with its pairs whole (a wrong arity takes the general path: its error). */
+function isBlindMset(argv: readonly string[]): boolean {
+  return argv.length >= 3 && argv.length % 2 === 1 && lookupCommand(argv)?.name === 'mset';
+}
+
+const OK = new SimpleString('OK');
+
 /** Runs cross-core commands for the connections of one core. */
 export class CrossCore {
   private seq = 0;
@@ -140,6 +158,7 @@ export class CrossCore {
 
   /** A command whose keys live on several cores. */
   async run(argv: string[], session: Session): Promise<Reply> {
+    if (isBlindMset(argv)) return this.blindWrite(argv, session);
     const keys = commandKeys(argv);
     const { outcome, parked } = await this.transaction(
       session,
@@ -155,6 +174,74 @@ export class CrossCore {
     // A block: the client waits for its park (registered before the release).
     if (parked !== null) return parked.promise;
     return outcome instanceof BlockRequest || outcome === undefined ? null : outcome;
+  }
+
+  /**
+   * MSET over several cores, without a scratch shard: its values are known and it reads
+   * nothing, so each owner's piece is its own keys' pairs as one MSET record (replayed by the
+   * same handler). The highest owner other than this core gets its piece and its release as one
+   * message ({@link Participant.commit}), sent once every other piece is applied and durable:
+   *
+   *   that owner above this core: lock the others in ascending order, write theirs, then lock,
+   *     write and release it in one message (one round trip for two cores);
+   *   this core the highest: lock all in ascending order, write the others, then write and
+   *     release it in one message.
+   *
+   * The other owners release only once it answered (its keys are open then, and written): no
+   * client sees half of it, and every piece is durable before any key opens, as in
+   * {@link transaction}.
+   */
+  private async blindWrite(argv: string[], session: Session): Promise<Reply> {
+    const now = Date.now();
+    const pieces = new Map<number, string[]>();
+    const keysOf = new Map<number, string[]>();
+    for (let i = 1; i < argv.length; i += 2) {
+      const key = argv[i] as string;
+      const core = this.o.owner(key);
+      let piece = pieces.get(core);
+      if (piece === undefined) {
+        piece = ['MSET'];
+        pieces.set(core, piece);
+        keysOf.set(core, []);
+      }
+      piece.push(key, argv[i + 1] as string);
+      (keysOf.get(core) as string[]).push(key);
+    }
+    const records = new Map<number, WriteRecord[]>();
+    for (const [core, piece] of pieces) {
+      const record = [{ argv: piece, nowMs: now }];
+      const bytes = pieceBytes(record);
+      if (bytes > this.o.maxPieceBytes) return pieceTooLarge(core, bytes, this.o.maxPieceBytes);
+      records.set(core, record);
+    }
+    const cores = [...pieces.keys()].sort((a, b) => a - b);
+    let tail = -1;
+    for (const core of cores) if (core !== this.o.self) tail = core;
+    const tailLast = tail === cores[cores.length - 1];
+    const tx = this.nextTx();
+    const locked: number[] = [];
+    try {
+      for (const core of cores) {
+        if (core === tail && tailLast) break;
+        await this.participant(core).lock(tx, keysOf.get(core) as string[], session, false, 'none');
+        locked.push(core);
+      }
+      await Promise.all(
+        locked.filter((c) => c !== tail).map((c) => this.participant(c).write(tx, records.get(c) as WriteRecord[])),
+      );
+      await this.participant(tail).commit(
+        tx,
+        tailLast ? (keysOf.get(tail) as string[]) : null,
+        records.get(tail) as WriteRecord[],
+      );
+      // It released itself.
+      if (!tailLast) locked.splice(locked.indexOf(tail), 1);
+      return OK;
+    } catch (e) {
+      return new ErrorReply(`ERR ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      for (const core of locked) this.participant(core).release(tx, session, { unwatch: false, park: null });
+    }
   }
 
   /**
@@ -329,14 +416,8 @@ export class CrossCore {
       }
       for (const [core, records] of pieces) {
         const bytes = pieceBytes(records);
-        if (bytes > this.o.maxPieceBytes) {
-          return {
-            outcome: new ErrorReply(
-              `ERR the new state of this command's keys on core ${core} takes up to ${bytes} bytes, more than the ${this.o.maxPieceBytes} one message between cores may carry; nothing was changed`,
-            ),
-            parked: null,
-          };
-        }
+        if (bytes > this.o.maxPieceBytes)
+          return { outcome: pieceTooLarge(core, bytes, this.o.maxPieceBytes), parked: null };
       }
       await Promise.all([...pieces].map(([core, records]) => this.participant(core).write(tx, records)));
       // A block parks on the owners of the keys it waits on, as they are released.

@@ -54,6 +54,12 @@ export interface Participant {
   write(tx: string, records: WriteRecord[]): Promise<void>;
   /** Releases `tx`'s keys (and parks, unwatches: {@link ReleaseOptions}). */
   release(tx: string, session: Session, options: ReleaseOptions): void;
+  /**
+   * A blind write's last owner (MSET: {@link TxHost.commit}): applies and logs `records`, then
+   * releases, in one step. `keys`: lock them first (in arrival order); null: `tx` holds them
+   * already. Resolves once durable and released.
+   */
+  commit(tx: string, keys: string[] | null, records: WriteRecord[]): Promise<void>;
   /** Forgets `tx`'s park (the client was served elsewhere, timed out or left). */
   unpark(tx: string): void;
 }
@@ -127,6 +133,25 @@ export class TxHost {
     this.gate.unlock(tx);
   }
 
+  /**
+   * Applies and logs `records` of `tx` and releases, in one step: a blind write's last owner
+   * (MSET, whose pieces need no read). `keys`: lock them first, under a holder of its own
+   * (`commit:<tx>`) that a reset of the coordinator does not drop: the coordinator applied the
+   * other pieces before it sent this, so this piece completes even if it dies meanwhile. null:
+   * `tx` holds the keys already (locked by {@link lock}). Proof obligation: the keys open only
+   * once the piece is applied and durable, so no reader sees it half; the coordinator keeps its
+   * other owners locked until this resolves.
+   */
+  async commit(tx: string, keys: string[] | null, records: WriteRecord[]): Promise<void> {
+    const holder = keys === null ? tx : `commit:${tx}`;
+    if (keys !== null) await this.gate.lock(holder, keys);
+    try {
+      await this.write(holder, records);
+    } finally {
+      this.gate.unlock(holder);
+    }
+  }
+
   /** Forgets `tx`'s park, and serves the clients it held back. */
   unpark(tx: string): void {
     const forget = this.parks.get(tx);
@@ -174,6 +199,10 @@ export class LocalParticipant implements Participant {
 
   release(tx: string, session: Session, options: ReleaseOptions): void {
     this.host.release(tx, session, options, () => this.onReady(tx));
+  }
+
+  commit(tx: string, keys: string[] | null, records: WriteRecord[]): Promise<void> {
+    return this.host.commit(tx, keys, records);
   }
 
   unpark(tx: string): void {
