@@ -45,4 +45,19 @@ describe('value views', () => {
     expect(views.at(data, 20, 36)).toBe(first);
     expect(views.at(data, 21, 37)).not.toBe(first);
   });
+
+  it('keeps no view per position for data regions past 1 MiB (the cache is bounded like spsc RecordViews)', () => {
+    // One cached view per 8 bytes of a 2^30-byte ring would be an array of 2^27 entries and a
+    // view object per position a varying stream touches: regions past the bound get fresh views.
+    const big = new Uint8Array(new SharedArrayBuffer(2 ** 20 + 8));
+    const views = new ValueViews();
+    const first = views.at(big, 64, 80);
+    const again = views.at(big, 64, 80);
+    expect(again).not.toBe(first);
+    expect(again.byteOffset).toBe(64);
+    expect(again.length).toBe(16);
+    // A region at the bound still reuses its views.
+    const small = new Uint8Array(new SharedArrayBuffer(2 ** 20));
+    expect(views.at(small, 64, 80)).toBe(views.at(small, 64, 80));
+  });
 });

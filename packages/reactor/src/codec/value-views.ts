@@ -1,4 +1,11 @@
 /**
+ * Data regions up to this size keep one cached view per 8-byte position (at most 2^17 entries,
+ * the bound spsc's RecordViews keeps too); past it every value gets a fresh view, as a 2^30-byte
+ * ring's cache would be an array of 2^27 entries and a view object per position it touched.
+ */
+const CACHE_UP_TO_BYTES = 2 ** 20;
+
+/**
  * Views of values inside rings' data regions, reused: `'raw'` hands every handler a view of
  * its record's value, and a fresh `subarray()` per record was ~29 ns and one object for the
  * collector per event. One cached view per 8-byte position of each ring (spsc's RecordViews
@@ -18,6 +25,7 @@ export class ValueViews {
 
   /** A view of `data[start..end)`. */
   at(data: Uint8Array, start: number, end: number): Uint8Array {
+    if (data.length > CACHE_UP_TO_BYTES) return data.subarray(start, end);
     if (data !== this.#data) this.#select(data);
     const slot = start >>> 3;
     const cached = this.#views[slot];
