@@ -254,7 +254,6 @@ async function onTx(ctx: CoreContext, s: CoreState, m: TxMessage): Promise<unkno
     case 'commit':
       await s.host.commit(
         m.tx,
-        m.keys ?? null,
         m.records.map(([nowMs, ...argv]) => ({ nowMs, argv })),
       );
       return true;

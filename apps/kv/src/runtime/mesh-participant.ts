@@ -73,13 +73,8 @@ export class MeshParticipant implements Participant {
     await this.request(m);
   }
 
-  async commit(tx: string, keys: string[] | null, records: WriteRecord[]): Promise<void> {
-    const m: CommitMessage = {
-      t: 'commit',
-      tx,
-      ...(keys === null ? {} : { keys }),
-      records: records.map((r) => [r.nowMs, ...r.argv]),
-    };
+  async commit(tx: string, records: WriteRecord[]): Promise<void> {
+    const m: CommitMessage = { t: 'commit', tx, records: records.map((r) => [r.nowMs, ...r.argv]) };
     await this.request(m);
   }
 

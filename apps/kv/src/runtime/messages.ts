@@ -67,13 +67,12 @@ export interface WriteMessage {
 }
 
 /**
- * A blind write's last owner (MSET): apply and log `tx`'s records, then release; `keys`: lock
- * them first (absent: `tx` holds them already). The reply (true) once durable and released.
+ * A blind write's last owner (MSET): apply and log `tx`'s records (`tx` holds the keys), then
+ * release. The reply (true) once durable and released.
  */
 export interface CommitMessage {
   readonly t: 'commit';
   readonly tx: string;
-  readonly keys?: string[];
   readonly records: [number, ...string[]][];
 }
 

@@ -11,9 +11,8 @@
 //             reply under appendfsync always); all owners first, then
 //   4. release every owner opens the keys; what queued behind them runs, in order.
 //
-// MSET (a blind write) skips steps 2 and most of 3–4: each owner's piece is its own pairs, and
-// the highest owner other than this core locks (when above this core), writes and releases in
-// one message (`blindWrite`).
+// MSET (a blind write) skips step 2 and the scratch shard: each owner's piece is its own pairs,
+// and the highest owner other than this core writes and releases in one message (`blindWrite`).
 //
 // An EXEC whose queue reads or empties the whole keyspace (FLUSHALL, FLUSHDB, DBSIZE, KEYS,
 // SCAN, RANDOMKEY inside MULTI) locks each core's whole keyspace instead, and every owner sends
@@ -179,17 +178,16 @@ export class CrossCore {
   /**
    * MSET over several cores, without a scratch shard: its values are known and it reads
    * nothing, so each owner's piece is its own keys' pairs as one MSET record (replayed by the
-   * same handler). The highest owner other than this core gets its piece and its release as one
-   * message ({@link Participant.commit}), sent once every other piece is applied and durable:
+   * same handler). Every owner is locked first, in ascending order, as in {@link transaction};
+   * then the others' pieces are written, and the highest owner other than this core gets its
+   * piece and its release as one message ({@link Participant.commit}), sent once every other
+   * piece is applied and durable. The other owners release only once it answered (its keys are
+   * open then, and written): no client sees half of it, and every piece is durable before any
+   * key opens.
    *
-   *   that owner above this core: lock the others in ascending order, write theirs, then lock,
-   *     write and release it in one message (one round trip for two cores);
-   *   this core the highest: lock all in ascending order, write the others, then write and
-   *     release it in one message.
-   *
-   * The other owners release only once it answered (its keys are open then, and written): no
-   * client sees half of it, and every piece is durable before any key opens, as in
-   * {@link transaction}.
+   * Proof obligation: no piece is written before every owner granted its lock. An owner that
+   * dies while a lock waits (its lock fails) leaves nothing written; were its lock to travel
+   * with its write, the others' pieces would stay applied while its own is lost.
    */
   private async blindWrite(argv: string[], session: Session): Promise<Reply> {
     const now = Date.now();
@@ -217,25 +215,19 @@ export class CrossCore {
     const cores = [...pieces.keys()].sort((a, b) => a - b);
     let tail = -1;
     for (const core of cores) if (core !== this.o.self) tail = core;
-    const tailLast = tail === cores[cores.length - 1];
     const tx = this.nextTx();
     const locked: number[] = [];
     try {
       for (const core of cores) {
-        if (core === tail && tailLast) break;
         await this.participant(core).lock(tx, keysOf.get(core) as string[], session, false, 'none');
         locked.push(core);
       }
       await Promise.all(
         locked.filter((c) => c !== tail).map((c) => this.participant(c).write(tx, records.get(c) as WriteRecord[])),
       );
-      await this.participant(tail).commit(
-        tx,
-        tailLast ? (keysOf.get(tail) as string[]) : null,
-        records.get(tail) as WriteRecord[],
-      );
+      await this.participant(tail).commit(tx, records.get(tail) as WriteRecord[]);
       // It released itself.
-      if (!tailLast) locked.splice(locked.indexOf(tail), 1);
+      locked.splice(locked.indexOf(tail), 1);
       return OK;
     } catch (e) {
       return new ErrorReply(`ERR ${e instanceof Error ? e.message : String(e)}`);

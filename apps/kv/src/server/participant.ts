@@ -55,11 +55,11 @@ export interface Participant {
   /** Releases `tx`'s keys (and parks, unwatches: {@link ReleaseOptions}). */
   release(tx: string, session: Session, options: ReleaseOptions): void;
   /**
-   * A blind write's last owner (MSET: {@link TxHost.commit}): applies and logs `records`, then
-   * releases, in one step. `keys`: lock them first (in arrival order); null: `tx` holds them
-   * already. Resolves once durable and released.
+   * A blind write's last owner (MSET: {@link TxHost.commit}): applies and logs `records` of
+   * `tx` (which holds its locks here), then releases, in one step. Resolves once durable and
+   * released.
    */
-  commit(tx: string, keys: string[] | null, records: WriteRecord[]): Promise<void>;
+  commit(tx: string, records: WriteRecord[]): Promise<void>;
   /** Forgets `tx`'s park (the client was served elsewhere, timed out or left). */
   unpark(tx: string): void;
 }
@@ -135,20 +135,15 @@ export class TxHost {
 
   /**
    * Applies and logs `records` of `tx` and releases, in one step: a blind write's last owner
-   * (MSET, whose pieces need no read). `keys`: lock them first, under a holder of its own
-   * (`commit:<tx>`) that a reset of the coordinator does not drop: the coordinator applied the
-   * other pieces before it sent this, so this piece completes even if it dies meanwhile. null:
-   * `tx` holds the keys already (locked by {@link lock}). Proof obligation: the keys open only
-   * once the piece is applied and durable, so no reader sees it half; the coordinator keeps its
-   * other owners locked until this resolves.
+   * (MSET, whose pieces need no read), locked by {@link lock} like every owner. Proof
+   * obligation: the keys open only once the piece is applied and durable, so no reader sees it
+   * half; the coordinator keeps its other owners locked until this resolves.
    */
-  async commit(tx: string, keys: string[] | null, records: WriteRecord[]): Promise<void> {
-    const holder = keys === null ? tx : `commit:${tx}`;
-    if (keys !== null) await this.gate.lock(holder, keys);
+  async commit(tx: string, records: WriteRecord[]): Promise<void> {
     try {
-      await this.write(holder, records);
+      await this.write(tx, records);
     } finally {
-      this.gate.unlock(holder);
+      this.gate.unlock(tx);
     }
   }
 
@@ -201,8 +196,8 @@ export class LocalParticipant implements Participant {
     this.host.release(tx, session, options, () => this.onReady(tx));
   }
 
-  commit(tx: string, keys: string[] | null, records: WriteRecord[]): Promise<void> {
-    return this.host.commit(tx, keys, records);
+  commit(tx: string, records: WriteRecord[]): Promise<void> {
+    return this.host.commit(tx, records);
   }
 
   unpark(tx: string): void {
