@@ -152,3 +152,21 @@ export function validateHeader(buffer: unknown, expected: HeaderExpectation): He
   }
   return fields;
 }
+
+/**
+ * True where a typed array's words are little endian. Rings' frames, routed records and WAL
+ * records lay their u32 fields out little endian, so there (x86-64, arm64) a whole-word store
+ * or load moves the bytes a byte loop would; elsewhere code keeps its byte loops.
+ */
+export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * An Int32Array over exactly the bytes of `bytes`, for whole-word stores into a little-endian
+ * layout: null where words cannot be used (a big-endian host, or bytes not on a 4-byte
+ * boundary or not a whole number of words, as a view from elsewhere may be). Make it once per
+ * region, not per record.
+ */
+export function littleEndianWordsOf(bytes: Uint8Array): Int32Array | null {
+  if (!LITTLE_ENDIAN || bytes.byteOffset % 4 !== 0 || bytes.length % 4 !== 0) return null;
+  return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+}

@@ -18,23 +18,6 @@ const PREFIX_LOOP_UP_TO = 32;
 /** The key bytes of an integer key, which is written as two words instead. */
 const NO_BYTES = new Uint8Array(0);
 
-/**
- * True on a little-endian platform: there an Int32Array store writes a word's bytes in the
- * record's order (u32 LE), so the length word, an ASCII key (four units per store) and an
- * integer key go in whole words instead of byte by byte.
- */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/**
- * The word view `writeAt()` stores whole words through: an Int32Array over the same bytes as
- * `data`, or null where words cannot be used (big-endian, or a data view not on a 4-byte
- * boundary: a producer from elsewhere). One per target, made once.
- */
-export function wordsOf(data: Uint8Array): Int32Array | null {
-  if (!LITTLE_ENDIAN || data.byteOffset % 4 !== 0 || data.length % 4 !== 0) return null;
-  return new Int32Array(data.buffer, data.byteOffset, data.length >> 2);
-}
-
 /** One record, ready to be written into its target's ring. */
 export class PreparedRecord {
   /** The target's index. */

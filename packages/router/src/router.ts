@@ -10,6 +10,7 @@ import {
   CorelaneRangeError,
   CorelaneTypeError,
   ErrorCode,
+  littleEndianWordsOf,
   requireInteger,
   requireOneOf,
   requireOptions,
@@ -21,7 +22,7 @@ import { jumpFromHalves } from './jump-hash.js';
 import type { RouterKey } from './key.js';
 import { modHalves } from './mod-halves.js';
 import { checkCustomTarget, PartitionBy, type Partitioner, resolvePartitioner } from './partitioner.js';
-import { PreparedRecord, wordsOf } from './prepared-record.js';
+import { PreparedRecord } from './prepared-record.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 import { attachTargets, type RouterTarget, type TargetProducer } from './router-targets.js';
 import { encodeUtf8, utf8Bytes, utf8Length } from './utf8.js';
@@ -99,7 +100,7 @@ export class Router {
   readonly #custom: ((key: RouterKey) => number) | null;
   readonly #timeoutMs: number;
   readonly #producers: TargetProducer[];
-  /** Per target: a word view of its ring's data, for writeAt() (see wordsOf), or null. */
+  /** Per target: a word view of its ring's data, for writeAt() (see littleEndianWordsOf), or null. */
   readonly #words: (Int32Array | null)[];
   readonly #owned: boolean[];
   readonly #routed: Float64Array;
@@ -143,7 +144,7 @@ export class Router {
     if (opts.ring !== undefined) requireOptions('ring', opts.ring);
     const { producers, owned } = attachTargets(targets, opts.ring);
     this.#producers = producers;
-    this.#words = producers.map((producer) => wordsOf(producer.data));
+    this.#words = producers.map((producer) => littleEndianWordsOf(producer.data));
     this.#owned = owned;
     this.size = producers.length;
     this.#routed = new Float64Array(this.size);

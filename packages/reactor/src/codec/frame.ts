@@ -107,9 +107,6 @@ export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: 
   } else out.set(length === src.length ? src : src.subarray(0, length), at);
 }
 
-/** True where an Int32Array store lays its bytes out little endian (the frame's byte order). */
-export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
 /**
  * Writes a frame's payload into `out` from `start` (exactly `frameLength()` bytes): the key
  * is `key[0..keyLength)` (ignored for `KeyTag.NONE`), or a string written in place one UTF-16
@@ -119,7 +116,7 @@ export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
  * copy (`start` 0).
  *
  * `words`, when given, views the same bytes as `out` as int32s (little endian, see
- * LITTLE_ENDIAN) and `start` is a multiple of 4, as a payload in a ring is: the id, the key
+ * `littleEndianWordsOf`) and `start` is a multiple of 4, as a payload in a ring is: the id, the key
  * length and an ASCII key then go in one store per 4 bytes (every field before the value is
  * 4-aligned), a third of a send's frame writing for a 12-byte key.
  */

@@ -1,5 +1,6 @@
+import { littleEndianWordsOf } from '@corelane/shared';
 import type { ByteRingProducer } from '@corelane/spsc';
-import { frameLength, frameType, LITTLE_ENDIAN, SHORT_COPY, writeFrame } from '../codec/frame.js';
+import { frameLength, frameType, SHORT_COPY, writeFrame } from '../codec/frame.js';
 import type { Doorbell } from './doorbell.js';
 import { OverflowQueue } from './overflow-queue.js';
 
@@ -36,7 +37,7 @@ export class Outbound {
     this.#data = producer.data;
     const data = producer.data;
     // The data region starts 8-aligned in the ring's buffer (spsc's layout), and so does every record.
-    this.#words = LITTLE_ENDIAN ? new Int32Array(data.buffer, data.byteOffset, data.length >> 2) : null;
+    this.#words = littleEndianWordsOf(data);
     this.#ringAt = producer.capacity / RING_FRACTION;
     this.target = target;
     this.#bell = bell;

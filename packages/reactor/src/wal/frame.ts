@@ -10,11 +10,12 @@
 // Word order: the layout is little-endian; a Uint32Array reads in the platform's order, so the
 // walk is used only where the two agree (`FRAME_WORDS`), and on a big-endian host replay takes
 // `scanRecords()` alone.
+import { LITTLE_ENDIAN } from '@corelane/shared';
 import { RecordHeader, recordSpan } from './layout.js';
 import type { OnRecord } from './scan.js';
 
 /** Whether this platform's Uint32Array reads the layout's little-endian words as they are. */
-export const FRAME_WORDS = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+export const FRAME_WORDS = LITTLE_ENDIAN;
 
 const LENGTH_WORD = RecordHeader.LENGTH / 4;
 const SEQ_LOW_WORD = RecordHeader.SEQ / 4;
