@@ -2,6 +2,8 @@
 // before the writes it follows are durable (replies go out after the fsync), so no client reads
 // a value a crash could still lose. Here: a core's reads wait for the writes applied before them.
 import { describe, expect, it } from 'vitest';
+import { KeyGate } from '../src/server/key-gate.js';
+import { TxHost } from '../src/server/participant.js';
 import { newSession } from '../src/server/session.js';
 import { ShardDispatcher } from '../src/server/shard-dispatcher.js';
 import { noServer } from './support/hooks.js';
@@ -52,6 +54,28 @@ describe('reads under appendfsync always', () => {
     const session = newSession('', '', false, 0);
     void shard.dispatch(['SET', 'k', 'v'], session).reply;
     expect(shard.dispatch(['GET', 'k'], session).reply).toBe('v');
+    log.syncAll();
+  });
+
+  it("a cross-core command's reads on an owner wait too (the lock's grant follows the writes before it)", async () => {
+    const log = slowLog();
+    const shard = new ShardDispatcher({ hooks, onRecords: log.onRecords, readsWaitForDurability: true });
+    const host = new TxHost(new KeyGate(shard), shard);
+    const writer = newSession('', '', false, 0);
+    const write = shard.dispatch(['SET', 'k', 'v'], writer).reply;
+    // A coordinator's MGET k … locks k here and reads it ('values'), as EXISTS does ('presence').
+    const values = host.lock('tx:1', ['k'], null, 'values');
+    expect(await settled(values)).toBe(false);
+    log.syncAll();
+    expect(await write).toEqual(expect.objectContaining({ value: 'OK' }));
+    const grant = await values;
+    expect(grant.rows.length).toBe(1);
+    host.release('tx:1', writer, { unwatch: false, park: null });
+    // Nothing pending: the grant comes at once. A blind write's lock reads nothing and never waits.
+    expect(await settled(host.lock('tx:2', ['k'], null, 'presence'))).toBe(true);
+    host.release('tx:2', writer, { unwatch: false, park: null });
+    void shard.dispatch(['SET', 'k', 'w'], writer).reply;
+    expect(await settled(host.lock('tx:3', ['k'], null, 'none'))).toBe(true);
     log.syncAll();
   });
 });

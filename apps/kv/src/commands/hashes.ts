@@ -148,9 +148,10 @@ export const hashCommands: CommandSpec[] = [
         throw VALUE_OUT_OF_RANGE;
       const h = getHash(c, key);
       if (h === undefined || count === 0) return [];
+      // Before copying the hash: a refused count costs nothing.
+      if (count < -MAX_DRAWS) throw VALUE_OUT_OF_RANGE;
       const entries = [...h.value];
       let picked: [string, string][];
-      if (count < -MAX_DRAWS) throw VALUE_OUT_OF_RANGE;
       if (count < 0) picked = draw(entries, -count);
       else if (count >= entries.length) picked = entries;
       else picked = shuffle(entries).slice(0, count);

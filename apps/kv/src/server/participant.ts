@@ -105,6 +105,10 @@ export class TxHost {
         );
       }
     }
+    // Under appendfsync always a read answers after the writes before it are durable, as a
+    // local one does (ShardDispatcher.dispatch): the coordinator replies with what it read here.
+    // The key stays locked meanwhile, so what was read cannot change.
+    if (read !== 'none') await this.shard.readsAfter;
     return { rows, dirty: watcher !== null && shard.watchChanged(watcher, shard.clock()) };
   }
 

@@ -51,6 +51,15 @@ export class ShardDispatcher implements Dispatcher {
     this.readsWait = options.readsWaitForDurability === true;
   }
 
+  /**
+   * What a read must wait for before it answers (readsWait: the writes applied before it, not
+   * yet durable), or null. For reads that do not go through `dispatch()`: a cross-core
+   * command's lock reading this core's keys (TxHost.lock).
+   */
+  get readsAfter(): Promise<unknown> | null {
+    return this.undurable;
+  }
+
   get maxBulkBytes(): number {
     return this.shard.maxBulkBytes;
   }
