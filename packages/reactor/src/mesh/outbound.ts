@@ -78,7 +78,7 @@ export class Outbound {
           return Written.NOT_ASCII;
         }
         this.producer.commit();
-        this.#unrung += length;
+        this.#unrung += (length + 15) & ~7; // the ring bytes the record took: 8-byte header + payload, 8-aligned
         if (this.#unrung >= this.#ringAt) this.flush();
         return Written.RING;
       }
