@@ -34,6 +34,7 @@ export class ReplayedRecord {
   readonly #buffer: ArrayBufferLike;
   readonly #start: number;
   readonly #length: number;
+  #data: Uint8Array | null = null;
 
   constructor(seq: number, buffer: ArrayBufferLike, start: number, length: number) {
     this.seq = seq;
@@ -43,11 +44,12 @@ export class ReplayedRecord {
   }
 
   /**
-   * The payload: a view into the replay buffer, valid during the callback only. Each read makes
-   * a new view of the same bytes (one field fewer than caching it; a callback reads it once).
+   * The payload: a view into the replay buffer, valid during the callback only; made on the
+   * first read and kept (a callback that reads `record.data[i]` in a loop makes one view).
    */
   get data(): Uint8Array {
-    return new Uint8Array(this.#buffer, this.#start, this.#length);
+    this.#data ??= new Uint8Array(this.#buffer, this.#start, this.#length);
+    return this.#data;
   }
 }
 

@@ -24,6 +24,21 @@ async function replayAll(wal: Wal, from?: number): Promise<{ seq: number; tag: n
 }
 
 describe.each(backends)('Wal on %s', (backend) => {
+  it("a record's data is one view however often the callback reads it", async () => {
+    const dir = join(root, `one-view-${backend}`);
+    const wal = await Wal.open(dir, { backend, segmentSize: SEGMENT });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => wal.append(payload(2, i))));
+    let records = 0;
+    await wal.replay((record) => {
+      const first = record.data;
+      expect(record.data).toBe(first);
+      expect(readPayload(first)?.counter).toBe(records);
+      records++;
+    });
+    expect(records).toBe(20);
+    await wal.close();
+  });
+
   it('numbers appends in call order and replays them intact, across segments and reopens', async () => {
     const dir = join(root, `order-${backend}`);
     const wal = await Wal.open(dir, { backend, segmentSize: SEGMENT });
