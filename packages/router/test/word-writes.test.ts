@@ -3,6 +3,7 @@
 // overwrites or which stay inside the record's own 8-byte padding. Checked exhaustively for
 // short keys and payloads, at every 8-byte position of a small ring (so records wrap too): each
 // record decodes to what was routed, and no byte past the record's room in the ring changes.
+import { LITTLE_ENDIAN, littleEndianWordsOf } from '@corelane/shared';
 import { allocateByteRing, ByteRingConsumer } from '@corelane/spsc';
 import { describe, expect, it } from 'vitest';
 import { decodeRoutedRecord, Router } from '../src/index.js';
@@ -16,6 +17,9 @@ describe('route() word writes', () => {
     const data = new Uint8Array(ring, 512, 256);
     const router = new Router([ring], { policy: 'error', ring: { publishEvery: 1 } });
     const consumer = new ByteRingConsumer(ring);
+    // The ring's data region takes whole-word stores here (else route() writes bytes, and this
+    // test would check the byte path only): little-endian hosts, which CI runs on.
+    expect(littleEndianWordsOf(data) !== null).toBe(LITTLE_ENDIAN);
     let position = 0; // the producer's byte position in the ring (free-running)
     for (let keyLength = 0; keyLength <= 13; keyLength++) {
       for (let payloadLength = 0; payloadLength <= 5; payloadLength++) {
