@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './layout.js';
 export * from './native-loader.js';
 export * from './validate.js';
+export * from './view-cache.js';

@@ -46,7 +46,7 @@ describe('value views', () => {
     expect(views.at(data, 21, 37)).not.toBe(first);
   });
 
-  it('keeps no view per position for data regions past 1 MiB (the cache is bounded like spsc RecordViews)', () => {
+  it('keeps no view per position for data regions past 1 MiB (the bound of the shared ViewCache)', () => {
     // One cached view per 8 bytes of a 2^30-byte ring would be an array of 2^27 entries and a
     // view object per position a varying stream touches: regions past the bound get fresh views.
     const big = new Uint8Array(new SharedArrayBuffer(2 ** 20 + 8));

@@ -1,7 +1,6 @@
-import { CorelaneError, CorelaneTypeError, ErrorCode } from '@corelane/shared';
+import { CorelaneError, CorelaneTypeError, ErrorCode, ViewCache } from '@corelane/shared';
 import { recordSize } from './byte-producer.js';
 import { BYTE_RING, DATA_OFFSET, maxRecordBytes, PADDING_TYPE, RECORD_HEADER_BYTES, Word } from './layout.js';
-import { RecordViews } from './record-views.js';
 import { requireMax } from './ring-consumer.js';
 import { Gate, RingSide, type SideOptions } from './side.js';
 
@@ -31,14 +30,14 @@ export class ByteRingConsumer extends RingSide {
   readonly maxRecordBytes: number;
   /** The ring's whole data region, one view for the life of the side: what `readOffsets()` offsets index. */
   readonly data: Uint8Array;
-  readonly #views: RecordViews;
+  readonly #views: ViewCache;
   #head: number;
 
   /** Attaches to `buffer` (from `allocateByteRing()`) as its consumer. */
   constructor(buffer: SharedArrayBuffer, options?: SideOptions) {
     super(buffer, BYTE_RING, 'consumer', options, () => {});
     this.maxRecordBytes = maxRecordBytes(this.capacity);
-    this.#views = new RecordViews(this.buffer, this.capacity);
+    this.#views = new ViewCache(new Uint8Array(this.buffer, DATA_OFFSET, this.capacity));
     this.data = this.#views.bytes;
     this.#head = Atomics.load(this.words, Word.HEAD);
   }
@@ -103,7 +102,7 @@ export class ByteRingConsumer extends RingSide {
         if (padding) continue;
         done++;
         if (offsets) (handler as RecordOffsetHandler)(at + RECORD_HEADER_BYTES, length, type);
-        else (handler as RecordHandler)(views.at(at + RECORD_HEADER_BYTES, length), type);
+        else (handler as RecordHandler)(views.at(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + length), type);
         if (this.gate !== Gate.READING) break; // close() inside the handler: hand out nothing more
       }
     } finally {

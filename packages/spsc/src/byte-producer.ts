@@ -1,4 +1,11 @@
-import { CorelaneError, CorelaneRangeError, CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
+import {
+  CorelaneError,
+  CorelaneRangeError,
+  CorelaneTypeError,
+  ErrorCode,
+  requireInteger,
+  ViewCache,
+} from '@corelane/shared';
 import {
   BYTE_RING,
   DATA_OFFSET,
@@ -8,7 +15,6 @@ import {
   RECORD_HEADER_BYTES,
   Word,
 } from './layout.js';
-import { RecordViews } from './record-views.js';
 import { RingSide, type SideOptions } from './side.js';
 
 /** Bytes a record of `length` payload bytes occupies: header + payload, rounded up to 8. */
@@ -30,7 +36,7 @@ export class ByteRingProducer extends RingSide {
    * where in it the claimed payload goes (never across the end: a payload is contiguous).
    */
   readonly data: Uint8Array;
-  readonly #views: RecordViews;
+  readonly #views: ViewCache;
   #tail: number;
   #headCache: number;
   /** Bytes the open claim takes (padding included), or -1 when no claim is open. */
@@ -40,7 +46,7 @@ export class ByteRingProducer extends RingSide {
   constructor(buffer: SharedArrayBuffer, options?: SideOptions) {
     super(buffer, BYTE_RING, 'producer', options, () => {});
     this.maxRecordBytes = maxRecordBytes(this.capacity);
-    this.#views = new RecordViews(this.buffer, this.capacity);
+    this.#views = new ViewCache(new Uint8Array(this.buffer, DATA_OFFSET, this.capacity));
     this.data = this.#views.bytes;
     this.#tail = Atomics.load(this.words, Word.TAIL);
     this.#headCache = Atomics.load(this.words, Word.HEAD);
@@ -121,7 +127,7 @@ export class ByteRingProducer extends RingSide {
    */
   claim(length: number, type = 0): Uint8Array | null {
     const at = this.claimOffset(length, type);
-    return at < 0 ? null : this.#views.at(at, length);
+    return at < 0 ? null : this.#views.at(at, at + length);
   }
 
   /**
