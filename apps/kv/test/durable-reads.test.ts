@@ -70,10 +70,10 @@ describe('reads under appendfsync always', () => {
     expect(await write).toEqual(expect.objectContaining({ value: 'OK' }));
     const grant = await values;
     expect(grant.rows.length).toBe(1);
-    host.release('tx:1', writer, { unwatch: false, park: null });
+    host.release('tx:1', writer, { unwatch: false, park: null }, () => {});
     // Nothing pending: the grant comes at once. A blind write's lock reads nothing and never waits.
     expect(await settled(host.lock('tx:2', ['k'], null, 'presence'))).toBe(true);
-    host.release('tx:2', writer, { unwatch: false, park: null });
+    host.release('tx:2', writer, { unwatch: false, park: null }, () => {});
     void shard.dispatch(['SET', 'k', 'w'], writer).reply;
     expect(await settled(host.lock('tx:3', ['k'], null, 'none'))).toBe(true);
     log.syncAll();

@@ -2,6 +2,7 @@
 // sums the cores' counts, KEYS joins their matches. Each core answers for the keys it owns; the
 // replies are combined here. On the runtime they run as one cross-core command, each core's whole
 // keyspace locked in core order (CrossCore.everyCore): atomic, as one Redis's.
+import { lookupCommand } from '../commands/table.js';
 import type { Protocol } from '../resp/encoder.js';
 import { encodeReply } from '../resp/encoder.js';
 import { ErrorReply, RawReply, type Reply } from '../resp/reply.js';
@@ -19,10 +20,9 @@ const COMBINE: Record<string, (replies: Reply[], protocol: Protocol) => Reply> =
   'config|set': (replies) => firstError(replies) ?? (replies[0] as Reply),
 };
 
-/** `argv`'s entry in COMBINE. */
+/** `argv`'s entry in COMBINE: the command table's full name (`config|set` for a subcommand). */
 function fanOutName(argv: readonly string[]): string {
-  const name = (argv[0] as string).toLowerCase();
-  return name === 'config' && argv.length > 1 ? `config|${(argv[1] as string).toLowerCase()}` : name;
+  return lookupCommand(argv)?.fullname ?? '';
 }
 
 /** Whether `argv` is a command every core must run. */
