@@ -6,7 +6,7 @@
 import { partition } from '@corelane/router';
 import { describe, expect, it } from 'vitest';
 import { type RestartEvent, Runtime, type StuckEvent } from '../dist/index.js';
-import { LAB, nextEvent, type Report, sleep, withLab } from './helpers/lab.js';
+import { Gate, LAB, nextEvent, type Report, sleep, withLab } from './helpers/lab.js';
 
 /** Keys owned by `core` among `cores`. */
 function keysOf(core: number, cores: number, count: number): string[] {
@@ -58,7 +58,9 @@ describe('handler errors', () => {
 describe('a core that dies is restarted', () => {
   for (const how of ['exit', 'oom', 'uncaught'] as const) {
     it(`${how}: restarted on the same CPU; in-flight requests rejected; unconsumed messages handled; the other core untouched`, async () => {
-      await withLab({ cores: 2, restart: 3, resourceLimits: { maxOldGenerationSizeMb: 48 } }, async (rt) => {
+      const gate = new Gate();
+      const options = { cores: 2, restart: 3, resourceLimits: { maxOldGenerationSizeMb: 48 }, data: gate.data() };
+      await withLab(options, async (rt) => {
         const victim = 1;
         const other = 0;
         const otherKeys = keysOf(other, 2, 10);
@@ -72,10 +74,12 @@ describe('a core that dies is restarted', () => {
         const inFlight = rt.requestTo(victim, { op: 'sleep', ms: 60_000 }).catch((e: unknown) => e);
         const victimNext = new Map<string, number>();
         if (how === 'uncaught') {
-          // Dies between turns (a timer's uncaught error), not inside a handler; the timer spins
-          // 500 ms first, so the records sent now are still in its ring when it dies.
-          expect(await rt.requestTo(victim, { op: 'die', how, spinMs: 500 })).toBe('dying');
+          // Dies between turns (a timer's uncaught error), not inside a handler; the timer holds
+          // at the gate first, so the records sent now are still in its ring when it dies.
+          expect(await rt.requestTo(victim, { op: 'die', how, gated: true })).toBe('dying');
+          await gate.arrived();
           sendRecs(rt, victimKeys, 300, victimNext);
+          gate.open();
         } else {
           rt.sendTo(victim, { op: 'die', how });
           // Queued behind the message that kills the core: the new core must handle all of these.
@@ -156,14 +160,17 @@ describe('a core that dies is restarted', () => {
 
 describe('heartbeat', () => {
   it('a loop that stops turning is reported stuck, then unstuck when it turns again', async () => {
-    await withLab({ cores: 2, heartbeatMs: 50 }, async (rt) => {
+    const gate = new Gate();
+    await withLab({ cores: 2, heartbeatMs: 50, data: gate.data() }, async (rt) => {
       const stuck = nextEvent<StuckEvent>(rt, 'stuck');
-      const spun = rt.requestTo(1, { op: 'spin', ms: 600 });
+      // Core 1's loop stops at the gate until the report was seen, however long that takes.
+      const held = rt.requestTo(1, { op: 'hold' });
       expect(await stuck).toMatchObject({ core: 1 });
       expect(rt.stats().cores[1]?.stuck).toBe(true);
       expect(rt.stats().cores[0]?.stuck).toBe(false);
       const unstuck = nextEvent<StuckEvent>(rt, 'unstuck');
-      expect(await spun).toBe(1);
+      gate.open();
+      expect(await held).toBe(1);
       await unstuck;
       expect(rt.stats().cores[1]?.stuck).toBe(false);
     });
@@ -186,18 +193,22 @@ describe('a core that dies while the runtime stops', () => {
   }, 60_000);
 
   it('while it drains what was sent before stop(): stop() rejects, saying messages were lost', async () => {
-    const rt = await Runtime.start({ module: LAB, cores: 2 });
+    const gate = new Gate();
+    const rt = await Runtime.start({ module: LAB, cores: 2, data: gate.data() });
     const victim = 1;
     const [key] = keysOf(victim, 2, 1) as [string];
-    // The victim spins for 2 s, so stop() has begun before it reaches the 'die'; what follows
-    // the 'die' in its ring is never handled.
-    rt.send(key, { op: 'spin', ms: 2000 });
+    // The victim holds at the gate until stop() has begun (stop() marks the runtime stopping
+    // before it returns), then reaches the 'die'; what follows the 'die' in its ring is never handled.
+    rt.send(key, { op: 'hold' });
     rt.send(key, { op: 'die', how: 'exit' });
     sendRecs(rt, [key], 100, new Map());
-    const error = await rt.stop().then(
+    await gate.arrived();
+    const stopped = rt.stop().then(
       () => null,
       (e: unknown) => e,
     );
+    gate.open();
+    const error = await stopped;
     expect(error).toMatchObject({ code: 'ERR_CORELANE_CORE_FAILED' });
     expect((error as Error).message).toMatch(/core 1 died while the runtime stopped.*not handled/);
   }, 60_000);

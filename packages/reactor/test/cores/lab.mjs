@@ -24,6 +24,19 @@ function id(key) {
   return key instanceof Uint8Array ? `bytes:${key.join(',')}` : `${typeof key}:${String(key)}`;
 }
 
+/**
+ * Waits at the test's gate (`ctx.data.gate`, a SharedArrayBuffer of two int32 words: [0] open,
+ * [1] arrivals): counts the arrival, then blocks this thread until the main thread opens it, so
+ * a test knows this core is stopped at a known point rather than guessing it from a spin time.
+ * Bounded: a gate never opened lets the core go after 30 s (the test has failed by then).
+ */
+function waitAtGate(data) {
+  const gate = new Int32Array(data.gate);
+  Atomics.add(gate, 1, 1);
+  Atomics.notify(gate, 1);
+  Atomics.wait(gate, 0, 0, 30_000);
+}
+
 function mix(sum, x) {
   return (Math.imul(sum ^ x, 0x9e3779b1) + 0x7f4a7c15) | 0;
 }
@@ -114,9 +127,8 @@ export default defineCore({
       case 'die':
         if (value.how === 'uncaught')
           setTimeout(() => {
-            // Busy first (spinMs), so what the test sends meanwhile is still unconsumed at the death.
-            const until = Date.now() + (value.spinMs ?? 0);
-            while (Date.now() < until) {}
+            // Held at the gate first, so what the test sends meanwhile is still unconsumed at the death.
+            if (value.gated) waitAtGate(ctx.data);
             throw new Error('uncaught outside a handler');
           }, 0);
         else if (value.how === 'exit') process.exit(7);
@@ -125,6 +137,10 @@ export default defineCore({
           for (;;) hog.push(new Array(1e6).fill(hog.length));
         } else if (value.how === 'inside') throw new Error('a handler error is not a death');
         return 'dying';
+      case 'hold':
+        // The loop stops turning until the test opens the gate.
+        waitAtGate(ctx.data);
+        return ctx.core;
       case 'spin': {
         const until = Date.now() + value.ms;
         while (Date.now() < until) {}
