@@ -1,12 +1,12 @@
 // What a core owns besides its rings: timers on its wheel, sockets (reusePort), its io ring.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@corelane/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { Runtime } from '../dist/index.js';
-import { reusePortSupported } from '../src/core/listen.js';
+import { listen, reusePortSupported } from '../src/core/listen.js';
 import { LAB, withLab } from './helpers/lab.js';
 
 function ask(port: number): Promise<string> {
@@ -52,6 +52,22 @@ describe('core services', () => {
     expect(reusePortSupported('24.0.0', 'darwin')).toBe(false);
     // This test runs on one where it works (the test below listens).
     expect(reusePortSupported(process.versions.node, process.platform)).toBe(true);
+  });
+
+  it('where reusePort is missing, a runtime of one core listens plainly; of two, listen() throws ERR_CORELANE_UNSUPPORTED first', async () => {
+    const servers = new Set<Server>();
+    const refused = () => listen(servers, 2, { port: 0, host: '127.0.0.1' }, () => {}, false);
+    expect(refused).toThrow(expect.objectContaining({ code: 'ERR_CORELANE_UNSUPPORTED' }));
+    expect(servers.size).toBe(0); // refused before a server was made
+    const server = await listen(servers, 1, { port: 0, host: '127.0.0.1' }, (socket) => socket.end('plain\n'), false);
+    try {
+      expect(servers.size).toBe(1);
+      const { port } = server.address() as AddressInfo;
+      expect((await ask(port)).trim()).toBe('plain');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(servers.size).toBe(0);
   });
 
   it('two cores listen on one port with reusePort and both accept connections', async () => {

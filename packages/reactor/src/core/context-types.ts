@@ -51,7 +51,8 @@ export interface CoreContext<S = unknown, R = unknown> {
   readonly io: IoRing;
   /**
    * Listens on `port` with `reusePort`: every core that listens on the same port gets its own
-   * socket and the kernel spreads connections over them (Linux; Node >= 22.12). Resolves with
+   * socket and the kernel spreads connections over them (Linux; Node >= 22.12; a runtime of one
+   * core listens plainly elsewhere, more cores throw `ERR_CORELANE_UNSUPPORTED`). Resolves with
    * the server once it listens; it is closed when the core stops.
    */
   listen(port: number | CoreListenOptions, onConnection: (socket: Socket) => void): Promise<Server>;

@@ -166,7 +166,7 @@ export class CoreNode {
         if (node.#io === null) node.#io = new IoRing();
         return node.#io;
       },
-      listen: (port: number | CoreListenOptions, onConnection) => listen(node.servers, port, onConnection),
+      listen: (port: number | CoreListenOptions, onConnection) => listen(node.servers, node.cores, port, onConnection),
       get state() {
         if (node.state === null) {
           throw new CorelaneError(

@@ -18,12 +18,16 @@ export function reusePortSupported(version: string, platform: string): boolean {
 /**
  * `ctx.listen()`: a server of this core's thread on a port every core shares. With
  * `reusePort` each core's socket gets its own accept queue and the kernel spreads new
- * connections over them (SO_REUSEPORT; Linux, Node >= 22.12), as Seastar does.
+ * connections over them (SO_REUSEPORT; Linux, Node >= 22.12), as Seastar does. A runtime of
+ * one core shares the port with nobody, so it listens plainly where `reusePort` is missing.
+ * `reusePort` says whether this Node has it (a parameter so tests can answer for other Nodes).
  */
 export function listen(
   servers: Set<Server>,
+  cores: number,
   portOrOptions: number | CoreListenOptions,
   onConnection: (socket: Socket) => void,
+  reusePort = reusePortSupported(process.versions.node, process.platform),
 ): Promise<Server> {
   const options: CoreListenOptions =
     typeof portOrOptions === 'number' ? { port: portOrOptions } : { ...(portOrOptions as CoreListenOptions) };
@@ -34,10 +38,10 @@ export function listen(
   if (typeof onConnection !== 'function') {
     throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'listen(): onConnection must be a function');
   }
-  if (!reusePortSupported(process.versions.node, process.platform)) {
+  if (!reusePort && cores > 1) {
     throw new CorelaneError(
       ErrorCode.UNSUPPORTED,
-      `ctx.listen() shares one port between the cores with SO_REUSEPORT, which needs Node >= 22.12 on Linux; this is Node ${process.versions.node} on ${process.platform}`,
+      `ctx.listen() shares one port between the ${cores} cores with SO_REUSEPORT, which needs Node >= 22.12 on Linux; this is Node ${process.versions.node} on ${process.platform} (a runtime of one core can listen here)`,
     );
   }
   const server = createServer(onConnection);
@@ -45,7 +49,7 @@ export function listen(
   server.once('close', () => servers.delete(server));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ ...options, reusePort: true } as CoreListenOptions, () => {
+    server.listen({ ...options, reusePort } as CoreListenOptions, () => {
       server.off('error', reject);
       resolve(server);
     });
