@@ -175,7 +175,7 @@ export class ByteRingProducer extends RingSide {
     if (this.#claimed < 0) this.#throwNoClaim('commit');
     this.#tail = (this.#tail + this.#claimed) | 0;
     this.#claimed = -1;
-    this.countPending();
+    if (this.countPending()) this.publish(this.#tail);
   }
 
   /** Drops the claimed record: nothing of it is ever seen by the consumer. */

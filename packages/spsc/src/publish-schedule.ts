@@ -23,14 +23,17 @@ export abstract class PublishSchedule {
   abstract get closed(): boolean;
 
   /**
-   * After one more item: publish at the threshold, else make sure a microtask will. The
-   * microtask is queued when the first unpublished item appears (`pending` 0 → 1), not checked
-   * per item: every publish resets `pending`, so an item is never left without one.
+   * After one more item: true when the caller must publish now (the threshold), else makes sure
+   * a microtask will. The caller publishes itself, with the index it holds in a register: no
+   * `flush()` call and no second read of its own index on the hot path. The microtask is queued
+   * when the first unpublished item appears (`pending` 0 → 1), not checked per item: every
+   * publish resets `pending`, so an item is never left without one.
    */
-  protected countPending(): void {
+  protected countPending(): boolean {
     const pending = ++this.pending;
-    if (pending >= this.publishEvery) this.flush();
-    else if (pending === 1) this.#queueFlush();
+    if (pending >= this.publishEvery) return true;
+    if (pending === 1) this.#queueFlush();
+    return false;
   }
 
   #queueFlush(): void {

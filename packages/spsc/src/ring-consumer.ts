@@ -1,5 +1,5 @@
 import { CorelaneTypeError, ErrorCode, requireInteger } from '@corelane/shared';
-import { type ElementType, SLOT_RING, Word } from './layout.js';
+import { DATA_OFFSET, type ElementType, SLOT_RING, Word } from './layout.js';
 import { Gate, RingSide, type SideOptions } from './side.js';
 import {
   arrayClassOf,
@@ -34,6 +34,13 @@ export class RingConsumer<T extends ElementType = ElementType> extends RingSide 
   #head: number;
   /** The producer's tail as last read: re-read only when it says the ring is empty. */
   #tailCache: number;
+  /** Int32 word (of `words`) where slot 0 starts, and log2 of the words per slot: see `#warmNext`. */
+  readonly #slotWord0: number;
+  readonly #slotWordShift: number;
+  /** A bit folded from what `#warmNext` reads, so the JIT keeps the read. Means nothing. */
+  #warmed = 0;
+  /** The last new tail brought exactly one value: values come one at a time, so warm the next slot. */
+  #oneByOne = true;
 
   /** Attaches to `buffer` (from `allocateRing()`) as its consumer. */
   constructor(buffer: SharedArrayBuffer, options?: RingConsumerOptions<T>) {
@@ -43,6 +50,8 @@ export class RingConsumer<T extends ElementType = ElementType> extends RingSide 
     });
     this.type = type as T;
     this.#data = slotArray(this.buffer, type, this.capacity);
+    this.#slotWord0 = DATA_OFFSET >> 2;
+    this.#slotWordShift = type === 'int32' ? 0 : 1; // 8-byte slots: two words each
     this.#head = Atomics.load(this.words, Word.HEAD);
     this.#tailCache = Atomics.load(this.words, Word.TAIL);
   }
@@ -67,16 +76,42 @@ export class RingConsumer<T extends ElementType = ElementType> extends RingSide 
     if (this.gate !== 0) this.throwUnusable();
     const head = this.#head;
     if (head === this.#tailCache) {
-      this.#tailCache = Atomics.load(this.words, Word.TAIL);
-      if (head === this.#tailCache) {
+      const tail = Atomics.load(this.words, Word.TAIL);
+      if (head === tail) {
+        if (this.#oneByOne) this.#warmNext(head);
         this.flush();
         return undefined;
       }
+      this.#tailCache = tail;
+      this.#oneByOne = ((tail - head) | 0) === 1;
     }
     const value = this.#data[head & this.mask] as SlotValueOf<T>;
-    this.#head = (head + 1) | 0;
-    this.countPending();
+    const next = (head + 1) | 0;
+    this.#head = next;
+    if (this.countPending()) this.publish(next);
     return value;
+  }
+
+  /**
+   * Reads (and drops) the first word of the slot the next value will land in, on every empty
+   * `pop()` while values come one at a time: a consumer that polls keeps that slot's cache line
+   * fresh, so when the producer's tail arrives the value is already here instead of costing a
+   * second cache miss after it (measured: up to ~15 % off a ping-pong round trip between two
+   * cores that share no cache; no change where they share one). Only one at a time: a producer
+   * that publishes batches writes many values into that line first, and each read would take the
+   * line from it mid-batch.
+   *
+   * Proof obligation (a racy read that decides nothing): the producer may be writing this slot
+   * right now, so the read is a data race; in the JS memory model a racy read of an aligned Int32
+   * element returns some value and has no other effect. Its result only goes into `#warmed`,
+   * which nothing else reads: no value handed out, and no decision, depends on it. The value `pop()`
+   * returns is read after the seq-cst load of the tail that covers the slot (the acquire edge).
+   * It reads through the Int32 `words` view (one bit kept), never the slot's own type: a
+   * bigint64 or float64 read would allocate per poll.
+   */
+  #warmNext(head: number): void {
+    const word = this.words[this.#slotWord0 + ((head & this.mask) << this.#slotWordShift)] as number;
+    this.#warmed = (this.#warmed + word) & 1;
   }
 
   /** Copies up to `target.length` values into `target` (a typed array of the ring's type); returns how many. */

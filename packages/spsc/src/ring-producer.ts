@@ -69,8 +69,9 @@ export class RingProducer<T extends ElementType = ElementType> extends RingSide 
       }
     }
     this.#data[tail & this.mask] = value;
-    this.#tail = (tail + 1) | 0;
-    this.countPending();
+    const next = (tail + 1) | 0;
+    this.#tail = next;
+    if (this.countPending()) this.publish(next);
     return true;
   }
 

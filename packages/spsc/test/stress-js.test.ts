@@ -16,6 +16,23 @@ describe('slot ring, JS worker → JS worker', () => {
     await pair(ring, 'slot', { count, timeoutMs: TIMEOUT, wait: 'spin' }, { count, timeoutMs: TIMEOUT, wait: 'spin' });
   });
 
+  // The producer publishes every value and the consumer polls with pop(), so nearly every poll
+  // finds the ring empty and reads the slot the next value lands in (8-byte slots: two words
+  // each) while the producer writes it: values must still arrive exact, in order, across wraps.
+  it.each<[ElementType, number]>([
+    ['int32', 100_000],
+    ['float64', 50_000],
+    ['bigint64', 30_000],
+  ])('%s: %i values one at a time, the consumer polling pop() on an empty ring', async (type, count) => {
+    const ring = allocateRing({ capacity: 64, type });
+    await pair(
+      ring,
+      'slot',
+      { count, timeoutMs: TIMEOUT, wait: 'spin', publishEvery: 1 },
+      { count, timeoutMs: TIMEOUT, wait: 'spin', pop: true },
+    );
+  });
+
   it('a small ring that is full most of the time: both sides park (sync waits)', async () => {
     const count = 30_000;
     const ring = allocateRing({ capacity: 16 });

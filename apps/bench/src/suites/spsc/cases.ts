@@ -138,8 +138,11 @@ function pingPongCase(stat: 'median' | 'p99', peerImpl: 'twin' | 'rb', target?: 
     budgetMs: { quick: 15_000, full: 60_000 },
     description:
       'One thread pushes a value into ring A, the other pops it and pushes it back through ring B, both spinning; ' +
-      `the first times every round trip and reports the ${stat}. Ours publishes every push (producer batch 1) and ` +
-      'hands slots back every 64 pops.',
+      `the first times every round trip and reports the ${stat}. Ours publishes every push (publishEvery 1); its ` +
+      'consumer hands slots back when its ring looks empty (at the latest every 64 pops), and an empty pop() reads ' +
+      'the slot the next value lands in. Where a one-way trip goes: the producer stores the value and then the tail ' +
+      '(a seq-cst store: it waits to own both cache lines), the consumer misses on the tail line (the value line is ' +
+      'already fresh); each JS sample also pays about 50 ns for performance.now() itself.',
     async setup(ctx: CaseContext): Promise<CaseRun | Unavailable> {
       const count = ctx.quick ? 5_000 : 20_000;
       const capMs = ctx.budgetMs / 2;
