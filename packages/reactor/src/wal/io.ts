@@ -34,6 +34,15 @@ export async function writeAndSync(ring: IoRing, fd: number, chunks: WriteChunk[
   const writes = chunks.map((c, i) => batch.write(fd, c.bytes, c.position, { link: sync || i < chunks.length - 1 }));
   const synced = sync ? batch.fsync(fd, { dataOnly: true }) : undefined;
   batch.submit();
+  if (synced !== undefined) {
+    // The common case in one await: the fdatasync ran, so every write before it in the chain
+    // succeeded in full (a link starts only then), and their promises resolve too. Any other
+    // outcome takes the full analysis below, which awaits each op.
+    try {
+      await synced;
+      return;
+    } catch {}
+  }
   const results = await Promise.allSettled(writes);
   const syncResult = synced === undefined ? undefined : (await Promise.allSettled([synced]))[0];
   let broken = false;

@@ -160,6 +160,49 @@ describe.each(backends)('Wal on %s', (backend) => {
     ring.destroy();
   });
 
+  it('an append with nothing in flight is submitted before the event loop turns; the appends its acknowledgement wakes form one group', async () => {
+    const ring = new IoRing({ backend });
+    const wal = await Wal.open(join(root, `lone-${backend}`), {
+      ring,
+      segmentSize: SEGMENT,
+      zeroAheadBytes: 0, // its background batches would be counted too
+      maxGroupsInFlight: 1,
+    });
+    let submits = 0;
+    const batch = ring.batch.bind(ring);
+    ring.batch = () => {
+      const b = batch();
+      const submit = b.submit.bind(b);
+      b.submit = () => {
+        submits++;
+        return submit();
+      };
+      return b;
+    };
+    const lone = wal.append(payload(9, 0));
+    // Microtasks only: no setImmediate, no I/O callback can run in between.
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(submits).toBe(1);
+    expect(await lone).toBe(1);
+    // 64 lanes, each awaiting 5 appends one after another: the first 64 are made in one turn
+    // (one group), and each acknowledgement wakes all 64, whose next appends form one group.
+    submits = 0;
+    const lanes = Array.from({ length: 64 }, async (_, lane) => {
+      const seqs: number[] = [];
+      for (let round = 0; round < 5; round++) seqs.push(await wal.append(payload(9, 1 + round * 64 + lane)));
+      return seqs;
+    });
+    const seqs = (await Promise.all(lanes)).flat().sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 320 }, (_, i) => i + 2));
+    expect(submits).toBe(5);
+    const records = await replayAll(wal);
+    expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 321 }, (_, i) => i + 1));
+    expect(records.every((r) => r.tag === 9)).toBe(true);
+    await wal.close();
+    ring.close();
+  });
+
   it.each(['interval', 'none'] as const)(
     "fsync: '%s' acknowledges, syncs on sync() and close(), and replays",
     async (fsync) => {
