@@ -677,7 +677,10 @@ export class Wal {
       const overlap = this.#zero.before(at, flight.end);
       if (overlap !== null) await overlap;
       flight.written = true;
-      const chain = writeAndSync(this.#ring, this.#fd, chunks, flight.sync); // submitted synchronously
+      // Submitted synchronously. RWF_DSYNC only under 'always': every earlier group was synced
+      // by its own chain, so durable bytes of this group's range are all an fdatasync adds.
+      const dsync = this.#o.dsync && this.#o.fsync === 'always';
+      const chain = writeAndSync(this.#ring, this.#fd, chunks, flight.sync, dsync);
       this.#submitted();
       await chain;
       return DONE;
