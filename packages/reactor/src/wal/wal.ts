@@ -377,7 +377,7 @@ export class Wal {
     let bytes = 0;
     const emit = (seq: number, start: number, size: number): void => {
       if (seq < from) return;
-      onRecord(new ReplayedRecord(seq, buffer.bytes.buffer, start, size));
+      onRecord(new ReplayedRecord(seq, buffer.arrayBuffer, start, size));
       records++;
       bytes += size;
     };
