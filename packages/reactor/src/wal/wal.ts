@@ -710,8 +710,8 @@ export class Wal {
         this.#acknowledge(flight);
       }
       // Only for work already waiting: appends the acknowledgement's continuations make pump
-      // themselves (`#appended`), and an event-loop turn scheduled for nothing costs a lone
-      // appender a setImmediate and an extra epoll_wait per append (strace -c of x1 appends).
+      // themselves (`#appended`), and a turn scheduled for nothing costs a lone appender a
+      // setImmediate per append.
       if (this.#pending()) this.#schedule();
     }
     this.#settler = null;
