@@ -502,6 +502,12 @@ export class Wal {
    * as many records as the group just acknowledged (and those filling then) came back, or the
    * end of the turn, whichever is first: so 256 appenders woken by one group still form one.
    * With a group in flight nothing changes: the next group forms until a completion pumps it.
+   *
+   * Proof obligation (c), no append is stranded: it either queues a pump (a microtask or an
+   * immediate), or finds the pipeline busy (a group in flight or being submitted, a failure
+   * being handled), and then the edge that frees it pumps: `#submitted()` schedules, and the
+   * settler schedules after each flight whenever a group is filling or queued (`#pending`).
+   * A pump that finds the pipeline busy does nothing, and the same edges follow it.
    */
   #appended(group: Group): void {
     if (this.#flights.length === 0 && group.entries.length >= this.#expected) this.#pumpSoon();
