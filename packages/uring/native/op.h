@@ -56,6 +56,9 @@ enum OpFlags : uint32_t {
   // fails or is short (IOSQE_CQE_SKIP_SUCCESS); the io_uring backend infers its success from the
   // chain's next completion (uring_backend.cc, TakeCompletion). The pool ignores it.
   kSkipSuccess = 1u << 5,
+  // A write whose data is durable when it completes, as if an fdatasync of its range followed
+  // (RWF_DSYNC; the pool: pwritev2 with RWF_DSYNC, or pwrite then fdatasync where that is missing).
+  kDsync = 1u << 6,
 };
 
 // Bounce memory is page-aligned, so files opened with O_DIRECT work through it.

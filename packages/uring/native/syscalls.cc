@@ -15,6 +15,24 @@ namespace {
 
 int32_t Ret(ssize_t rc) { return rc < 0 ? -errno : static_cast<int32_t>(rc); }
 
+// A write durable on completion (RWF_DSYNC): pwritev2 where the kernel has it (4.7+), else the
+// write and an fdatasync of the file (which covers at least its range), as O_DSYNC promises.
+int32_t WriteDsync(Op& op, int fd, size_t n) {
+#ifdef __linux__
+  iovec v{op.data, n};
+  ssize_t rc = pwritev2(fd, &v, 1, op.offset < 0 ? -1 : op.offset, RWF_DSYNC);
+  if (rc >= 0 || errno != EOPNOTSUPP) return Ret(rc);
+#endif
+  ssize_t written = op.offset < 0 ? write(fd, op.data, n) : pwrite(fd, op.data, n, op.offset);
+  if (written <= 0) return Ret(written);
+#ifdef __linux__
+  if (fdatasync(fd) < 0) return -errno;
+#else
+  if (fsync(fd) < 0) return -errno;
+#endif
+  return static_cast<int32_t>(written);
+}
+
 }  // namespace
 
 int32_t RunBlocking(Op& op, int fd) {
@@ -31,6 +49,7 @@ int32_t RunBlocking(Op& op, int fd) {
     }
     case OpCode::kWrite: {
       auto n = static_cast<size_t>(op.length);
+      if ((op.flags & kDsync) != 0) return WriteDsync(op, fd, n);
       return Ret(op.offset < 0 ? write(fd, op.data, n) : pwrite(fd, op.data, n, op.offset));
     }
 #ifdef __linux__

@@ -199,6 +199,7 @@ void UringBackend::Prep(io_uring_sqe* sqe, Op& op) {
       } else {
         io_uring_prep_write(sqe, op.fd, op.data, length, offset);
       }
+      if ((op.flags & kDsync) != 0) sqe->rw_flags = RWF_DSYNC;
       break;
     case OpCode::kReadv:
       io_uring_prep_readv(sqe, op.fd, op.iov.data(), static_cast<unsigned>(op.iov.size()), offset);

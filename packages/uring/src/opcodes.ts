@@ -45,6 +45,8 @@ export const OpFlag = {
    * or is short (IOSQE_CQE_SKIP_SUCCESS); its success is inferred from the chain's next one.
    */
   skipSuccess: 1 << 5,
+  /** A write durable when it completes (RWF_DSYNC). */
+  dsync: 1 << 6,
 } as const;
 
 /** Ops whose success a quiet chain can infer: they resolve with their whole length, or 0. */

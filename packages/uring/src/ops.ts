@@ -54,6 +54,15 @@ export interface ReadWriteOptions extends FileOpOptions {
    * the kernel uses it in place, with READ_FIXED / WRITE_FIXED.
    */
   registeredBuffer?: number;
+  /**
+   * `write()` only: the write is durable when its promise resolves, as if an fdatasync of its
+   * range had followed it (RWF_DSYNC, `pwritev2()`'s flag; what a file opened with O_DSYNC does
+   * for every write): one operation in place of a write linked to an fdatasync. Unlike an
+   * fdatasync it covers this write's range only, not other dirty data of the file. The thread
+   * pool runs `pwritev2(RWF_DSYNC)` (a write, then fdatasync, where the kernel lacks it). A
+   * short write makes its written part durable. Default false.
+   */
+  dsync?: boolean;
 }
 
 /** Options of `fsync()`. */
@@ -202,6 +211,12 @@ export function readWriteSpec(
     ({ bytes, length } = requireRange('buffer', view, o.offset, o.length));
   }
   let flags = fileFlags(o);
+  if (optionalBoolean('options.dsync', o.dsync, false)) {
+    if (code !== OpCode.write) {
+      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'options.dsync applies to write() only');
+    }
+    flags |= OpFlag.dsync;
+  }
   let a1 = 0;
   if (o.registeredBuffer !== undefined) {
     a1 = requireInteger('options.registeredBuffer', o.registeredBuffer, 0, 0xffff);

@@ -29,11 +29,27 @@ export async function writeFully(ring: IoRing, fd: number, bytes: Uint8Array, po
  * its own, which either completes it or fails with the errno that explains the shortfall, then
  * the remaining chunks and the fdatasync run one by one.
  */
-export async function writeAndSync(ring: IoRing, fd: number, chunks: WriteChunk[], sync: boolean): Promise<void> {
+export async function writeAndSync(
+  ring: IoRing,
+  fd: number,
+  chunks: WriteChunk[],
+  sync: boolean,
+  dsync = false,
+): Promise<void> {
+  if (sync && dsync && chunks.length === 1) return writeDsync(ring, fd, chunks[0] as WriteChunk);
   const batch = ring.batch();
   const writes = chunks.map((c, i) => batch.write(fd, c.bytes, c.position, { link: sync || i < chunks.length - 1 }));
   const synced = sync ? batch.fsync(fd, { dataOnly: true }) : undefined;
   batch.submit();
+  if (synced !== undefined) {
+    // The common case in one await: the fdatasync ran, so every write before it in the chain
+    // succeeded in full (a link starts only then), and their promises resolve too. Any other
+    // outcome takes the full analysis below, which awaits each op.
+    try {
+      await synced;
+      return;
+    } catch {}
+  }
   const results = await Promise.allSettled(writes);
   const syncResult = synced === undefined ? undefined : (await Promise.allSettled([synced]))[0];
   let broken = false;
@@ -52,6 +68,22 @@ export async function writeAndSync(ring: IoRing, fd: number, chunks: WriteChunk[
   if (syncResult === undefined) return;
   if (broken) await ring.fsync(fd, { dataOnly: true });
   else if (syncResult.status === 'rejected') throw syncResult.reason;
+}
+
+/**
+ * One chunk written durably as one operation: a write with RWF_DSYNC (submitted synchronously,
+ * as `writeAndSync`'s chain), which completes only once its bytes, and the metadata needed to
+ * read them back, are on stable storage: what a write followed by an fdatasync guarantees for
+ * them. A short write made its written part durable; the rest is written, then fdatasync'ed.
+ */
+async function writeDsync(ring: IoRing, fd: number, chunk: WriteChunk): Promise<void> {
+  const batch = ring.batch();
+  const written = batch.write(fd, chunk.bytes, chunk.position, { dsync: true });
+  batch.submit();
+  const n = await written;
+  if (n >= chunk.bytes.length) return;
+  await writeFully(ring, fd, chunk.bytes.subarray(n), chunk.position + n);
+  await ring.fsync(fd, { dataOnly: true });
 }
 
 /** Reads `bytes[start, end)` from `fd` at the same offsets, `depth` chunks in flight; returns the bytes read (less at end of file). */

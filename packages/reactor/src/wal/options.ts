@@ -2,6 +2,7 @@ import {
   CorelaneRangeError,
   CorelaneTypeError,
   ErrorCode,
+  optionalBoolean,
   requireInteger,
   requireOneOf,
   requireOptions,
@@ -60,6 +61,16 @@ export interface WalOptions {
    */
   maxGroupsInFlight?: number;
   /**
+   * Under `'always'`, a group that is one write (the common case) goes as one write with
+   * RWF_DSYNC, durable when it completes (`@corelane/uring`'s `write(..., { dsync: true })`),
+   * rather than a write linked to an fdatasync: the same durability for the group's bytes (its
+   * data, and the metadata needed to read it back, are on stable storage before it is
+   * acknowledged), one operation in place of two. Measured about 4% more x1 appends per second
+   * than the linked pair, interleaved on this machine's ext4 disk. `false`: always the linked
+   * write + fdatasync. Default true.
+   */
+  dsync?: boolean;
+  /**
    * Damage before the tail of the log: `'throw'` (default) rejects `Wal.open()` with
    * `ERR_CORELANE_WAL_CORRUPT`; `'truncate'` cuts the log there (dropping every record after it)
    * and reports the cut in `wal.recovery.truncated`.
@@ -85,6 +96,7 @@ export interface ResolvedWalOptions {
   maxGroupBytes: number;
   zeroAheadBytes: number;
   maxGroupsInFlight: number;
+  dsync: boolean;
   onCorrupt: 'throw' | 'truncate';
   ring: IoRing | undefined;
   backend: 'auto' | 'io_uring' | 'threadpool';
@@ -147,6 +159,7 @@ export function resolveWalOptions(dir: unknown, options: WalOptions | undefined)
       "options.maxGroupsInFlight above 1 is only for fsync: 'always'",
     );
   }
+  const dsync = optionalBoolean('options.dsync', o.dsync, true);
   const onCorrupt = requireOneOf('options.onCorrupt', o.onCorrupt ?? 'throw', ['throw', 'truncate'] as const);
   const backend = requireOneOf('options.backend', o.backend ?? 'auto', ['auto', 'io_uring', 'threadpool'] as const);
   if (o.ring !== undefined && (typeof o.ring !== 'object' || o.ring === null || typeof o.ring.batch !== 'function')) {
@@ -159,6 +172,7 @@ export function resolveWalOptions(dir: unknown, options: WalOptions | undefined)
     maxGroupBytes,
     zeroAheadBytes,
     maxGroupsInFlight,
+    dsync,
     onCorrupt,
     ring: o.ring,
     backend,

@@ -56,9 +56,15 @@ export class ReplayedRecord {
 /** The buffer replay reads into, grown only for a record larger than a chunk. */
 export class ReplayBuffer {
   bytes = new Uint8Array(new SharedArrayBuffer(CHUNK));
-  view = new DataView(this.bytes.buffer);
+  /**
+   * `bytes.buffer`, kept: what each record's view is made over. Reading `.buffer` of a view
+   * over a SharedArrayBuffer once per record cost about 10 ns of a 128 B record's ~20 in the
+   * walk (V8 12, measured in one process), half of replay's time per record.
+   */
+  arrayBuffer: ArrayBufferLike = this.bytes.buffer;
+  view = new DataView(this.arrayBuffer);
   /** The same bytes as 32-bit words, for `walkRecords()`. */
-  words = wordsOf(this.bytes.buffer);
+  words = wordsOf(this.arrayBuffer);
 
   /** Makes room for `size` bytes, keeping the first `keep`. */
   grow(size: number, keep: number): void {
@@ -66,6 +72,7 @@ export class ReplayBuffer {
     const bytes = new Uint8Array(new SharedArrayBuffer(size));
     bytes.set(this.bytes.subarray(0, keep));
     this.bytes = bytes;
+    this.arrayBuffer = bytes.buffer;
     this.view = new DataView(bytes.buffer);
     this.words = wordsOf(bytes.buffer);
   }

@@ -159,6 +159,14 @@ export class Wal {
   /** A failed flight is being handled: nothing joins the pipeline. */
   #failing = false;
   #pumpScheduled = false;
+  /** A pump is queued as a microtask (`#pumpSoon`). */
+  #pumpQueued = false;
+  /**
+   * How many records the filling group may expect before the end of this turn of the event
+   * loop: set when a group is acknowledged (its appenders, and those already filling, may come
+   * back from their continuations), 0 once the turn's pump ran (see `#appended`).
+   */
+  #expected = 0;
   #waiters: SyncWaiter[] = [];
   readonly #timer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -336,7 +344,7 @@ export class Wal {
         this.#filling = group;
       }
       group.add(data, resolve, reject);
-      this.#schedule();
+      this.#appended(group);
     });
   }
 
@@ -369,7 +377,7 @@ export class Wal {
     let bytes = 0;
     const emit = (seq: number, start: number, size: number): void => {
       if (seq < from) return;
-      onRecord(new ReplayedRecord(seq, buffer.bytes.buffer, start, size));
+      onRecord(new ReplayedRecord(seq, buffer.arrayBuffer, start, size));
       records++;
       bytes += size;
     };
@@ -480,6 +488,49 @@ export class Wal {
     this.#pumpScheduled = true;
     setImmediate(() => {
       this.#pumpScheduled = false;
+      this.#expected = 0;
+      this.#pump();
+    });
+  }
+
+  /**
+   * An append joined `group` (the filling one). With nothing in flight, the group goes at the
+   * end of the current microtask turn, not the event loop's (what `#schedule` waits for): then
+   * the appends of a synchronous burst still form one group, and a lone appender (one in
+   * flight) spends no event-loop turn between its append and the kernel (measured: about 10 µs
+   * of an x1 append's 200). The appends that follow an acknowledgement wait as before, until
+   * as many records as the group just acknowledged (and those filling then) came back, or the
+   * end of the turn, whichever is first: so 256 appenders woken by one group still form one.
+   * With a group in flight nothing changes: the next group forms until a completion pumps it.
+   *
+   * Proof obligation (c), no append is stranded: it either queues a pump (a microtask or an
+   * immediate), or finds the pipeline busy (a group in flight or being submitted, a failure
+   * being handled), and then the edge that frees it pumps: `#submitted()` schedules, and the
+   * settler schedules after each flight whenever a group is filling or queued (`#pending`).
+   * A pump that finds the pipeline busy does nothing, and the same edges follow it.
+   */
+  #appended(group: Group): void {
+    if (this.#flights.length === 0 && group.entries.length >= this.#expected) this.#pumpSoon();
+    else this.#schedule();
+  }
+
+  /** Whether the pump has something to do: a group queued or filling, a sync asked for. */
+  #pending(): boolean {
+    return (
+      this.#ready.length > 0 ||
+      (this.#filling !== null && this.#filling.entries.length > 0) ||
+      this.#waiters.length > 0 ||
+      this.#syncDue
+    );
+  }
+
+  /** Starts the pump once the microtasks queued so far ran (the appends made synchronously are in). */
+  #pumpSoon(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    queueMicrotask(() => {
+      this.#pumpQueued = false;
+      this.#expected = 0;
       this.#pump();
     });
   }
@@ -632,7 +683,10 @@ export class Wal {
       const overlap = this.#zero.before(at, flight.end);
       if (overlap !== null) await overlap;
       flight.written = true;
-      const chain = writeAndSync(this.#ring, this.#fd, chunks, flight.sync); // submitted synchronously
+      // Submitted synchronously. RWF_DSYNC only under 'always': every earlier group was synced
+      // by its own chain, so durable bytes of this group's range are all an fdatasync adds.
+      const dsync = this.#o.dsync && this.#o.fsync === 'always';
+      const chain = writeAndSync(this.#ring, this.#fd, chunks, flight.sync, dsync);
       this.#submitted();
       await chain;
       return DONE;
@@ -661,7 +715,10 @@ export class Wal {
         this.#flights.shift();
         this.#acknowledge(flight);
       }
-      this.#schedule();
+      // Only for work already waiting: appends the acknowledgement's continuations make pump
+      // themselves (`#appended`), and a turn scheduled for nothing costs a lone appender a
+      // setImmediate per append.
+      if (this.#pending()) this.#schedule();
     }
     this.#settler = null;
   }
@@ -678,6 +735,7 @@ export class Wal {
       this.#groupsDone = group.index;
       if (!flight.sync) this.#unsynced = true;
       this.#zero.advance();
+      this.#expected = group.entries.length + (this.#filling?.entries.length ?? 0);
       group.resolveAll(flight.first);
       this.#recycle(group);
     }

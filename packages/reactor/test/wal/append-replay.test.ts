@@ -114,50 +114,100 @@ describe.each(backends)('Wal on %s', (backend) => {
     await again.close();
   });
 
-  it('one group is one write and one fdatasync; appends made while it is in flight form the next', async () => {
+  it.each([
+    [false, ['write', 'fdatasync', 'submit']],
+    [true, ['write(dsync)', 'submit']],
+  ])(
+    'one group is one write and one fdatasync (or one write with RWF_DSYNC); appends made while it is in flight form the next (dsync %s)',
+    async (dsync, group) => {
+      const ring = new IoRing({ backend });
+      const ops: string[] = [];
+      const batch = ring.batch.bind(ring);
+      ring.batch = () => {
+        const b = batch();
+        const write = b.write.bind(b);
+        const fsync = b.fsync.bind(b);
+        b.write = (...args: Parameters<typeof b.write>) => {
+          ops.push(args[3]?.dsync === true ? 'write(dsync)' : 'write');
+          return write(...args);
+        };
+        b.fsync = (...args: Parameters<typeof b.fsync>) => {
+          ops.push('fdatasync');
+          return fsync(...args);
+        };
+        const submit = b.submit.bind(b);
+        b.submit = () => {
+          ops.push('submit');
+          return submit();
+        };
+        return b;
+      };
+      // Zero-ahead off: its background writes of zeros would be counted too (zero-ahead.test.ts).
+      // One group in flight (the default, said here): with two, a group that finds none in flight
+      // is cut in two (pipeline.test.ts).
+      const wal = await Wal.open(join(root, `group-${backend}-${dsync}`), {
+        ring,
+        segmentSize: SEGMENT,
+        zeroAheadBytes: 0,
+        maxGroupsInFlight: 1,
+        dsync,
+      });
+      const first = Array.from({ length: 256 }, (_, i) => wal.append(payload(4, i)));
+      // The first group is submitted at the end of this turn of the event loop; what is appended
+      // after that, while it is in flight (or after it completed), goes into one more group.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(ops).toEqual(group);
+      const second = Array.from({ length: 100 }, (_, i) => wal.append(payload(4, 256 + i)));
+      expect(await Promise.all(first)).toEqual(Array.from({ length: 256 }, (_, i) => i + 1));
+      expect(await Promise.all(second)).toEqual(Array.from({ length: 100 }, (_, i) => 257 + i));
+      expect(ops).toEqual([...group, ...group]);
+      await wal.close();
+      expect(ring.destroyed).toBe(false); // a ring it was given stays open
+      ring.destroy();
+    },
+  );
+
+  it('an append with nothing in flight is submitted before the event loop turns; the appends its acknowledgement wakes form one group', async () => {
     const ring = new IoRing({ backend });
-    const ops: string[] = [];
+    const wal = await Wal.open(join(root, `lone-${backend}`), {
+      ring,
+      segmentSize: SEGMENT,
+      zeroAheadBytes: 0, // its background batches would be counted too
+      maxGroupsInFlight: 1,
+    });
+    let submits = 0;
     const batch = ring.batch.bind(ring);
     ring.batch = () => {
       const b = batch();
-      const write = b.write.bind(b);
-      const fsync = b.fsync.bind(b);
-      b.write = (...args: Parameters<typeof b.write>) => {
-        ops.push('write');
-        return write(...args);
-      };
-      b.fsync = (...args: Parameters<typeof b.fsync>) => {
-        ops.push('fdatasync');
-        return fsync(...args);
-      };
       const submit = b.submit.bind(b);
       b.submit = () => {
-        ops.push('submit');
+        submits++;
         return submit();
       };
       return b;
     };
-    // Zero-ahead off: its background writes of zeros would be counted too (zero-ahead.test.ts).
-    // One group in flight (the default, said here): with two, a group that finds none in flight
-    // is cut in two (pipeline.test.ts).
-    const wal = await Wal.open(join(root, `group-${backend}`), {
-      ring,
-      segmentSize: SEGMENT,
-      zeroAheadBytes: 0,
-      maxGroupsInFlight: 1,
+    const lone = wal.append(payload(9, 0));
+    // Microtasks only: no setImmediate, no I/O callback can run in between.
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(submits).toBe(1);
+    expect(await lone).toBe(1);
+    // 64 lanes, each awaiting 5 appends one after another: the first 64 are made in one turn
+    // (one group), and each acknowledgement wakes all 64, whose next appends form one group.
+    submits = 0;
+    const lanes = Array.from({ length: 64 }, async (_, lane) => {
+      const seqs: number[] = [];
+      for (let round = 0; round < 5; round++) seqs.push(await wal.append(payload(9, 1 + round * 64 + lane)));
+      return seqs;
     });
-    const first = Array.from({ length: 256 }, (_, i) => wal.append(payload(4, i)));
-    // The first group is submitted at the end of this turn of the event loop; what is appended
-    // after that, while it is in flight (or after it completed), goes into one more group.
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(ops).toEqual(['write', 'fdatasync', 'submit']);
-    const second = Array.from({ length: 100 }, (_, i) => wal.append(payload(4, 256 + i)));
-    expect(await Promise.all(first)).toEqual(Array.from({ length: 256 }, (_, i) => i + 1));
-    expect(await Promise.all(second)).toEqual(Array.from({ length: 100 }, (_, i) => 257 + i));
-    expect(ops).toEqual(['write', 'fdatasync', 'submit', 'write', 'fdatasync', 'submit']);
+    const seqs = (await Promise.all(lanes)).flat().sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 320 }, (_, i) => i + 2));
+    expect(submits).toBe(5);
+    const records = await replayAll(wal);
+    expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 321 }, (_, i) => i + 1));
+    expect(records.every((r) => r.tag === 9)).toBe(true);
     await wal.close();
-    expect(ring.destroyed).toBe(false); // a ring it was given stays open
-    ring.destroy();
+    ring.close();
   });
 
   it.each(['interval', 'none'] as const)(

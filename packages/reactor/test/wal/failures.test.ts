@@ -10,21 +10,29 @@ import { backends, payload, readPayload, tempDir } from './helpers.js';
 
 const root = tempDir();
 
-/** A ring whose fdatasyncs are counted; `failNext` makes the next one reject with EIO once it ran. */
+/**
+ * A ring whose syncs are counted: fdatasyncs, and writes with `dsync` (a group under 'always');
+ * `failNext` makes the next one reject with EIO once it ran.
+ */
 function instrumented(backend: (typeof backends)[number]): { ring: IoRing; syncs: () => number; failNext: () => void } {
   const ring = new IoRing({ backend });
   let syncs = 0;
   let fail = false;
-  const eio = () =>
-    Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO', errno: -5, syscall: 'fdatasync' });
-  const wrap = <T extends { fsync: IoRing['fsync'] }>(target: T): T => {
+  const eio = (syscall: string) =>
+    Object.assign(new Error(`EIO: i/o error, ${syscall}`), { code: 'EIO', errno: -5, syscall });
+  const counted = <R>(done: Promise<R>, syscall: string): Promise<R> => {
+    syncs++;
+    if (!fail) return done;
+    fail = false;
+    return done.then(() => Promise.reject(eio(syscall)));
+  };
+  const wrap = <T extends { fsync: IoRing['fsync']; write: IoRing['write'] }>(target: T): T => {
     const fsync = target.fsync.bind(target);
-    target.fsync = (fd, options) => {
-      syncs++;
-      const done = fsync(fd, options);
-      if (!fail) return done;
-      fail = false;
-      return done.then(() => Promise.reject(eio()));
+    target.fsync = (fd, options) => counted(fsync(fd, options), 'fdatasync');
+    const write = target.write.bind(target);
+    target.write = (fd, buffer, position, options) => {
+      const done = write(fd, buffer, position, options);
+      return options?.dsync === true ? counted(done, 'write') : done;
     };
     return target;
   };
@@ -40,55 +48,62 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
 }
 
 describe.each(backends)('failures and policies on %s', (backend) => {
-  it('a group whose fdatasync failed is rejected with errno, and none of its records is ever replayed', async () => {
-    const { ring, failNext } = instrumented(backend);
-    const dir = join(root, `eio-${backend}`);
-    const wal = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
-    failNext();
-    // Ten records reach the file, then the fdatasync "fails": all ten are rejected.
-    const rejected = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => wal.append(payload(1, i))));
-    for (const r of rejected) {
-      expect(r).toMatchObject({
-        status: 'rejected',
-        reason: { code: 'ERR_CORELANE_SYSTEM', errno: -5, errnoName: 'EIO' },
-      });
-    }
-    // The next append takes seq 1 again, at the same offset and with the same length as the
-    // first rejected record: the rejected records 2..10 would follow it intact if the failed
-    // group's bytes were left in the file.
-    expect(await wal.append(payload(1, 0))).toBe(1);
-    await wal.close();
-    const again = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
-    const replayed: number[] = [];
-    await again.replay(({ data }) => replayed.push(readPayload(data)?.counter ?? -1));
-    expect(replayed).toEqual([0]);
-    expect(again.recovery.tornBytes).toBe(0);
-    await again.close();
-    ring.destroy();
-  });
-
-  it('a rejected group is not in the log, neither after close() nor after a crash right after the rejection', async () => {
-    const { ring, failNext } = instrumented(backend);
-    const dir = join(root, `eio-close-${backend}`);
-    const wal = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
-    expect(await wal.append(payload(6, 0))).toBe(1);
-    failNext();
-    const rejected = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => wal.append(payload(6, 1 + i))));
-    expect(rejected.every((r) => r.status === 'rejected')).toBe(true);
-    // A SIGKILL now keeps what the page cache holds: a copy of the directory is what a restart sees.
-    const crashed = join(root, `eio-crash-${backend}`);
-    cpSync(dir, crashed, { recursive: true });
-    await wal.close(); // no append after the failure: nothing else covers its bytes
-    for (const at of [dir, crashed]) {
-      const again = await Wal.open(at, { ring, segmentSize: 64 * 1024 });
+  // dsync: a group is one write with RWF_DSYNC (the default); else a write linked to an fdatasync.
+  it.each([true, false])(
+    'a group whose sync failed is rejected with errno, and none of its records is ever replayed (dsync %s)',
+    async (dsync) => {
+      const { ring, failNext } = instrumented(backend);
+      const dir = join(root, `eio-${backend}-${dsync}`);
+      const wal = await Wal.open(dir, { ring, segmentSize: 64 * 1024, dsync });
+      failNext();
+      // Ten records reach the file, then the fdatasync "fails": all ten are rejected.
+      const rejected = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => wal.append(payload(1, i))));
+      for (const r of rejected) {
+        expect(r).toMatchObject({
+          status: 'rejected',
+          reason: { code: 'ERR_CORELANE_SYSTEM', errno: -5, errnoName: 'EIO' },
+        });
+      }
+      // The next append takes seq 1 again, at the same offset and with the same length as the
+      // first rejected record: the rejected records 2..10 would follow it intact if the failed
+      // group's bytes were left in the file.
+      expect(await wal.append(payload(1, 0))).toBe(1);
+      await wal.close();
+      const again = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
       const replayed: number[] = [];
       await again.replay(({ data }) => replayed.push(readPayload(data)?.counter ?? -1));
-      expect(replayed, at).toEqual([0]);
-      expect(again.lastSeq).toBe(1);
+      expect(replayed).toEqual([0]);
+      expect(again.recovery.tornBytes).toBe(0);
       await again.close();
-    }
-    ring.destroy();
-  });
+      ring.destroy();
+    },
+  );
+
+  it.each([true, false])(
+    'a rejected group is not in the log, neither after close() nor after a crash right after the rejection (dsync %s)',
+    async (dsync) => {
+      const { ring, failNext } = instrumented(backend);
+      const dir = join(root, `eio-close-${backend}-${dsync}`);
+      const wal = await Wal.open(dir, { ring, segmentSize: 64 * 1024, dsync });
+      expect(await wal.append(payload(6, 0))).toBe(1);
+      failNext();
+      const rejected = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => wal.append(payload(6, 1 + i))));
+      expect(rejected.every((r) => r.status === 'rejected')).toBe(true);
+      // A SIGKILL now keeps what the page cache holds: a copy of the directory is what a restart sees.
+      const crashed = join(root, `eio-crash-${backend}-${dsync}`);
+      cpSync(dir, crashed, { recursive: true });
+      await wal.close(); // no append after the failure: nothing else covers its bytes
+      for (const at of [dir, crashed]) {
+        const again = await Wal.open(at, { ring, segmentSize: 64 * 1024 });
+        const replayed: number[] = [];
+        await again.replay(({ data }) => replayed.push(readPayload(data)?.counter ?? -1));
+        expect(replayed, at).toEqual([0]);
+        expect(again.lastSeq).toBe(1);
+        await again.close();
+      }
+      ring.destroy();
+    },
+  );
 
   it("'interval': a failed fdatasync of acknowledged appends fails the log for good, never a later sync", async () => {
     // After an fdatasync error the kernel may have dropped the dirty pages, and the next fdatasync

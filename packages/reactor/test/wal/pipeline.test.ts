@@ -27,6 +27,8 @@ const eio = () =>
  * `failFirst`, then reports EIO.
  */
 function heldFirst(backend: (typeof backends)[number], failFirst: boolean) {
+  // A group's durable op: its fdatasync, or its write with `dsync` (a group under 'always').
+  type Durable = <R>(done: Promise<R>, n: number) => Promise<R>;
   const ring = new IoRing({ backend });
   const state = { batches: 0, overlapped: false, order: [] as number[], onFail: () => {} };
   let releaseFirst: () => void = () => {};
@@ -38,9 +40,7 @@ function heldFirst(backend: (typeof backends)[number], failFirst: boolean) {
   ring.batch = () => {
     const b = batch();
     const n = ++state.batches;
-    const fsync = b.fsync.bind(b);
-    b.fsync = (fd, options) => {
-      const done = fsync(fd, options);
+    const durable: Durable = (done, n) => {
       if (n === 1) {
         return done.then(async (r) => {
           await released;
@@ -63,6 +63,13 @@ function heldFirst(backend: (typeof backends)[number], failFirst: boolean) {
       }
       return done;
     };
+    const fsync = b.fsync.bind(b);
+    b.fsync = (fd, options) => durable(fsync(fd, options), n);
+    const write = b.write.bind(b);
+    b.write = (fd, buffer, position, options) => {
+      const done = write(fd, buffer, position, options);
+      return options?.dsync === true ? durable(done, n) : done;
+    };
     return b;
   };
   return { ring, state };
@@ -75,68 +82,75 @@ function segmentFile(dir: string): string {
 }
 
 describe.each(backends)('two groups in flight on %s', (backend) => {
-  it('acknowledges in sequence order: the later group finishing first acknowledges nothing early', async () => {
-    const { ring, state } = heldFirst(backend, false);
-    const dir = join(root, `order-${backend}`);
-    const wal = await Wal.open(dir, { ...wide, ring });
-    const resolved: number[] = [];
-    const appends = Array.from({ length: N }, (_, i) =>
-      wal.append(payload(1, i)).then((seq) => {
-        resolved.push(seq);
-        return seq;
-      }),
-    );
-    const seqs = await Promise.all(appends);
-    expect(state.overlapped).toBe(true); // the second group was in flight with the first
-    expect(state.order).toEqual([2, 1]); // and its fdatasync finished first
-    expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1));
-    expect(resolved).toEqual(seqs); // nothing of the second group resolved before the first
-    await wal.close();
-    const again = await Wal.open(dir, { ...wide, backend });
-    const counters: number[] = [];
-    await again.replay(({ data }) => counters.push(readPayload(data)?.counter ?? -1));
-    expect(counters).toEqual(Array.from({ length: N }, (_, i) => i));
-    await again.close();
-    ring.close();
-  });
+  // dsync: a group is one write with RWF_DSYNC (the default); else a write linked to an fdatasync.
+  it.each([true, false])(
+    'acknowledges in sequence order: the later group finishing first acknowledges nothing early (dsync %s)',
+    async (dsync) => {
+      const { ring, state } = heldFirst(backend, false);
+      const dir = join(root, `order-${backend}-${dsync}`);
+      const wal = await Wal.open(dir, { ...wide, ring, dsync });
+      const resolved: number[] = [];
+      const appends = Array.from({ length: N }, (_, i) =>
+        wal.append(payload(1, i)).then((seq) => {
+          resolved.push(seq);
+          return seq;
+        }),
+      );
+      const seqs = await Promise.all(appends);
+      expect(state.overlapped).toBe(true); // the second group was in flight with the first
+      expect(state.order).toEqual([2, 1]); // and its fdatasync finished first
+      expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+      expect(resolved).toEqual(seqs); // nothing of the second group resolved before the first
+      await wal.close();
+      const again = await Wal.open(dir, { ...wide, backend });
+      const counters: number[] = [];
+      await again.replay(({ data }) => counters.push(readPayload(data)?.counter ?? -1));
+      expect(counters).toEqual(Array.from({ length: N }, (_, i) => i));
+      await again.close();
+      ring.close();
+    },
+  );
 
-  it('a failed group fails every later group in flight; the scrub covers both; the log continues', async () => {
-    const { ring, state } = heldFirst(backend, true);
-    const dir = join(root, `fail-${backend}`);
-    const wal = await Wal.open(dir, { ...wide, ring });
-    // Appends made while the failure is handled (its scrub takes turns of the event loop) must
-    // wait for it: they are numbered from the last acknowledged seq + 1, written after the scrub.
-    let during: Promise<number>[] = [];
-    state.onFail = () =>
-      setImmediate(() => {
-        during = Array.from({ length: 10 }, (_, i) => wal.append(payload(2, 200 + i)));
-      });
-    const settled = await Promise.allSettled(Array.from({ length: N }, (_, i) => wal.append(payload(2, i))));
-    while (during.length === 0) await new Promise((resolve) => setImmediate(resolve));
-    expect(state.overlapped).toBe(true);
-    expect(state.order).toEqual([2, 1]); // the second group's chain succeeded, and is rejected anyway
-    for (const r of settled) {
-      expect(r).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_SYSTEM', errnoName: 'EIO' } });
-    }
-    expect(await Promise.all(during)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
-    // What a SIGKILL now would leave: the ten, and nothing of either failed group.
-    const crashed = join(root, `fail-crash-${backend}`);
-    cpSync(dir, crashed, { recursive: true });
-    const copy = await Wal.open(crashed, { ...wide, backend });
-    expect(copy.recovery).toMatchObject({ records: 10, tornBytes: 0 });
-    await copy.close();
-    // The log continues after the last durable byte.
-    expect(await wal.append(payload(2, 100))).toBe(11);
-    expect(await wal.append(payload(2, 101))).toBe(12);
-    await wal.close();
-    const again = await Wal.open(dir, { ...wide, backend });
-    const counters: number[] = [];
-    await again.replay(({ data }) => counters.push(readPayload(data)?.counter ?? -1));
-    expect(counters).toEqual([...Array.from({ length: 10 }, (_, i) => 200 + i), 100, 101]);
-    expect(again.recovery.tornBytes).toBe(0);
-    await again.close();
-    ring.close();
-  });
+  it.each([true, false])(
+    'a failed group fails every later group in flight; the scrub covers both; the log continues (dsync %s)',
+    async (dsync) => {
+      const { ring, state } = heldFirst(backend, true);
+      const dir = join(root, `fail-${backend}-${dsync}`);
+      const wal = await Wal.open(dir, { ...wide, ring, dsync });
+      // Appends made while the failure is handled (its scrub takes turns of the event loop) must
+      // wait for it: they are numbered from the last acknowledged seq + 1, written after the scrub.
+      let during: Promise<number>[] = [];
+      state.onFail = () =>
+        setImmediate(() => {
+          during = Array.from({ length: 10 }, (_, i) => wal.append(payload(2, 200 + i)));
+        });
+      const settled = await Promise.allSettled(Array.from({ length: N }, (_, i) => wal.append(payload(2, i))));
+      while (during.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      expect(state.overlapped).toBe(true);
+      expect(state.order).toEqual([2, 1]); // the second group's chain succeeded, and is rejected anyway
+      for (const r of settled) {
+        expect(r).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_SYSTEM', errnoName: 'EIO' } });
+      }
+      expect(await Promise.all(during)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      // What a SIGKILL now would leave: the ten, and nothing of either failed group.
+      const crashed = join(root, `fail-crash-${backend}-${dsync}`);
+      cpSync(dir, crashed, { recursive: true });
+      const copy = await Wal.open(crashed, { ...wide, backend });
+      expect(copy.recovery).toMatchObject({ records: 10, tornBytes: 0 });
+      await copy.close();
+      // The log continues after the last durable byte.
+      expect(await wal.append(payload(2, 100))).toBe(11);
+      expect(await wal.append(payload(2, 101))).toBe(12);
+      await wal.close();
+      const again = await Wal.open(dir, { ...wide, backend });
+      const counters: number[] = [];
+      await again.replay(({ data }) => counters.push(readPayload(data)?.counter ?? -1));
+      expect(counters).toEqual([...Array.from({ length: 10 }, (_, i) => 200 + i), 100, 101]);
+      expect(again.recovery.tornBytes).toBe(0);
+      await again.close();
+      ring.close();
+    },
+  );
 
   it('close() waits for both groups in flight', async () => {
     const dir = join(root, `close-${backend}`);

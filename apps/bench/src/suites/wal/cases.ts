@@ -27,13 +27,14 @@ function appendCase(size: number, appenders: number, peer: Peer): BenchCase {
     metric: `${size} B appends, fsync 'always', ${appenders} in flight, /tmp`,
     unit: 'appends/s',
     higherIsBetter: true,
-    ours: 'Wal.append() (group commit: write + fdatasync linked)',
+    ours: 'Wal.append() (group commit: one RWF_DSYNC write per group)',
     peer: peerNames[peer],
     budgetMs: { quick: 10_000, full: 40_000 },
     description:
       `${appenders} appenders each await one ${size}-byte append after another. Ours: one Wal with fsync 'always' ` +
-      '(an append resolves after the fdatasync of its group; appends arriving while a group is in flight form the next, ' +
-      'written with one write and one fdatasync in one linked io_uring submission; zeros written ahead of the tail). ' +
+      '(an append resolves once its group is durable; appends arriving while a group is in flight form the next, ' +
+      'written as one io_uring write with RWF_DSYNC, durable when it completes, the `dsync` default; zeros written ' +
+      'ahead of the tail). ' +
       (peer === 'fio'
         ? `fio: --rw=write --bs=${size} --fdatasync=1 --iodepth=${appenders}, an fdatasync after every write ` +
           '(its file is fallocated, and every sample after the first rewrites blocks an earlier one wrote).' +
@@ -152,7 +153,7 @@ function groupsInFlightCase(size: number, appenders: number): BenchCase {
       options: { maxGroupsInFlight: 1 },
     },
     why:
-      "Ours submits the next group's linked write + fdatasync while the previous group's fdatasync runs (a group " +
+      "Ours submits the next group's write (RWF_DSYNC) while the previous group's is being made durable (a group " +
       'of 128 records or more that finds nothing in flight is cut in two, so the appenders spread over two groups); the peer keeps one ' +
       'group in flight at a time.',
   });
