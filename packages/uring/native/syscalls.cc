@@ -17,18 +17,28 @@ int32_t Ret(ssize_t rc) { return rc < 0 ? -errno : static_cast<int32_t>(rc); }
 
 // A write durable on completion (RWF_DSYNC): pwritev2 where the kernel has it (4.7+), else the
 // write and an fdatasync of the file (which covers at least its range), as O_DSYNC promises.
+// pwritev2 refused as such (no such call: ENOSYS, or glibc's ENOTSUP = EOPNOTSUPP for it; flags unknown to
+// an old kernel: EOPNOTSUPP/EINVAL; a seccomp filter: EPERM) takes the fallback, whose pwrite
+// reports the same errno itself if the write, not the call, was the problem.
+// EINTR: the fallback's fdatasync is retried here, never the write it follows (the caller
+// retries the whole op on EINTR, which must not write the bytes twice at position -1).
 int32_t WriteDsync(Op& op, int fd, size_t n) {
 #ifdef __linux__
   iovec v{op.data, n};
   ssize_t rc = pwritev2(fd, &v, 1, op.offset < 0 ? -1 : op.offset, RWF_DSYNC);
-  if (rc >= 0 || errno != EOPNOTSUPP) return Ret(rc);
+  if (rc >= 0) return static_cast<int32_t>(rc);
+  if (errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL && errno != EPERM) return -errno;
 #endif
   ssize_t written = op.offset < 0 ? write(fd, op.data, n) : pwrite(fd, op.data, n, op.offset);
   if (written <= 0) return Ret(written);
 #ifdef __linux__
-  if (fdatasync(fd) < 0) return -errno;
+  while (fdatasync(fd) < 0) {
+    if (errno != EINTR) return -errno;
+  }
 #else
-  if (fsync(fd) < 0) return -errno;
+  while (fsync(fd) < 0) {
+    if (errno != EINTR) return -errno;
+  }
 #endif
   return static_cast<int32_t>(written);
 }

@@ -290,6 +290,16 @@ export class IoRing extends FileOperations<object> {
     };
   }
 
+  /**
+   * True: this ring (and its batches) honour `write(..., { dsync: true })`. A library handed a
+   * ring it did not make checks this before relying on `dsync`: an IoRing of an
+   * `@corelane/uring` from before the option has no such property, and would run the write
+   * without RWF_DSYNC.
+   */
+  get dsyncWrites(): true {
+    return true;
+  }
+
   /** The engine running this ring's operations. */
   get backend(): Backend {
     return this.#info.backend;

@@ -115,6 +115,12 @@ export class Wal {
   readonly #o: ResolvedWalOptions;
   readonly #ring: IoRing;
   readonly #ownsRing: boolean;
+  /**
+   * A one-write group under 'always' goes as one RWF_DSYNC write: asked for (`dsync`), and the
+   * ring says it honours the option (a ring from an `@corelane/uring` before it would run a
+   * plain write: then the linked write + fdatasync).
+   */
+  readonly #dsync: boolean;
   readonly #segments: SegmentInfo[];
   readonly #recovery: WalRecovery;
   /** This Wal's hold on its directory: no other Wal opens it until close(). */
@@ -193,6 +199,7 @@ export class Wal {
     this.#o = o;
     this.#ring = ring;
     this.#ownsRing = o.ring === undefined;
+    this.#dsync = o.dsync && o.fsync === 'always' && (ring as { readonly dsyncWrites?: unknown }).dsyncWrites === true;
     this.#segments = segments;
     this.#recovery = recovery;
     this.#lock = lock;
@@ -685,8 +692,7 @@ export class Wal {
       flight.written = true;
       // Submitted synchronously. RWF_DSYNC only under 'always': every earlier group was synced
       // by its own chain, so durable bytes of this group's range are all an fdatasync adds.
-      const dsync = this.#o.dsync && this.#o.fsync === 'always';
-      const chain = writeAndSync(this.#ring, this.#fd, chunks, flight.sync, dsync);
+      const chain = writeAndSync(this.#ring, this.#fd, chunks, flight.sync, this.#dsync);
       this.#submitted();
       await chain;
       return DONE;
