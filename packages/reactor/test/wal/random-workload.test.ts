@@ -65,7 +65,7 @@ const configs: [string, WalOptions][] = [
   ['none', { fsync: 'none' }],
 ];
 
-describe.each(backends)('review probe on %s', (backend) => {
+describe.each(backends)('a random workload on %s', (backend) => {
   it.each(configs)(
     '%s: nothing stranded, seqs ordered, replay = resolved',
     async (name, extra) => {
