@@ -13,7 +13,7 @@ const policies: WalOptions[] = [
   { fsync: 'none' },
 ];
 
-describe.each(backends)('close() and sync() in an append.s own turn on %s', (backend) => {
+describe.each(backends)("close() and sync() in an append's own turn on %s", (backend) => {
   it.each(policies.map((p, i) => [i, p] as const))(
     'policy %i: append; close() in one turn',
     async (i, p) => {
