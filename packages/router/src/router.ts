@@ -3,7 +3,8 @@
 // place in the target's ring (claimOffset → fill → commit: one copy of the key and of the
 // payload into the ring's one data view, no intermediate buffer, no view per record).
 // Publishing is the rings' own: one release store every `publishEvery` records, and at the end
-// of the task.
+// of the task. A string key that comes again skips the hash: its target is remembered
+// (TargetCache), and its record is written by #routeRemembered(), the hot path.
 // routeAsync() is the same write, waiting for room with Atomics.waitAsync instead of blocking.
 import {
   CorelaneError,
@@ -97,6 +98,10 @@ function requirePayload(payload: unknown): void {
  * partition a Rust service computes with `fxhash::hash64(&key) % n` — so every record of a key
  * goes to the same consumer, in the order routed. Consumers take records apart with
  * `decodeRoutedRecord()`.
+ *
+ * With the `'modulo'` or `'jump'` partitioner, the router remembers the target of each
+ * all-ASCII string key of up to 64 units it routes (a {@link TargetCache}): a key that comes
+ * again costs a `Map` lookup instead of a hash. A custom partitioner is called for every record.
  *
  * One router per producing thread (a ring has one producer).
  */
