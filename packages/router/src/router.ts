@@ -305,12 +305,18 @@ export class Router {
    *   (a record written now would overtake theirs).
    */
   route(key: RouterKey, payload: Uint8Array): number {
-    if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed');
-    const remembered = this.#remembered(key);
+    // Small on purpose, so that the JIT inlines it and the hot path into the caller's loop.
+    const remembered = this.#closed ? -1 : this.#remembered(key);
     if (remembered >= 0) {
       const target = this.#routeRemembered(key as string, payload, remembered);
       if (target !== NOT_WRITTEN) return target;
     }
+    return this.#route(key, payload, remembered);
+  }
+
+  /** route() but for the hot path: any key, every check, the full-ring policy. */
+  #route(key: RouterKey, payload: Uint8Array, remembered: number): number {
+    if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed');
     const prepared = this.#prepare(key, payload, remembered);
     const target = prepared.target;
     if (this.#waiting[target] !== 0) {
