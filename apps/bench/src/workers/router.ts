@@ -9,15 +9,9 @@ import type { MessagePort } from 'node:worker_threads';
 import { ROUTED_HEADER_BYTES, RoutedReader, type RoutedRecordView } from '@corelane/router';
 import { serve } from '../harness/worker-serve.js';
 import { contextSwitches } from '../suites/router/context-switches.js';
-import { collectGarbage } from '../suites/router/gc.js';
 import { type ConsumerTally, checksumRecord } from '../suites/router/tally.js';
 
 serve({
-  /** A full garbage collection of this thread's heap, between samples (see gc.ts). */
-  gc(): void {
-    collectGarbage();
-  },
-
   /** Reads the ring until its producer (the Router) closes it and it is empty. */
   ring({ ring, capMs }: { ring: SharedArrayBuffer; capMs: number }): ConsumerTally {
     // In place: one reused view of offsets into the ring per record, nothing allocated. Its

@@ -13,7 +13,6 @@ import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { terminateAll, WorkerHandle } from '../../harness/worker.js';
 import { Breakdown, measureSubCases, timeChunks } from './breakdown.js';
 import { contextSwitches } from './context-switches.js';
-import { collectGarbage } from './gc.js';
 import { stringKeys } from './keys.js';
 import { type ConsumerTally, checksumRecord } from './tally.js';
 
@@ -163,10 +162,6 @@ class Rig {
     const { keys, keyBytes, payloads } = this.records;
     const count = payloads.length;
     const timeout = this.capMs + 5_000;
-    // Untimed: every thread starts the sample on a clean heap, so no side pays for the garbage
-    // of the sample before it (the per-record peer leaves ~200,000 messages behind).
-    await Promise.all(this.workers.map((worker) => worker.call('gc', {}, [], timeout)));
-    collectGarbage();
     let tallies: Promise<ConsumerTally>[];
     let start: number;
     let loopEnd = 0;
@@ -287,8 +282,7 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
     'partition(key, 2) per record; it copies pre-encoded key bytes (ours copies each string key from its UTF-16 ' +
     'units). Both consumers count and checksum every record, checked per consumer after each sample. Time: first ' +
     'record sent to last consumer tally; the clock starts once every consumer is attached to its ring (ours) or ' +
-    'listens on its port (peer), so neither side counts a consumer starting up, and after a full garbage ' +
-    'collection in every thread, so neither pays for the garbage of the sample before it.';
+    'listens on its port (peer), so neither side counts a consumer starting up.';
   return {
     name: `Router throughput, short string keys + 32 B, 2 consumer threads, vs postMessage ${batched ? 'batched' : 'per record'}`,
     metric: 'records routed',
