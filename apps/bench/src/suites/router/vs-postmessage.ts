@@ -25,6 +25,16 @@ const PAYLOAD_BYTES = 32;
  * both sides make records visible to a consumer 64 at a time.
  */
 const BATCH = 64;
+/**
+ * A pause before each sample, untimed, the same for every side: without it the concurrent GC
+ * work the per-record peer's ~200,000 messages leave behind (in this thread and in the consumers)
+ * ran during the next sample. Measured, interleaved, in the per-record case: ours 1.8-2.0 M
+ * records/s with no pause (the consumers finished 82-297 ns per record after the last route()),
+ * 4.9-8.2 M with 200 ms (2-3 ns); the peer 0.25-0.29 M vs 0.28-0.39 M. (A forced gc() per
+ * sample instead made things worse: V8 then deoptimized the code that had embedded the previous
+ * sample's objects, "embedded weak objects cleared", and route() ran 2x slower.)
+ */
+const SETTLE_MS = 200;
 /** Bytes of each target's ring. */
 const RING_BYTES = 256 * 1024;
 
@@ -162,6 +172,9 @@ class Rig {
     const { keys, keyBytes, payloads } = this.records;
     const count = payloads.length;
     const timeout = this.capMs + 5_000;
+    // Untimed: the garbage collector finishes what the sample before left (the per-record peer
+    // leaves ~200,000 messages in this thread and the consumers), instead of running during this one.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     let tallies: Promise<ConsumerTally>[];
     let start: number;
     let loopEnd = 0;
@@ -282,7 +295,8 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
     'partition(key, 2) per record; it copies pre-encoded key bytes (ours copies each string key from its UTF-16 ' +
     'units). Both consumers count and checksum every record, checked per consumer after each sample. Time: first ' +
     'record sent to last consumer tally; the clock starts once every consumer is attached to its ring (ours) or ' +
-    'listens on its port (peer), so neither side counts a consumer starting up.';
+    'listens on its port (peer), so neither side counts a consumer starting up, and after an untimed pause of ' +
+    `${SETTLE_MS} ms in which the garbage of the sample before is collected.`;
   return {
     name: `Router throughput, short string keys + 32 B, 2 consumer threads, vs postMessage ${batched ? 'batched' : 'per record'}`,
     metric: 'records routed',
