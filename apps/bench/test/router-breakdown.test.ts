@@ -5,6 +5,7 @@ const sample = (scale: number): BreakdownSample => ({
   endToEnd: 500 * scale,
   loop: 450 * scale,
   running: 200 * scale,
+  target: 10 * scale,
   hash: 40 * scale,
   claim: 20 * scale,
   route: 130 * scale,
@@ -22,13 +23,14 @@ describe('router throughput breakdown', () => {
     for (const scale of [1, 3, 2]) breakdown.add(sample(scale));
     const text = breakdown.describe();
     expect(text).toContain('medians of 3 samples');
-    // Medians of scale 2: end to end 1000, loop 900, running 400, stalled 500, hash 80, claim 40,
-    // copy 260 - 80 - 40 = 140, publish 400 - 260 = 140, tail 1000 - 900 = 100.
+    // Medians of scale 2: end to end 1000, loop 900, running 400, stalled 500, target 20, hash 80,
+    // claim 40, copy 260 - 20 - 40 = 200, publish 400 - 260 = 140, tail 1000 - 900 = 100.
     expect(text).toContain('end to end 1000;');
     expect(text).toContain('loop 900, running at 400 and stalled 500');
     expect(text).toContain('4 waits per sample; preempted 6 times per sample, while the consumers slept 100 times');
-    expect(text).toContain('hash (partition) 80, claim (claimOffset + commit) 40');
-    expect(text).toContain('checks 140 (single-thread route() 260');
+    expect(text).toContain('(TargetCache.get, a Map lookup) 20');
+    expect(text).toContain('(partition: 80) —, claim (claimOffset + commit) 40');
+    expect(text).toContain('checks 200 (single-thread route() 260');
     expect(text).toContain('cores) 140 (running');
     expect(text).toContain('finish 100 after');
     expect(text).toContain('runs at 300.');

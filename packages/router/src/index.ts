@@ -29,3 +29,4 @@ export {
   type RouterTargetStats,
 } from './router.js';
 export type { RouterTarget } from './router-targets.js';
+export { TargetCache } from './target-cache.js';

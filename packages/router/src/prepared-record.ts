@@ -89,47 +89,12 @@ export class PreparedRecord {
    * claim made room for exactly `length` bytes there, contiguous (spsc never splits a payload).
    */
   writeAt(data: Uint8Array, at: number, words: Int32Array | null): void {
-    // A record's payload starts on an 8-byte boundary (spsc's layout), so the length word and
-    // the key after it are word-aligned: whole-word stores, a quarter of the stores of a byte
-    // loop (each a store-queue entry while the ring's cache line is fetched from the consumer's
-    // core). The last, partial word of an ASCII key writes zeros past the key, which the payload
-    // then overwrites or which stay in the record's own padding: a record of length L takes
-    // roundUp8(8 + L) bytes, and 4 + roundUp4(keyLength) <= roundUp8(L) as L >= 4 + keyLength.
-    if (words !== null && (at & 3) === 0 && this.keyAscii !== null) this.#writeAsciiWords(at, words);
+    if (this.keyAscii !== null) writeAsciiKey(data, words, at, this.keyAscii);
     else this.#writeBytes(data, at);
-    const payload = this.payload;
-    const payloadAt = at + ROUTED_HEADER_BYTES + this.keyLength;
-    const payloadLength = payload.length;
-    if (payloadLength <= COPY_LOOP_UP_TO) {
-      for (let i = 0; i < payloadLength; i++) data[payloadAt + i] = payload[i] as number;
-    } else {
-      data.set(payload, payloadAt);
-    }
+    writePayload(data, at + ROUTED_HEADER_BYTES + this.keyLength, this.payload);
   }
 
-  /** The length word and an ASCII key, four units per word store (little-endian words). */
-  #writeAsciiWords(at: number, words: Int32Array): void {
-    const key = this.keyAscii as string;
-    const keyLength = this.keyLength;
-    let w = at >> 2;
-    words[w++] = keyLength;
-    let i = 0;
-    for (const last = keyLength - 4; i <= last; i += 4) {
-      words[w++] =
-        key.charCodeAt(i) |
-        (key.charCodeAt(i + 1) << 8) |
-        (key.charCodeAt(i + 2) << 16) |
-        (key.charCodeAt(i + 3) << 24);
-    }
-    if (i < keyLength) {
-      let tail = key.charCodeAt(i);
-      if (i + 1 < keyLength) tail |= key.charCodeAt(i + 1) << 8;
-      if (i + 2 < keyLength) tail |= key.charCodeAt(i + 2) << 16;
-      words[w] = tail;
-    }
-  }
-
-  /** The length word and the key, byte by byte (or with set() for a long byte key). */
+  /** The length word and a byte or integer key, byte by byte (or with set() for a long byte key). */
   #writeBytes(data: Uint8Array, at: number): void {
     const keyLength = this.keyLength;
     data[at] = keyLength;
@@ -145,10 +110,6 @@ export class PreparedRecord {
         data[keyAt + i] = lo >>> (8 * i);
         data[keyAt + 4 + i] = hi >>> (8 * i);
       }
-    } else if (this.keyAscii !== null) {
-      // ASCII: each UTF-16 unit is its own UTF-8 byte (hashKey64() checked every one).
-      const key = this.keyAscii;
-      for (let i = 0; i < keyLength; i++) data[keyAt + i] = key.charCodeAt(i);
     } else {
       const key = this.keyBytes;
       const whole = keyLength === key.length;
@@ -158,5 +119,52 @@ export class PreparedRecord {
         data.set(whole ? key : key.subarray(0, keyLength), keyAt);
       }
     }
+  }
+}
+
+/**
+ * Writes the length word and an all-ASCII key (each UTF-16 unit is its own UTF-8 byte: the
+ * caller checked every one) of the routed record at `data[at]`. `words` is a word view of `data`
+ * (see `littleEndianWordsOf`) or null.
+ *
+ * A record's payload starts on an 8-byte boundary (spsc's layout), so the length word and the
+ * key after it are word-aligned: whole-word stores, a quarter of the stores of a byte loop (each
+ * a store-queue entry while the ring's cache line is fetched from the consumer's core). The
+ * last, partial word of the key writes zeros past it, which the payload then overwrites or which
+ * stay in the record's own padding: a record of length L takes roundUp8(8 + L) bytes, and
+ * 4 + roundUp4(keyLength) <= roundUp8(L) as L >= 4 + keyLength.
+ */
+export function writeAsciiKey(data: Uint8Array, words: Int32Array | null, at: number, key: string): void {
+  const keyLength = key.length;
+  if (words === null || (at & 3) !== 0) {
+    data[at] = keyLength;
+    data[at + 1] = keyLength >>> 8;
+    data[at + 2] = 0;
+    data[at + 3] = 0;
+    for (let i = 0; i < keyLength; i++) data[at + ROUTED_HEADER_BYTES + i] = key.charCodeAt(i);
+    return;
+  }
+  let w = at >> 2;
+  words[w++] = keyLength;
+  let i = 0;
+  for (const last = keyLength - 4; i <= last; i += 4) {
+    words[w++] =
+      key.charCodeAt(i) | (key.charCodeAt(i + 1) << 8) | (key.charCodeAt(i + 2) << 16) | (key.charCodeAt(i + 3) << 24);
+  }
+  if (i < keyLength) {
+    let tail = key.charCodeAt(i);
+    if (i + 1 < keyLength) tail |= key.charCodeAt(i + 1) << 8;
+    if (i + 2 < keyLength) tail |= key.charCodeAt(i + 2) << 16;
+    words[w] = tail;
+  }
+}
+
+/** Copies `payload` to `data[at]`…: byte by byte when short, else with one `set()`. */
+export function writePayload(data: Uint8Array, at: number, payload: Uint8Array): void {
+  const length = payload.length;
+  if (length <= COPY_LOOP_UP_TO) {
+    for (let i = 0; i < length; i++) data[at + i] = payload[i] as number;
+  } else {
+    data.set(payload, at);
   }
 }

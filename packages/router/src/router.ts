@@ -3,7 +3,8 @@
 // place in the target's ring (claimOffset → fill → commit: one copy of the key and of the
 // payload into the ring's one data view, no intermediate buffer, no view per record).
 // Publishing is the rings' own: one release store every `publishEvery` records, and at the end
-// of the task.
+// of the task. A string key that comes again skips the hash: its target is remembered
+// (TargetCache), and its record is written by #routeRemembered(), the hot path.
 // routeAsync() is the same write, waiting for room with Atomics.waitAsync instead of blocking.
 import {
   CorelaneError,
@@ -22,9 +23,10 @@ import { jumpFromHalves } from './jump-hash.js';
 import type { RouterKey } from './key.js';
 import { modHalves } from './mod-halves.js';
 import { checkCustomTarget, PartitionBy, type Partitioner, resolvePartitioner } from './partitioner.js';
-import { PreparedRecord } from './prepared-record.js';
+import { PreparedRecord, writeAsciiKey, writePayload } from './prepared-record.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 import { attachTargets, type RouterTarget, type TargetProducer } from './router-targets.js';
+import { TargetCache } from './target-cache.js';
 import { encodeUtf8, utf8Bytes, utf8Length } from './utf8.js';
 
 /** What `route()` does when the target's ring has no room for the record. */
@@ -80,12 +82,26 @@ const TWO_32 = 4294967296;
 
 const noop = (): void => {};
 
+/** From #routeRemembered(): nothing was written, the general path decides. */
+const NOT_WRITTEN = -2;
+
+/** Throws unless `payload` is a Uint8Array (before anything is touched). */
+function requirePayload(payload: unknown): void {
+  if (!(payload instanceof Uint8Array)) {
+    throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `payload must be a Uint8Array, got ${typeof payload}`);
+  }
+}
+
 /**
  * Routes keyed records to one byte ring (from `@corelane/spsc`) per target: `route(key, payload)`
  * writes the record into the ring of the key's target — by default `partition(key, size)`, the
  * partition a Rust service computes with `fxhash::hash64(&key) % n` — so every record of a key
  * goes to the same consumer, in the order routed. Consumers take records apart with
  * `decodeRoutedRecord()`.
+ *
+ * With the `'modulo'` or `'jump'` partitioner, the router remembers the target of each
+ * all-ASCII string key of up to 64 units it routes (a {@link TargetCache}): a key that comes
+ * again costs a `Map` lookup instead of a hash. A custom partitioner is called for every record.
  *
  * One router per producing thread (a ring has one producer).
  */
@@ -98,6 +114,11 @@ export class Router {
   readonly partitioner: Partitioner;
   readonly #by: PartitionBy;
   readonly #custom: ((key: RouterKey) => number) | null;
+  /**
+   * The targets of recent ASCII string keys ('modulo' and 'jump': a pure function of the key and
+   * the size), so a hot key skips the hash; null for a custom partitioner, which runs every time.
+   */
+  readonly #cache: TargetCache | null;
   readonly #timeoutMs: number;
   readonly #producers: TargetProducer[];
   /** Per target: a word view of its ring's data, for writeAt() (see littleEndianWordsOf), or null. */
@@ -141,6 +162,7 @@ export class Router {
     this.#by = resolvePartitioner(opts.partitioner);
     this.partitioner = opts.partitioner ?? 'modulo';
     this.#custom = this.#by === PartitionBy.CUSTOM ? (opts.partitioner as (key: RouterKey) => number) : null;
+    this.#cache = this.#custom === null ? new TargetCache() : null;
     if (opts.ring !== undefined) requireOptions('ring', opts.ring);
     const { producers, owned } = attachTargets(targets, opts.ring);
     this.#producers = producers;
@@ -179,18 +201,22 @@ export class Router {
   /**
    * Checks and hashes one record into `#next`: its target, key bytes and length. Throws (typed)
    * for a bad key, a bad payload, a bad custom target or a record too large: nothing touched.
+   * `remembered`: the key's target from `#remembered()`, or -1 to hash it.
    */
-  #prepare(key: RouterKey, payload: Uint8Array): PreparedRecord {
-    if (!(payload instanceof Uint8Array)) {
-      throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, `payload must be a Uint8Array, got ${typeof payload}`);
-    }
+  #prepare(key: RouterKey, payload: Uint8Array, remembered: number): PreparedRecord {
+    requirePayload(payload);
     const next = this.#next;
+    if (remembered >= 0) {
+      next.setAscii(key as string);
+      return this.#finish(next, remembered, payload);
+    }
     const read = hashKey64(key, 'key');
     const target = this.#targetOfHashed(key);
     if (read === KeyRead.BYTES) {
       next.setBytes(RoutedRecordType.BYTES, key as Uint8Array, (key as Uint8Array).length);
     } else if (read === KeyRead.ASCII) {
       next.setAscii(key as string); // copied later straight from the string: no encoding
+      if (this.#cache !== null) this.#cache.set(key as string, target);
     } else if (read === KeyRead.UTF8) {
       // The UTF-8 hashKey64() encoded is still in the scratch buffer, unless a custom
       // partitioner hashed a string of its own since: then encode again.
@@ -202,6 +228,11 @@ export class Router {
       AS_U64[0] = BigInt.asUintN(64, key as bigint); // HALVES now holds the key's bits, not its hash
       next.setWords(RoutedRecordType.BIGINT, HALVES[LO] as number, HALVES[HI] as number);
     }
+    return this.#finish(next, target, payload);
+  }
+
+  /** Sizes the record whose key `next` holds, checks it fits the target's ring, and completes it. */
+  #finish(next: PreparedRecord, target: number, payload: Uint8Array): PreparedRecord {
     const length = ROUTED_HEADER_BYTES + next.keyLength + payload.length;
     const producer = this.#producers[target] as TargetProducer;
     if (length > producer.maxRecordBytes) {
@@ -228,6 +259,37 @@ export class Router {
   }
 
   /**
+   * The target remembered for a string key (an all-ASCII string of at most 64 units: the only
+   * ones `#prepare()` remembers, whose target a hash of the same immutable string gave), or -1.
+   */
+  #remembered(key: RouterKey): number {
+    return typeof key === 'string' && this.#cache !== null ? this.#cache.get(key) : -1;
+  }
+
+  /**
+   * route() of a remembered ASCII key, the hot path: the checks, the claim and the copy inline,
+   * with nothing staged in `#next`. Returns NOT_WRITTEN, having touched nothing, whenever the
+   * general path must decide (the record is too large, routeAsync() calls wait for this target,
+   * the ring takes no word stores, or it is full): that path then checks and throws or waits.
+   */
+  #routeRemembered(key: string, payload: Uint8Array, target: number): number {
+    requirePayload(payload);
+    const producer = this.#producers[target] as TargetProducer;
+    const words = this.#words[target] as Int32Array | null;
+    const length = ROUTED_HEADER_BYTES + key.length + payload.length;
+    if (length > producer.maxRecordBytes || this.#waiting[target] !== 0 || words === null) return NOT_WRITTEN;
+    const at = producer.claimOffset(length, RoutedRecordType.STRING);
+    if (at < 0) return NOT_WRITTEN;
+    const data = producer.data;
+    writeAsciiKey(data, words, at, key);
+    writePayload(data, at + ROUTED_HEADER_BYTES + key.length, payload);
+    producer.commit();
+    this.#routed[target] = (this.#routed[target] as number) + 1;
+    this.#bytes[target] = (this.#bytes[target] as number) + length;
+    return target;
+  }
+
+  /**
    * Writes one record holding `key` and `payload` into the ring of the key's target, and
    * returns that target's index — or -1 when the ring was full and the policy is `'drop'`. The
    * record is published with the ring's next publish (or `flush()`).
@@ -243,8 +305,19 @@ export class Router {
    *   (a record written now would overtake theirs).
    */
   route(key: RouterKey, payload: Uint8Array): number {
+    // Small on purpose, so that the JIT inlines it and the hot path into the caller's loop.
+    const remembered = this.#closed ? -1 : this.#remembered(key);
+    if (remembered >= 0) {
+      const target = this.#routeRemembered(key as string, payload, remembered);
+      if (target !== NOT_WRITTEN) return target;
+    }
+    return this.#route(key, payload, remembered);
+  }
+
+  /** route() but for the hot path: any key, every check, the full-ring policy. */
+  #route(key: RouterKey, payload: Uint8Array, remembered: number): number {
     if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed');
-    const prepared = this.#prepare(key, payload);
+    const prepared = this.#prepare(key, payload, remembered);
     const target = prepared.target;
     if (this.#waiting[target] !== 0) {
       throw new CorelaneError(
@@ -276,7 +349,7 @@ export class Router {
    */
   async routeAsync(key: RouterKey, payload: Uint8Array): Promise<number> {
     if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed');
-    const prepared = this.#prepare(key, payload);
+    const prepared = this.#prepare(key, payload, this.#remembered(key));
     const target = prepared.target;
     const producer = this.#producers[target] as TargetProducer;
     if (this.#waiting[target] === 0) {

@@ -269,3 +269,77 @@ describe('Router: bad input', () => {
     expect(router.stats()[0]?.routed).toBe(0);
   });
 });
+
+describe('Router: remembered string keys', () => {
+  // route() remembers the target of each ASCII string key of up to 64 units it hashed and, when
+  // the key comes again, writes its record without hashing it: the record and the target must
+  // be the same either way, and every check must still hold on that path.
+  const keys = ['user:1', 'order:48213', 'session:9f3a77c1', '', 'k', 'x'.repeat(64), 'y'.repeat(65), 'üser:7'];
+
+  it.each(['modulo', 'jump'] as const)(
+    "'%s': a key routed again goes to the same target, with the same record",
+    (partitioner) => {
+      const { buffers, consumers } = rings(3, 4096);
+      const router = track(new Router(buffers, { partitioner, policy: 'error' }));
+      const sent: { key: string; seq: number; target: number }[] = [];
+      for (let seq = 0; seq < 5 * keys.length; seq++) {
+        const key = keys[seq % keys.length] as string;
+        const target = router.route(key, Uint8Array.of(seq, 0xa5, seq ^ 0xff));
+        expect(target).toBe(router.targetOf(key));
+        sent.push({ key, seq, target });
+      }
+      router.flush();
+      const got = consumers.flatMap((consumer, target) =>
+        drain(consumer).map(({ record, type }) => {
+          expect(type).toBe(RoutedRecordType.STRING);
+          expect([...record.payload.subarray(1)]).toEqual([0xa5, (record.payload[0] as number) ^ 0xff]);
+          return { key: record.key, seq: record.payload[0] as number, target };
+        }),
+      );
+      expect(got.sort((a, b) => a.seq - b.seq)).toEqual(sent);
+    },
+  );
+
+  it('a custom partitioner is asked for every record (its answers are not remembered)', () => {
+    const { buffers, consumers } = rings(2);
+    let calls = 0;
+    const router = track(
+      new Router(buffers, {
+        partitioner: () => {
+          calls++;
+          return calls % 2;
+        },
+      }),
+    );
+    for (let i = 0; i < 6; i++) expect(router.route('same-key', Uint8Array.of(i))).toBe((i + 1) % 2);
+    expect(calls).toBe(6);
+    router.flush();
+    expect(drain(consumers[0] as ByteRingConsumer).map((r) => r.record.payload[0])).toEqual([1, 3, 5]);
+  });
+
+  it('a remembered key is still checked: bad payloads, records too large, a full ring', () => {
+    const { buffers, consumers } = rings(1, 256);
+    const router = track(new Router(buffers, { policy: 'error' }));
+    expect(router.route('k', Uint8Array.of(1))).toBe(0); // now remembered
+    const before = new Uint8Array(buffers[0] as SharedArrayBuffer).slice();
+    expectCode(() => router.route('k', [1] as unknown as Uint8Array), 'ERR_CORELANE_INVALID_ARGUMENT', TypeError);
+    expectCode(() => router.route('k', new Uint8Array(200)), 'ERR_CORELANE_RECORD_TOO_LARGE', RangeError);
+    expect(new Uint8Array(buffers[0] as SharedArrayBuffer)).toEqual(before);
+    let written = 1;
+    for (;;) {
+      try {
+        router.route('k', Uint8Array.of(written + 1));
+        written++;
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('ERR_CORELANE_BACKPRESSURE');
+        break;
+      }
+    }
+    expect(drain(consumers[0] as ByteRingConsumer).map((r) => r.record.payload[0])).toEqual(
+      Array.from({ length: written }, (_, i) => i + 1),
+    );
+    expect(router.stats()[0]).toMatchObject({ routed: written, rejected: 1 });
+    router.close();
+    expectCode(() => router.route('k', Uint8Array.of(1)), 'ERR_CORELANE_CLOSED');
+  });
+});

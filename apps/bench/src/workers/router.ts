@@ -40,7 +40,8 @@ serve({
 
   /**
    * Receives records on `port` until a `null` message: each message one record (a Uint8Array),
-   * or with `batched` a Uint8Array of frames `[u32 LE length][record]`.
+   * or with `batched` a Uint8Array of frames `[u32 LE length][record]`. Posts 'ready' on `port`
+   * once it listens: the case starts its clock then.
    */
   port({ port, batched, capMs }: { port: MessagePort; batched: boolean; capMs: number }): Promise<ConsumerTally> {
     return new Promise((resolve, reject) => {
@@ -73,6 +74,7 @@ serve({
           at += 4 + length;
         }
       });
+      port.postMessage('ready');
     });
   },
 });

@@ -10,9 +10,13 @@
 //   loop        = the producer's route() loop, in all     main thread, consumers on other threads
 //     running   = its median chunk                        the producer's speed while it runs
 //     stalled   = loop − running                          preempted, or asleep on a full ring
-//     hash      = partition(key, 2)                       fxhash64 of the string key + the modulo
+//     target    = TargetCache.get(key)                    how route() finds a key it has seen (a
+//                                                         Map lookup: every key of the sample
+//                                                         after its first record)
+//     hash      = partition(key, 2)                       for scale: fxhash64 of the string key +
+//                                                         the modulo, what a key's first record pays
 //     claim     = claimOffset(length) + commit()          ring bookkeeping, no bytes written
-//     copy      = route() − hash − claim                  key + payload into the ring, checks, counters
+//     copy      = route() − target − claim                key + payload into the ring, checks, counters
 //     publish   = running − single-thread route()         release stores, Atomics.notify of sleeping
 //                                                         consumers, cache lines crossing cores
 //   tail        = end to end − loop                       the consumers finishing after the last route()
@@ -20,7 +24,7 @@
 //   slept       = the consumers' voluntary context switches: naps (free for the producer) and parks
 //                 (a wake each, paid by the producer's publish)
 //   peer loop   = the batched peer's loop, posting nothing  for scale: what it pays besides postMessage
-import { partition, RoutedRecordType, Router } from '@corelane/router';
+import { partition, RoutedRecordType, Router, TargetCache } from '@corelane/router';
 import { allocateByteRing, ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
 import { median } from '../../harness/stats.js';
 
@@ -39,6 +43,8 @@ export interface BreakdownSample {
   endToEnd: number;
   loop: number;
   running: number;
+  /** A remembered key's target: TargetCache.get(), as route() looks it up. */
+  target: number;
   hash: number;
   claim: number;
   route: number;
@@ -81,12 +87,19 @@ export function measureSubCases(
   records: BreakdownRecords,
   targets: number,
   ringBytes: number,
-): Pick<BreakdownSample, 'hash' | 'claim' | 'route'> {
+): Pick<BreakdownSample, 'target' | 'hash' | 'claim' | 'route'> {
   const { keys, keyBytes, payloads } = records;
   const count = payloads.length;
   const hash = timeChunks(count, (from, to) => {
     let sum = 0;
     for (let i = from; i < to; i++) sum += partition(keys[i & 1023] as string, targets);
+    keep(sum);
+  });
+  const cache = new TargetCache();
+  for (const key of keys) cache.set(key, partition(key, targets));
+  const target = timeChunks(count, (from, to) => {
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += cache.get(keys[i & 1023] as string);
     keep(sum);
   });
 
@@ -122,7 +135,7 @@ export function measureSubCases(
   router.close();
   drain();
   for (const consumer of consumers) consumer.close();
-  return { hash: median(hash), claim: median(claim), route: median(route) };
+  return { target: median(target), hash: median(hash), claim: median(claim), route: median(route) };
 }
 
 /** Rounds of one case, and the description of their medians. */
@@ -143,6 +156,7 @@ export class Breakdown {
     const endToEnd = m((s) => s.endToEnd);
     const loop = m((s) => s.loop);
     const running = m((s) => s.running);
+    const target = m((s) => s.target);
     const hash = m((s) => s.hash);
     const claim = m((s) => s.claim);
     const route = m((s) => s.route);
@@ -153,8 +167,10 @@ export class Breakdown {
       `ring: ${ns(m((s) => s.blockedWaits))} waits per sample; preempted ${ns(m((s) => s.preempted))} times per ` +
       `sample, while the consumers slept ${ns(m((s) => s.consumerSleeps))} times: naps of ~50-100 µs, which cost ` +
       'the producer nothing, and parks, which cost it a wake each). Running, from single-thread sub-cases on the ' +
-      `same records: hash (partition) ${ns(hash)}, claim (claimOffset + commit) ${ns(claim)}, copy of key + ` +
-      `payload and checks ${ns(route - hash - claim)} (single-thread route() ${ns(route)} − hash − claim), ` +
+      `same records: the target of a key seen before (TargetCache.get, a Map lookup) ${ns(target)} — a key's ` +
+      `first record hashes it instead (partition: ${ns(hash)}) —, claim (claimOffset + commit) ${ns(claim)}, ` +
+      `copy of key + payload and checks ${ns(route - target - claim)} (single-thread route() ${ns(route)} − ` +
+      'target − claim), ' +
       `publish (release stores, waking sleeping consumers, cache lines crossing cores) ${ns(running - route)} ` +
       `(running − route()). The consumers finish ${ns(endToEnd - loop)} after the last route(). For scale, ` +
       `the batched peer's own loop on the same records (partition + framing, a port that posts nothing) runs ` +

@@ -7,7 +7,7 @@
 // count and checksum.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { partition, Router } from '@corelane/router';
-import { allocateByteRing } from '@corelane/spsc';
+import { allocateByteRing, ByteRingProducer } from '@corelane/spsc';
 import { median } from '../../harness/stats.js';
 import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { terminateAll, WorkerHandle } from '../../harness/worker.js';
@@ -25,6 +25,16 @@ const PAYLOAD_BYTES = 32;
  * both sides make records visible to a consumer 64 at a time.
  */
 const BATCH = 64;
+/**
+ * A pause before each sample, untimed, the same for every side: without it the concurrent GC
+ * work the per-record peer's ~200,000 messages leave behind (in this thread and in the consumers)
+ * ran during the next sample. Measured, interleaved, in the per-record case: ours 1.8-2.0 M
+ * records/s with no pause (the consumers finished 82-297 ns per record after the last route()),
+ * 4.9-8.2 M with 200 ms (2-3 ns); the peer 0.25-0.29 M vs 0.28-0.39 M. (A forced gc() per
+ * sample instead made things worse: V8 then deoptimized the code that had embedded the previous
+ * sample's objects, "embedded weak objects cleared", and route() ran 2x slower.)
+ */
+const SETTLE_MS = 200;
 /** Bytes of each target's ring. */
 const RING_BYTES = 256 * 1024;
 
@@ -59,6 +69,26 @@ function makeRecords(count: number): Records {
     tally.checksum = (tally.checksum + checksumRecord(record, 0)) | 0;
   }
   return { keys, keyBytes, payloads, expected };
+}
+
+/** Resolves once `ready()` holds (checked every millisecond), or rejects after `timeoutMs`. */
+async function until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!ready()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** Resolves with the first message `port` receives, or rejects after `timeoutMs`. */
+function firstMessage(port: MessagePort, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out waiting for a port consumer to listen')), timeoutMs);
+    port.once('message', (message: unknown) => {
+      clearTimeout(timer);
+      resolve(message);
+    });
+  });
 }
 
 function check(tallies: ConsumerTally[], records: Records, what: string): void {
@@ -142,6 +172,9 @@ class Rig {
     const { keys, keyBytes, payloads } = this.records;
     const count = payloads.length;
     const timeout = this.capMs + 5_000;
+    // Untimed: the garbage collector finishes what the sample before left (the per-record peer
+    // leaves ~200,000 messages in this thread and the consumers), instead of running during this one.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     let tallies: Promise<ConsumerTally>[];
     let start: number;
     let loopEnd = 0;
@@ -153,14 +186,19 @@ class Rig {
       tallies = rings.map((ring, t) =>
         (this.workers[t] as WorkerHandle).call<ConsumerTally>('ring', { ring, capMs: this.capMs }, [], timeout),
       );
+      // The clock starts once every consumer has attached (and waits for records), as the
+      // peer's starts once every consumer listens: a consumer's start is not what is measured.
+      const producers = rings.map((ring) => new ByteRingProducer(ring));
+      await until(() => producers.every((producer) => producer.peerAttached), timeout, 'the ring consumers to attach');
       const switches = contextSwitches().involuntary;
       start = performance.now();
-      const router = new Router(rings, { policy: 'block', timeoutMs: this.capMs });
+      const router = new Router(producers, { policy: 'block', timeoutMs: this.capMs });
       // Timed in chunks too (one clock read per 1024 records), for the breakdown's running speed.
       chunks = timeChunks(count, (from, to) => {
         for (let i = from; i < to; i++) router.route(keys[i & 1023] as string, payloads[i] as Uint8Array);
       });
-      router.close();
+      router.close(); // publishes the rest; the producers handed in stay open
+      for (const producer of producers) producer.close();
       loopEnd = performance.now();
       preempted = contextSwitches().involuntary - switches;
       blockedWaits = router.stats().reduce((sum, s) => sum + s.blockedWaits, 0);
@@ -175,6 +213,8 @@ class Rig {
         ),
       );
       const ports = channels.map(({ port1 }) => port1);
+      // Each consumer says 'ready' once it listens (see src/workers/router.ts): then the clock starts.
+      await Promise.all(ports.map((port) => firstMessage(port, timeout)));
       start = performance.now();
       if (side === 'message') {
         for (let i = 0; i < count; i++) {
@@ -245,19 +285,24 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
   const breakdown = new Breakdown();
   const description =
     `Records of a short string key and a ${PAYLOAD_BYTES}-byte payload (200,000 per sample, 40,000 quick) sent from the main ` +
-    `thread to ${CONSUMERS} consumer worker threads, each record to partition(key, ${CONSUMERS}). Ours: a Router ` +
-    'writing into one @corelane/spsc byte ring per consumer (claimOffset: one data view, an offset per record), ' +
-    'consumers reading in place with a RoutedReader (whose waitReadable() naps up to 0.5 ms before it parks, its ' +
+    `thread to ${CONSUMERS} consumer worker threads, each record to partition(key, ${CONSUMERS}) (1,024 distinct ` +
+    'keys, each seen again and again). Ours calls Router.route(key, payload) once per record, into one ' +
+    '@corelane/spsc byte ring per consumer (claimOffset: one data view, an offset per record); the Router ' +
+    "remembers each string key's target (TargetCache), so a key seen before costs a Map lookup, not a hash. " +
+    'Consumers read in place with a RoutedReader (whose waitReadable() naps up to 0.5 ms before it parks, its ' +
     'default). Peer: postMessage to one MessagePort per consumer, ' +
-    `${batched ? `${BATCH} records per message in a transferred buffer` : 'one record per message'}; it copies ` +
-    'pre-encoded key bytes (ours copies each string key from its UTF-16 units). Both consumers count and checksum ' +
-    'every record, checked per consumer after each sample. Time: first record sent to last consumer tally.';
+    `${batched ? `${BATCH} records per message in a transferred buffer` : 'one record per message'}, target from ` +
+    'partition(key, 2) per record; it copies pre-encoded key bytes (ours copies each string key from its UTF-16 ' +
+    'units). Both consumers count and checksum every record, checked per consumer after each sample. Time: first ' +
+    'record sent to last consumer tally; the clock starts once every consumer is attached to its ring (ours) or ' +
+    'listens on its port (peer), so neither side counts a consumer starting up, and after an untimed pause of ' +
+    `${SETTLE_MS} ms in which the garbage of the sample before is collected.`;
   return {
     name: `Router throughput, short string keys + 32 B, 2 consumer threads, vs postMessage ${batched ? 'batched' : 'per record'}`,
     metric: 'records routed',
     unit: 'records/s',
     higherIsBetter: true,
-    ours: "Router.route(key, payload) into 2 spsc byte rings (policy 'block')",
+    ours: "Router.route(key, payload) per record into 2 spsc byte rings (policy 'block')",
     peer: batched
       ? `postMessage: ${BATCH} records per message in a transferred ArrayBuffer, per target`
       : 'postMessage: one message (a Uint8Array) per record',
