@@ -209,7 +209,7 @@ export class Wal {
     this.#writeEnd = (segments.at(-1) as SegmentInfo).end;
     this.#zero = new ZeroAhead(ring, o.zeroAheadBytes);
     const newest = segments.at(-1) as SegmentInfo;
-    this.#zero.reset(fd, newest, newest.end);
+    this.#zero.reset(newest, newest.end);
     if (o.fsync === 'interval') {
       this.#timer = setInterval(() => {
         if (!this.#unsynced || this.#failure !== null) return;
@@ -835,7 +835,7 @@ export class Wal {
     };
     this.#segments.push(segment);
     this.#writeEnd = SegmentHeader.SIZE;
-    this.#zero.reset(created.fd, segment, SegmentHeader.SIZE);
+    this.#zero.reset(segment, SegmentHeader.SIZE);
     await this.#ring.closeFile(previous);
   }
 

@@ -17,8 +17,15 @@
 // with from >= writtenTo, the end of every group write submitted so far on this segment; a group
 // write is submitted only after `before()` (which raises writtenTo first, synchronously) has
 // waited for any zero chunk in flight that overlaps it. JS runs both on one thread, so there is
-// no interleaving between the check and the submit. The segment's fd stays open until
-// `settle()` has seen the chunk in flight complete.
+// no interleaving between the check and the submit.
+//
+// Its own file descriptor: Linux reports a failed write-back (EIO) once per open file, to the
+// first sync on it that asks. Were the chunks' fdatasyncs on the groups' descriptor, one could
+// take the error a group's pages caused, and the group's own sync would then report success.
+// On a descriptor of its own, every error is reported on the groups' descriptor as well (each
+// open file sees each error once). Opened at `reset()`, closed by `settle()` once the chunk in
+// flight completed.
+import { constants } from 'node:fs';
 import type { IoRing } from '@corelane/uring';
 import { writeAndSync } from './io.js';
 import type { SegmentInfo } from './segments.js';
@@ -51,20 +58,36 @@ export class ZeroAhead {
   /** Paused (a roll or close under way), or stopped for this segment after a failed chunk. */
   #paused = true;
   #chunk: { from: number; to: number; done: Promise<void> } | null = null;
+  /** The open of this segment's descriptor, while it runs. */
+  #opening: Promise<void> | null = null;
 
   constructor(ring: IoRing, aheadBytes: number) {
     this.#ring = ring;
     this.#aheadBytes = aheadBytes;
   }
 
-  /** Follows a new newest segment, open as `fd`, whose bytes from `writtenTo` on may be unwritten. */
-  reset(fd: number, segment: SegmentInfo, writtenTo: number): void {
-    this.#fd = fd;
+  /**
+   * Follows a new newest segment (after `settle()`), whose bytes from `writtenTo` on may be
+   * unwritten: opens its own descriptor of `segment.path`, then starts zeroing.
+   */
+  reset(segment: SegmentInfo, writtenTo: number): void {
     this.#segment = segment;
     this.#zeroedTo = writtenTo;
     this.#writtenTo = writtenTo;
     this.#paused = this.#aheadBytes === 0;
-    this.advance();
+    if (this.#paused) return;
+    this.#opening = this.#ring.open(segment.path, constants.O_WRONLY).then(
+      (fd) => {
+        this.#opening = null;
+        this.#fd = fd; // settle() closes it, also when it was already called (paused)
+        this.advance();
+      },
+      () => {
+        // Zeroing is an optimisation: without a descriptor it stays off for this segment.
+        this.#opening = null;
+        this.#paused = true;
+      },
+    );
   }
 
   /**
@@ -81,7 +104,7 @@ export class ZeroAhead {
   /** Starts the next zero chunk when the zeros reach less than `aheadBytes` past the tail. */
   advance(): void {
     const segment = this.#segment;
-    if (this.#paused || this.#chunk !== null || segment === null) return;
+    if (this.#paused || this.#chunk !== null || segment === null || this.#fd < 0) return;
     const goal = Math.min(segment.size, segment.end + this.#aheadBytes);
     const from = alignUp(Math.max(this.#zeroedTo, this.#writtenTo));
     if (from >= goal) return;
@@ -110,9 +133,17 @@ export class ZeroAhead {
     });
   }
 
-  /** Stops starting chunks (until the next `reset()`) and waits for the one in flight, if any. */
+  /**
+   * Stops starting chunks (until the next `reset()`), waits for the one in flight, if any, and
+   * closes this segment's descriptor.
+   */
   async settle(): Promise<void> {
     this.#paused = true;
+    while (this.#opening !== null) await this.#opening;
     while (this.#chunk !== null) await this.#chunk.done;
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.#fd = -1;
+    await this.#ring.closeFile(fd).catch(() => {});
   }
 }

@@ -12,31 +12,41 @@ const root = tempDir();
 
 /**
  * A ring whose syncs are counted: fdatasyncs, and writes with `dsync` (a group under 'always');
- * `failNext` makes the next one reject with EIO once it ran.
+ * `failNext` makes the next one of a descriptor that carries records reject with EIO once it
+ * ran (zero-ahead syncs a descriptor of its own, which only ever gets zeros).
  */
 function instrumented(backend: (typeof backends)[number]): { ring: IoRing; syncs: () => number; failNext: () => void } {
   const ring = new IoRing({ backend });
   let syncs = 0;
   let fail = false;
+  /** Descriptors that were given a record (any non-zero byte). */
+  const records = new Set<number>();
   const eio = (syscall: string) =>
     Object.assign(new Error(`EIO: i/o error, ${syscall}`), { code: 'EIO', errno: -5, syscall });
-  const counted = <R>(done: Promise<R>, syscall: string): Promise<R> => {
+  const counted = <R>(fd: number, done: Promise<R>, syscall: string): Promise<R> => {
     syncs++;
-    if (!fail) return done;
+    if (!fail || !records.has(fd)) return done;
     fail = false;
     return done.then(() => Promise.reject(eio(syscall)));
   };
   const wrap = <T extends { fsync: IoRing['fsync']; write: IoRing['write'] }>(target: T): T => {
     const fsync = target.fsync.bind(target);
-    target.fsync = (fd, options) => counted(fsync(fd, options), 'fdatasync');
+    target.fsync = (fd, options) => counted(fd, fsync(fd, options), 'fdatasync');
     const write = target.write.bind(target);
     target.write = (fd, buffer, position, options) => {
+      const view = buffer as ArrayBufferView;
+      if (new Uint8Array(view.buffer, view.byteOffset, view.byteLength).some((b) => b !== 0)) records.add(fd);
       const done = write(fd, buffer, position, options);
-      return options?.dsync === true ? counted(done, 'write') : done;
+      return options?.dsync === true ? counted(fd, done, 'write') : done;
     };
     return target;
   };
   wrap(ring);
+  const closeFile = ring.closeFile.bind(ring);
+  ring.closeFile = (fd) => {
+    records.delete(fd); // its number goes to the next file opened
+    return closeFile(fd);
+  };
   const batch = ring.batch.bind(ring);
   ring.batch = () => wrap(batch());
   return { ring, syncs: () => syncs, failNext: () => (fail = true) };
