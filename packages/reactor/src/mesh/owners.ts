@@ -21,8 +21,10 @@ export class Owners {
   /** The core that owns `key`: `partition(key, cores)`; throws its errors for a bad key. */
   of(key: RouterKey): number {
     if (typeof key !== 'string' || key.length > MAX_KEY_LENGTH) return partition(key, this.#cores);
-    let owner = this.#cache.get(key);
-    if (owner < 0) this.#cache.set(key, (owner = partition(key, this.#cores)));
+    const remembered = this.#cache.get(key);
+    if (remembered >= 0) return remembered;
+    const owner = partition(key, this.#cores);
+    this.#cache.set(key, owner);
     return owner;
   }
 }
