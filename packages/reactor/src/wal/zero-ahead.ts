@@ -76,7 +76,14 @@ export class ZeroAhead {
     this.#writtenTo = writtenTo;
     this.#paused = this.#aheadBytes === 0;
     if (this.#paused) return;
-    this.#opening = this.#ring.open(segment.path, constants.O_WRONLY).then(
+    let opened: Promise<number>;
+    try {
+      opened = this.#ring.open(segment.path, constants.O_WRONLY);
+    } catch {
+      this.#paused = true; // a ring closed under the log throws at once: no zeroing then
+      return;
+    }
+    this.#opening = opened.then(
       (fd) => {
         this.#opening = null;
         this.#fd = fd; // settle() closes it, also when it was already called (paused)
@@ -144,6 +151,8 @@ export class ZeroAhead {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#fd = -1;
-    await this.#ring.closeFile(fd).catch(() => {});
+    try {
+      await this.#ring.closeFile(fd); // a ring closed under the log throws at once
+    } catch {}
   }
 }
