@@ -14,9 +14,13 @@ import { terminateAll, WorkerHandle } from '../../harness/worker.js';
 import { Breakdown, measureSubCases, timeChunks } from './breakdown.js';
 import { contextSwitches } from './context-switches.js';
 import { stringKeys } from './keys.js';
+import { type Placement, place, unplace } from './placement.js';
 import { type ConsumerTally, checksumRecord } from './tally.js';
 
-/** Consumer workers (targets). Two: one per core of the 2-vCPU machines this runs on. */
+/**
+ * Consumer workers (targets). Two, on the 2-vCPU machines this runs on: they share the CPU the
+ * producer does not use (placement.ts).
+ */
 const CONSUMERS = 2;
 /** Bytes of every record's payload; its first 4 hold the record's sequence number. */
 const PAYLOAD_BYTES = 32;
@@ -152,6 +156,7 @@ class Rig {
     readonly records: Records,
     readonly capMs: number,
     readonly breakdown: Breakdown,
+    readonly placement: Placement,
   ) {}
 
   static async start(ctx: CaseContext, breakdown: Breakdown): Promise<Rig> {
@@ -163,8 +168,15 @@ class Rig {
       await terminateAll(workers);
       throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
     }
+    let placement: Placement;
+    try {
+      placement = await place(workers, 10_000);
+    } catch (error) {
+      await terminateAll(workers);
+      throw error;
+    }
     const count = ctx.quick ? 40_000 : 200_000;
-    return new Rig(workers, makeRecords(count), Math.max(5_000, ctx.budgetMs / 2), breakdown);
+    return new Rig(workers, makeRecords(count), Math.max(5_000, ctx.budgetMs / 2), breakdown, placement);
   }
 
   /** Routes every record once through `side`: records per second, from the first record sent to the last tally. */
@@ -275,6 +287,7 @@ class Rig {
   }
 
   close(): Promise<void> {
+    unplace(this.placement);
     return terminateAll(this.workers);
   }
 }
@@ -283,6 +296,8 @@ class Rig {
 export function routerVsPostMessage(batched: boolean): BenchCase {
   const peerSide: Side = batched ? 'batch' : 'message';
   const breakdown = new Breakdown();
+  /** Where the threads ran (placement.ts), once set up. */
+  let placement = '';
   const description =
     `Records of a short string key and a ${PAYLOAD_BYTES}-byte payload (200,000 per sample, 40,000 quick) sent from the main ` +
     `thread to ${CONSUMERS} consumer worker threads, each record to partition(key, ${CONSUMERS}) (1,024 distinct ` +
@@ -309,10 +324,11 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
     budgetMs: { quick: 20_000, full: 60_000 },
     /** The fixed text, then where ours spent its time in this run (see breakdown.ts). */
     get description() {
-      return description + breakdown.describe();
+      return `${description} ${placement}${breakdown.describe()}`;
     },
     async setup(ctx) {
       const rig = await Rig.start(ctx, breakdown);
+      placement = rig.placement.describe();
       return {
         ours: () => rig.sample('ring'),
         peer: () => rig.sample(peerSide),
