@@ -39,6 +39,13 @@ const BATCH = 64;
  * sample's objects, "embedded weak objects cleared", and route() ran 2x slower.)
  */
 const SETTLE_MS = 200;
+/**
+ * Untimed rounds (ours, then the peer) in setup, on top of the runner's warm-up round. Both sides
+ * were still getting faster over their first 3-4 samples (ours' route() loop 85-125 ms, then
+ * 30-50; the batched peer's 100-130 ms, then 55-90; full runs, pinned), and a batched sample is
+ * short: the recorded rounds measured the JIT warming up, ours more than the peer.
+ */
+const WARM_ROUNDS = 3;
 /** Bytes of each target's ring. */
 const RING_BYTES = 256 * 1024;
 
@@ -180,7 +187,8 @@ class Rig {
   }
 
   /** Routes every record once through `side`: records per second, from the first record sent to the last tally. */
-  async sample(side: Side): Promise<number> {
+  /** `recorded: false` for a warm-up round: it adds nothing to the breakdown. */
+  async sample(side: Side, recorded = true): Promise<number> {
     const { keys, keyBytes, payloads } = this.records;
     const count = payloads.length;
     const timeout = this.capMs + 5_000;
@@ -251,7 +259,7 @@ class Rig {
     const results = await Promise.all(tallies);
     const elapsed = performance.now() - start;
     check(results, this.records, side);
-    if (side === 'ring') {
+    if (side === 'ring' && recorded) {
       // After the timed part: the same records through the single-thread sub-cases.
       const perRecord = (ms: number): number => (ms * 1e6) / count;
       this.breakdown.add({
@@ -311,7 +319,8 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
     'units). Both consumers count and checksum every record, checked per consumer after each sample. Time: first ' +
     'record sent to last consumer tally; the clock starts once every consumer is attached to its ring (ours) or ' +
     'listens on its port (peer), so neither side counts a consumer starting up, and after an untimed pause of ' +
-    `${SETTLE_MS} ms in which the garbage of the sample before is collected.`;
+    `${SETTLE_MS} ms in which the garbage of the sample before is collected. Before the runner's warm-up round, ` +
+    `${WARM_ROUNDS} untimed rounds of each side (both were still warming up over their first samples).`;
   return {
     name: `Router throughput, short string keys + 32 B, 2 consumer threads, vs postMessage ${batched ? 'batched' : 'per record'}`,
     metric: 'records routed',
@@ -328,6 +337,10 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
     },
     async setup(ctx) {
       const rig = await Rig.start(ctx, breakdown);
+      for (let i = 0; i < WARM_ROUNDS; i++) {
+        await rig.sample('ring', false);
+        await rig.sample(peerSide, false);
+      }
       placement = rig.placement.describe();
       return {
         ours: () => rig.sample('ring'),
