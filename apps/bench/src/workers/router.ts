@@ -6,12 +6,19 @@
  * Driven by src/suites/router/vs-postmessage.ts.
  */
 import type { MessagePort } from 'node:worker_threads';
+import { type Cpu, pinThread, threadAffinity } from '@corelane/affinity';
 import { ROUTED_HEADER_BYTES, RoutedReader, type RoutedRecordView } from '@corelane/router';
 import { serve } from '../harness/worker-serve.js';
 import { contextSwitches } from '../suites/router/context-switches.js';
 import { type ConsumerTally, checksumRecord } from '../suites/router/tally.js';
 
 serve({
+  /** Pins this consumer to `cpu` for the rest of the case (the same for every side): the CPUs it may now run on. */
+  pin({ cpu }: { cpu: Cpu }): Cpu[] {
+    pinThread(cpu);
+    return threadAffinity();
+  },
+
   /** Reads the ring until its producer (the Router) closes it and it is empty. */
   ring({ ring, capMs }: { ring: SharedArrayBuffer; capMs: number }): ConsumerTally {
     // In place: one reused view of offsets into the ring per record, nothing allocated. Its

@@ -14,9 +14,13 @@ import { terminateAll, WorkerHandle } from '../../harness/worker.js';
 import { Breakdown, measureSubCases, timeChunks } from './breakdown.js';
 import { contextSwitches } from './context-switches.js';
 import { stringKeys } from './keys.js';
+import { type Placement, place, unplace } from './placement.js';
 import { type ConsumerTally, checksumRecord } from './tally.js';
 
-/** Consumer workers (targets). Two: one per core of the 2-vCPU machines this runs on. */
+/**
+ * Consumer workers (targets). Two, on the 2-vCPU machines this runs on: they share the CPU the
+ * producer does not use (placement.ts).
+ */
 const CONSUMERS = 2;
 /** Bytes of every record's payload; its first 4 hold the record's sequence number. */
 const PAYLOAD_BYTES = 32;
@@ -35,6 +39,13 @@ const BATCH = 64;
  * sample's objects, "embedded weak objects cleared", and route() ran 2x slower.)
  */
 const SETTLE_MS = 200;
+/**
+ * Untimed rounds (ours, then the peer) in setup, on top of the runner's warm-up round. Both sides
+ * were still getting faster over their first 3-4 samples (ours' route() loop 85-125 ms, then
+ * 30-50; the batched peer's 100-130 ms, then 55-90; full runs, pinned), and a batched sample is
+ * short: the recorded rounds measured the JIT warming up, ours more than the peer.
+ */
+const WARM_ROUNDS = 3;
 /** Bytes of each target's ring. */
 const RING_BYTES = 256 * 1024;
 
@@ -152,6 +163,7 @@ class Rig {
     readonly records: Records,
     readonly capMs: number,
     readonly breakdown: Breakdown,
+    readonly placement: Placement,
   ) {}
 
   static async start(ctx: CaseContext, breakdown: Breakdown): Promise<Rig> {
@@ -163,12 +175,20 @@ class Rig {
       await terminateAll(workers);
       throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
     }
+    let placement: Placement;
+    try {
+      placement = await place(workers, 10_000);
+    } catch (error) {
+      await terminateAll(workers);
+      throw error;
+    }
     const count = ctx.quick ? 40_000 : 200_000;
-    return new Rig(workers, makeRecords(count), Math.max(5_000, ctx.budgetMs / 2), breakdown);
+    return new Rig(workers, makeRecords(count), Math.max(5_000, ctx.budgetMs / 2), breakdown, placement);
   }
 
   /** Routes every record once through `side`: records per second, from the first record sent to the last tally. */
-  async sample(side: Side): Promise<number> {
+  /** `recorded: false` for a warm-up round: it adds nothing to the breakdown. */
+  async sample(side: Side, recorded = true): Promise<number> {
     const { keys, keyBytes, payloads } = this.records;
     const count = payloads.length;
     const timeout = this.capMs + 5_000;
@@ -239,7 +259,7 @@ class Rig {
     const results = await Promise.all(tallies);
     const elapsed = performance.now() - start;
     check(results, this.records, side);
-    if (side === 'ring') {
+    if (side === 'ring' && recorded) {
       // After the timed part: the same records through the single-thread sub-cases.
       const perRecord = (ms: number): number => (ms * 1e6) / count;
       this.breakdown.add({
@@ -275,6 +295,7 @@ class Rig {
   }
 
   close(): Promise<void> {
+    unplace(this.placement);
     return terminateAll(this.workers);
   }
 }
@@ -283,6 +304,8 @@ class Rig {
 export function routerVsPostMessage(batched: boolean): BenchCase {
   const peerSide: Side = batched ? 'batch' : 'message';
   const breakdown = new Breakdown();
+  /** Where the threads ran (placement.ts), once set up. */
+  let placement = '';
   const description =
     `Records of a short string key and a ${PAYLOAD_BYTES}-byte payload (200,000 per sample, 40,000 quick) sent from the main ` +
     `thread to ${CONSUMERS} consumer worker threads, each record to partition(key, ${CONSUMERS}) (1,024 distinct ` +
@@ -296,7 +319,8 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
     'units). Both consumers count and checksum every record, checked per consumer after each sample. Time: first ' +
     'record sent to last consumer tally; the clock starts once every consumer is attached to its ring (ours) or ' +
     'listens on its port (peer), so neither side counts a consumer starting up, and after an untimed pause of ' +
-    `${SETTLE_MS} ms in which the garbage of the sample before is collected.`;
+    `${SETTLE_MS} ms in which the garbage of the sample before is collected. Before the runner's warm-up round, ` +
+    `${WARM_ROUNDS} untimed rounds of each side (both were still warming up over their first samples).`;
   return {
     name: `Router throughput, short string keys + 32 B, 2 consumer threads, vs postMessage ${batched ? 'batched' : 'per record'}`,
     metric: 'records routed',
@@ -309,10 +333,15 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
     budgetMs: { quick: 20_000, full: 60_000 },
     /** The fixed text, then where ours spent its time in this run (see breakdown.ts). */
     get description() {
-      return description + breakdown.describe();
+      return `${description} ${placement}${breakdown.describe()}`;
     },
     async setup(ctx) {
       const rig = await Rig.start(ctx, breakdown);
+      for (let i = 0; i < WARM_ROUNDS; i++) {
+        await rig.sample('ring', false);
+        await rig.sample(peerSide, false);
+      }
+      placement = rig.placement.describe();
       return {
         ours: () => rig.sample('ring'),
         peer: () => rig.sample(peerSide),
