@@ -11,7 +11,8 @@ import { encodeUtf8, utf8Bytes } from './utf8.js';
 const TWO_32 = 4294967296;
 
 /** Strings up to this many units try the ASCII path first; longer ones go to the encoder. */
-const ASCII_UP_TO = 64;
+/** Strings of up to this many units that are all ASCII are read straight from the string (KeyRead.ASCII). */
+export const ASCII_UP_TO = 64;
 
 /** How {@link hashKey64} read a key (and so how its bytes are written into a routed record). */
 export const KeyRead = {

@@ -17,7 +17,7 @@ import {
   requireOptions,
 } from '@corelane/shared';
 import type { SideOptions } from '@corelane/spsc';
-import { hashKey64, KeyRead } from './fxhash64.js';
+import { ASCII_UP_TO, hashKey64, KeyRead } from './fxhash64.js';
 import { AS_U64, fmix64, HALVES, HI, LO } from './halves.js';
 import { jumpFromHalves } from './jump-hash.js';
 import type { RouterKey } from './key.js';
@@ -84,6 +84,8 @@ const noop = (): void => {};
 
 /** From #routeRemembered(): nothing was written, the general path decides. */
 const NOT_WRITTEN = -2;
+/** What the target cache holds for a short key that is not ASCII: "known, hash it" (any value < 0 means that). */
+const NOT_ASCII = -2;
 
 /** Throws unless `payload` is a Uint8Array (before anything is touched). */
 function requirePayload(payload: unknown): void {
@@ -201,7 +203,7 @@ export class Router {
   /**
    * Checks and hashes one record into `#next`: its target, key bytes and length. Throws (typed)
    * for a bad key, a bad payload, a bad custom target or a record too large: nothing touched.
-   * `remembered`: the key's target from `#remembered()`, or -1 to hash it.
+   * `remembered`: the key's target from `#remembered()`, or a negative value to hash it.
    */
   #prepare(key: RouterKey, payload: Uint8Array, remembered: number): PreparedRecord {
     requirePayload(payload);
@@ -218,6 +220,10 @@ export class Router {
       next.setAscii(key as string); // copied later straight from the string: no encoding
       if (this.#cache !== null) this.#cache.set(key as string, target);
     } else if (read === KeyRead.UTF8) {
+      // A short key that is not ASCII is remembered as such (NOT_ASCII): its next lookups hit
+      // (they would otherwise count as misses, and turn the cache off for the ASCII keys too)
+      // and take this path again, never the inline one, which writes ASCII.
+      if (this.#cache !== null && (key as string).length <= ASCII_UP_TO) this.#cache.set(key as string, NOT_ASCII);
       // The UTF-8 hashKey64() encoded is still in the scratch buffer, unless a custom
       // partitioner hashed a string of its own since: then encode again.
       const length = this.#custom === null ? utf8Length() : encodeUtf8(key as string);
@@ -263,7 +269,9 @@ export class Router {
    * ones `#prepare()` remembers, whose target a hash of the same immutable string gave), or -1.
    */
   #remembered(key: RouterKey): number {
-    return typeof key === 'string' && this.#cache !== null ? this.#cache.get(key) : -1;
+    // Only keys that can be remembered are looked up: a lookup that can never hit would count as
+    // a miss, and a window of them turns the cache off for every key.
+    return typeof key === 'string' && key.length <= ASCII_UP_TO && this.#cache !== null ? this.#cache.get(key) : -1;
   }
 
   /**

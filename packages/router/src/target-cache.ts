@@ -59,7 +59,9 @@ export class TargetCache {
 
   /**
    * Remembers `target` (an integer >= 0) for `key`; ignored while the cache is off. The caller
-   * checks its arguments: this is a hot path.
+   * checks its arguments: this is a hot path. A negative value other than -1 may be stored as a
+   * marker of the caller's own ("seen, but hash it"): `get()` returns it as is and counts the
+   * lookup as a hit, so keys the caller never uses a target for do not turn the cache off.
    */
   set(key: string, target: number): void {
     if (this.#bypass > 0) return;

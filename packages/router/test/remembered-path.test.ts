@@ -1,0 +1,172 @@
+// The remembered-key inline path must leave the rings byte-for-byte as the general path
+// does (a custom partitioner with the same answers never takes the inline path).
+import { allocateByteRing, ByteRingConsumer } from '@corelane/spsc';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { partition, Router } from '../src/index.js';
+
+const KEYS = [
+  '',
+  'a',
+  'ab',
+  'abc',
+  'abcd',
+  'abcde',
+  'user:1',
+  'order:48213',
+  'x'.repeat(63),
+  'x'.repeat(64),
+  'y'.repeat(65),
+  'üser',
+  '\ud800x',
+  'é',
+  '\x7f\x00',
+];
+
+describe('inline vs general path', () => {
+  it('same ring bytes, across wraps and full rings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ k: fc.nat(KEYS.length - 1), n: fc.nat(40), read: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 300,
+        }),
+        fc.constantFrom('modulo' as const, 'jump' as const),
+        fc.constantFrom('error' as const, 'drop' as const),
+        (ops, by, policy) => {
+          const n = 3;
+          const a = Array.from({ length: n }, () => allocateByteRing({ capacity: 512 }));
+          const b = Array.from({ length: n }, () => allocateByteRing({ capacity: 512 }));
+          const ca = a.map((r) => new ByteRingConsumer(r));
+          const cb = b.map((r) => new ByteRingConsumer(r));
+          const ra = new Router(a, { partitioner: by, policy });
+          const custom = by === 'modulo' ? (k: unknown) => partition(k as string, n) : undefined;
+          const rb = new Router(b, { partitioner: custom ?? ((k) => ra.targetOf(k)), policy });
+          try {
+            for (const op of ops) {
+              const key = KEYS[op.k] as string;
+              const payload = new Uint8Array(op.n).map((_, i) => (i * 31 + op.n) & 0xff);
+              let ea: unknown = null;
+              let eb: unknown = null;
+              let ta = 0;
+              let tb = 0;
+              try {
+                ta = ra.route(key, payload);
+              } catch (e) {
+                ea = (e as { code?: string }).code;
+              }
+              try {
+                tb = rb.route(key, payload);
+              } catch (e) {
+                eb = (e as { code?: string }).code;
+              }
+              expect([ta, ea]).toEqual([tb, eb]);
+              if (op.read) {
+                ra.flush();
+                rb.flush();
+                const ga: number[][] = [];
+                const gb: number[][] = [];
+                for (const c of ca) c.read((bytes, type) => void ga.push([type, ...bytes]));
+                for (const c of cb) c.read((bytes, type) => void gb.push([type, ...bytes]));
+                expect(ga).toEqual(gb);
+              }
+            }
+            ra.flush();
+            rb.flush();
+            for (let t = 0; t < n; t++) {
+              expect(new Uint8Array(a[t] as SharedArrayBuffer)).toEqual(new Uint8Array(b[t] as SharedArrayBuffer));
+            }
+            expect(ra.stats()).toEqual(rb.stats());
+          } finally {
+            ra.close();
+            rb.close();
+            for (const c of [...ca, ...cb]) c.close();
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('keys the router cannot remember do not turn the cache off', () => {
+  it.each([
+    ['z'.repeat(64), 'control: another remembered key'],
+    ['z'.repeat(65), 'longer than 64 units'],
+    ['über', 'not ASCII'],
+  ])('a hot ASCII key stays remembered while half the string keys are %s (%s)', (other) => {
+    const buffers = [allocateByteRing({ capacity: 1 << 16 })];
+    const consumer = new ByteRingConsumer(buffers[0] as SharedArrayBuffer);
+    const router = new Router(buffers, { policy: 'error' });
+    const long = other; // hot too; never remembered unless ASCII of <= 64 units
+    const p = Uint8Array.of(1);
+    try {
+      for (let i = 0; i < 10_000; i++) {
+        router.route('hot', p);
+        router.route(long, p);
+        if ((i & 255) === 0) {
+          router.flush();
+          consumer.read(() => {});
+        }
+      }
+      router.flush();
+      consumer.read(() => {});
+      // Count the Map lookups route('hot') makes now: a remembered key is looked up (one get()
+      // that finds it); with the cache switched off by the long key's misses, none is made.
+      const get = Map.prototype.get;
+      let hits = 0;
+      Map.prototype.get = function (this: Map<unknown, unknown>, k: unknown) {
+        const v = get.call(this, k);
+        if (k === 'hot' && v !== undefined) hits++;
+        return v;
+      };
+      try {
+        for (let i = 0; i < 100; i++) router.route('hot', p);
+      } finally {
+        Map.prototype.get = get;
+      }
+      expect(hits).toBe(100);
+    } finally {
+      router.close();
+      consumer.close();
+    }
+  });
+});
+
+describe('a remembered key while routeAsync() calls wait', () => {
+  it('route() of a remembered key to the waiting target throws INVALID_STATE, writes nothing; order kept', async () => {
+    const buffer = allocateByteRing({ capacity: 256 });
+    const consumer = new ByteRingConsumer(buffer);
+    const router = new Router([buffer], { policy: 'block' });
+    try {
+      let sent = 0;
+      // Fill the ring with the (now remembered) key through route(), the inline path.
+      for (;;) {
+        const at = router.stats()[0]?.routed ?? 0;
+        const p = router.routeAsync('k', Uint8Array.of(sent++));
+        if ((router.stats()[0]?.routed ?? 0) === at) {
+          // This one waits.
+          let code: string | undefined;
+          try {
+            router.route('k', Uint8Array.of(200));
+          } catch (e) {
+            code = (e as { code?: string }).code;
+          }
+          expect(code).toBe('ERR_CORELANE_INVALID_STATE');
+          const got: number[] = [];
+          const take = () => consumer.read((bytes) => void got.push(bytes[bytes.length - 1] as number));
+          take();
+          await p;
+          router.flush();
+          take();
+          expect(got).toEqual(Array.from({ length: sent }, (_, i) => i));
+          return;
+        }
+        await p;
+      }
+    } finally {
+      router.close();
+      consumer.close();
+    }
+  });
+});
