@@ -15,6 +15,7 @@ const expected: Record<string, RegExp> = {
     /core 0: 2850 readings of 19 sensors\ncore 1: 3150 readings of 21 sensors\nwaited for room yes; the event loop ran meanwhile\nsensor-7 lives on core 1 = 1\n/,
   'read-in-place.ts':
     /core 0: 5200 records, amounts 77989800, in order true\ncore 1: 4800 records, amounts 71995200, in order true\n/,
+  'target-cache.ts': /^remembered 100 keys; 10000 of 10000 owners equal partition\(\)\n$/,
   'hash-batch.ts':
     /native batch hashing: yes\nhashed 10000 keys; first: (\d+) = \1\nkeys per core: \d+, \d+, \d+, \d+\nmixed: \d+, \d+, \d+\n/,
 };
