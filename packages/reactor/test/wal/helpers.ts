@@ -11,6 +11,17 @@ export { payload, readPayload } from './payload.js';
 /** Every test file runs its cases once per backend. */
 export const backends = ['io_uring', 'threadpool'] as const;
 
+/** A seeded xorshift in [0, 1): random moments and shapes that differ per seed but rerun alike. */
+export function seededRandom(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x1_0000_0000;
+  };
+}
+
 /** A fresh directory under os.tmpdir(), removed when the test file finishes. */
 export function tempDir(prefix = 'corelane-wal-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -8,26 +8,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Wal } from '../../src/wal/index.js';
-import { backendEnv, backends, LineChild, readPayload, tempDir } from './helpers.js';
+import { backendEnv, backends, LineChild, readPayload, seededRandom, tempDir } from './helpers.js';
 
 const writer = fileURLToPath(new URL('./fixtures/writer.mjs', import.meta.url));
 const ROUNDS = 24;
 
-/** A seeded xorshift: the kill moments differ per round but the test reruns alike. */
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x1_0000_0000;
-  };
-}
-
 describe('SIGKILL during appends', () => {
   it(`loses no acknowledged record over ${ROUNDS} rounds`, async () => {
     const dir = join(tempDir(), 'log');
-    const next = random(0xc0ffee);
+    const next = seededRandom(0xc0ffee);
     /** seq → [tag, counter] of every acknowledged append. */
     const acked = new Map<number, [number, number]>();
     let maxAcked = 0;

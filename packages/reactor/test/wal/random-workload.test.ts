@@ -6,19 +6,9 @@ import { join } from 'node:path';
 import { IoRing } from '@corelane/uring';
 import { describe, expect, it } from 'vitest';
 import { Wal, type WalOptions } from '../../src/wal/index.js';
-import { backends, payload, readPayload, tempDir } from './helpers.js';
+import { backends, payload, readPayload, seededRandom, tempDir } from './helpers.js';
 
 const root = tempDir();
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 function faulty(backend: (typeof backends)[number], rand: () => number, p: number) {
   const ring = new IoRing({ backend });
@@ -70,7 +60,7 @@ describe.each(backends)('a random workload on %s', (backend) => {
     '%s: nothing stranded, seqs ordered, replay = resolved',
     async (name, extra) => {
       for (const seed of [1, 2, 3, 4, 5, 6]) {
-        const rand = rng(seed * 7919 + name.length);
+        const rand = seededRandom(seed * 7919 + name.length);
         const { ring, stats, arm } = faulty(backend, rand, 0.04);
         const dir = join(root, `${backend}-${name.replace(/ /g, '_')}-${seed}`);
         const opts: WalOptions = { ring, segmentSize: 64 * 1024, maxGroupBytes: 4096, ...extra };
