@@ -252,8 +252,9 @@ export function vectorSpec(
   const { views, total } = requireViews(buffers);
   const pos = requirePosition(position);
   const o = requireOptions('options', options);
-  if ((o as { dsync?: unknown }).dsync !== undefined) {
-    // Refused, not ignored: a caller who asked for a durable write must not get a plain one.
+  if (optionalBoolean('options.dsync', (o as { dsync?: unknown }).dsync, false)) {
+    // Refused, not ignored (as read() refuses it): a caller who asked for a durable write must
+    // not get a plain one.
     throw new CorelaneTypeError(ErrorCode.INVALID_ARGUMENT, 'options.dsync applies to write() only');
   }
   return spec(code, code === OpCode.readv ? 'read' : 'write', {

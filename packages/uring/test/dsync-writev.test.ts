@@ -23,7 +23,11 @@ describe.each(backends)('%s: dsync on writev', (backend) => {
     } catch (e) {
       outcome = e;
     }
+    // `dsync: false` asks for nothing durable: accepted, as read() accepts it.
+    const plain = { dsync: false } as unknown as Parameters<IoRing['writev']>[3];
+    const written = await ring.writev(fd, [Buffer.alloc(8, 2)], 0, plain);
     await ring.closeFile(fd);
     expect(outcome).toMatchObject({ code: 'ERR_CORELANE_INVALID_ARGUMENT' });
+    expect(written).toBe(8);
   });
 });
