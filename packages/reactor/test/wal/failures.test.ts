@@ -15,9 +15,15 @@ const root = tempDir();
  * `failNext` makes the next one of a descriptor that carries records reject with EIO once it
  * ran (zero-ahead syncs a descriptor of its own, which only ever gets zeros).
  */
-function instrumented(backend: (typeof backends)[number]): { ring: IoRing; syncs: () => number; failNext: () => void } {
+function instrumented(backend: (typeof backends)[number]): {
+  ring: IoRing;
+  syncs: () => number;
+  dsyncWrites: () => number;
+  failNext: () => void;
+} {
   const ring = new IoRing({ backend });
   let syncs = 0;
+  let dsyncWrites = 0;
   let fail = false;
   /** Descriptors that were given a record (any non-zero byte). */
   const records = new Set<number>();
@@ -37,7 +43,9 @@ function instrumented(backend: (typeof backends)[number]): { ring: IoRing; syncs
       const view = buffer as ArrayBufferView;
       if (new Uint8Array(view.buffer, view.byteOffset, view.byteLength).some((b) => b !== 0)) records.add(fd);
       const done = write(fd, buffer, position, options);
-      return options?.dsync === true ? counted(fd, done, 'write') : done;
+      if (options?.dsync !== true) return done;
+      dsyncWrites++;
+      return counted(fd, done, 'write');
     };
     return target;
   };
@@ -49,7 +57,7 @@ function instrumented(backend: (typeof backends)[number]): { ring: IoRing; syncs
   };
   const batch = ring.batch.bind(ring);
   ring.batch = () => wrap(batch());
-  return { ring, syncs: () => syncs, failNext: () => (fail = true) };
+  return { ring, syncs: () => syncs, dsyncWrites: () => dsyncWrites, failNext: () => (fail = true) };
 }
 
 async function until(predicate: () => boolean, what: string): Promise<void> {
@@ -62,7 +70,7 @@ describe.each(backends)('failures and policies on %s', (backend) => {
   it.each([true, false])(
     'a group whose sync failed is rejected with errno, and none of its records is ever replayed (dsync %s)',
     async (dsync) => {
-      const { ring, failNext } = instrumented(backend);
+      const { ring, failNext, dsyncWrites } = instrumented(backend);
       const dir = join(root, `eio-${backend}-${dsync}`);
       const wal = await Wal.open(dir, { ring, segmentSize: 64 * 1024, dsync });
       failNext();
@@ -78,6 +86,7 @@ describe.each(backends)('failures and policies on %s', (backend) => {
       // first rejected record: the rejected records 2..10 would follow it intact if the failed
       // group's bytes were left in the file.
       expect(await wal.append(payload(1, 0))).toBe(1);
+      expect(dsyncWrites() > 0).toBe(dsync); // the groups went the way this case names
       await wal.close();
       const again = await Wal.open(dir, { ring, segmentSize: 64 * 1024 });
       const replayed: number[] = [];

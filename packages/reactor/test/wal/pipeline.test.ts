@@ -30,7 +30,7 @@ function heldFirst(backend: (typeof backends)[number], failFirst: boolean) {
   // A group's durable op: its fdatasync, or its write with `dsync` (a group under 'always').
   type Durable = <R>(done: Promise<R>, n: number) => Promise<R>;
   const ring = new IoRing({ backend });
-  const state = { batches: 0, overlapped: false, order: [] as number[], onFail: () => {} };
+  const state = { batches: 0, dsyncWrites: 0, overlapped: false, order: [] as number[], onFail: () => {} };
   let releaseFirst: () => void = () => {};
   const released = new Promise<void>((resolve) => {
     releaseFirst = resolve;
@@ -68,7 +68,9 @@ function heldFirst(backend: (typeof backends)[number], failFirst: boolean) {
     const write = b.write.bind(b);
     b.write = (fd, buffer, position, options) => {
       const done = write(fd, buffer, position, options);
-      return options?.dsync === true ? durable(done, n) : done;
+      if (options?.dsync !== true) return done;
+      state.dsyncWrites++;
+      return durable(done, n);
     };
     return b;
   };
@@ -101,6 +103,7 @@ describe.each(backends)('two groups in flight on %s', (backend) => {
       expect(state.order).toEqual([2, 1]); // and its fdatasync finished first
       expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1));
       expect(resolved).toEqual(seqs); // nothing of the second group resolved before the first
+      expect(state.dsyncWrites > 0).toBe(dsync); // the groups went the way this case names
       await wal.close();
       const again = await Wal.open(dir, { ...wide, backend });
       const counters: number[] = [];
@@ -128,6 +131,7 @@ describe.each(backends)('two groups in flight on %s', (backend) => {
       while (during.length === 0) await new Promise((resolve) => setImmediate(resolve));
       expect(state.overlapped).toBe(true);
       expect(state.order).toEqual([2, 1]); // the second group's chain succeeded, and is rejected anyway
+      expect(state.dsyncWrites > 0).toBe(dsync); // the groups went the way this case names
       for (const r of settled) {
         expect(r).toMatchObject({ status: 'rejected', reason: { code: 'ERR_CORELANE_SYSTEM', errnoName: 'EIO' } });
       }
