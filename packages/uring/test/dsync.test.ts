@@ -1,8 +1,8 @@
 // write(..., { dsync: true }): a write durable when it completes (RWF_DSYNC; the thread pool's
 // pwritev2). What a test can see of it: the bytes land where they should and read back through
 // node:fs, the count is the write's, it links like any write, errors carry the write's errno,
-// and only write() takes the flag. (Durability itself would take a power cut to observe.)
-import { openSync, readSync } from 'node:fs';
+// and only write() takes the flag (writev/readv refuse it). (Durability itself would take a power cut to observe.)
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IoRing } from '../src/index.js';
@@ -21,6 +21,7 @@ describe.each(backends)('%s: dsync writes', (backend) => {
     const path = join(dir, `${backend}-grid`);
     const fd = await ring.open(path, 'w+');
     const shared = new Uint8Array(new SharedArrayBuffer(70_001));
+    const reader = openSync(path, 'r');
     let i = 0;
     for (const size of [1, 144, 4096, 4097, 70_001]) {
       for (const offset of [0, 3, 4096, 1 << 20]) {
@@ -30,10 +31,11 @@ describe.each(backends)('%s: dsync writes', (backend) => {
         if (view !== data) view.set(data);
         expect(await ring.write(fd, view, offset, { dsync: true })).toBe(size);
         const back = Buffer.alloc(size);
-        expect(readSync(openSync(path, 'r'), back, 0, size, offset)).toBe(size);
+        expect(readSync(reader, back, 0, size, offset)).toBe(size);
         expect(checksum(back)).toBe(checksum(data));
       }
     }
+    closeSync(reader);
     await ring.closeFile(fd);
   });
 
@@ -71,6 +73,22 @@ describe.each(backends)('%s: dsync writes', (backend) => {
       expect.objectContaining({ name: 'TypeError', code: 'ERR_CORELANE_INVALID_ARGUMENT' }),
     );
     expect(ring.inFlight).toBe(before);
+    await ring.closeFile(fd);
+  });
+
+  it('writev() and readv() refuse dsync: true (never a plain write in its place) and accept dsync: false', async () => {
+    const fd = await ring.open(join(dir, `${backend}-vector`), 'w+');
+    const asked = { dsync: true } as unknown as Parameters<IoRing['writev']>[3];
+    const before = ring.inFlight;
+    expect(() => ring.writev(fd, [Buffer.alloc(8, 1)], 0, asked)).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'ERR_CORELANE_INVALID_ARGUMENT' }),
+    );
+    expect(() => ring.readv(fd, [Buffer.alloc(8)], 0, asked)).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'ERR_CORELANE_INVALID_ARGUMENT' }),
+    );
+    expect(ring.inFlight).toBe(before);
+    const plain = { dsync: false } as unknown as Parameters<IoRing['writev']>[3];
+    expect(await ring.writev(fd, [Buffer.alloc(8, 2)], 0, plain)).toBe(8);
     await ring.closeFile(fd);
   });
 });
