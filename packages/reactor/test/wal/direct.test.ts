@@ -37,7 +37,7 @@ function spyRing(backend: (typeof backends)[number], refuseDirect = false): { ri
     const write = b.write.bind(b);
     b.write = (...args: Parameters<typeof b.write>) => {
       const [, bytes, position, options] = args;
-      seen.writes.push({ position, length: bytes.length, dsync: options?.dsync === true });
+      seen.writes.push({ position: Number(position), length: bytes.byteLength, dsync: options?.dsync === true });
       return write(...args);
     };
     return b;
