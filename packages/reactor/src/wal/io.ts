@@ -10,13 +10,18 @@ export interface WriteChunk {
   position: number;
 }
 
+/** An EIO for a call that returned without an error but short of what the log needs (reported as its cause). */
+export function eio(message: string, syscall: string): Error {
+  return Object.assign(new Error(message), { code: 'EIO', errno: -5, syscall });
+}
+
 /** Writes all of `bytes` at `position`, one write after another until done; throws the errno of a failed one. */
 export async function writeFully(ring: IoRing, fd: number, bytes: Uint8Array, position: number): Promise<void> {
   let done = 0;
   while (done < bytes.length) {
     const n = await ring.write(fd, bytes.subarray(done), position + done);
     // A write that makes no progress without an error would loop forever: report it as EIO's cause.
-    if (n <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO', errno: -5, syscall: 'write' });
+    if (n <= 0) throw eio('write made no progress', 'write');
     done += n;
   }
 }

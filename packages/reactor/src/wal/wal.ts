@@ -11,6 +11,7 @@ import {
 } from '@corelane/shared';
 import { type Backend, IoRing } from '@corelane/uring';
 import { DirLock } from './dir-lock.js';
+import { DirectWriter } from './direct.js';
 import { WalCorruptError, walIoError } from './errors.js';
 import { Group } from './group.js';
 import { syncDir, type WriteChunk, writeAndSync, writeFully } from './io.js';
@@ -59,6 +60,11 @@ interface SyncWaiter {
 function isSyncFailure(cause: unknown): boolean {
   const syscall = (cause as { syscall?: unknown } | null)?.syscall;
   return syscall === 'fdatasync' || syscall === 'fsync';
+}
+
+/** Whether `ring` honours `write(..., { dsync: true })` (an IoRing of an older `@corelane/uring` would not). */
+function dsyncWrites(ring: IoRing): boolean {
+  return (ring as { readonly dsyncWrites?: unknown }).dsyncWrites === true;
 }
 
 /** The groups kept for reuse beyond those in flight: one being filled is the steady state. */
@@ -125,6 +131,8 @@ export class Wal {
   readonly #recovery: WalRecovery;
   /** This Wal's hold on its directory: no other Wal opens it until close(). */
   readonly #lock: DirLock;
+  /** Writes lone groups under 'always' with O_DIRECT (see `direct.ts`); null: through the page cache. */
+  #direct: DirectWriter | null;
   /** Keeps zeros written ahead of the appends in the newest segment (see `zero-ahead.ts`). */
   readonly #zero: ZeroAhead;
   /** The newest segment's descriptor: the one groups are written to. */
@@ -194,16 +202,18 @@ export class Wal {
     lock: DirLock,
     fd: number,
     nextSeq: number,
+    direct: DirectWriter | null,
   ) {
     this.#dir = dir;
     this.#o = o;
     this.#ring = ring;
     this.#ownsRing = o.ring === undefined;
-    this.#dsync = o.dsync && o.fsync === 'always' && (ring as { readonly dsyncWrites?: unknown }).dsyncWrites === true;
+    this.#dsync = o.dsync && o.fsync === 'always' && dsyncWrites(ring);
     this.#segments = segments;
     this.#recovery = recovery;
     this.#lock = lock;
     this.#fd = fd;
+    this.#direct = direct;
     this.#nextSeq = nextSeq;
     this.#sealSeq = nextSeq;
     this.#writeEnd = (segments.at(-1) as SegmentInfo).end;
@@ -275,7 +285,13 @@ export class Wal {
           throw error;
         }
       }
-      return new Wal(path, o, ring, segments, report, lock, fd, nextSeq);
+      const newest = segments.at(-1) as SegmentInfo;
+      // Direct writes only where every group is one RWF_DSYNC write and goes alone (`direct.ts`).
+      const direct =
+        o.directIo && o.fsync === 'always' && o.dsync && o.maxGroupsInFlight === 1 && dsyncWrites(ring)
+          ? await DirectWriter.open(ring, newest.path, newest.end, o.maxGroupBytes)
+          : null;
+      return new Wal(path, o, ring, segments, report, lock, fd, nextSeq, direct);
     } catch (error) {
       if (o.ring === undefined) ring.close();
       await lock.release();
@@ -445,6 +461,7 @@ export class Wal {
       clearInterval(this.#timer);
       await this.#scrub().catch((e: unknown) => (failure ??= e));
       await this.#zero.settle();
+      await this.#direct?.close();
       await this.#ring.closeFile(this.#fd).catch(() => {});
       if (this.#ownsRing) this.#ring.close();
       await this.#lock.release();
@@ -684,15 +701,24 @@ export class Wal {
       if (this.#dirtyEnd > at + group.used) {
         chunks.push({ bytes: new Uint8Array(this.#dirtyEnd - at - group.used), position: at + group.used });
       }
+      // A lone RWF_DSYNC write goes direct where it can: whole pages, so its range is padded.
+      const direct =
+        this.#direct !== null && this.#dsync && flight.sync && chunks.length === 1 && this.#direct.fits(group.used)
+          ? this.#direct
+          : null;
+      const span = direct === null ? { from: at, to: flight.end } : DirectWriter.span(at, group.used);
       // (d) Zero-ahead never overlaps a group: `before()` raises its reservation to this
       // flight's end first (no chunk starts below it from now on), then hands back any chunk in
       // flight over the range, awaited before the write is submitted.
-      const overlap = this.#zero.before(at, flight.end);
+      const overlap = this.#zero.before(span.from, span.to);
       if (overlap !== null) await overlap;
       flight.written = true;
       // Submitted synchronously. RWF_DSYNC only under 'always': every earlier group was synced
       // by its own chain, so durable bytes of this group's range are all an fdatasync adds.
-      const chain = writeAndSync(this.#ring, this.#fd, chunks, flight.sync, this.#dsync);
+      const chain =
+        direct === null
+          ? writeAndSync(this.#ring, this.#fd, chunks, flight.sync, this.#dsync)
+          : direct.write(group.bytes.subarray(0, group.used), at, this.#fd);
       this.#submitted();
       await chain;
       return DONE;
@@ -836,6 +862,7 @@ export class Wal {
     this.#segments.push(segment);
     this.#writeEnd = SegmentHeader.SIZE;
     this.#zero.reset(segment, SegmentHeader.SIZE);
+    if (this.#direct !== null && !(await this.#direct.reset(segment.path))) this.#direct = null;
     await this.#ring.closeFile(previous);
   }
 
