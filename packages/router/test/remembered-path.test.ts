@@ -89,6 +89,52 @@ describe('inline vs general path', () => {
   });
 });
 
+describe('remembered keys: packed words and short payloads', () => {
+  it('any ASCII key of 0..64 units, routed again and again with payloads of 0..48 bytes: the same records and ring bytes as a router that remembers nothing', () => {
+    // The remembered path copies a key's length word and units from words packed when the key was
+    // first routed, and payloads of up to 32 bytes with a byte loop (set() above): a custom
+    // partitioner with the same answers takes the general path every time.
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'binary-ascii', maxLength: 64 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.record({ k: fc.nat(5), n: fc.nat(48) }), { minLength: 1, maxLength: 120 }),
+        (keys, ops) => {
+          const a = [allocateByteRing({ capacity: 1024 }), allocateByteRing({ capacity: 1024 })];
+          const b = [allocateByteRing({ capacity: 1024 }), allocateByteRing({ capacity: 1024 })];
+          const ca = a.map((r) => new ByteRingConsumer(r));
+          const cb = b.map((r) => new ByteRingConsumer(r));
+          const ra = new Router(a, { policy: 'error' });
+          const rb = new Router(b, { policy: 'error', partitioner: (k) => partition(k as string, 2) });
+          try {
+            ops.forEach((op, i) => {
+              const key = keys[op.k % keys.length] as string;
+              const payload = Uint8Array.from({ length: op.n }, (_, j) => (i * 7 + j) & 0xff);
+              expect(ra.route(key, payload)).toBe(rb.route(key, payload));
+              ra.flush();
+              rb.flush();
+              const ga: number[][] = [];
+              const gb: number[][] = [];
+              for (const c of ca) c.read((bytes, type) => void ga.push([type, ...bytes]));
+              for (const c of cb) c.read((bytes, type) => void gb.push([type, ...bytes]));
+              expect(ga).toEqual(gb);
+              expect(ga).toHaveLength(1);
+            });
+            for (let t = 0; t < 2; t++) {
+              expect(new Uint8Array(a[t] as SharedArrayBuffer)).toEqual(new Uint8Array(b[t] as SharedArrayBuffer));
+            }
+            expect(ra.stats()).toEqual(rb.stats());
+          } finally {
+            ra.close();
+            rb.close();
+            for (const c of [...ca, ...cb]) c.close();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('keys the router cannot remember do not turn the cache off', () => {
   it.each([
     ['z'.repeat(64), 'control: another remembered key'],
