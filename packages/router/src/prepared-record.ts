@@ -1,16 +1,24 @@
 // A routed record between "the key is hashed and checked" and "it is in the ring": what its
 // bytes will be, so that the write itself is a copy. The Router reuses one for route(); a
 // routeAsync() that has to wait takes a copy that owns its key bytes (see detach()).
+import { packAsciiWords } from './remembered-key.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 
 // Copies: `set()` costs about the same whatever the size (a builtin call, ~20 ns here), a byte
 // loop ~1.5-3 ns per byte (a load, a store and their bounds checks). Measured on the bench
 // machine: the loop wins up to 8 bytes, set() from 16. A key held in a longer buffer (a
 // string's UTF-8 in the scratch buffer) would need a subarray (an allocation) for set(): the
-// loop wins up to 32 bytes there.
+// loop wins up to 32 bytes there. A payload is another matter: it is the caller's, usually in
+// memory of its own (a Buffer, or any array whose .buffer was read), and set() into a ring's
+// SharedArrayBuffer costs more: 32 B payloads in the Router throughput bench, route() 110 ns
+// with set(), 94 with the loop (interleaved, single thread); up to 32 B the loop wins, from
+// 48 B set() (a separate sweep, off-heap payloads into a shared buffer).
 
 /** Byte arrays up to this many bytes are copied byte by byte; longer ones with `set()`. */
 const COPY_LOOP_UP_TO = 8;
+
+/** Payloads up to this many bytes are copied byte by byte; longer ones with `set()`. */
+const PAYLOAD_LOOP_UP_TO = 32;
 
 /** A key that is a prefix of its buffer: byte by byte up to this many bytes, else subarray + set(). */
 const PREFIX_LOOP_UP_TO = 32;
@@ -144,25 +152,13 @@ export function writeAsciiKey(data: Uint8Array, words: Int32Array | null, at: nu
     for (let i = 0; i < keyLength; i++) data[at + ROUTED_HEADER_BYTES + i] = key.charCodeAt(i);
     return;
   }
-  let w = at >> 2;
-  words[w++] = keyLength;
-  let i = 0;
-  for (const last = keyLength - 4; i <= last; i += 4) {
-    words[w++] =
-      key.charCodeAt(i) | (key.charCodeAt(i + 1) << 8) | (key.charCodeAt(i + 2) << 16) | (key.charCodeAt(i + 3) << 24);
-  }
-  if (i < keyLength) {
-    let tail = key.charCodeAt(i);
-    if (i + 1 < keyLength) tail |= key.charCodeAt(i + 1) << 8;
-    if (i + 2 < keyLength) tail |= key.charCodeAt(i + 2) << 16;
-    words[w] = tail;
-  }
+  packAsciiWords(words, at >> 2, key);
 }
 
 /** Copies `payload` to `data[at]`…: byte by byte when short, else with one `set()`. */
 export function writePayload(data: Uint8Array, at: number, payload: Uint8Array): void {
   const length = payload.length;
-  if (length <= COPY_LOOP_UP_TO) {
+  if (length <= PAYLOAD_LOOP_UP_TO) {
     for (let i = 0; i < length; i++) data[at + i] = payload[i] as number;
   } else {
     data.set(payload, at);

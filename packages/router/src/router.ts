@@ -3,8 +3,9 @@
 // place in the target's ring (claimOffset → fill → commit: one copy of the key and of the
 // payload into the ring's one data view, no intermediate buffer, no view per record).
 // Publishing is the rings' own: one release store every `publishEvery` records, and at the end
-// of the task. A string key that comes again skips the hash: its target is remembered
-// (TargetCache), and its record is written by #routeRemembered(), the hot path.
+// of the task. A string key that comes again skips the hash and the encoding: its target and
+// its record's first words are remembered (RememberedKey, in RecentKeys), and its record is
+// written by #routeRemembered(), the hot path.
 // routeAsync() is the same write, waiting for room with Atomics.waitAsync instead of blocking.
 import {
   CorelaneError,
@@ -24,9 +25,10 @@ import type { RouterKey } from './key.js';
 import { modHalves } from './mod-halves.js';
 import { checkCustomTarget, PartitionBy, type Partitioner, resolvePartitioner } from './partitioner.js';
 import { PreparedRecord, writeAsciiKey, writePayload } from './prepared-record.js';
+import { RecentKeys } from './recent-keys.js';
+import { RememberedKey, UNKNOWN_KEY } from './remembered-key.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 import { attachTargets, type RouterTarget, type TargetProducer } from './router-targets.js';
-import { TargetCache } from './target-cache.js';
 import { encodeUtf8, utf8Bytes, utf8Length } from './utf8.js';
 
 /** What `route()` does when the target's ring has no room for the record. */
@@ -84,8 +86,11 @@ const noop = (): void => {};
 
 /** From #routeRemembered(): nothing was written, the general path decides. */
 const NOT_WRITTEN = -2;
-/** What the target cache holds for a short key that is not ASCII: "known, hash it" (any value < 0 means that). */
-const NOT_ASCII = -2;
+/**
+ * What the key cache holds for a short key that is not ASCII: "known, hash it" (any target < 0
+ * means that; a hit, unlike a miss, does not count towards turning the cache off).
+ */
+const NOT_ASCII = new RememberedKey(-2, '');
 
 /** Throws unless `payload` is a Uint8Array (before anything is touched). */
 function requirePayload(payload: unknown): void {
@@ -102,8 +107,9 @@ function requirePayload(payload: unknown): void {
  * `decodeRoutedRecord()`.
  *
  * With the `'modulo'` or `'jump'` partitioner, the router remembers the target of each
- * all-ASCII string key of up to 64 units it routes (a {@link TargetCache}): a key that comes
- * again costs a `Map` lookup instead of a hash. A custom partitioner is called for every record.
+ * all-ASCII string key of up to 64 units it routes (as a {@link TargetCache} does), with the
+ * key's bytes: a key that comes again costs a `Map` lookup instead of a hash, and a copy of a
+ * few words instead of reading it from the string. A custom partitioner is called for every record.
  *
  * One router per producing thread (a ring has one producer).
  */
@@ -118,9 +124,10 @@ export class Router {
   readonly #custom: ((key: RouterKey) => number) | null;
   /**
    * The targets of recent ASCII string keys ('modulo' and 'jump': a pure function of the key and
-   * the size), so a hot key skips the hash; null for a custom partitioner, which runs every time.
+   * the size) and their record's first words, so a hot key skips the hash and is copied as words;
+   * null for a custom partitioner, which runs every time.
    */
-  readonly #cache: TargetCache | null;
+  readonly #cache: RecentKeys<RememberedKey> | null;
   readonly #timeoutMs: number;
   readonly #producers: TargetProducer[];
   /** Per target: a word view of its ring's data, for writeAt() (see littleEndianWordsOf), or null. */
@@ -164,7 +171,7 @@ export class Router {
     this.#by = resolvePartitioner(opts.partitioner);
     this.partitioner = opts.partitioner ?? 'modulo';
     this.#custom = this.#by === PartitionBy.CUSTOM ? (opts.partitioner as (key: RouterKey) => number) : null;
-    this.#cache = this.#custom === null ? new TargetCache() : null;
+    this.#cache = this.#custom === null ? new RecentKeys<RememberedKey>() : null;
     if (opts.ring !== undefined) requireOptions('ring', opts.ring);
     const { producers, owned } = attachTargets(targets, opts.ring);
     this.#producers = producers;
@@ -218,7 +225,7 @@ export class Router {
       next.setBytes(RoutedRecordType.BYTES, key as Uint8Array, (key as Uint8Array).length);
     } else if (read === KeyRead.ASCII) {
       next.setAscii(key as string); // copied later straight from the string: no encoding
-      if (this.#cache !== null) this.#cache.set(key as string, target);
+      if (this.#cache !== null) this.#cache.set(key as string, new RememberedKey(target, key as string));
     } else if (read === KeyRead.UTF8) {
       // A short key that is not ASCII is remembered as such (NOT_ASCII): its next lookups hit
       // (they would otherwise count as misses, and turn the cache off for the ASCII keys too)
@@ -265,13 +272,15 @@ export class Router {
   }
 
   /**
-   * The target remembered for a string key (an all-ASCII string of at most 64 units: the only
-   * ones `#prepare()` remembers, whose target a hash of the same immutable string gave), or -1.
+   * What is remembered of a string key (an all-ASCII string of at most 64 units: the only ones
+   * `#prepare()` remembers, whose target a hash of the same immutable string gave; or NOT_ASCII),
+   * or UNKNOWN_KEY.
    */
-  #remembered(key: RouterKey): number {
+  #remembered(key: RouterKey): RememberedKey {
     // Only keys that can be remembered are looked up: a lookup that can never hit would count as
     // a miss, and a window of them turns the cache off for every key.
-    return typeof key === 'string' && key.length <= ASCII_UP_TO && this.#cache !== null ? this.#cache.get(key) : -1;
+    if (typeof key !== 'string' || key.length > ASCII_UP_TO || this.#cache === null) return UNKNOWN_KEY;
+    return this.#cache.get(key) ?? UNKNOWN_KEY;
   }
 
   /**
@@ -280,17 +289,27 @@ export class Router {
    * general path must decide (the record is too large, routeAsync() calls wait for this target,
    * the ring takes no word stores, or it is full): that path then checks and throws or waits.
    */
-  #routeRemembered(key: string, payload: Uint8Array, target: number): number {
+  #routeRemembered(key: string, payload: Uint8Array, remembered: RememberedKey): number {
     requirePayload(payload);
+    const target = remembered.target;
     const producer = this.#producers[target] as TargetProducer;
     const words = this.#words[target] as Int32Array | null;
-    const length = ROUTED_HEADER_BYTES + key.length + payload.length;
+    const keyBytes = remembered.keyBytes;
+    const length = keyBytes + payload.length;
     if (length > producer.maxRecordBytes || this.#waiting[target] !== 0 || words === null) return NOT_WRITTEN;
     const at = producer.claimOffset(length, RoutedRecordType.STRING);
     if (at < 0) return NOT_WRITTEN;
     const data = producer.data;
-    writeAsciiKey(data, words, at, key);
-    writePayload(data, at + ROUTED_HEADER_BYTES + key.length, payload);
+    if ((at & 3) === 0) {
+      // The length word and the key, packed when the key was first routed: a copy of whole words
+      // (the last one's zeros past the key land where writeAsciiKey() leaves them, see there).
+      const from = remembered.words;
+      const w = at >> 2;
+      for (let i = 0; i < from.length; i++) words[w + i] = from[i] as number;
+    } else {
+      writeAsciiKey(data, null, at, key);
+    }
+    writePayload(data, at + keyBytes, payload);
     producer.commit();
     this.#routed[target] = (this.#routed[target] as number) + 1;
     this.#bytes[target] = (this.#bytes[target] as number) + length;
@@ -314,12 +333,12 @@ export class Router {
    */
   route(key: RouterKey, payload: Uint8Array): number {
     // Small on purpose, so that the JIT inlines it and the hot path into the caller's loop.
-    const remembered = this.#closed ? -1 : this.#remembered(key);
-    if (remembered >= 0) {
+    const remembered = this.#closed ? UNKNOWN_KEY : this.#remembered(key);
+    if (remembered.target >= 0) {
       const target = this.#routeRemembered(key as string, payload, remembered);
       if (target !== NOT_WRITTEN) return target;
     }
-    return this.#route(key, payload, remembered);
+    return this.#route(key, payload, remembered.target);
   }
 
   /** route() but for the hot path: any key, every check, the full-ring policy. */
@@ -357,7 +376,7 @@ export class Router {
    */
   async routeAsync(key: RouterKey, payload: Uint8Array): Promise<number> {
     if (this.#closed) throw new CorelaneError(ErrorCode.CLOSED, 'this Router was closed');
-    const prepared = this.#prepare(key, payload, this.#remembered(key));
+    const prepared = this.#prepare(key, payload, this.#remembered(key).target);
     const target = prepared.target;
     const producer = this.#producers[target] as TargetProducer;
     if (this.#waiting[target] === 0) {

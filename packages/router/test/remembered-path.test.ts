@@ -23,6 +23,53 @@ const KEYS = [
   '\x7f\x00',
 ];
 
+/**
+ * Two routers, each over `n` rings of its own with a consumer: `ra` (the one under test) and `rb`
+ * (a custom partitioner with the same answers: the general path every time).
+ */
+function twins(
+  n: number,
+  capacity: number,
+  makeA: (rings: SharedArrayBuffer[]) => Router,
+  makeB: (rings: SharedArrayBuffer[], ra: Router) => Router,
+) {
+  const a = Array.from({ length: n }, () => allocateByteRing({ capacity }));
+  const b = Array.from({ length: n }, () => allocateByteRing({ capacity }));
+  const ca = a.map((r) => new ByteRingConsumer(r));
+  const cb = b.map((r) => new ByteRingConsumer(r));
+  const ra = makeA(a);
+  const rb = makeB(b, ra);
+  return {
+    ra,
+    rb,
+    /** Publishes both, reads every ring, expects the same records (type and bytes): returns them. */
+    readBoth(): number[][] {
+      ra.flush();
+      rb.flush();
+      const ga: number[][] = [];
+      const gb: number[][] = [];
+      for (const c of ca) c.read((bytes, type) => void ga.push([type, ...bytes]));
+      for (const c of cb) c.read((bytes, type) => void gb.push([type, ...bytes]));
+      expect(ga).toEqual(gb);
+      return ga;
+    },
+    /** Publishes both, expects the same bytes in every ring (records, padding, indexes) and the same stats. */
+    expectSameRings(): void {
+      ra.flush();
+      rb.flush();
+      for (let t = 0; t < n; t++) {
+        expect(new Uint8Array(a[t] as SharedArrayBuffer)).toEqual(new Uint8Array(b[t] as SharedArrayBuffer));
+      }
+      expect(ra.stats()).toEqual(rb.stats());
+    },
+    close(): void {
+      ra.close();
+      rb.close();
+      for (const c of [...ca, ...cb]) c.close();
+    },
+  };
+}
+
 describe('inline vs general path', () => {
   it('same ring bytes, across wraps and full rings', () => {
     fc.assert(
@@ -35,13 +82,14 @@ describe('inline vs general path', () => {
         fc.constantFrom('error' as const, 'drop' as const),
         (ops, by, policy) => {
           const n = 3;
-          const a = Array.from({ length: n }, () => allocateByteRing({ capacity: 512 }));
-          const b = Array.from({ length: n }, () => allocateByteRing({ capacity: 512 }));
-          const ca = a.map((r) => new ByteRingConsumer(r));
-          const cb = b.map((r) => new ByteRingConsumer(r));
-          const ra = new Router(a, { partitioner: by, policy });
           const custom = by === 'modulo' ? (k: unknown) => partition(k as string, n) : undefined;
-          const rb = new Router(b, { partitioner: custom ?? ((k) => ra.targetOf(k)), policy });
+          const twin = twins(
+            n,
+            512,
+            (rings) => new Router(rings, { partitioner: by, policy }),
+            (rings, ra) => new Router(rings, { partitioner: custom ?? ((k) => ra.targetOf(k)), policy }),
+          );
+          const { ra, rb } = twin;
           try {
             for (const op of ops) {
               const key = KEYS[op.k] as string;
@@ -61,30 +109,50 @@ describe('inline vs general path', () => {
                 eb = (e as { code?: string }).code;
               }
               expect([ta, ea]).toEqual([tb, eb]);
-              if (op.read) {
-                ra.flush();
-                rb.flush();
-                const ga: number[][] = [];
-                const gb: number[][] = [];
-                for (const c of ca) c.read((bytes, type) => void ga.push([type, ...bytes]));
-                for (const c of cb) c.read((bytes, type) => void gb.push([type, ...bytes]));
-                expect(ga).toEqual(gb);
-              }
+              if (op.read) twin.readBoth();
             }
-            ra.flush();
-            rb.flush();
-            for (let t = 0; t < n; t++) {
-              expect(new Uint8Array(a[t] as SharedArrayBuffer)).toEqual(new Uint8Array(b[t] as SharedArrayBuffer));
-            }
-            expect(ra.stats()).toEqual(rb.stats());
+            twin.expectSameRings();
           } finally {
-            ra.close();
-            rb.close();
-            for (const c of [...ca, ...cb]) c.close();
+            twin.close();
           }
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('remembered keys: packed words and short payloads', () => {
+  it('any ASCII key of 0..64 units, routed again and again with payloads of 0..48 bytes: the same records and ring bytes as a router that remembers nothing', () => {
+    // The remembered path copies a key's length word and units from words packed when the key was
+    // first routed, and payloads of up to 32 bytes with a byte loop (set() above): a custom
+    // partitioner with the same answers takes the general path every time.
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'binary-ascii', maxLength: 64 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.record({ k: fc.nat(5), n: fc.nat(48) }), { minLength: 1, maxLength: 120 }),
+        (keys, ops) => {
+          const twin = twins(
+            2,
+            1024,
+            (rings) => new Router(rings, { policy: 'error' }),
+            (rings) => new Router(rings, { policy: 'error', partitioner: (k) => partition(k as string, 2) }),
+          );
+          const { ra, rb } = twin;
+          try {
+            ops.forEach((op, i) => {
+              const key = keys[op.k % keys.length] as string;
+              const payload = Uint8Array.from({ length: op.n }, (_, j) => (i * 7 + j) & 0xff);
+              expect(ra.route(key, payload)).toBe(rb.route(key, payload));
+              expect(twin.readBoth()).toHaveLength(1);
+            });
+            twin.expectSameRings();
+          } finally {
+            twin.close();
+          }
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });

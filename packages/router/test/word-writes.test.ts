@@ -3,6 +3,9 @@
 // overwrites or which stay inside the record's own 8-byte padding. Checked exhaustively for
 // short keys and payloads, at every 8-byte position of a small ring (so records wrap too): each
 // record decodes to what was routed, and no byte past the record's room in the ring changes.
+// Every record is routed twice: first by the general path (the key is new: hashed, its units
+// packed), then by the remembered-key path (its packed words copied, payloads up to 40 bytes:
+// byte loop up to 32, set() past it).
 import { LITTLE_ENDIAN, littleEndianWordsOf } from '@corelane/shared';
 import { allocateByteRing, ByteRingConsumer } from '@corelane/spsc';
 import { describe, expect, it } from 'vitest';
@@ -12,42 +15,46 @@ import { decodeRoutedRecord, Router } from '../src/index.js';
 const roomOf = (length: number): number => (8 + length + 7) & ~7;
 
 describe('route() word writes', () => {
-  it('ASCII keys of 0..13 units with payloads of 0..5 bytes: records intact, nothing written past their room', () => {
+  it('ASCII keys of 0..13 units with payloads of 0..5 and 30..40 bytes, new and remembered: records intact, nothing written past their room', () => {
     const ring = allocateByteRing({ capacity: 256 });
     const data = new Uint8Array(ring, 512, 256);
     const router = new Router([ring], { policy: 'error', ring: { publishEvery: 1 } });
+    const payloadLengths = [0, 1, 2, 3, 4, 5, 30, 31, 32, 33, 40];
     const consumer = new ByteRingConsumer(ring);
     // The ring's data region takes whole-word stores here (else route() writes bytes, and this
     // test would check the byte path only): little-endian hosts, which CI runs on.
     expect(littleEndianWordsOf(data) !== null).toBe(LITTLE_ENDIAN);
     let position = 0; // the producer's byte position in the ring (free-running)
     for (let keyLength = 0; keyLength <= 13; keyLength++) {
-      for (let payloadLength = 0; payloadLength <= 5; payloadLength++) {
-        const key = 'kABCDEFGHIJKLMN'.slice(0, keyLength);
-        const payload = Uint8Array.from({ length: payloadLength }, (_, i) => 0xf0 + i);
-        const length = 4 + keyLength + payloadLength;
-        // Where this record lands: padding first when it does not fit before the end.
-        let at = position & 255;
-        if (roomOf(length) > 256 - at) {
-          position += 256 - at;
-          at = 0;
+      for (const payloadLength of payloadLengths)
+        for (let pass = 0; pass < 2; pass++) {
+          // A key's first record takes the general path (hashed, its units packed); every later
+          // one the remembered path.
+          const key = 'kABCDEFGHIJKLMN'.slice(0, keyLength);
+          const payload = Uint8Array.from({ length: payloadLength }, (_, i) => 0xf0 + i);
+          const length = 4 + keyLength + payloadLength;
+          // Where this record lands: padding first when it does not fit before the end.
+          let at = position & 255;
+          if (roomOf(length) > 256 - at) {
+            position += 256 - at;
+            at = 0;
+          }
+          // Mark the free bytes after the record's room: route() must leave them alone.
+          const after = [];
+          for (let i = at + roomOf(length); i < Math.min(256, at + roomOf(length) + 16); i++) {
+            data[i] = 0xaa;
+            after.push(i);
+          }
+          expect(router.route(key, payload)).toBe(0);
+          for (const i of after) expect(data[i], `byte ${i} after a ${keyLength}-unit key`).toBe(0xaa);
+          const seen: { key: unknown; payload: number[] }[] = [];
+          consumer.read((bytes, type) => {
+            const record = decodeRoutedRecord(bytes, type);
+            seen.push({ key: record.key, payload: [...record.payload] });
+          });
+          expect(seen).toEqual([{ key, payload: [...payload] }]);
+          position += roomOf(length);
         }
-        // Mark the free bytes after the record's room: route() must leave them alone.
-        const after = [];
-        for (let i = at + roomOf(length); i < Math.min(256, at + roomOf(length) + 16); i++) {
-          data[i] = 0xaa;
-          after.push(i);
-        }
-        expect(router.route(key, payload)).toBe(0);
-        for (const i of after) expect(data[i], `byte ${i} after a ${keyLength}-unit key`).toBe(0xaa);
-        const seen: { key: unknown; payload: number[] }[] = [];
-        consumer.read((bytes, type) => {
-          const record = decodeRoutedRecord(bytes, type);
-          seen.push({ key: record.key, payload: [...record.payload] });
-        });
-        expect(seen).toEqual([{ key, payload: [...payload] }]);
-        position += roomOf(length);
-      }
     }
     router.close();
     consumer.close();

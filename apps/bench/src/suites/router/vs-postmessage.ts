@@ -311,12 +311,12 @@ export function routerVsPostMessage(batched: boolean): BenchCase {
     `thread to ${CONSUMERS} consumer worker threads, each record to partition(key, ${CONSUMERS}) (1,024 distinct ` +
     'keys, each seen again and again). Ours calls Router.route(key, payload) once per record, into one ' +
     '@corelane/spsc byte ring per consumer (claimOffset: one data view, an offset per record); the Router ' +
-    "remembers each string key's target (TargetCache), so a key seen before costs a Map lookup, not a hash. " +
+    "remembers each string key's target and its bytes, so a key seen before costs a Map lookup, not a hash, and " +
+    'is copied as the few words packed from its UTF-16 units the first time. ' +
     'Consumers read in place with a RoutedReader (whose waitReadable() naps up to 0.5 ms before it parks, its ' +
     'default). Peer: postMessage to one MessagePort per consumer, ' +
     `${batched ? `${BATCH} records per message in a transferred buffer` : 'one record per message'}, target from ` +
-    'partition(key, 2) per record; it copies pre-encoded key bytes (ours copies each string key from its UTF-16 ' +
-    'units). Both consumers count and checksum every record, checked per consumer after each sample. Time: first ' +
+    'partition(key, 2) per record; it copies pre-encoded key bytes. Both consumers count and checksum every record, checked per consumer after each sample. Time: first ' +
     'record sent to last consumer tally; the clock starts once every consumer is attached to its ring (ours) or ' +
     'listens on its port (peer), so neither side counts a consumer starting up, and after an untimed pause of ' +
     `${SETTLE_MS} ms in which the garbage of the sample before is collected. Before the runner's warm-up round, ` +
