@@ -32,6 +32,7 @@
 import { constants } from 'node:fs';
 import type { IoRing } from '@corelane/uring';
 import { eio, writeFully } from './io.js';
+import { SegmentHeader } from './layout.js';
 
 const PAGE = 4096;
 /** Offsets tried (in steps of 16) to find where the staging memory starts DMA-aligned. */
@@ -67,29 +68,32 @@ export class DirectWriter {
   }
 
   /**
-   * Opens `path` (the newest segment, whose log ends at `end`) for direct writes of groups up to
+   * Opens `path` (the newest segment) for direct writes of groups up to
    * `maxGroupBytes`, or resolves null where the file system or the memory refuses O_DIRECT:
    * the log then writes through the page cache, as without this.
    */
-  static async open(ring: IoRing, path: string, end: number, maxGroupBytes: number): Promise<DirectWriter | null> {
+  static async open(ring: IoRing, path: string, maxGroupBytes: number): Promise<DirectWriter | null> {
+    // Allocated before the descriptor exists: a RangeError here leaves nothing open.
+    const memory = new Uint8Array(new SharedArrayBuffer(maxGroupBytes + 3 * PAGE));
     const fd = await openDirect(ring, path);
     if (fd < 0) return null;
     // Memory from V8 has no alignment promise: the first offset a direct read accepts is the
-    // staging's start (a read of the page the log ends in, which the first write needs anyway).
-    const memory = new Uint8Array(new SharedArrayBuffer(maxGroupBytes + 3 * PAGE));
+    // staging's start. The read is of page 0, the segment header's page: always inside the file
+    // and written. A direct read at or past the end of the file, or of an unwritten
+    // (preallocated) extent, returns without checking the memory's alignment at all: a probe
+    // there would accept a misaligned offset that every later write then fails with EINVAL.
     for (let offset = 0; offset < PAGE; offset += ALIGN_STEP) {
       const staging = memory.subarray(offset, offset + maxGroupBytes + 2 * PAGE);
       let n: number;
       try {
-        n = await ring.read(fd, staging.subarray(0, PAGE), alignDown(end));
+        n = await ring.read(fd, staging.subarray(0, PAGE), 0);
       } catch (error) {
         if (isEinval(error)) continue;
         break;
       }
-      if (n < end % PAGE) break; // the page head is not all there: no copy to trust
-      const writer = new DirectWriter(ring, staging, fd);
-      writer.#keepTail(staging, alignDown(end), end);
-      return writer;
+      if (n < SegmentHeader.SIZE) break; // no header there: not a page whose check can be trusted
+      // The first write reads the head of the page the log ends in (`#tailEnd` is -1).
+      return new DirectWriter(ring, staging, fd);
     }
     await ring.closeFile(fd).catch(() => {});
     return null;
