@@ -31,7 +31,7 @@
 // its bytes.
 import { constants } from 'node:fs';
 import type { IoRing } from '@corelane/uring';
-import { eio, writeFully } from './io.js';
+import { eio, writeAndSync, writeFully } from './io.js';
 import { SegmentHeader } from './layout.js';
 
 const PAGE = 4096;
@@ -60,6 +60,8 @@ export class DirectWriter {
   readonly #tail = new Uint8Array(PAGE);
   /** The log end `#tail` holds the page head of; -1 when it must be read again. */
   #tailEnd = -1;
+  /** O_DIRECT refused this memory or file system (EINVAL): detached for good, even after a roll. */
+  #refused = false;
 
   private constructor(ring: IoRing, staging: Uint8Array, fd: number) {
     this.#ring = ring;
@@ -115,8 +117,23 @@ export class DirectWriter {
    * await when the page head is known (the common case); else after a read of it. A short
    * write is completed through `bufferedFd` (same file), then fdatasync'ed there: the rest is
    * written, or fails with the errno that explains the shortfall. Throws the errno of a failure.
+   *
+   * EINVAL from the direct read or write is O_DIRECT refusing this memory or range (checked
+   * before any I/O starts): the writer detaches for good (`fits()` is false from then on) and
+   * this group goes through the page cache on `bufferedFd`, as it would have without direct I/O.
    */
   async write(bytes: Uint8Array, at: number, bufferedFd: number): Promise<void> {
+    try {
+      await this.#writeDirect(bytes, at, bufferedFd);
+    } catch (error) {
+      if (!isEinval(error) || this.#fd < 0) throw error;
+      this.#refused = true;
+      await this.close();
+      await writeAndSync(this.#ring, bufferedFd, [{ bytes, position: at }], true, true);
+    }
+  }
+
+  async #writeDirect(bytes: Uint8Array, at: number, bufferedFd: number): Promise<void> {
     const pageStart = alignDown(at);
     const head = at - pageStart;
     const end = at + bytes.length;
@@ -149,6 +166,7 @@ export class DirectWriter {
    */
   async reset(path: string): Promise<boolean> {
     await this.close();
+    if (this.#refused) return false;
     const fd = await openDirect(this.#ring, path);
     if (fd < 0) return false;
     this.#fd = fd;

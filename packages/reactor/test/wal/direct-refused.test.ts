@@ -2,7 +2,9 @@
 // not be fooled by a read that checks nothing (at the end of the file), and an EINVAL from a
 // direct write must send the group through the page cache instead of failing every group.
 // On both uring backends, on os.tmpdir() (a block device; tmpfs would accept any alignment).
+import { constants } from 'node:fs';
 import { join } from 'node:path';
+import { IoRing } from '@corelane/uring';
 import { describe, expect, it } from 'vitest';
 import { Wal } from '../../src/wal/index.js';
 import { backends, tempDir } from './helpers.js';
@@ -66,6 +68,46 @@ describe.each(backends)('direct writes refused on %s', (backend) => {
       expect(await wal.append(record(i))).toBe(i + 1);
     }
     await wal.close();
+    await expectLog(dir, backend, records);
+  });
+
+  it('EINVAL from a direct write: the group goes through the page cache, and so does every later one', async () => {
+    const dir = join(root, `einval-${backend}`);
+    const ring = new IoRing({ backend, deferTaskrun: false, quietLinks: true });
+    const direct = new Set<number>();
+    let refusals = 0;
+    const open = ring.open.bind(ring);
+    ring.open = async (path: string, flags?: number, mode?: number) => {
+      const fd = await open(path, flags, mode);
+      if (flags !== undefined && (flags & constants.O_DIRECT) !== 0) direct.add(fd);
+      return fd;
+    };
+    const closeFile = ring.closeFile.bind(ring);
+    ring.closeFile = (fd: number) => {
+      direct.delete(fd);
+      return closeFile(fd);
+    };
+    const batch = ring.batch.bind(ring);
+    ring.batch = () => {
+      const b = batch();
+      const write = b.write.bind(b);
+      b.write = (...args: Parameters<typeof b.write>) => {
+        if (!direct.has(args[0])) return write(...args);
+        // What O_DIRECT answers for memory the device cannot reach by DMA: before any I/O.
+        refusals++;
+        return Promise.reject(
+          Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL', errno: -22, syscall: 'write' }),
+        );
+      };
+      return b;
+    };
+    const wal = await Wal.open(dir, { ring, segmentSize: SEGMENT, maxGroupBytes: 8192 });
+    const records = Array.from({ length: 60 }, (_, i) => record(i));
+    for (let i = 0; i < records.length; i++) expect(await wal.append(records[i] as Buffer)).toBe(i + 1);
+    expect(wal.segments).toBeGreaterThan(2); // rolled: the new segments are not tried direct again
+    await wal.close();
+    ring.close();
+    expect(refusals).toBe(1);
     await expectLog(dir, backend, records);
   });
 });
