@@ -70,11 +70,11 @@ export class DirectWriter {
   }
 
   /**
-   * Opens `path` (the newest segment) for direct writes of groups up to
+   * Opens `path` (the newest segment, whose log ends at `end`) for direct writes of groups up to
    * `maxGroupBytes`, or resolves null where the file system or the memory refuses O_DIRECT:
    * the log then writes through the page cache, as without this.
    */
-  static async open(ring: IoRing, path: string, maxGroupBytes: number): Promise<DirectWriter | null> {
+  static async open(ring: IoRing, path: string, end: number, maxGroupBytes: number): Promise<DirectWriter | null> {
     // Allocated before the descriptor exists: a RangeError here leaves nothing open.
     const memory = new Uint8Array(new SharedArrayBuffer(maxGroupBytes + 3 * PAGE));
     const fd = await openDirect(ring, path);
@@ -89,13 +89,17 @@ export class DirectWriter {
       let n: number;
       try {
         n = await ring.read(fd, staging.subarray(0, PAGE), 0);
+        if (n < SegmentHeader.SIZE) break; // no header there: not a page whose check can be trusted
+        // The head of the page the log ends in, which the first write needs (then submitted
+        // before its first await, as every later one).
+        if (alignDown(end) > 0 && end % PAGE > 0) n = await ring.read(fd, staging.subarray(0, PAGE), alignDown(end));
       } catch (error) {
         if (isEinval(error)) continue;
         break;
       }
-      if (n < SegmentHeader.SIZE) break; // no header there: not a page whose check can be trusted
-      // The first write reads the head of the page the log ends in (`#tailEnd` is -1).
-      return new DirectWriter(ring, staging, fd);
+      const writer = new DirectWriter(ring, staging, fd);
+      if (n >= end % PAGE) writer.#keepTail(staging, alignDown(end), end); // else: read at the first write
+      return writer;
     }
     await ring.closeFile(fd).catch(() => {});
     return null;

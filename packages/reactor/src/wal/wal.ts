@@ -289,7 +289,7 @@ export class Wal {
       // Direct writes only where every group is one RWF_DSYNC write and goes alone (`direct.ts`).
       const direct =
         o.directIo && o.fsync === 'always' && o.dsync && o.maxGroupsInFlight === 1 && dsyncWrites(ring)
-          ? await DirectWriter.open(ring, newest.path, o.maxGroupBytes)
+          ? await DirectWriter.open(ring, newest.path, newest.end, o.maxGroupBytes)
           : null;
       return new Wal(path, o, ring, segments, report, lock, fd, nextSeq, direct);
     } catch (error) {
