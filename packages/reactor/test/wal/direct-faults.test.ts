@@ -1,8 +1,9 @@
-// Direct group writes (direct.ts) where O_DIRECT refuses the memory: the alignment probe must
-// not be fooled by a read that checks nothing (at the end of the file), and an EINVAL from a
-// direct write must send the group through the page cache instead of failing every group.
-// On both uring backends, on os.tmpdir() (a block device; tmpfs would accept any alignment).
-import { constants } from 'node:fs';
+// Direct group writes (direct.ts) under faults, on both uring backends, on os.tmpdir() (a block
+// device here: tmpfs takes O_DIRECT at any alignment, so the alignment cases would prove nothing
+// there). The alignment probe must not be fooled by a direct read that checks nothing; an EINVAL
+// from a direct write sends the group through the page cache; a short direct write is completed;
+// a torn one (first page only, then a crash) is cut by recovery and never replayed.
+import { constants, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { IoRing } from '@corelane/uring';
 import { describe, expect, it } from 'vitest';
@@ -150,5 +151,59 @@ describe.each(backends)('short direct writes on %s', (backend) => {
     ring.close();
     expect(shortened).toBeGreaterThan(20);
     await expectLog(dir, backend, records);
+  });
+});
+
+describe.each(backends)('a torn direct write on %s', (backend) => {
+  it('only its first page on the disk: recovery cuts the torn record, keeps every acknowledged one, and the log goes on', async () => {
+    const dir = join(root, `torn-${backend}`);
+    const crashed = join(root, `torn-crashed-${backend}`);
+    const ring = new IoRing({ backend, deferTaskrun: false, quietLinks: true });
+    const direct = new Set<number>();
+    let tear = false;
+    let torn = 0;
+    const open = ring.open.bind(ring);
+    ring.open = async (path: string, flags?: number, mode?: number) => {
+      const fd = await open(path, flags, mode);
+      if (flags !== undefined && (flags & constants.O_DIRECT) !== 0) direct.add(fd);
+      return fd;
+    };
+    const batch = ring.batch.bind(ring);
+    ring.batch = () => {
+      const b = batch();
+      const write = b.write.bind(b);
+      b.write = (...args: Parameters<typeof b.write>) => {
+        const [fd, bytes, position, options] = args;
+        if (!tear || !direct.has(fd)) return write(...args);
+        tear = false;
+        torn++;
+        // The device took the first page, then power went: what a restart finds is the copy.
+        return write(fd, (bytes as Uint8Array).subarray(0, 4096), position, options).then(() => {
+          cpSync(dir, crashed, { recursive: true });
+          throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO', errno: -5, syscall: 'write' });
+        });
+      };
+      return b;
+    };
+    const wal = await Wal.open(dir, { ring, segmentSize: SEGMENT, maxGroupBytes: 16 * 1024 });
+    const records = Array.from({ length: 10 }, (_, i) => record(i, 100 + i * 300));
+    for (let i = 0; i < records.length; i++) expect(await wal.append(records[i] as Buffer)).toBe(i + 1);
+    tear = true;
+    // One record of 6000 bytes: the first page of its write ends inside it.
+    await expect(wal.append(record(99, 6000))).rejects.toMatchObject({ code: 'ERR_CORELANE_SYSTEM', errnoName: 'EIO' });
+    expect(torn).toBe(1);
+    // The log goes on after the error: the next append takes seq 11, direct again.
+    records.push(record(10, 7000));
+    expect(await wal.append(records[10] as Buffer)).toBe(11);
+    await wal.close();
+    ring.close();
+    await expectLog(dir, backend, records);
+    // The crash image: the torn record is cut, never replayed; the ten acknowledged ones stay.
+    const again = await Wal.open(crashed, { backend, segmentSize: SEGMENT });
+    expect(again.recovery.tornBytes).toBeGreaterThan(0);
+    expect(again.recovery.records).toBe(10);
+    expect(await again.append(record(10, 7000))).toBe(11);
+    await again.close();
+    await expectLog(crashed, backend, records);
   });
 });
