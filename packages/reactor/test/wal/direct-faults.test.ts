@@ -34,6 +34,39 @@ async function expectLog(dir: string, backend: (typeof backends)[number], record
   await wal.close();
 }
 
+type BatchWrite = ReturnType<IoRing['batch']>['write'];
+
+/**
+ * A ring whose batch writes to an O_DIRECT descriptor (the direct writer's) go to `onDirect`,
+ * given the real write; every other op is the ring's own.
+ */
+function directSpy(
+  backend: (typeof backends)[number],
+  onDirect: (write: BatchWrite, ...args: Parameters<BatchWrite>) => Promise<number>,
+): IoRing {
+  const ring = new IoRing({ backend, deferTaskrun: false, quietLinks: true });
+  const direct = new Set<number>();
+  const open = ring.open.bind(ring);
+  ring.open = async (path: string, flags?: number, mode?: number) => {
+    const fd = await open(path, flags, mode);
+    if (flags !== undefined && (flags & constants.O_DIRECT) !== 0) direct.add(fd);
+    return fd;
+  };
+  const closeFile = ring.closeFile.bind(ring);
+  ring.closeFile = (fd: number) => {
+    direct.delete(fd); // its number goes to the next file opened
+    return closeFile(fd);
+  };
+  const batch = ring.batch.bind(ring);
+  ring.batch = () => {
+    const b = batch();
+    const write = b.write.bind(b);
+    b.write = (...args: Parameters<BatchWrite>) => (direct.has(args[0]) ? onDirect(write, ...args) : write(...args));
+    return b;
+  };
+  return ring;
+}
+
 describe.each(backends)('direct writes refused on %s', (backend) => {
   it('a log reopened with its newest segment full to its last byte keeps committing', async () => {
     const dir = join(root, `full-${backend}`);
@@ -74,34 +107,14 @@ describe.each(backends)('direct writes refused on %s', (backend) => {
 
   it('EINVAL from a direct write: the group goes through the page cache, and so does every later one', async () => {
     const dir = join(root, `einval-${backend}`);
-    const ring = new IoRing({ backend, deferTaskrun: false, quietLinks: true });
-    const direct = new Set<number>();
     let refusals = 0;
-    const open = ring.open.bind(ring);
-    ring.open = async (path: string, flags?: number, mode?: number) => {
-      const fd = await open(path, flags, mode);
-      if (flags !== undefined && (flags & constants.O_DIRECT) !== 0) direct.add(fd);
-      return fd;
-    };
-    const closeFile = ring.closeFile.bind(ring);
-    ring.closeFile = (fd: number) => {
-      direct.delete(fd);
-      return closeFile(fd);
-    };
-    const batch = ring.batch.bind(ring);
-    ring.batch = () => {
-      const b = batch();
-      const write = b.write.bind(b);
-      b.write = (...args: Parameters<typeof b.write>) => {
-        if (!direct.has(args[0])) return write(...args);
-        // What O_DIRECT answers for memory the device cannot reach by DMA: before any I/O.
-        refusals++;
-        return Promise.reject(
-          Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL', errno: -22, syscall: 'write' }),
-        );
-      };
-      return b;
-    };
+    const ring = directSpy(backend, () => {
+      // What O_DIRECT answers for memory the device cannot reach by DMA: before any I/O.
+      refusals++;
+      return Promise.reject(
+        Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL', errno: -22, syscall: 'write' }),
+      );
+    });
     const wal = await Wal.open(dir, { ring, segmentSize: SEGMENT, maxGroupBytes: 8192 });
     const records = Array.from({ length: 60 }, (_, i) => record(i));
     for (let i = 0; i < records.length; i++) expect(await wal.append(records[i] as Buffer)).toBe(i + 1);
@@ -116,33 +129,14 @@ describe.each(backends)('direct writes refused on %s', (backend) => {
 describe.each(backends)('short direct writes on %s', (backend) => {
   it('a direct write cut short is completed through the page cache: every record replays intact', async () => {
     const dir = join(root, `short-${backend}`);
-    const ring = new IoRing({ backend, deferTaskrun: false, quietLinks: true });
-    const direct = new Set<number>();
     let shortened = 0;
-    const open = ring.open.bind(ring);
-    ring.open = async (path: string, flags?: number, mode?: number) => {
-      const fd = await open(path, flags, mode);
-      if (flags !== undefined && (flags & constants.O_DIRECT) !== 0) direct.add(fd);
-      return fd;
-    };
-    const closeFile = ring.closeFile.bind(ring);
-    ring.closeFile = (fd: number) => {
-      direct.delete(fd);
-      return closeFile(fd);
-    };
-    const batch = ring.batch.bind(ring);
-    ring.batch = () => {
-      const b = batch();
-      const write = b.write.bind(b);
-      b.write = (...args: Parameters<typeof b.write>) => {
-        const [fd, bytes, position, options] = args;
-        if (!direct.has(fd) || bytes.byteLength <= 4096) return write(...args);
-        // As ENOSPC or a signal part way would: only the first page reaches the disk.
-        shortened++;
-        return write(fd, (bytes as Uint8Array).subarray(0, 4096), position, options);
-      };
-      return b;
-    };
+    const ring = directSpy(backend, (write, ...args) => {
+      const [fd, bytes, position, options] = args;
+      if (bytes.byteLength <= 4096) return write(...args);
+      // As ENOSPC or a signal part way would: only the first page reaches the disk.
+      shortened++;
+      return write(fd, (bytes as Uint8Array).subarray(0, 4096), position, options);
+    });
     const wal = await Wal.open(dir, { ring, segmentSize: SEGMENT, maxGroupBytes: 16 * 1024 });
     const records = Array.from({ length: 50 }, (_, i) => record(i, 1 + ((i * 2711) % 12000)));
     for (let i = 0; i < records.length; i++) expect(await wal.append(records[i] as Buffer)).toBe(i + 1);
@@ -158,33 +152,19 @@ describe.each(backends)('a torn direct write on %s', (backend) => {
   it('only its first page on the disk: recovery cuts the torn record, keeps every acknowledged one, and the log goes on', async () => {
     const dir = join(root, `torn-${backend}`);
     const crashed = join(root, `torn-crashed-${backend}`);
-    const ring = new IoRing({ backend, deferTaskrun: false, quietLinks: true });
-    const direct = new Set<number>();
     let tear = false;
     let torn = 0;
-    const open = ring.open.bind(ring);
-    ring.open = async (path: string, flags?: number, mode?: number) => {
-      const fd = await open(path, flags, mode);
-      if (flags !== undefined && (flags & constants.O_DIRECT) !== 0) direct.add(fd);
-      return fd;
-    };
-    const batch = ring.batch.bind(ring);
-    ring.batch = () => {
-      const b = batch();
-      const write = b.write.bind(b);
-      b.write = (...args: Parameters<typeof b.write>) => {
-        const [fd, bytes, position, options] = args;
-        if (!tear || !direct.has(fd)) return write(...args);
-        tear = false;
-        torn++;
-        // The device took the first page, then power went: what a restart finds is the copy.
-        return write(fd, (bytes as Uint8Array).subarray(0, 4096), position, options).then(() => {
-          cpSync(dir, crashed, { recursive: true });
-          throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO', errno: -5, syscall: 'write' });
-        });
-      };
-      return b;
-    };
+    const ring = directSpy(backend, (write, ...args) => {
+      const [fd, bytes, position, options] = args;
+      if (!tear) return write(...args);
+      tear = false;
+      torn++;
+      // The device took the first page, then power went: what a restart finds is the copy.
+      return write(fd, (bytes as Uint8Array).subarray(0, 4096), position, options).then(() => {
+        cpSync(dir, crashed, { recursive: true });
+        throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO', errno: -5, syscall: 'write' });
+      });
+    });
     const wal = await Wal.open(dir, { ring, segmentSize: SEGMENT, maxGroupBytes: 16 * 1024 });
     const records = Array.from({ length: 10 }, (_, i) => record(i, 100 + i * 300));
     for (let i = 0; i < records.length; i++) expect(await wal.append(records[i] as Buffer)).toBe(i + 1);
@@ -192,7 +172,7 @@ describe.each(backends)('a torn direct write on %s', (backend) => {
     // One record of 6000 bytes: the first page of its write ends inside it.
     await expect(wal.append(record(99, 6000))).rejects.toMatchObject({ code: 'ERR_CORELANE_SYSTEM', errnoName: 'EIO' });
     expect(torn).toBe(1);
-    // The log goes on after the error: the next append takes seq 11, direct again.
+    // The log goes on after the error: the next append takes seq 11.
     records.push(record(10, 7000));
     expect(await wal.append(records[10] as Buffer)).toBe(11);
     await wal.close();
