@@ -3,7 +3,7 @@
 // there). The alignment probe must not be fooled by a direct read that checks nothing; an EINVAL
 // from a direct write sends the group through the page cache; a short direct write is completed;
 // a torn one (first page only, then a crash) is cut by recovery and never replayed.
-import { constants, cpSync } from 'node:fs';
+import { constants, cpSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { IoRing } from '@corelane/uring';
 import { describe, expect, it } from 'vitest';
@@ -222,5 +222,53 @@ describe.each(backends)('replay during direct writes on %s', (backend) => {
     ring.close();
     expect(directWrites).toBeGreaterThanOrEqual(records.length);
     await expectLog(dir, backend, records);
+  });
+});
+
+/** This process's descriptors of files under `dir` (from /proc). */
+function descriptorsUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(dir)) out.push(target);
+    } catch {
+      // The directory's own descriptor from readdirSync, closed by now.
+    }
+  }
+  return out;
+}
+
+describe.each(backends)('descriptors of direct writes on %s', (backend) => {
+  it('none outlives close(): direct, refused with EINVAL, and cut short, across rolls', async () => {
+    const dir = join(root, `fds-${backend}`);
+    const einval = () =>
+      Promise.reject(
+        Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL', errno: -22, syscall: 'write' }),
+      );
+    const rings = [
+      directSpy(backend, (write, ...args) => write(...args)),
+      directSpy(backend, einval),
+      directSpy(backend, (write, fd, bytes, position, options) =>
+        write(fd, (bytes as Uint8Array).subarray(0, Math.min(4096, bytes.byteLength)), position, options),
+      ),
+    ];
+    let count = 0;
+    for (const ring of rings) {
+      const wal = await Wal.open(dir, { ring, segmentSize: SEGMENT, maxGroupBytes: 16 * 1024 });
+      const segments = wal.segments;
+      for (let i = 0; i < 30; i++) expect(await wal.append(record(count + i))).toBe(count + i + 1);
+      expect(wal.segments).toBeGreaterThan(segments); // rolled
+      count += 30;
+      expect(descriptorsUnder(dir).length).toBeGreaterThan(0);
+      await wal.close();
+      expect(descriptorsUnder(dir)).toEqual([]);
+      ring.close();
+    }
+    await expectLog(
+      dir,
+      backend,
+      Array.from({ length: count }, (_, i) => record(i)),
+    );
   });
 });
