@@ -31,7 +31,8 @@
 // its bytes.
 import { constants } from 'node:fs';
 import type { IoRing } from '@corelane/uring';
-import { eio, writeFully } from './io.js';
+import { eio, writeAndSync, writeFully } from './io.js';
+import { SegmentHeader } from './layout.js';
 
 const PAGE = 4096;
 /** Offsets tried (in steps of 16) to find where the staging memory starts DMA-aligned. */
@@ -59,6 +60,8 @@ export class DirectWriter {
   readonly #tail = new Uint8Array(PAGE);
   /** The log end `#tail` holds the page head of; -1 when it must be read again. */
   #tailEnd = -1;
+  /** O_DIRECT refused this memory or file system (EINVAL): detached for good, even after a roll. */
+  #refused = false;
 
   private constructor(ring: IoRing, staging: Uint8Array, fd: number) {
     this.#ring = ring;
@@ -72,23 +75,30 @@ export class DirectWriter {
    * the log then writes through the page cache, as without this.
    */
   static async open(ring: IoRing, path: string, end: number, maxGroupBytes: number): Promise<DirectWriter | null> {
+    // Allocated before the descriptor exists: a RangeError here leaves nothing open.
+    const memory = new Uint8Array(new SharedArrayBuffer(maxGroupBytes + 3 * PAGE));
     const fd = await openDirect(ring, path);
     if (fd < 0) return null;
     // Memory from V8 has no alignment promise: the first offset a direct read accepts is the
-    // staging's start (a read of the page the log ends in, which the first write needs anyway).
-    const memory = new Uint8Array(new SharedArrayBuffer(maxGroupBytes + 3 * PAGE));
+    // staging's start. The read is of page 0, the segment header's page: always inside the file
+    // and written. A direct read at or past the end of the file, or of an unwritten
+    // (preallocated) extent, returns without checking the memory's alignment at all: a probe
+    // there would accept a misaligned offset that every later write then fails with EINVAL.
     for (let offset = 0; offset < PAGE; offset += ALIGN_STEP) {
       const staging = memory.subarray(offset, offset + maxGroupBytes + 2 * PAGE);
       let n: number;
       try {
-        n = await ring.read(fd, staging.subarray(0, PAGE), alignDown(end));
+        n = await ring.read(fd, staging.subarray(0, PAGE), 0);
+        if (n < SegmentHeader.SIZE) break; // no header there: not a page whose check can be trusted
+        // The head of the page the log ends in, which the first write needs (then submitted
+        // before its first await, as every later one).
+        if (alignDown(end) > 0 && end % PAGE > 0) n = await ring.read(fd, staging.subarray(0, PAGE), alignDown(end));
       } catch (error) {
         if (isEinval(error)) continue;
         break;
       }
-      if (n < end % PAGE) break; // the page head is not all there: no copy to trust
       const writer = new DirectWriter(ring, staging, fd);
-      writer.#keepTail(staging, alignDown(end), end);
+      if (n >= end % PAGE) writer.#keepTail(staging, alignDown(end), end); // else: read at the first write
       return writer;
     }
     await ring.closeFile(fd).catch(() => {});
@@ -111,8 +121,23 @@ export class DirectWriter {
    * await when the page head is known (the common case); else after a read of it. A short
    * write is completed through `bufferedFd` (same file), then fdatasync'ed there: the rest is
    * written, or fails with the errno that explains the shortfall. Throws the errno of a failure.
+   *
+   * EINVAL from the direct read or write is O_DIRECT refusing this memory or range (checked
+   * before any I/O starts): the writer detaches for good (`fits()` is false from then on) and
+   * this group goes through the page cache on `bufferedFd`, as it would have without direct I/O.
    */
   async write(bytes: Uint8Array, at: number, bufferedFd: number): Promise<void> {
+    try {
+      await this.#writeDirect(bytes, at, bufferedFd);
+    } catch (error) {
+      if (!isEinval(error) || this.#fd < 0) throw error;
+      this.#refused = true;
+      await this.close();
+      await writeAndSync(this.#ring, bufferedFd, [{ bytes, position: at }], true, true);
+    }
+  }
+
+  async #writeDirect(bytes: Uint8Array, at: number, bufferedFd: number): Promise<void> {
     const pageStart = alignDown(at);
     const head = at - pageStart;
     const end = at + bytes.length;
@@ -145,6 +170,7 @@ export class DirectWriter {
    */
   async reset(path: string): Promise<boolean> {
     await this.close();
+    if (this.#refused) return false;
     const fd = await openDirect(this.#ring, path);
     if (fd < 0) return false;
     this.#fd = fd;

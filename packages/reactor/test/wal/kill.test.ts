@@ -4,6 +4,7 @@
 // intact, in order, exactly once, in every later round and at the end; nothing else may be
 // replayed but whole records that the writer made. (A SIGKILL cannot tear a write in the page
 // cache, so these rounds recover with tornBytes 0; torn-tail.test.ts cuts files at every offset.)
+import { constants, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,30 @@ import { backendEnv, backends, LineChild, readPayload, seededRandom, tempDir } f
 
 const writer = fileURLToPath(new URL('./fixtures/writer.mjs', import.meta.url));
 const ROUNDS = 24;
+
+/** How many of `pid`'s descriptors of files under `dir` are open with O_DIRECT (from /proc). */
+function directDescriptors(pid: number, dir: string): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(dir)) continue;
+      const flags = /flags:\s+([0-7]+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1];
+      if (flags !== undefined && (Number.parseInt(flags, 8) & constants.O_DIRECT) !== 0) n++;
+    } catch {
+      // Closed meanwhile (a roll): not counted.
+    }
+  }
+  return n;
+}
+
+/** Whether `pid` holds an O_DIRECT descriptor under `dir` in one of 50 looks 10 ms apart (a roll reopens it). */
+async function writesDirect(pid: number, dir: string): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    if (directDescriptors(pid, dir) > 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
 
 describe('SIGKILL during appends', () => {
   it(`loses no acknowledged record over ${ROUNDS} rounds`, async () => {
@@ -32,6 +57,11 @@ describe('SIGKILL during appends', () => {
       const [word, lastSeq, , ran] = (child.lines[0] as string).split(' ');
       expect(word).toBe('open');
       expect(ran).toBe(backend);
+      // The kills land on the path the groups take: with one group in flight each is one
+      // O_DIRECT write (direct.ts) on a descriptor of its own; with two, none is.
+      const pid = child.child.pid as number;
+      if (groups === 1) expect(await writesDirect(pid, dir), `round ${round}: O_DIRECT descriptor`).toBe(true);
+      else expect(directDescriptors(pid, dir), `round ${round}: no O_DIRECT descriptor`).toBe(0);
       // Recovery kept every record acknowledged in earlier rounds.
       expect(Number(lastSeq)).toBeGreaterThanOrEqual(maxAcked);
       // Kill after a random number of acknowledgements, or right away now and then.
