@@ -101,6 +101,7 @@ Napi::Function Ring::Define(Napi::Env env) {
                          InstanceMethod<&Ring::Close>("close"),
                          InstanceMethod<&Ring::RegisterFiles>("registerFiles"),
                          InstanceMethod<&Ring::RegisterBuffers>("registerBuffers"),
+                         InstanceMethod<&Ring::ShareMemory>("shareMemory"),
                      });
 }
 
@@ -190,9 +191,10 @@ Napi::Value Ring::Info(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// (op descriptor slots, r0, r1) -> 0 or -EINVAL. Bounce memory is allocated and write data
-// copied here, on the ring's thread, so the kernel never touches memory JS can free or move.
-int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, Op& op) {
+// (op descriptor slots, the refs array, the op's first ref slot) -> 0 or -EINVAL. Bounce memory
+// is allocated and write data copied here, on the ring's thread, so the kernel never touches
+// memory JS can free or move. A ref is read only by the ops that use it.
+int Ring::Parse(Napi::Env env, const double* d, Napi::Array refs, uint32_t index, Op& op) {
   op.id = static_cast<uint32_t>(d[0]);
   op.code = static_cast<OpCode>(static_cast<int32_t>(d[1]));
   op.flags = static_cast<uint32_t>(d[2]);
@@ -201,6 +203,18 @@ int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, 
   op.length = static_cast<int64_t>(d[5]);
   op.a1 = static_cast<int32_t>(d[6]);
   op.a2 = static_cast<int32_t>(d[7]);
+  bool shared_view = (op.flags & kSharedView) != 0;
+  if (shared_view && (op.code == OpCode::kRead || op.code == OpCode::kWrite)) {
+    // The view's bytes from the shared-memory table: no ref, no N-API call. JS checked that the
+    // view holds op.length bytes from that offset; a SharedArrayBuffer cannot shrink.
+    auto slot = static_cast<uint32_t>(op.a1);
+    if (slot >= shared_bases_.size() || !(d[7] >= 0)) return -EINVAL;
+    op.data = shared_bases_[slot] + static_cast<size_t>(d[7]);
+    return 0;
+  }
+  // Only statx and rename use the second ref: one array lookup fewer for every other op.
+  Napi::Value r0 = refs.Get(index);
+  Napi::Value r1 = op.code == OpCode::kStatx || op.code == OpCode::kRename ? refs.Get(index + 1) : env.Undefined();
   switch (op.code) {  // only these take paths: no type checks on the per-read path
     case OpCode::kOpen:
     case OpCode::kStatx:
@@ -308,9 +322,7 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
     } else if ((op = ops_.Add(id)) == nullptr) {
       refusal = kRefusedResult - EEXIST;  // an id still in use: JS frees an id only once its op is gone
     } else {
-      // Only statx and rename use the second ref: one array lookup fewer for every other op.
-      bool two_refs = code == OpCode::kStatx || code == OpCode::kRename;
-      int rc = Parse(env, d, refs.Get(index), two_refs ? refs.Get(index + 1) : env.Undefined(), *op);
+      int rc = Parse(env, d, refs, index, *op);
       if (rc < 0) {
         ops_.Remove(id);
         refusal = kRefusedResult + rc;
@@ -511,6 +523,28 @@ Napi::Value Ring::RegisterBuffers(const Napi::CallbackInfo& info) {
     for (uint32_t i = 0; i < views.Length(); i++) registered_buffers_.push_back(Napi::Persistent(views.Get(i)));
   }
   return Napi::Number::New(env, rc);
+}
+
+// (index, view: Uint8Array over a SharedArrayBuffer) -> 0, or -EINVAL: not such a view. Stores
+// the base address of the view's buffer under `index` (src/shared-memory.ts).
+Napi::Value Ring::ShareMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) return Napi::Number::New(env, -EBADF);
+  auto slot = info[0].As<Napi::Number>().Uint32Value();
+  napi_typedarray_type type;
+  size_t count = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  bool shared = false;
+  if (slot >= (1u << 20) ||
+      napi_get_typedarray_info(env, info[1], &type, &count, &data, &buffer, &offset) != napi_ok ||
+      !IsShared(env, buffer, &shared) || !shared) {
+    return Napi::Number::New(env, -EINVAL);
+  }
+  if (slot >= shared_bases_.size()) shared_bases_.resize(slot + 1, nullptr);
+  shared_bases_[slot] = static_cast<uint8_t*>(data) - offset;
+  return Napi::Number::New(env, 0);
 }
 
 // While ops are in flight the watched handles keep the thread's event loop alive and the JS
