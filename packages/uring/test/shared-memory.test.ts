@@ -14,6 +14,27 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const dir = tempDir();
 
+// The package's lib (ES2022, no DOM) types neither growable SharedArrayBuffers nor WebAssembly.
+type Growable = SharedArrayBuffer & { grow(bytes: number): void };
+const GrowableBuffer = SharedArrayBuffer as unknown as new (
+  bytes: number,
+  options: { maxByteLength: number },
+) => Growable;
+const WasmMemory = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Memory: new (size: {
+        initial: number;
+        maximum: number;
+        shared: boolean;
+      }) => {
+        buffer: SharedArrayBuffer;
+        grow(pages: number): void;
+      };
+    };
+  }
+).WebAssembly.Memory;
+
 /** Collects garbage and lets the FinalizationRegistry callbacks run. */
 async function collect(): Promise<void> {
   for (let i = 0; i < 3; i++) {
@@ -128,8 +149,8 @@ describe.each(backends)('%s: reads and writes over SharedArrayBuffers', (backend
     const data = pattern(4 * 65_536, 22);
     const fd = await ring.open(path, 'w+');
     expect(await ring.write(fd, data, 0)).toBe(data.length);
-    const growable = new SharedArrayBuffer(4096, { maxByteLength: 4 * 65_536 });
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    const growable = new GrowableBuffer(4096, { maxByteLength: 4 * 65_536 });
+    const memory = new WasmMemory({ initial: 1, maximum: 4, shared: true });
     for (let round = 0; round < 3; round++) {
       const at = round * 65_536 + 123;
       const tracking = new Uint8Array(growable); // length-tracking: grows with its buffer
