@@ -115,7 +115,14 @@ Ring::Ring(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Ring>(info), env_(
   auto want = options.Get("want").As<Napi::Number>().Uint32Value();
   auto idle = options.Get("sqpollIdleMs").As<Napi::Number>().Uint32Value();
   auto threads = options.Get("threads").As<Napi::Number>().Uint32Value();
-  completions_ = Napi::Persistent(options.Get("completions").As<Napi::Float64Array>());
+  Napi::Float64Array completions = options.Get("completions").As<Napi::Float64Array>();
+  completions_ = Napi::Persistent(completions);
+  // Proof obligation (the address stays right): the array is the JS IoRing's own, never handed
+  // out, transferred or resized, and held here until the Ring goes; its ArrayBuffer's memory
+  // does not move while it lives. So it is looked up once, not at every reap (each lookup is an
+  // N-API typed-array query).
+  completions_data_ = completions.Data();
+  completions_capacity_ = completions.ElementLength() / 2;
   on_complete_ = Napi::Persistent(options.Get("onComplete").As<Napi::Function>());
   on_complete_.Unref();  // weak while idle: the JS IoRing holds the function
   async_context_ = std::make_unique<Napi::AsyncContext>(env, "corelane:uring");
@@ -365,7 +372,7 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
 
 // Reaps and settles (calls JS) until a reap comes back short of a full array; -> how many.
 size_t Ring::SettleReady(Napi::Env env) {
-  size_t capacity = completions_.Value().ElementLength() / 2;
+  size_t capacity = completions_capacity_;
   size_t total = 0;
   for (;;) {
     size_t done = ReapInto();
@@ -451,9 +458,8 @@ Napi::Value Ring::Reap(const Napi::CallbackInfo& info) {
 
 // Reaps what is ready into the completion array: refused ops first, then the backend's.
 size_t Ring::ReapInto() {
-  Napi::Float64Array array = completions_.Value();
-  size_t capacity = array.ElementLength() / 2;
-  size_t written = refused_head_ < refused_.size() ? DeliverRefused(array.Data(), capacity) : 0;
+  size_t capacity = completions_capacity_;
+  size_t written = refused_head_ < refused_.size() ? DeliverRefused(completions_data_, capacity) : 0;
   scratch_.clear();
   if (written < capacity) backend_->Reap(scratch_, capacity - written);
   return Deliver(written);
@@ -462,9 +468,8 @@ size_t Ring::ReapInto() {
 // Writes scratch_ as (id, result) pairs after the first `written` (as many as the array holds),
 // copying read bytes back first; frees every op in scratch_, reported or not.
 size_t Ring::Deliver(size_t written) {
-  Napi::Float64Array array = completions_.Value();
-  size_t capacity = array.ElementLength() / 2;
-  double* out = array.Data();
+  size_t capacity = completions_capacity_;
+  double* out = completions_data_;
   for (const Completion& c : scratch_) {
     Op* op = c.op;
     if (written < capacity) {
@@ -597,7 +602,7 @@ void Ring::OnWake() {
   while (!closed_) {
     size_t count = ReapInto();
     if (count == 0) break;
-    size_t capacity = completions_.Value().ElementLength() / 2;
+    size_t capacity = completions_capacity_;
     napi_value argv[1];
     napi_value result;
     napi_value recv = Value();
@@ -642,10 +647,10 @@ void Ring::OnWake() {
 size_t Ring::DeliverFinished() {
   std::vector<Completion> finished;
   finished.swap(scratch_);
-  size_t capacity = completions_.Value().ElementLength() / 2;
+  size_t capacity = completions_capacity_;
   size_t at = 0;
   for (;;) {
-    size_t written = DeliverRefused(completions_.Value().Data(), capacity);
+    size_t written = DeliverRefused(completions_data_, capacity);
     size_t take = std::min(capacity - written, finished.size() - at);
     scratch_.assign(finished.begin() + static_cast<std::ptrdiff_t>(at),
                     finished.begin() + static_cast<std::ptrdiff_t>(at + take));

@@ -65,6 +65,8 @@ class Ring : public Napi::ObjectWrap<Ring> {
   std::vector<std::pair<uint32_t, int32_t>> refused_;
   size_t refused_head_ = 0;
   Napi::Reference<Napi::Float64Array> completions_;
+  double* completions_data_ = nullptr;  // completions_'s elements, (id, result) pairs
+  size_t completions_capacity_ = 0;     // how many pairs it holds
   Napi::FunctionReference on_complete_;
   std::unique_ptr<Napi::AsyncContext> async_context_;
   std::vector<Napi::Reference<Napi::Value>> registered_buffers_;
