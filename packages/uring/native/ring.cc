@@ -598,6 +598,8 @@ void Ring::OnWake() {
   // a budget: past it, it waits for the next submit or cancel, which retry it first.
   if (!closed_ && backend_->Owed()) backend_->Submit();
   in_wake_ = true;
+  // Signals of completions this loop reaps anyway are held back until it ends.
+  bool held = !closed_ && backend_->HoldWakes();
   int rounds = 0;
   while (!closed_) {
     size_t count = ReapInto();
@@ -626,10 +628,12 @@ void Ring::OnWake() {
     if (count == capacity) continue;
     // A submit of the callbacks settled completions it made, which signalled the eventfd: clear
     // it and reap once more, rather than return to libuv only to be woken at once for them.
+    // With the signals held, the ring itself says whether more is ready.
     if (!settled_inline_ || rounds++ >= kWakeRounds) break;
     settled_inline_ = false;
-    if (closed_ || !ClearWake()) break;
+    if (closed_ || !(held ? backend_->Ready() : ClearWake())) break;
   }
+  if (held && !closed_) backend_->ReleaseWakes();
   in_wake_ = false;
   settled_inline_ = false;
   if (!closed_ && backend_->Owed()) {
