@@ -449,6 +449,7 @@ bool UringBackend::HoldWakes() {
 // flag clear, which signals the eventfd: libuv wakes for them either way.
 void UringBackend::ReleaseWakes() {
   if (!wakes_held_) return;
+  if (Faulty(kFaultReleaseDelayUs)) std::this_thread::sleep_for(std::chrono::microseconds(faults_[kFaultReleaseDelayUs]));
   wakes_held_ = false;
   IO_URING_WRITE_ONCE(*ring_.cq.kflags, IO_URING_READ_ONCE(*ring_.cq.kflags) & ~IORING_CQ_EVENTFD_DISABLED);
   std::atomic_thread_fence(std::memory_order_seq_cst);

@@ -30,6 +30,7 @@ enum FaultSlot : int {
   kFaultCancelSqeUnavailable = 1,
   kFaultHoldCancels = 2,
   kFaultCancelAnyRefused = 3,
+  kFaultReleaseDelayUs = 4,
 };
 
 class UringBackend final : public Backend {

@@ -15,7 +15,7 @@ import {
 import { isDetachedView, isShared, requireFd } from './arguments.js';
 import { Batch, type BatchOwner } from './batch.js';
 import { backendDecision } from './capabilities.js';
-import { FAULTS } from './faults.js';
+import { FAULT_SLOTS, FAULTS } from './faults.js';
 import { FileSystemError } from './fs-error.js';
 import { type NativeRing, native } from './native.js';
 import { kernelSetupFlags, OpCode, OpFlag, REFUSED_RESULT, SetupWant } from './opcodes.js';
@@ -172,7 +172,7 @@ function bufferRefusal(spec: OpSpec): Error | undefined {
 /** The fault-injection array the package's tests pass (see faults.ts), or undefined. */
 function faultsOf(options: object): Int32Array | undefined {
   const value = (options as { [FAULTS]?: unknown })[FAULTS];
-  return value instanceof Int32Array && isShared(value) && value.length >= 4 ? value : undefined;
+  return value instanceof Int32Array && isShared(value) && value.length >= FAULT_SLOTS ? value : undefined;
 }
 
 const ECANCELED = constants.errno.ECANCELED;
