@@ -441,19 +441,28 @@ bool UringBackend::HoldWakes() {
 }
 
 // Proof obligation (no completion loses its wake-up once OnWake returns to libuv): the kernel
-// queues task work with a fully ordered cmpxchg on its work list and only then reads the
-// eventfd flag (io_req_local_work_add). This thread clears the flag, then a full fence, then
-// enters the kernel, which reads the work list and runs what is there. Each side stores, fences,
-// then loads what the other stored: at least one sees the other. Either the kernel saw the
-// flag clear and signalled, or this enter finds the work and runs it, posting its CQEs with the
-// flag clear, which signals the eventfd: libuv wakes for them either way.
+// queues task work with a fully ordered cmpxchg on its work list, then sets IORING_SQ_TASKRUN
+// when the list was empty, and only then reads the eventfd flag (io_req_local_work_add). This
+// thread clears the flag, then a full fence, then looks for the work. Each side stores, fences,
+// then loads what the other stored, so at least one sees the other: either the kernel saw the
+// flag clear and signalled, or this thread finds the work, runs it (an io_uring_enter) and so
+// posts its CQEs with the flag clear, which signals the eventfd. libuv wakes for them either way.
+// Where it looks: on x86-64 the kernel's atomic_or of IORING_SQ_TASKRUN is a locked instruction,
+// a full fence before its read of the flag, so the TASKRUN bit is enough (and costs no system
+// call when it is clear). Elsewhere that atomic_or is unordered; only the cmpxchg's list store
+// is ordered before the read, and only the kernel reads the list: this thread enters the kernel
+// whenever ops are in flight.
 void UringBackend::ReleaseWakes() {
   if (!wakes_held_) return;
   if (Faulty(kFaultReleaseDelayUs)) std::this_thread::sleep_for(std::chrono::microseconds(faults_[kFaultReleaseDelayUs]));
   wakes_held_ = false;
   IO_URING_WRITE_ONCE(*ring_.cq.kflags, IO_URING_READ_ONCE(*ring_.cq.kflags) & ~IORING_CQ_EVENTFD_DISABLED);
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (in_flight_ > 0) io_uring_get_events(&ring_);
+  if (in_flight_ == 0) return;
+#if defined(__x86_64__)
+  if ((IO_URING_READ_ONCE(*ring_.sq.kflags) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) == 0) return;
+#endif
+  io_uring_get_events(&ring_);
 }
 
 bool UringBackend::Ready() const {
