@@ -32,6 +32,12 @@ class Backend {
   // the queue), which the next Submit() retries, or completions no wake-up announces (ops a
   // failed submit took back), which the next Reap() hands out.
   virtual bool Owed() const { return false; }
+  // Holds back the backend's wake-up signal while the ring's thread reaps anyway (OnWake);
+  // -> whether it did. ReleaseWakes() ends it, and what completes after it signals again.
+  virtual bool HoldWakes() { return false; }
+  virtual void ReleaseWakes() {}
+  // While wakes are held: whether completions (or the work that makes them) are waiting.
+  virtual bool Ready() const { return false; }
   // Moves up to `max` completions into `out`, without blocking.
   virtual void Reap(std::vector<Completion>& out, size_t max) = 0;
   // The fd libuv should watch for completions, or -1 when the backend wakes libuv itself.

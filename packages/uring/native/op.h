@@ -48,7 +48,9 @@ constexpr int32_t kRefusedResult = -(1 << 16);
 // Per-op flags JS writes into the descriptor (src/opcodes.ts mirrors them).
 enum OpFlags : uint32_t {
   kLinkNext = 1u << 0,   // the next op runs only if this one succeeds (IOSQE_IO_LINK)
-  // 1u << 1 is unused: a view over a SharedArrayBuffer is used in place, decided in Parse().
+  // A read/write over a SharedArrayBuffer JS entered in the Ring's shared-memory table
+  // (src/shared-memory.ts): a1 is its index there, a2 the view's byte offset; the ref is unused.
+  kSharedView = 1u << 1,
   kFixedFile = 1u << 2,  // fd is an index into the registered files
   kFixedBuffer = 1u << 3,  // a1 is the index of a registered buffer the view lies in
   kDrain = 1u << 4,        // starts only after every op submitted before it completed (IOSQE_IO_DRAIN)

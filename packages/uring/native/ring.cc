@@ -101,6 +101,7 @@ Napi::Function Ring::Define(Napi::Env env) {
                          InstanceMethod<&Ring::Close>("close"),
                          InstanceMethod<&Ring::RegisterFiles>("registerFiles"),
                          InstanceMethod<&Ring::RegisterBuffers>("registerBuffers"),
+                         InstanceMethod<&Ring::ShareMemory>("shareMemory"),
                      });
 }
 
@@ -114,7 +115,14 @@ Ring::Ring(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Ring>(info), env_(
   auto want = options.Get("want").As<Napi::Number>().Uint32Value();
   auto idle = options.Get("sqpollIdleMs").As<Napi::Number>().Uint32Value();
   auto threads = options.Get("threads").As<Napi::Number>().Uint32Value();
-  completions_ = Napi::Persistent(options.Get("completions").As<Napi::Float64Array>());
+  Napi::Float64Array completions = options.Get("completions").As<Napi::Float64Array>();
+  completions_ = Napi::Persistent(completions);
+  // Proof obligation (the address stays right): the array is the JS IoRing's own, never handed
+  // out, transferred or resized, and held here until the Ring goes; its ArrayBuffer's memory
+  // does not move while it lives. So it is looked up once, not at every reap (each lookup is an
+  // N-API typed-array query).
+  completions_data_ = completions.Data();
+  completions_capacity_ = completions.ElementLength() / 2;
   on_complete_ = Napi::Persistent(options.Get("onComplete").As<Napi::Function>());
   on_complete_.Unref();  // weak while idle: the JS IoRing holds the function
   async_context_ = std::make_unique<Napi::AsyncContext>(env, "corelane:uring");
@@ -190,9 +198,10 @@ Napi::Value Ring::Info(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// (op descriptor slots, r0, r1) -> 0 or -EINVAL. Bounce memory is allocated and write data
-// copied here, on the ring's thread, so the kernel never touches memory JS can free or move.
-int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, Op& op) {
+// (op descriptor slots, the refs array, the op's first ref slot) -> 0 or -EINVAL. Bounce memory
+// is allocated and write data copied here, on the ring's thread, so the kernel never touches
+// memory JS can free or move. A ref is read only by the ops that use it.
+int Ring::Parse(Napi::Env env, const double* d, Napi::Array refs, uint32_t index, Op& op) {
   op.id = static_cast<uint32_t>(d[0]);
   op.code = static_cast<OpCode>(static_cast<int32_t>(d[1]));
   op.flags = static_cast<uint32_t>(d[2]);
@@ -201,6 +210,18 @@ int Ring::Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, 
   op.length = static_cast<int64_t>(d[5]);
   op.a1 = static_cast<int32_t>(d[6]);
   op.a2 = static_cast<int32_t>(d[7]);
+  bool shared_view = (op.flags & kSharedView) != 0;
+  if (shared_view && (op.code == OpCode::kRead || op.code == OpCode::kWrite)) {
+    // The view's bytes from the shared-memory table: no ref, no N-API call. JS checked that the
+    // view holds op.length bytes from that offset; a SharedArrayBuffer cannot shrink.
+    auto slot = static_cast<uint32_t>(op.a1);
+    if (slot >= shared_bases_.size() || !(d[7] >= 0)) return -EINVAL;
+    op.data = shared_bases_[slot] + static_cast<size_t>(d[7]);
+    return 0;
+  }
+  // Only statx and rename use the second ref: one array lookup fewer for every other op.
+  Napi::Value r0 = refs.Get(index);
+  Napi::Value r1 = op.code == OpCode::kStatx || op.code == OpCode::kRename ? refs.Get(index + 1) : env.Undefined();
   switch (op.code) {  // only these take paths: no type checks on the per-read path
     case OpCode::kOpen:
     case OpCode::kStatx:
@@ -308,9 +329,7 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
     } else if ((op = ops_.Add(id)) == nullptr) {
       refusal = kRefusedResult - EEXIST;  // an id still in use: JS frees an id only once its op is gone
     } else {
-      // Only statx and rename use the second ref: one array lookup fewer for every other op.
-      bool two_refs = code == OpCode::kStatx || code == OpCode::kRename;
-      int rc = Parse(env, d, refs.Get(index), two_refs ? refs.Get(index + 1) : env.Undefined(), *op);
+      int rc = Parse(env, d, refs, index, *op);
       if (rc < 0) {
         ops_.Remove(id);
         refusal = kRefusedResult + rc;
@@ -353,7 +372,7 @@ Napi::Value Ring::Submit(const Napi::CallbackInfo& info) {
 
 // Reaps and settles (calls JS) until a reap comes back short of a full array; -> how many.
 size_t Ring::SettleReady(Napi::Env env) {
-  size_t capacity = completions_.Value().ElementLength() / 2;
+  size_t capacity = completions_capacity_;
   size_t total = 0;
   for (;;) {
     size_t done = ReapInto();
@@ -439,9 +458,8 @@ Napi::Value Ring::Reap(const Napi::CallbackInfo& info) {
 
 // Reaps what is ready into the completion array: refused ops first, then the backend's.
 size_t Ring::ReapInto() {
-  Napi::Float64Array array = completions_.Value();
-  size_t capacity = array.ElementLength() / 2;
-  size_t written = refused_head_ < refused_.size() ? DeliverRefused(array.Data(), capacity) : 0;
+  size_t capacity = completions_capacity_;
+  size_t written = refused_head_ < refused_.size() ? DeliverRefused(completions_data_, capacity) : 0;
   scratch_.clear();
   if (written < capacity) backend_->Reap(scratch_, capacity - written);
   return Deliver(written);
@@ -450,9 +468,8 @@ size_t Ring::ReapInto() {
 // Writes scratch_ as (id, result) pairs after the first `written` (as many as the array holds),
 // copying read bytes back first; frees every op in scratch_, reported or not.
 size_t Ring::Deliver(size_t written) {
-  Napi::Float64Array array = completions_.Value();
-  size_t capacity = array.ElementLength() / 2;
-  double* out = array.Data();
+  size_t capacity = completions_capacity_;
+  double* out = completions_data_;
   for (const Completion& c : scratch_) {
     Op* op = c.op;
     if (written < capacity) {
@@ -513,6 +530,28 @@ Napi::Value Ring::RegisterBuffers(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, rc);
 }
 
+// (index, view: Uint8Array over a SharedArrayBuffer) -> 0, or -EINVAL: not such a view. Stores
+// the base address of the view's buffer under `index` (src/shared-memory.ts).
+Napi::Value Ring::ShareMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) return Napi::Number::New(env, -EBADF);
+  auto slot = info[0].As<Napi::Number>().Uint32Value();
+  napi_typedarray_type type;
+  size_t count = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  bool shared = false;
+  if (slot >= (1u << 20) ||
+      napi_get_typedarray_info(env, info[1], &type, &count, &data, &buffer, &offset) != napi_ok ||
+      !IsShared(env, buffer, &shared) || !shared) {
+    return Napi::Number::New(env, -EINVAL);
+  }
+  if (slot >= shared_bases_.size()) shared_bases_.resize(slot + 1, nullptr);
+  shared_bases_[slot] = static_cast<uint8_t*>(data) - offset;
+  return Napi::Number::New(env, 0);
+}
+
 // While ops are in flight the watched handles keep the thread's event loop alive and the JS
 // callback strongly referenced; when none are, neither holds anything.
 void Ring::UpdateRef() {
@@ -559,11 +598,13 @@ void Ring::OnWake() {
   // a budget: past it, it waits for the next submit or cancel, which retry it first.
   if (!closed_ && backend_->Owed()) backend_->Submit();
   in_wake_ = true;
+  // Signals of completions this loop reaps anyway are held back until it ends.
+  bool held = !closed_ && backend_->HoldWakes();
   int rounds = 0;
   while (!closed_) {
     size_t count = ReapInto();
     if (count == 0) break;
-    size_t capacity = completions_.Value().ElementLength() / 2;
+    size_t capacity = completions_capacity_;
     napi_value argv[1];
     napi_value result;
     napi_value recv = Value();
@@ -587,10 +628,12 @@ void Ring::OnWake() {
     if (count == capacity) continue;
     // A submit of the callbacks settled completions it made, which signalled the eventfd: clear
     // it and reap once more, rather than return to libuv only to be woken at once for them.
+    // With the signals held, the ring itself says whether more is ready.
     if (!settled_inline_ || rounds++ >= kWakeRounds) break;
     settled_inline_ = false;
-    if (closed_ || !ClearWake()) break;
+    if (closed_ || !(held ? backend_->Ready() : ClearWake())) break;
   }
+  if (held && !closed_) backend_->ReleaseWakes();
   in_wake_ = false;
   settled_inline_ = false;
   if (!closed_ && backend_->Owed()) {
@@ -608,10 +651,10 @@ void Ring::OnWake() {
 size_t Ring::DeliverFinished() {
   std::vector<Completion> finished;
   finished.swap(scratch_);
-  size_t capacity = completions_.Value().ElementLength() / 2;
+  size_t capacity = completions_capacity_;
   size_t at = 0;
   for (;;) {
-    size_t written = DeliverRefused(completions_.Value().Data(), capacity);
+    size_t written = DeliverRefused(completions_data_, capacity);
     size_t take = std::min(capacity - written, finished.size() - at);
     scratch_.assign(finished.begin() + static_cast<std::ptrdiff_t>(at),
                     finished.begin() + static_cast<std::ptrdiff_t>(at + take));

@@ -29,8 +29,9 @@ class Ring : public Napi::ObjectWrap<Ring> {
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value RegisterFiles(const Napi::CallbackInfo& info);
   Napi::Value RegisterBuffers(const Napi::CallbackInfo& info);
+  Napi::Value ShareMemory(const Napi::CallbackInfo& info);
 
-  int Parse(Napi::Env env, const double* d, Napi::Value r0, Napi::Value r1, Op& op);
+  int Parse(Napi::Env env, const double* d, Napi::Array refs, uint32_t index, Op& op);
   size_t QueueChain();
   void Refuse(uint32_t id, int32_t result);
   size_t DeliverRefused(double* out, size_t capacity);
@@ -64,9 +65,14 @@ class Ring : public Napi::ObjectWrap<Ring> {
   std::vector<std::pair<uint32_t, int32_t>> refused_;
   size_t refused_head_ = 0;
   Napi::Reference<Napi::Float64Array> completions_;
+  double* completions_data_ = nullptr;  // completions_'s elements, (id, result) pairs
+  size_t completions_capacity_ = 0;     // how many pairs it holds
   Napi::FunctionReference on_complete_;
   std::unique_ptr<Napi::AsyncContext> async_context_;
   std::vector<Napi::Reference<Napi::Value>> registered_buffers_;
+  // Base addresses of SharedArrayBuffers, by the index JS gave each (src/shared-memory.ts). No
+  // reference: an op naming one holds a view of it in JS until the op is gone.
+  std::vector<uint8_t*> shared_bases_;
   Napi::Reference<Napi::Int32Array> faults_;  // the tests' fault injection (src/faults.ts), if any
   uv_poll_t* poll_ = nullptr;
   uv_async_t* async_ = nullptr;

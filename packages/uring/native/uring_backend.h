@@ -30,6 +30,7 @@ enum FaultSlot : int {
   kFaultCancelSqeUnavailable = 1,
   kFaultHoldCancels = 2,
   kFaultCancelAnyRefused = 3,
+  kFaultReleaseDelayUs = 4,
 };
 
 class UringBackend final : public Backend {
@@ -51,6 +52,9 @@ class UringBackend final : public Backend {
   int Submit() override;
   void Cancel(Op* op) override;
   bool Owed() const override { return !deferred_cancels_.empty() || !backlog_.empty() || cancel_any_owed_; }
+  bool HoldWakes() override;
+  void ReleaseWakes() override;
+  bool Ready() const override;
   void Reap(std::vector<Completion>& out, size_t max) override;
   int EventFd() const override { return event_fd_; }
   void Shutdown(std::vector<Completion>& out) override;
@@ -90,6 +94,7 @@ class UringBackend final : public Backend {
   std::vector<uint64_t> deferred_cancels_;  // tags of ops whose cancel found no room yet
   bool cancel_any_owed_ = false;
   bool cqe_skip_ = false;  // IORING_FEAT_CQE_SKIP: quiet chains skip their links' CQEs
+  bool wakes_held_ = false;  // IORING_CQ_EVENTFD_DISABLED is set (HoldWakes)
   std::vector<Op*> chain_scratch_;            // close()'s IORING_ASYNC_CANCEL_ANY was not handed over yet
 };
 

@@ -14,6 +14,9 @@
  *      2  holdCancels           while non-zero, every cancel finds the queue full
  *      3  cancelAnyRefused      non-zero: close() asks for IORING_ASYNC_CANCEL_ANY with a flag
  *                               this kernel does not know, so it fails EINVAL as 5.15's does
+ *      4  releaseDelayUs        non-zero: a wake-up that held the eventfd's signal back sleeps
+ *                               this many microseconds before it lets go, the signal still held,
+ *                               so io-wq workers finish ops inside that window
  * ```
  */
 export const FAULTS = Symbol.for('corelane.uring.faults');
@@ -24,9 +27,13 @@ export const Fault = {
   cancelSqeUnavailable: 1,
   holdCancels: 2,
   cancelAnyRefused: 3,
+  releaseDelayUs: 4,
 } as const;
+
+/** How many slots a faults array has (the native side reads each of them). */
+export const FAULT_SLOTS = Object.keys(Fault).length;
 
 /** A fresh faults array, all off. */
 export function faults(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(4 * Object.keys(Fault).length));
+  return new Int32Array(new SharedArrayBuffer(4 * FAULT_SLOTS));
 }

@@ -39,6 +39,8 @@ export interface NativeRing {
   close(): number;
   registerFiles(fds: Int32Array): number;
   registerBuffers(views: Uint8Array[]): number;
+  /** Stores the base address of `view`'s SharedArrayBuffer under `index` (shared-memory.ts). */
+  shareMemory(index: number, view: Uint8Array): number;
 }
 
 /** What the addon exports (native/addon.cc). */

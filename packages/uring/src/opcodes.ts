@@ -32,8 +32,13 @@ export const REFUSED_RESULT = -(1 << 16);
 export const OpFlag = {
   /** The next op in the batch runs only if this one succeeds in full (IOSQE_IO_LINK). */
   linkNext: 1 << 0,
-  // 1 << 1 is unused: whether a view is used in place (it is over a SharedArrayBuffer) is
-  // decided natively, from the buffer N-API already hands over, not with `.buffer` in JS.
+  /**
+   * A read or write whose view is over a SharedArrayBuffer of the ring's shared-memory table
+   * (shared-memory.ts): `a1` is the buffer's index there, `a2` the view's byte offset in it, and
+   * the op's ref is not read. Other views are used in place when N-API says their buffer is
+   * shared, else through bounce memory.
+   */
+  sharedView: 1 << 1,
   /** `fd` is an index into the registered files (IOSQE_FIXED_FILE). */
   fixedFile: 1 << 2,
   /** The view lies in a registered buffer whose index is in `a1` (READ_FIXED / WRITE_FIXED). */

@@ -15,12 +15,13 @@ import {
 import { isDetachedView, isShared, requireFd } from './arguments.js';
 import { Batch, type BatchOwner } from './batch.js';
 import { backendDecision } from './capabilities.js';
-import { FAULTS } from './faults.js';
+import { FAULT_SLOTS, FAULTS } from './faults.js';
 import { FileSystemError } from './fs-error.js';
 import { type NativeRing, native } from './native.js';
 import { kernelSetupFlags, OpCode, OpFlag, REFUSED_RESULT, SetupWant } from './opcodes.js';
 import { FileOperations } from './operations.js';
 import type { OpOptions, OpSpec } from './ops.js';
+import { SharedMemoryTable } from './shared-memory.js';
 import { Slots } from './slots.js';
 import { Staging } from './staging.js';
 import { decodeStatx } from './stats.js';
@@ -171,7 +172,7 @@ function bufferRefusal(spec: OpSpec): Error | undefined {
 /** The fault-injection array the package's tests pass (see faults.ts), or undefined. */
 function faultsOf(options: object): Int32Array | undefined {
   const value = (options as { [FAULTS]?: unknown })[FAULTS];
-  return value instanceof Int32Array && isShared(value) && value.length >= 4 ? value : undefined;
+  return value instanceof Int32Array && isShared(value) && value.length >= FAULT_SLOTS ? value : undefined;
 }
 
 const ECANCELED = constants.errno.ECANCELED;
@@ -206,6 +207,8 @@ export class IoRing extends FileOperations<object> {
   readonly #onComplete = (count: number): void => this.#settleCompleted(count);
   /** What every batch of this ring calls back into: made once, not per batch. */
   readonly #batchOwner: BatchOwner;
+  /** SharedArrayBuffers this ring's reads and writes used, by the index the native side knows. */
+  readonly #sharedMemory = new SharedMemoryTable((index, view) => this.#native.shareMemory(index, view) === 0);
 
   constructor(options?: IoRingOptions) {
     super();
@@ -515,18 +518,19 @@ export class IoRing extends FileOperations<object> {
       pending.onAbort = () => this.#abort(id);
       spec.signal.addEventListener('abort', pending.onAbort, { once: true });
     }
-    this.#staging.push(
-      id,
-      spec.code,
-      spec.flags,
-      spec.fd,
-      spec.offset,
-      spec.length,
-      spec.a1,
-      spec.a2,
-      spec.ref0,
-      spec.ref1,
-    );
+    let { flags, a1, a2 } = spec;
+    if ((spec.code === OpCode.read || spec.code === OpCode.write) && (flags & OpFlag.fixedBuffer) === 0) {
+      // A view over a SharedArrayBuffer is named by (table index, byte offset): the native side
+      // then reads neither the view nor its ref (shared-memory.ts).
+      const view = spec.ref0 as Uint8Array;
+      const index = this.#sharedMemory.indexOf(view);
+      if (index >= 0) {
+        flags |= OpFlag.sharedView;
+        a1 = index;
+        a2 = view.byteOffset;
+      }
+    }
+    this.#staging.push(id, spec.code, flags, spec.fd, spec.offset, spec.length, a1, a2, spec.ref0, spec.ref1);
     this.#staged.push(pending);
     if (batched) return;
     // Measured on a 4 KiB random-read loop at depth 32 (O_DIRECT): waiting for the end of the
@@ -607,6 +611,12 @@ export class IoRing extends FileOperations<object> {
   }
 
   #settleCompleted(count: number): void {
+    this.#settle(count);
+    // Idle: the table keeps no buffer alive on its own (the next op looks its buffer up again).
+    if (this.#pending.size === 0) this.#sharedMemory.forgetLast();
+  }
+
+  #settle(count: number): void {
     const c = this.#completions;
     for (let i = 0; i < count; i++) {
       const id = c[2 * i] as number;

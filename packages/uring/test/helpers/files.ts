@@ -8,9 +8,9 @@ import type { Backend } from '../../src/index.js';
 /** Every test file runs its cases once per backend. */
 export const backends: readonly Backend[] = ['io_uring', 'threadpool'];
 
-/** A fresh directory under os.tmpdir(), removed when the test file finishes. */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'corelane-uring-'));
+/** A fresh directory under `root` (os.tmpdir()), removed when the test file finishes. */
+export function tempDir(root = tmpdir()): string {
+  const dir = mkdtempSync(join(root, 'corelane-uring-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
