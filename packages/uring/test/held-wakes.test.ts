@@ -3,7 +3,7 @@
 // nothing. On the way out the ring must run that work, or the thread sleeps in libuv with ops
 // done and never settled. Only the event loop drives the ring here (no poll()); a lost wake-up
 // shows as a test that never finishes (bounded by its timeout).
-import { closeSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,41 @@ describe('io_uring: a wake-up that lets its held signal go', () => {
       expect(Buffer.from(a.buffer, 0, 5).toString()).toBe('first');
       expect(Buffer.from(b.buffer, 0, 6).toString()).toBe('second');
       expect(await exited).toBe(0);
+    } finally {
+      ring.close();
+      closeSync(first);
+      closeSync(second);
+    }
+  }, 10_000);
+});
+
+describe.each(variants)('io_uring, %s: a wake-up whose callbacks enter the kernel without reaping', (_name, options) => {
+  // A cancel made from a completion's callback submits its SQE with an enter that also runs
+  // the ring's task work (DEFER_TASKRUN): the cancelled op's CQE is posted then, inside the
+  // held window, and signals nothing. Nothing reaps it before the wake-up returns to libuv.
+  it('settles an op cancelled from inside a wake-up (seen hanging when the release ignored CQEs already posted)', async () => {
+    const ring = new IoRing({ backend: 'io_uring', ...options });
+    const first = pipeFd(dir, `cancel-first-${Object.keys(options).length}`);
+    const second = pipeFd(dir, `cancel-second-${Object.keys(options).length}`);
+    try {
+      for (let round = 0; round < 20; round++) {
+        const a = new Uint8Array(new SharedArrayBuffer(8));
+        const b = new Uint8Array(new SharedArrayBuffer(8));
+        const controller = new AbortController();
+        const readA = ring.read(first, a, null);
+        const readB = ring.read(second, b, null, { signal: controller.signal });
+        ring.submit();
+        // The abort runs in readA's continuation, a microtask of the wake-up that settled it.
+        const aborted = readA.then((n) => {
+          controller.abort();
+          return n;
+        });
+        writeSync(first, `r${round % 10}`);
+        expect(await aborted).toBe(2);
+        await expect(readB).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+        expect(Buffer.from(a.buffer, 0, 2).toString()).toBe(`r${round % 10}`);
+        expect(ring.inFlight).toBe(0);
+      }
     } finally {
       ring.close();
       closeSync(first);
