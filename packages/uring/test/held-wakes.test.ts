@@ -131,6 +131,43 @@ describe.each(variants)(
   },
 );
 
+describe.each(variants)('io_uring, %s: close() from inside a wake-up', (_name, options) => {
+  // The wake-up that settles the first read still holds the eventfd's signal when its
+  // continuation closes the ring: the ring goes with the flag set, and nothing else uses it.
+  it('rejects the op still in flight, and a new ring on the same thread reads and is woken', async () => {
+    const ring = new IoRing({ backend: 'io_uring', ...options });
+    const first = pipeFd(dir, `close-first-${Object.keys(options).length}`);
+    const second = pipeFd(dir, `close-second-${Object.keys(options).length}`);
+    try {
+      const readA = ring.read(first, new Uint8Array(new SharedArrayBuffer(8)), null);
+      const readB = ring.read(second, new Uint8Array(new SharedArrayBuffer(8)), null);
+      ring.submit();
+      const closed = readA.then((n) => {
+        ring.close();
+        return n;
+      });
+      writeSync(first, 'one');
+      expect(await closed).toBe(3);
+      await expect(readB).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+      const next = new IoRing({ backend: 'io_uring', ...options });
+      try {
+        const view = new Uint8Array(new SharedArrayBuffer(8));
+        const read = next.read(second, view, null);
+        next.submit();
+        writeSync(second, 'two');
+        expect(await read).toBe(3);
+        expect(Buffer.from(view.buffer, 0, 3).toString()).toBe('two');
+      } finally {
+        next.close();
+      }
+    } finally {
+      ring.close();
+      closeSync(first);
+      closeSync(second);
+    }
+  }, 10_000);
+});
+
 describe.each(backends)('%s: completions that finish while a wake-up reaps', (backend) => {
   it.each(variants)(
     '%s: 3000 reads, 32 in flight, each settles once with its own bytes',
