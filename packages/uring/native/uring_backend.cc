@@ -434,7 +434,11 @@ void UringBackend::Cancel(Op* op) {
 // Other rings post CQEs straight from a worker or an interrupt, with no full barrier between
 // the CQ tail's store and the flag's load: their wakes are never held.
 bool UringBackend::HoldWakes() {
-  if ((setup_flags_ & IORING_SETUP_DEFER_TASKRUN) == 0 || ring_.cq.kflags == nullptr || wakes_held_) return false;
+  // ReleaseWakes() and Ready() find the work queued meanwhile by IORING_SQ_TASKRUN, which the
+  // kernel sets only with IORING_SETUP_TASKRUN_FLAG (Init asks for it with DEFER_TASKRUN, and
+  // every kernel with DEFER_TASKRUN, 6.1+, has it): without it the work would go unseen.
+  constexpr unsigned kNeeded = IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+  if ((setup_flags_ & kNeeded) != kNeeded || ring_.cq.kflags == nullptr || wakes_held_) return false;
   IO_URING_WRITE_ONCE(*ring_.cq.kflags, IO_URING_READ_ONCE(*ring_.cq.kflags) | IORING_CQ_EVENTFD_DISABLED);
   wakes_held_ = true;
   return true;
@@ -459,6 +463,16 @@ void UringBackend::ReleaseWakes() {
   IO_URING_WRITE_ONCE(*ring_.cq.kflags, IO_URING_READ_ONCE(*ring_.cq.kflags) & ~IORING_CQ_EVENTFD_DISABLED);
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (in_flight_ == 0) return;
+  // CQEs already in the CQ were posted by this thread's own enters with the flag set, and so
+  // signalled nothing. Most were reaped, but not those of an enter no reap followed: a cancel
+  // made from a callback submits with io_uring_submit_and_get_events, which runs task work and
+  // posts CQEs, and a settle cut short by a throwing callback leaves the rest. Only this thread
+  // posts to a DEFER_TASKRUN ring's CQ, so the count read here is exact: signal for them.
+  if (io_uring_cq_ready(&ring_) > 0) {
+    uint64_t one = 1;
+    ssize_t ignored = write(event_fd_, &one, sizeof(one));  // EAGAIN only at a count of 2^64-2: signalled anyway
+    (void)ignored;
+  }
 #if defined(__x86_64__)
   if ((IO_URING_READ_ONCE(*ring_.sq.kflags) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) == 0) return;
 #endif

@@ -21,7 +21,7 @@ import { type NativeRing, native } from './native.js';
 import { kernelSetupFlags, OpCode, OpFlag, REFUSED_RESULT, SetupWant } from './opcodes.js';
 import { FileOperations } from './operations.js';
 import type { OpOptions, OpSpec } from './ops.js';
-import { SharedMemoryTable } from './shared-memory.js';
+import { SharedMemoryTable, viewByteLength, viewByteOffset } from './shared-memory.js';
 import { Slots } from './slots.js';
 import { Staging } from './staging.js';
 import { decodeStatx } from './stats.js';
@@ -522,12 +522,14 @@ export class IoRing extends FileOperations<object> {
     if ((spec.code === OpCode.read || spec.code === OpCode.write) && (flags & OpFlag.fixedBuffer) === 0) {
       // A view over a SharedArrayBuffer is named by (table index, byte offset): the native side
       // then reads neither the view nor its ref (shared-memory.ts).
+      // Its place is read from the view's internal slots, not through getters it may override;
+      // a length past the view's true end takes the path where the native side refuses it.
       const view = spec.ref0 as Uint8Array;
       const index = this.#sharedMemory.indexOf(view);
-      if (index >= 0) {
+      if (index >= 0 && spec.length <= viewByteLength(view)) {
         flags |= OpFlag.sharedView;
         a1 = index;
-        a2 = view.byteOffset;
+        a2 = viewByteOffset(view);
       }
     }
     this.#staging.push(id, spec.code, flags, spec.fd, spec.offset, spec.length, a1, a2, spec.ref0, spec.ref1);

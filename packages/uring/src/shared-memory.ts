@@ -21,6 +21,30 @@
  * buffer was collected (the FinalizationRegistry), when no op can still name it, and its base is
  * written again before the first op that names it is submitted.
  */
+// The typed arrays' own accessors, taken once at load. A view (or its class) can override
+// `buffer`, `byteOffset` and `byteLength` with getters that lie, and the native side, which reads
+// no view here, would use the memory they named: these read the view's internal slots instead.
+const apply = Reflect.apply;
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function accessor<T>(name: 'buffer' | 'byteOffset' | 'byteLength'): (view: Uint8Array) => T {
+  const get = Object.getOwnPropertyDescriptor(TypedArrayPrototype, name)?.get as () => T;
+  return (view) => apply(get, view, []) as T;
+}
+const bufferOfView = accessor<ArrayBufferLike>('buffer');
+/** The view's true byte offset in its buffer (no getter of its own is called). */
+export const viewByteOffset = accessor<number>('byteOffset');
+/** The view's true length in bytes (no getter of its own is called). */
+export const viewByteLength = accessor<number>('byteLength');
+
+/** The view's true buffer, or undefined: not a typed array (an object posing as one). */
+function viewBuffer(view: Uint8Array): ArrayBufferLike | undefined {
+  try {
+    return bufferOfView(view);
+  } catch {
+    return undefined;
+  }
+}
+
 export class SharedMemoryTable {
   readonly #indexes = new WeakMap<SharedArrayBuffer, number>();
   readonly #free: number[] = [];
@@ -36,9 +60,13 @@ export class SharedMemoryTable {
     this.#register = register;
   }
 
-  /** The index of `view`'s buffer (registered now if new), or -1: not shared, or refused. */
+  /**
+   * The index of `view`'s true buffer (registered now if new), or -1: not shared, not a typed
+   * array, or refused.
+   */
   indexOf(view: Uint8Array): number {
-    const buffer = view.buffer;
+    const buffer = viewBuffer(view);
+    if (buffer === undefined) return -1;
     if (buffer === this.#last) return this.#lastIndex;
     if (!(buffer instanceof SharedArrayBuffer)) return -1;
     let index = this.#indexes.get(buffer);

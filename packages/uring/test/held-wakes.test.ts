@@ -3,7 +3,7 @@
 // nothing. On the way out the ring must run that work, or the thread sleeps in libuv with ops
 // done and never settled. Only the event loop drives the ring here (no poll()); a lost wake-up
 // shows as a test that never finishes (bounded by its timeout).
-import { closeSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -20,8 +20,17 @@ const variants: [string, IoRingOptions][] = [
   ['deferTaskrun: false', { deferTaskrun: false }],
 ];
 
-/** Reads `count` 512-byte blocks through `ring`, 32 in flight, each checked; `then(seq)` after each. */
-async function readAll(ring: IoRing, name: string, count: number, then: (seq: number) => void): Promise<Int32Array> {
+/**
+ * Reads `count` 512-byte blocks through `ring`, 32 in flight, each checked; `then(seq, last)`
+ * after each (`last`: its lane's final read), and `drain()` awaited once all are read, before the file's close (which reaps).
+ */
+async function readAll(
+  ring: IoRing,
+  name: string,
+  count: number,
+  then: (seq: number, last: boolean) => void,
+  drain?: () => Promise<unknown>,
+): Promise<Int32Array> {
   const blocks = 256;
   const data = pattern(blocks * 512, 31);
   const fd = await ring.open(join(dir, name), 'w+');
@@ -36,10 +45,11 @@ async function readAll(ring: IoRing, name: string, count: number, then: (seq: nu
       expect(await ring.read(fd, view, block * 512)).toBe(512);
       expect(checksum(view)).toBe(checksum(data.subarray(block * 512, (block + 1) * 512)));
       settled[seq] = (settled[seq] as number) + 1;
-      then(seq);
+      then(seq, next >= count); // last: this lane reads no more
     }
   };
   await Promise.all(Array.from({ length: 32 }, (_, k) => lane(k)));
+  await drain?.();
   await ring.closeFile(fd);
   return settled;
 }
@@ -83,6 +93,81 @@ describe('io_uring: a wake-up that lets its held signal go', () => {
   }, 10_000);
 });
 
+describe.each(variants)(
+  'io_uring, %s: a wake-up whose callbacks enter the kernel without reaping',
+  (_name, options) => {
+    // A cancel made from a completion's callback submits its SQE with an enter that also runs
+    // the ring's task work (DEFER_TASKRUN): the cancelled op's CQE is posted then, inside the
+    // held window, and signals nothing. Nothing reaps it before the wake-up returns to libuv.
+    it('settles an op cancelled from inside a wake-up (seen hanging when the release ignored CQEs already posted)', async () => {
+      const ring = new IoRing({ backend: 'io_uring', ...options });
+      const first = pipeFd(dir, `cancel-first-${Object.keys(options).length}`);
+      const second = pipeFd(dir, `cancel-second-${Object.keys(options).length}`);
+      try {
+        for (let round = 0; round < 20; round++) {
+          const a = new Uint8Array(new SharedArrayBuffer(8));
+          const b = new Uint8Array(new SharedArrayBuffer(8));
+          const controller = new AbortController();
+          const readA = ring.read(first, a, null);
+          const readB = ring.read(second, b, null, { signal: controller.signal });
+          ring.submit();
+          // The abort runs in readA's continuation, a microtask of the wake-up that settled it.
+          const aborted = readA.then((n) => {
+            controller.abort();
+            return n;
+          });
+          writeSync(first, `r${round % 10}`);
+          expect(await aborted).toBe(2);
+          await expect(readB).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+          expect(Buffer.from(a.buffer, 0, 2).toString()).toBe(`r${round % 10}`);
+          expect(ring.inFlight).toBe(0);
+        }
+      } finally {
+        ring.close();
+        closeSync(first);
+        closeSync(second);
+      }
+    }, 10_000);
+  },
+);
+
+describe.each(variants)('io_uring, %s: close() from inside a wake-up', (_name, options) => {
+  // The wake-up that settles the first read still holds the eventfd's signal when its
+  // continuation closes the ring: the ring goes with the flag set, and nothing else uses it.
+  it('rejects the op still in flight, and a new ring on the same thread reads and is woken', async () => {
+    const ring = new IoRing({ backend: 'io_uring', ...options });
+    const first = pipeFd(dir, `close-first-${Object.keys(options).length}`);
+    const second = pipeFd(dir, `close-second-${Object.keys(options).length}`);
+    try {
+      const readA = ring.read(first, new Uint8Array(new SharedArrayBuffer(8)), null);
+      const readB = ring.read(second, new Uint8Array(new SharedArrayBuffer(8)), null);
+      ring.submit();
+      const closed = readA.then((n) => {
+        ring.close();
+        return n;
+      });
+      writeSync(first, 'one');
+      expect(await closed).toBe(3);
+      await expect(readB).rejects.toMatchObject({ code: 'ERR_CORELANE_CANCELLED' });
+      const next = new IoRing({ backend: 'io_uring', ...options });
+      try {
+        const view = new Uint8Array(new SharedArrayBuffer(8));
+        const read = next.read(second, view, null);
+        next.submit();
+        writeSync(second, 'two');
+        expect(await read).toBe(3);
+        expect(Buffer.from(view.buffer, 0, 3).toString()).toBe('two');
+      } finally {
+        next.close();
+      }
+    } finally {
+      ring.close();
+      closeSync(first);
+      closeSync(second);
+    }
+  }, 10_000);
+});
+
 describe.each(backends)('%s: completions that finish while a wake-up reaps', (backend) => {
   it.each(variants)(
     '%s: 3000 reads, 32 in flight, each settles once with its own bytes',
@@ -100,5 +185,62 @@ describe.each(backends)('%s: completions that finish while a wake-up reaps', (ba
       }
     },
     20_000,
+  );
+});
+
+describe.each(backends)('%s: a mixed load that only the event loop drives', (backend) => {
+  it.each(variants)(
+    '%s: 4000 reads whose callbacks submit, cancel and yield, each settles once with its own bytes',
+    async (_name, options) => {
+      const ring = new IoRing({ backend, entries: 64, ...options });
+      const pipe = pipeFd(dir, `mixed-pipe-${backend}-${Object.keys(options).length}`);
+      let cancelled = 0;
+      const waiting: Promise<void>[] = [];
+      try {
+        let expected = 0;
+        const settled = await readAll(
+          ring,
+          `mixed-${backend}-${Object.keys(options).length}`,
+          4000,
+          (seq, last) => {
+            // Every lane's last read cancels too: then no later completion's signal covers one
+            // the cancel left unsignalled.
+            if (seq % 7 === 0 || last) {
+              expected++;
+              // A read that never gets data, cancelled from this callback: its cancel enters the
+              // kernel inside the wake-up, with no reap after it.
+              const controller = new AbortController();
+              const read = ring.read(pipe, new Uint8Array(new SharedArrayBuffer(8)), null, {
+                signal: controller.signal,
+              });
+              ring.submit(); // a staged op would be refused at its submit, with no cancel
+              controller.abort();
+              waiting.push(
+                read.then(
+                  () => {
+                    throw new Error('a read of an empty pipe completed');
+                  },
+                  (error: { code?: string }) => {
+                    expect(error.code).toBe('ERR_CORELANE_CANCELLED');
+                    cancelled++;
+                  },
+                ),
+              );
+            }
+            if (seq % 5 === 0) waiting.push(new Promise<void>((resolve) => setImmediate(resolve)));
+            if (seq % 11 === 0) waiting.push(new Promise<void>((resolve) => setTimeout(resolve, 0)));
+            if (seq % 16 === 0) Atomics.wait(pause, 0, 0, 0.1);
+          },
+          () => Promise.all(waiting),
+        );
+        expect(settled.every((n) => n === 1)).toBe(true);
+        expect(cancelled).toBe(expected);
+        expect(ring.inFlight).toBe(0);
+      } finally {
+        ring.close();
+        closeSync(pipe);
+      }
+    },
+    30_000,
   );
 });

@@ -187,4 +187,29 @@ describe.each(backends)('%s: reads and writes over SharedArrayBuffers', (backend
     expect(Buffer.from(keep.buffer).equals(data.subarray(0, 1024))).toBe(true);
     await ring.closeFile(fd);
   });
+
+  it("takes a view's place from the view itself, not from getters it overrides (seen landing where the lying getters said)", async () => {
+    const path = join(dir, `${backend}-lying`);
+    const data = pattern(8192, 29);
+    const fd = await ring.open(path, 'w+');
+    expect(await ring.write(fd, data, 0)).toBe(data.length);
+    const lie = (view: Uint8Array, name: 'buffer' | 'byteOffset' | 'byteLength', value: unknown): Uint8Array =>
+      Object.defineProperty(view, name, { get: () => value });
+    const memory = new SharedArrayBuffer(8192);
+    const other = new SharedArrayBuffer(8192);
+    const zero = (bytes: Uint8Array): boolean => bytes.every((b) => b === 0);
+    // byteOffset says 4096: the bytes belong at 0..16, where the view really is.
+    expect(await ring.read(fd, lie(new Uint8Array(memory, 0, 16), 'byteOffset', 4096), 0)).toBe(16);
+    // buffer names another SharedArrayBuffer: the bytes belong in the view's own.
+    expect(await ring.read(fd, lie(new Uint8Array(memory, 16, 16), 'buffer', other), 16)).toBe(16);
+    expect(Buffer.from(memory, 0, 32).equals(data.subarray(0, 32))).toBe(true);
+    expect(zero(new Uint8Array(memory, 32))).toBe(true);
+    expect(zero(new Uint8Array(other))).toBe(true);
+    // byteLength says 4096 of a 16-byte view: refused, or no more than 16 bytes; none past it.
+    const long = lie(new Uint8Array(memory, 32, 16), 'byteLength', 4096);
+    const read = await ring.read(fd, long, 32).catch((error: { code?: string }) => error.code);
+    expect([16, 'ERR_CORELANE_SYSTEM']).toContain(read); // refused at the submit (EINVAL)
+    expect(zero(new Uint8Array(memory, 48))).toBe(true);
+    await ring.closeFile(fd);
+  });
 });
