@@ -9,6 +9,7 @@ const sample = (scale: number): BreakdownSample => ({
   hash: 40 * scale,
   claim: 20 * scale,
   route: 130 * scale,
+  floor: 90 * scale,
   blockedWaits: 2 * scale,
   preempted: 3 * scale,
   consumerSleeps: 50 * scale,
@@ -31,6 +32,7 @@ describe('router throughput breakdown', () => {
     expect(text).toContain('(TargetCache.get, a Map lookup) 20');
     expect(text).toContain('(partition: 80) —, claim (claimOffset + commit) 40');
     expect(text).toContain('checks 200 (single-thread route() 260');
+    expect(text).toContain('no ring protocol: 180)');
     expect(text).toContain('cores) 140 (running');
     expect(text).toContain('finish 100 after');
     expect(text).toContain('runs at 300.');

@@ -17,6 +17,9 @@
 //                                                         the modulo, what a key's first record pays
 //     claim     = claimOffset(length) + commit()          ring bookkeeping, no bytes written
 //     copy      = route() − target − claim                key + payload into the ring, checks, counters
+//     floor     = the same bytes by bare stores             for scale: the record's words and bytes
+//                                                         stored into a plain shared buffer, target
+//                                                         from a Map, no checks, no ring protocol
 //     publish   = running − single-thread route()         release stores, Atomics.notify of sleeping
 //                                                         consumers, cache lines crossing cores
 //   tail        = end to end − loop                       the consumers finishing after the last route()
@@ -48,6 +51,8 @@ export interface BreakdownSample {
   hash: number;
   claim: number;
   route: number;
+  /** The same records' bytes stored into a plain shared buffer, nothing checked: what a JS write costs at least. */
+  floor: number;
   blockedWaits: number;
   /** Times the producer thread was preempted during its loop (involuntary context switches). */
   preempted: number;
@@ -87,7 +92,7 @@ export function measureSubCases(
   records: BreakdownRecords,
   targets: number,
   ringBytes: number,
-): Pick<BreakdownSample, 'target' | 'hash' | 'claim' | 'route'> {
+): Pick<BreakdownSample, 'target' | 'hash' | 'claim' | 'route' | 'floor'> {
   const { keys, keyBytes, payloads } = records;
   const count = payloads.length;
   const hash = timeChunks(count, (from, to) => {
@@ -135,7 +140,67 @@ export function measureSubCases(
   router.close();
   drain();
   for (const consumer of consumers) consumer.close();
-  return { target: median(target), hash: median(hash), claim: median(claim), route: median(route) };
+  return {
+    target: median(target),
+    hash: median(hash),
+    claim: median(claim),
+    route: median(route),
+    floor: median(bareWrites(records, targets, ringBytes)),
+  };
+}
+
+/** What the floor sub-case knows of a key: what the Router remembers of it (its remembered-key.ts). */
+interface BareKey {
+  target: number;
+  /** The key length word, then the key's bytes packed in little-endian words. */
+  words: Int32Array;
+  keyBytes: number;
+}
+
+/**
+ * The floor: the stores of route()'s hot path and nothing else, per chunk (ns per record). Each
+ * record's 8-byte header, its key's packed words and its payload byte by byte (as route() copies
+ * a payload of up to 32 bytes) go into one plain SharedArrayBuffer per target, where the next
+ * record fits, wrapping to the start; the target comes from a Map. No argument or state checks,
+ * no claim, no publish, no reader: what route() costs beyond it is the ring's protocol and its
+ * checks.
+ */
+function bareWrites(records: BreakdownRecords, targets: number, ringBytes: number): number[] {
+  const { keys, keyBytes, payloads } = records;
+  const known = new Map<string, BareKey>();
+  keys.forEach((key, k) => {
+    // The length word, then the key's UTF-8 (its ASCII), zero-padded to whole words.
+    const utf8 = keyBytes[k] as Uint8Array;
+    const words = new Int32Array(1 + ((utf8.length + 3) >> 2));
+    words[0] = utf8.length;
+    new Uint8Array(words.buffer).set(utf8, 4);
+    known.set(key, { target: partition(key, targets), words, keyBytes: 4 + utf8.length });
+  });
+  const rings = Array.from({ length: targets }, () => new SharedArrayBuffer(ringBytes));
+  const bytes = rings.map((ring) => new Uint8Array(ring));
+  const words = rings.map((ring) => new Int32Array(ring));
+  const tails = new Int32Array(targets);
+  return timeChunks(payloads.length, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const key = known.get(keys[i & 1023] as string) as BareKey;
+      const payload = payloads[i] as Uint8Array;
+      const t = key.target;
+      const length = key.keyBytes + payload.length;
+      const size = (8 + length + 7) & ~7;
+      let at = tails[t] as number;
+      if (at + size > ringBytes) at = 0;
+      const w = words[t] as Int32Array;
+      const b = bytes[t] as Uint8Array;
+      const h = at >> 2;
+      w[h] = length;
+      w[h + 1] = RoutedRecordType.STRING;
+      const from = key.words;
+      for (let k = 0; k < from.length; k++) w[h + 2 + k] = from[k] as number;
+      const p = at + 8 + key.keyBytes;
+      for (let j = 0; j < payload.length; j++) b[p + j] = payload[j] as number;
+      tails[t] = at + size;
+    }
+  });
 }
 
 /** Rounds of one case, and the description of their medians. */
@@ -170,7 +235,7 @@ export class Breakdown {
       `same records: the target of a key seen before (TargetCache.get, a Map lookup) ${ns(target)} — a key's ` +
       `first record hashes it instead (partition: ${ns(hash)}) —, claim (claimOffset + commit) ${ns(claim)}, ` +
       `copy of key + payload and checks ${ns(route - target - claim)} (single-thread route() ${ns(route)} − ` +
-      'target − claim), ' +
+      `target − claim; the same bytes stored bare, with no check and no ring protocol: ${ns(m((s) => s.floor))}), ` +
       `publish (release stores, waking sleeping consumers, cache lines crossing cores) ${ns(running - route)} ` +
       `(running − route()). The consumers finish ${ns(endToEnd - loop)} after the last route(). For scale, ` +
       `the batched peer's own loop on the same records (partition + framing, a port that posts nothing) runs ` +

@@ -4,6 +4,7 @@ import type { BenchCase, CaseContext } from '../../harness/suite.js';
 import { unavailable } from '../../harness/suite.js';
 import { fioSample as fioSyncedAppends } from '../wal/peers.js';
 import { uvUringSample } from './child.js';
+import { CpuShare } from './cpu-share.js';
 import { fioRandomReads, fioSyncedWrites, fioUnavailable } from './fio.js';
 import { fsRandomReads, fsSyncedWrites } from './fs-promises.js';
 import { cAppendLoop, cLinkedAppends } from './native-loop.js';
@@ -40,6 +41,17 @@ function ioUringRing(peer: Peer): IoRing | string {
 
 function randomReadCase(medium: Medium, depth: number, peer: Peer): BenchCase {
   const where = medium === 'disk' ? '/tmp, O_DIRECT' : '/dev/shm';
+  /** Against fio only: both sides' CPU share, in the description (fio reports its own). */
+  const cpu = peer === 'fio' ? new CpuShare() : null;
+  const description =
+    `${depth} reads of 4 KiB kept in flight at random 4 KiB-aligned offsets of a 64 MiB file in ${where} ` +
+    '(every block once per pass, in a seeded random order, as fio reads with its random map), into page-aligned ' +
+    'SharedArrayBuffer views; the same offsets, buffers and loop (one promise per read) for ours and fs.promises. ' +
+    `The peer is ${peerNames[peer]}.` +
+    (medium === 'shm' && peer === 'fio'
+      ? " On tmpfs the kernel runs these buffered reads in an io-wq worker, for both sides (fio's worker " +
+        'thread used as much CPU as fio itself).'
+      : '');
   return {
     name: `4k random reads qd${depth} ${medium} vs ${peer}`,
     metric: `4 KiB random reads, depth ${depth}, ${where}`,
@@ -48,15 +60,10 @@ function randomReadCase(medium: Medium, depth: number, peer: Peer): BenchCase {
     ours: 'IoRing.read() (a promise per read)',
     peer: peerNames[peer],
     budgetMs: peer === 'fs.promises' ? { quick: 6_000, full: 40_000 } : { quick: 9_000, full: 50_000 },
-    description:
-      `${depth} reads of 4 KiB kept in flight at random 4 KiB-aligned offsets of a 64 MiB file in ${where} ` +
-      '(every block once per pass, in a seeded random order, as fio reads with its random map), into page-aligned ' +
-      'SharedArrayBuffer views; the same offsets, buffers and loop (one promise per read) for ours and fs.promises. ' +
-      `The peer is ${peerNames[peer]}.` +
-      (medium === 'shm' && peer === 'fio'
-        ? " On tmpfs the kernel runs these buffered reads in an io-wq worker, for both sides (fio's worker " +
-          'thread used as much CPU as fio itself).'
-        : ''),
+    /** The fixed text, then (against fio) both sides' CPU share in this run. */
+    get description() {
+      return description + (cpu?.describe('fio') ?? '');
+    },
     setup(ctx) {
       const ring = ioUringRing(peer);
       if (typeof ring === 'string') return unavailable(ring);
@@ -65,10 +72,11 @@ function randomReadCase(medium: Medium, depth: number, peer: Peer): BenchCase {
       const peers: Record<Peer, () => Promise<number>> = {
         'fs.promises': () => fsRandomReads(path, medium, depth, ms),
         'uv-io_uring': () => uvUringSample({ kind: 'randread', path, medium, depth, ms }),
-        fio: () => fioRandomReads(path, medium === 'disk', depth, FILE_SIZE, ms),
+        fio: () => fioRandomReads(path, medium === 'disk', depth, FILE_SIZE, ms, (share) => cpu?.peer(share)),
       };
+      const sample = (): Promise<number> => ringRandomReads(ring, path, medium, depth, ms);
       return {
-        ours: () => ringRandomReads(ring, path, medium, depth, ms),
+        ours: cpu === null ? sample : () => cpu.ours(sample),
         peer: peers[peer],
         teardown: () => ring.close(),
       };

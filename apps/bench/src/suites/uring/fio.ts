@@ -12,7 +12,16 @@ export function fioUnavailable(): string | null {
   return /io_uring/.test(probe.stdout) ? null : 'this fio has no io_uring engine';
 }
 
-function runFio(args: string[], ms: number): Promise<Record<string, { iops: number; bw_bytes: number }>> {
+/** The part of fio's JSON job report read here. */
+interface FioJob {
+  read?: { iops: number; bw_bytes: number };
+  write?: { iops: number; bw_bytes: number };
+  /** CPU time of the job in user and system mode, in % of its run time (one CPU = 100). */
+  usr_cpu?: number;
+  sys_cpu?: number;
+}
+
+function runFio(args: string[], ms: number): Promise<FioJob> {
   return new Promise((resolve, reject) => {
     execFile(
       'fio',
@@ -41,6 +50,7 @@ export async function fioRandomReads(
   depth: number,
   size: number,
   ms: number,
+  onCpu?: (share: number) => void,
 ): Promise<number> {
   const job = await runFio(
     [
@@ -54,6 +64,7 @@ export async function fioRandomReads(
     ],
     ms,
   );
+  onCpu?.(((job.usr_cpu ?? 0) + (job.sys_cpu ?? 0)) / 100);
   return job.read?.iops as number;
 }
 

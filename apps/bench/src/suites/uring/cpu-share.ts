@@ -1,0 +1,40 @@
+// How busy each side of a read case kept a CPU while it sampled: the question a ratio below 1
+// raises first (is ours short of CPU, or short of reads in flight?). Ours: this process's CPU
+// time over the sample (all threads: the ring's thread, libuv's, and any io-wq worker the kernel
+// charges to it). fio: its own usr_cpu + sys_cpu for the job, which cover the same threads.
+
+import { median } from '../../harness/stats.js';
+
+/** CPU time per wall-clock second of each side's samples: 1 = one CPU busy all the time. */
+export class CpuShare {
+  readonly #ours: number[] = [];
+  readonly #peer: number[] = [];
+
+  /** Runs `sample` and records this process's CPU time per second of it; passes its result on. */
+  async ours<T>(sample: () => Promise<T>): Promise<T> {
+    const before = process.cpuUsage();
+    const start = performance.now();
+    const result = await sample();
+    const used = process.cpuUsage(before);
+    this.#ours.push((used.user + used.system) / 1000 / (performance.now() - start));
+    return result;
+  }
+
+  /** Records a peer sample's CPU share, as the peer reported it. */
+  peer(share: number): void {
+    this.#peer.push(share);
+  }
+
+  /** One sentence of medians ('' before both sides have a sample). */
+  describe(peer: string): string {
+    if (this.#ours.length === 0 || this.#peer.length === 0) return '';
+    // The first sample of each side is the runner's warm-up round: left out, as the runner leaves it out.
+    const pct = (values: number[]): string =>
+      `${Math.round(100 * median(values.length > 1 ? values.slice(1) : values))}%`;
+    return (
+      ` CPU busy per second of sample, medians of this run: ours ${pct(this.#ours)} of one CPU, ${peer} ` +
+      `${pct(this.#peer)}. A side under one CPU was not CPU-bound: its rate is set by how soon each completed read ` +
+      'is replaced, not by the CPU work per read.'
+    );
+  }
+}
