@@ -24,4 +24,12 @@ describe('CpuShare', () => {
     // Warm-up 0.9 left out: the median of 0.5 and 0.6.
     expect(cpu.describe('fio')).toContain('fio 55%');
   });
+
+  it('says a side is not CPU-bound only when neither used a whole CPU', async () => {
+    const cpu = new CpuShare();
+    await cpu.ours(async () => 0);
+    cpu.peer(1.6);
+    expect(cpu.describe('fio')).toContain('fio 160% (io-wq workers');
+    expect(cpu.describe('fio')).not.toContain('CPU-bound');
+  });
 });

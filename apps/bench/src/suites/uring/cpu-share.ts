@@ -29,12 +29,16 @@ export class CpuShare {
   describe(peer: string): string {
     if (this.#ours.length === 0 || this.#peer.length === 0) return '';
     // The first sample of each side is the runner's warm-up round: left out, as the runner leaves it out.
-    const pct = (values: number[]): string =>
-      `${Math.round(100 * median(values.length > 1 ? values.slice(1) : values))}%`;
+    const share = (values: number[]): number => median(values.length > 1 ? values.slice(1) : values);
+    const ours = share(this.#ours);
+    const theirs = share(this.#peer);
+    const pct = (value: number): string => `${Math.round(100 * value)}%`;
     return (
-      ` CPU busy per second of sample, medians of this run: ours ${pct(this.#ours)} of one CPU, ${peer} ` +
-      `${pct(this.#peer)}. A side under one CPU was not CPU-bound: its rate is set by how soon each completed read ` +
-      'is replaced, not by the CPU work per read.'
+      ` CPU busy per second of sample, medians of this run: ours ${pct(ours)} of one CPU, ${peer} ${pct(theirs)}` +
+      (ours < 1 && theirs < 1
+        ? '. Neither side used a whole CPU, so neither was CPU-bound: the rate is set by how soon each completed ' +
+          'read is replaced, not by the CPU work per read.'
+        : ' (io-wq workers the kernel runs for a process count as its CPU time).')
     );
   }
 }
