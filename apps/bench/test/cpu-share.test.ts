@@ -29,7 +29,7 @@ describe('CpuShare', () => {
     const cpu = new CpuShare();
     await cpu.ours(async () => 0);
     cpu.peer(1.6);
-    expect(cpu.describe('fio')).toContain('fio 160% (io-wq workers');
+    expect(cpu.describe('fio')).toContain('fio 160% (ours counts the io-wq workers');
     expect(cpu.describe('fio')).not.toContain('CPU-bound');
   });
 });

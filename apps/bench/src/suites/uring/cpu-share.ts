@@ -1,7 +1,9 @@
 // How busy each side of a read case kept a CPU while it sampled: the question a ratio below 1
 // raises first (is ours short of CPU, or short of reads in flight?). Ours: this process's CPU
-// time over the sample (all threads: the ring's thread, libuv's, and any io-wq worker the kernel
-// charges to it). fio: its own usr_cpu + sys_cpu for the job, which cover the same threads.
+// time over the sample (all threads: the ring's thread, libuv's, and the io-wq workers the kernel
+// runs for it). fio: usr_cpu + sys_cpu of its job report, fio's own accounting, which may leave
+// out the io-wq workers (on tmpfs they did as much work as fio's thread): the two compare well
+// only while neither side hands its reads to io-wq, as on disk with O_DIRECT.
 
 import { median } from '../../harness/stats.js';
 
@@ -38,7 +40,7 @@ export class CpuShare {
       (ours < 1 && theirs < 1
         ? '. Neither side used a whole CPU, so neither was CPU-bound: the rate is set by how soon each completed ' +
           'read is replaced, not by the CPU work per read.'
-        : ' (io-wq workers the kernel runs for a process count as its CPU time).')
+        : ' (ours counts the io-wq workers the kernel runs for this process; fio reports its own job).')
     );
   }
 }
