@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { routeCommand } from '../src/route.js';
 import {
   hashCommands,
+  keepsExpired,
   keyCommands,
   listCommands,
   sequence,
@@ -27,20 +28,6 @@ function ownersOf(argv: string[], cores: number): number[] {
   if (owner === null) return [];
   if (owner !== -1) return [owner];
   return argv.slice(1).map((k) => routeCommand(['GET', k], cores) as number);
-}
-
-/**
- * Whether `argv` stores a key already expired (SET or GETEX with a past EXAT/PXAT): Redis keeps
- * it until its active expiry happens to find it, so what DBSIZE counts after it depends on when
- * each server's cycle ran. (EXPIREAT in the past deletes the key at once: that is kept.)
- */
-function keepsExpired(argv: readonly string[]): boolean {
-  const name = (argv[0] as string).toUpperCase();
-  if (name !== 'SET' && name !== 'GETEX') return false;
-  const at = argv.findIndex((a) => /^(EXAT|PXAT)$/i.test(a));
-  if (at === -1) return false;
-  const ms = Number(argv[at + 1]) * ((argv[at] as string).toUpperCase() === 'EXAT' ? 1000 : 1);
-  return ms <= Date.now();
 }
 
 /**
