@@ -1,5 +1,7 @@
+import { Router } from '@corelane/router';
+import { allocateByteRing, ByteRingProducer } from '@corelane/spsc';
 import { describe, expect, it } from 'vitest';
-import { Breakdown, type BreakdownSample, timeChunks } from '../src/suites/router/breakdown.js';
+import { Breakdown, type BreakdownSample, bareWriter, timeChunks } from '../src/suites/router/breakdown.js';
 
 const sample = (scale: number): BreakdownSample => ({
   endToEnd: 500 * scale,
@@ -52,5 +54,37 @@ describe('router throughput breakdown', () => {
     expect(between).toEqual([1024, 2048, 2500]);
     expect(perChunk).toHaveLength(3);
     for (const ns of perChunk) expect(ns).toBeGreaterThanOrEqual(0);
+  });
+
+  it("the floor stores exactly the bytes route() writes into each target's ring, record for record", () => {
+    const encoder = new TextEncoder();
+    const keys = Array.from({ length: 1024 }, (_, i) => `order:${i * 7919}`);
+    const keyBytes = keys.map((key) => encoder.encode(key));
+    const payloads = Array.from({ length: 3000 }, (_, i) => {
+      const payload = new Uint8Array(32);
+      new DataView(payload.buffer).setUint32(0, i, true);
+      for (let j = 4; j < 32; j++) payload[j] = (i * 31 + j) & 0xff;
+      return payload;
+    });
+    const ringBytes = 256 * 1024; // room for every record: neither side wraps
+    const producers = [0, 1].map(() => new ByteRingProducer(allocateByteRing({ capacity: ringBytes })));
+    const router = new Router(producers, { policy: 'error' });
+    payloads.forEach((payload, i) => {
+      router.route(keys[i & 1023] as string, payload);
+    });
+    const bare = bareWriter({ keys, keyBytes, payloads }, 2, ringBytes);
+    bare.writeRange(0, payloads.length);
+    producers.forEach((producer, t) => {
+      const used = bare.tails[t] as number;
+      expect(used).toBeGreaterThan(0);
+      expect(
+        Buffer.from((bare.bytes[t] as Uint8Array).subarray(0, used)).equals(
+          Buffer.from(producer.data.subarray(0, used)),
+        ),
+      ).toBe(true);
+    });
+    expect(router.stats().reduce((sum, target) => sum + target.routed, 0)).toBe(payloads.length);
+    router.close();
+    for (const producer of producers) producer.close();
   });
 });

@@ -27,9 +27,12 @@
 //   slept       = the consumers' voluntary context switches: naps (free for the producer) and parks
 //                 (a wake each, paid by the producer's publish)
 //   peer loop   = the batched peer's loop, posting nothing  for scale: what it pays besides postMessage
-import { partition, RoutedRecordType, Router, TargetCache } from '@corelane/router';
+import { partition, ROUTED_HEADER_BYTES, RoutedRecordType, Router, TargetCache } from '@corelane/router';
 import { allocateByteRing, ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
 import { median } from '../../harness/stats.js';
+
+/** Bytes of a byte ring's record header (length word, type word), ahead of each payload. */
+const SPSC_HEADER_BYTES = 8;
 
 /** Records per timed chunk: what a local ring holds with room to spare. */
 export const CHUNK = 1024;
@@ -157,15 +160,24 @@ interface BareKey {
   keyBytes: number;
 }
 
+/** The floor sub-case's writer: `writeRange(from, to)` stores records from..to-1; `bytes[t]` holds target t's. */
+export interface BareWriter {
+  /** Per target, the plain buffer its records are stored in (laid out as a byte ring's data region). */
+  readonly bytes: readonly Uint8Array[];
+  /** Per target, where its next record goes. */
+  readonly tails: Int32Array;
+  writeRange(from: number, to: number): void;
+}
+
 /**
- * The floor: the stores of route()'s hot path and nothing else, per chunk (ns per record). Each
- * record's 8-byte header, its key's packed words and its payload byte by byte (as route() copies
- * a payload of up to 32 bytes) go into one plain SharedArrayBuffer per target, where the next
- * record fits, wrapping to the start; the target comes from a Map. No argument or state checks,
- * no claim, no publish, no reader: what route() costs beyond it is the ring's protocol and its
- * checks.
+ * The floor: the stores of route()'s hot path and nothing else. Each record's 8-byte spsc header,
+ * its key's packed words and its payload byte by byte (as route() copies a payload of up to 32
+ * bytes) go into one plain SharedArrayBuffer per target, laid out as the target's byte ring lays
+ * them out, where the next record fits, wrapping to the start; the target comes from a Map. No
+ * argument or state checks, no claim, no publish, no reader: what route() costs beyond it is the
+ * ring's protocol and its checks.
  */
-function bareWrites(records: BreakdownRecords, targets: number, ringBytes: number): number[] {
+export function bareWriter(records: BreakdownRecords, targets: number, ringBytes: number): BareWriter {
   const { keys, keyBytes, payloads } = records;
   const known = new Map<string, BareKey>();
   keys.forEach((key, k) => {
@@ -173,20 +185,20 @@ function bareWrites(records: BreakdownRecords, targets: number, ringBytes: numbe
     const utf8 = keyBytes[k] as Uint8Array;
     const words = new Int32Array(1 + ((utf8.length + 3) >> 2));
     words[0] = utf8.length;
-    new Uint8Array(words.buffer).set(utf8, 4);
-    known.set(key, { target: partition(key, targets), words, keyBytes: 4 + utf8.length });
+    new Uint8Array(words.buffer).set(utf8, ROUTED_HEADER_BYTES);
+    known.set(key, { target: partition(key, targets), words, keyBytes: ROUTED_HEADER_BYTES + utf8.length });
   });
   const rings = Array.from({ length: targets }, () => new SharedArrayBuffer(ringBytes));
   const bytes = rings.map((ring) => new Uint8Array(ring));
   const words = rings.map((ring) => new Int32Array(ring));
   const tails = new Int32Array(targets);
-  return timeChunks(payloads.length, (from, to) => {
+  const writeRange = (from: number, to: number): void => {
     for (let i = from; i < to; i++) {
       const key = known.get(keys[i & 1023] as string) as BareKey;
       const payload = payloads[i] as Uint8Array;
       const t = key.target;
       const length = key.keyBytes + payload.length;
-      const size = (8 + length + 7) & ~7;
+      const size = (SPSC_HEADER_BYTES + length + 7) & ~7;
       let at = tails[t] as number;
       if (at + size > ringBytes) at = 0;
       const w = words[t] as Int32Array;
@@ -196,11 +208,17 @@ function bareWrites(records: BreakdownRecords, targets: number, ringBytes: numbe
       w[h + 1] = RoutedRecordType.STRING;
       const from = key.words;
       for (let k = 0; k < from.length; k++) w[h + 2 + k] = from[k] as number;
-      const p = at + 8 + key.keyBytes;
+      const p = at + SPSC_HEADER_BYTES + key.keyBytes;
       for (let j = 0; j < payload.length; j++) b[p + j] = payload[j] as number;
       tails[t] = at + size;
     }
-  });
+  };
+  return { bytes, tails, writeRange };
+}
+
+/** The floor's speed per chunk (ns per record) over every record. */
+function bareWrites(records: BreakdownRecords, targets: number, ringBytes: number): number[] {
+  return timeChunks(records.payloads.length, bareWriter(records, targets, ringBytes).writeRange);
 }
 
 /** Rounds of one case, and the description of their medians. */
