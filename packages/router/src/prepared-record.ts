@@ -1,24 +1,18 @@
 // A routed record between "the key is hashed and checked" and "it is in the ring": what its
 // bytes will be, so that the write itself is a copy. The Router reuses one for route(); a
 // routeAsync() that has to wait takes a copy that owns its key bytes (see detach()).
+import { writePayload } from './payload-copy.js';
 import { packAsciiWords } from './remembered-key.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 
-// Copies: `set()` costs about the same whatever the size (a builtin call, ~20 ns here), a byte
-// loop ~1.5-3 ns per byte (a load, a store and their bounds checks). Measured on the bench
+// Key copies: `set()` costs about the same whatever the size (a builtin call, ~20 ns here), a
+// byte loop ~1.5-3 ns per byte (a load, a store and their bounds checks). Measured on the bench
 // machine: the loop wins up to 8 bytes, set() from 16. A key held in a longer buffer (a
 // string's UTF-8 in the scratch buffer) would need a subarray (an allocation) for set(): the
-// loop wins up to 32 bytes there. A payload is another matter: it is the caller's, usually in
-// memory of its own (a Buffer, or any array whose .buffer was read), and set() into a ring's
-// SharedArrayBuffer costs more: 32 B payloads in the Router throughput bench, route() 110 ns
-// with set(), 94 with the loop (interleaved, single thread); up to 32 B the loop wins, from
-// 48 B set() (a separate sweep, off-heap payloads into a shared buffer).
+// loop wins up to 32 bytes there. Payloads are copied by payload-copy.ts.
 
 /** Byte arrays up to this many bytes are copied byte by byte; longer ones with `set()`. */
 const COPY_LOOP_UP_TO = 8;
-
-/** Payloads up to this many bytes are copied byte by byte; longer ones with `set()`. */
-const PAYLOAD_LOOP_UP_TO = 32;
 
 /** A key that is a prefix of its buffer: byte by byte up to this many bytes, else subarray + set(). */
 const PREFIX_LOOP_UP_TO = 32;
@@ -96,10 +90,10 @@ export class PreparedRecord {
    * data view and `at` the offset `claimOffset(length)` returned, so nothing is allocated. The
    * claim made room for exactly `length` bytes there, contiguous (spsc never splits a payload).
    */
-  writeAt(data: Uint8Array, at: number, words: Int32Array | null): void {
+  writeAt(view: DataView, data: Uint8Array, at: number, words: Int32Array | null): void {
     if (this.keyAscii !== null) writeAsciiKey(data, words, at, this.keyAscii);
     else this.#writeBytes(data, at);
-    writePayload(data, at + ROUTED_HEADER_BYTES + this.keyLength, this.payload);
+    writePayload(view, data, at + ROUTED_HEADER_BYTES + this.keyLength, this.payload);
   }
 
   /** The length word and a byte or integer key, byte by byte (or with set() for a long byte key). */
@@ -153,14 +147,4 @@ export function writeAsciiKey(data: Uint8Array, words: Int32Array | null, at: nu
     return;
   }
   packAsciiWords(words, at >> 2, key);
-}
-
-/** Copies `payload` to `data[at]`…: byte by byte when short, else with one `set()`. */
-export function writePayload(data: Uint8Array, at: number, payload: Uint8Array): void {
-  const length = payload.length;
-  if (length <= PAYLOAD_LOOP_UP_TO) {
-    for (let i = 0; i < length; i++) data[at + i] = payload[i] as number;
-  } else {
-    data.set(payload, at);
-  }
 }

@@ -24,7 +24,8 @@ import { jumpFromHalves } from './jump-hash.js';
 import type { RouterKey } from './key.js';
 import { modHalves } from './mod-halves.js';
 import { checkCustomTarget, PartitionBy, type Partitioner, resolvePartitioner } from './partitioner.js';
-import { PreparedRecord, writeAsciiKey, writePayload } from './prepared-record.js';
+import { writePayload } from './payload-copy.js';
+import { PreparedRecord, writeAsciiKey } from './prepared-record.js';
 import { RecentKeys } from './recent-keys.js';
 import { RememberedKey, UNKNOWN_KEY } from './remembered-key.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
@@ -132,6 +133,8 @@ export class Router {
   readonly #producers: TargetProducer[];
   /** Per target: a word view of its ring's data, for writeAt() (see littleEndianWordsOf), or null. */
   readonly #words: (Int32Array | null)[];
+  /** Per target: a DataView of its ring's data, for the payload's word stores (payload-copy.ts). */
+  readonly #views: DataView[];
   readonly #owned: boolean[];
   readonly #routed: Float64Array;
   readonly #dropped: Float64Array;
@@ -176,6 +179,7 @@ export class Router {
     const { producers, owned } = attachTargets(targets, opts.ring);
     this.#producers = producers;
     this.#words = producers.map((producer) => littleEndianWordsOf(producer.data));
+    this.#views = producers.map(({ data }) => new DataView(data.buffer, data.byteOffset, data.byteLength));
     this.#owned = owned;
     this.size = producers.length;
     this.#routed = new Float64Array(this.size);
@@ -264,7 +268,7 @@ export class Router {
   /** Fills the record claimed at `data[at]`, commits it, and counts it. */
   #write(prepared: PreparedRecord, at: number, producer: TargetProducer): number {
     const target = prepared.target;
-    prepared.writeAt(producer.data, at, this.#words[target] as Int32Array | null);
+    prepared.writeAt(this.#views[target] as DataView, producer.data, at, this.#words[target] as Int32Array | null);
     producer.commit();
     this.#routed[target] = (this.#routed[target] as number) + 1;
     this.#bytes[target] = (this.#bytes[target] as number) + prepared.length;
@@ -309,7 +313,7 @@ export class Router {
     } else {
       writeAsciiKey(data, null, at, key);
     }
-    writePayload(data, at + keyBytes, payload);
+    writePayload(this.#views[target] as DataView, data, at + keyBytes, payload);
     producer.commit();
     this.#routed[target] = (this.#routed[target] as number) + 1;
     this.#bytes[target] = (this.#bytes[target] as number) + length;

@@ -4,8 +4,9 @@
 // short keys and payloads, at every 8-byte position of a small ring (so records wrap too): each
 // record decodes to what was routed, and no byte past the record's room in the ring changes.
 // Every record is routed twice: first by the general path (the key is new: hashed, its units
-// packed), then by the remembered-key path (its packed words copied, payloads up to 40 bytes:
-// byte loop up to 32, set() past it).
+// packed), then by the remembered-key path (its packed words copied). Payloads of every length
+// 0..72, each at a source offset of 0 to 3 bytes in its own buffer: a byte loop below 16 bytes,
+// the word blocks of payload-copy.ts from 16 to 64 (every branch and tail), set() past it.
 import { LITTLE_ENDIAN, littleEndianWordsOf } from '@corelane/shared';
 import { allocateByteRing, ByteRingConsumer } from '@corelane/spsc';
 import { describe, expect, it } from 'vitest';
@@ -15,11 +16,11 @@ import { decodeRoutedRecord, Router } from '../src/index.js';
 const roomOf = (length: number): number => (8 + length + 7) & ~7;
 
 describe('route() word writes', () => {
-  it('ASCII keys of 0..13 units with payloads of 0..5 and 30..40 bytes, new and remembered: records intact, nothing written past their room', () => {
+  it('ASCII keys of 0..13 units with payloads of 0..72 bytes at any source offset, new and remembered: records intact, nothing written past their room', () => {
     const ring = allocateByteRing({ capacity: 256 });
     const data = new Uint8Array(ring, 512, 256);
     const router = new Router([ring], { policy: 'error', ring: { publishEvery: 1 } });
-    const payloadLengths = [0, 1, 2, 3, 4, 5, 30, 31, 32, 33, 40];
+    const payloadLengths = Array.from({ length: 73 }, (_, i) => i);
     const consumer = new ByteRingConsumer(ring);
     // The ring's data region takes whole-word stores here (else route() writes bytes, and this
     // test would check the byte path only): little-endian hosts, which CI runs on.
@@ -31,7 +32,10 @@ describe('route() word writes', () => {
           // A key's first record takes the general path (hashed, its units packed); every later
           // one the remembered path.
           const key = 'kABCDEFGHIJKLMN'.slice(0, keyLength);
-          const payload = Uint8Array.from({ length: payloadLength }, (_, i) => 0xf0 + i);
+          // In a buffer of its own, at an offset of 0-3 bytes: the copy reads bytes, never words.
+          const offset = (keyLength + payloadLength + pass) & 3;
+          const source = Uint8Array.from({ length: offset + payloadLength }, (_, i) => (0x35 + 7 * i) & 0xff);
+          const payload = source.subarray(offset);
           const length = 4 + keyLength + payloadLength;
           // Where this record lands: padding first when it does not fit before the end.
           let at = position & 255;

@@ -160,6 +160,14 @@ interface BareKey {
   keyBytes: number;
 }
 
+/** The payload size the floor copies in words (the case's); any other byte by byte. */
+const PAYLOAD_WORDS = 32;
+
+/** The little-endian word of `p[i]`…`p[i + 3]`. */
+function word(p: Uint8Array, i: number): number {
+  return (p[i] as number) | ((p[i + 1] as number) << 8) | ((p[i + 2] as number) << 16) | ((p[i + 3] as number) << 24);
+}
+
 /** The floor sub-case's writer: `writeRange(from, to)` stores records from..to-1; `bytes[t]` holds target t's. */
 export interface BareWriter {
   /** Per target, the plain buffer its records are stored in (laid out as a byte ring's data region). */
@@ -171,8 +179,8 @@ export interface BareWriter {
 
 /**
  * The floor: the stores of route()'s hot path and nothing else. Each record's 8-byte spsc header,
- * its key's packed words and its payload byte by byte (as route() copies a payload of up to 32
- * bytes) go into one plain SharedArrayBuffer per target, laid out as the target's byte ring lays
+ * its key's packed words and its payload (a 32-byte one as eight words read from constant
+ * indices, as route() copies it; see the router's payload-copy.ts) go into one plain SharedArrayBuffer per target, laid out as the target's byte ring lays
  * them out, where the next record fits, wrapping to the start; the target comes from a Map. No
  * argument or state checks, no claim, no publish, no reader: what route() costs beyond it is the
  * ring's protocol and its checks.
@@ -191,6 +199,7 @@ export function bareWriter(records: BreakdownRecords, targets: number, ringBytes
   const rings = Array.from({ length: targets }, () => new SharedArrayBuffer(ringBytes));
   const bytes = rings.map((ring) => new Uint8Array(ring));
   const words = rings.map((ring) => new Int32Array(ring));
+  const views = rings.map((ring) => new DataView(ring));
   const tails = new Int32Array(targets);
   const writeRange = (from: number, to: number): void => {
     for (let i = from; i < to; i++) {
@@ -209,7 +218,20 @@ export function bareWriter(records: BreakdownRecords, targets: number, ringBytes
       const from = key.words;
       for (let k = 0; k < from.length; k++) w[h + 2 + k] = from[k] as number;
       const p = at + SPSC_HEADER_BYTES + key.keyBytes;
-      for (let j = 0; j < payload.length; j++) b[p + j] = payload[j] as number;
+      if (payload.length === PAYLOAD_WORDS) {
+        // Eight words read from constant indices, as route() copies a 16-64 byte payload.
+        const v = views[t] as DataView;
+        v.setInt32(p, word(payload, 0), true);
+        v.setInt32(p + 4, word(payload, 4), true);
+        v.setInt32(p + 8, word(payload, 8), true);
+        v.setInt32(p + 12, word(payload, 12), true);
+        v.setInt32(p + 16, word(payload, 16), true);
+        v.setInt32(p + 20, word(payload, 20), true);
+        v.setInt32(p + 24, word(payload, 24), true);
+        v.setInt32(p + 28, word(payload, 28), true);
+      } else {
+        for (let j = 0; j < payload.length; j++) b[p + j] = payload[j] as number;
+      }
       tails[t] = at + size;
     }
   };
