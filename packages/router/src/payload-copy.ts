@@ -16,8 +16,14 @@
 // blocks (bytes 0-15, then 16-23 or 16-31, 32-39 or 32-47, 48-55 or 48-63), then one word at
 // most, then at most 3 bytes.
 // In route() (interleaved A/B of whole route() calls, paired rounds, medians): 32 B payloads
-// 1.15-1.28x the byte loop's speed, 48 B 1.22-1.31x and 64 B 1.14-1.30x set()'s; 16 B the same
+// 1.14-1.28x the byte loop's speed, 48 B 1.22-1.31x and 64 B 1.14-1.30x set()'s; 16 B the same
 // (0.96-1.07x). Below 16 bytes the loop stays: the words' out-of-line call costs what they save.
+//
+// Memory ordering: the word stores are plain (unordered) stores into the SharedArrayBuffer, as the
+// byte loop's were, each inside the record's claimed room; the ring's publish (a seq-cst store of
+// the tail, after the record is written) is what makes them visible to the consumer, whose
+// seq-cst load of the tail comes before it reads them. Mixed sizes (4-byte stores, 1-byte reads)
+// are allowed for such accesses in the JS memory model.
 
 import { readWordLE } from './read-le.js';
 
