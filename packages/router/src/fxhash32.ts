@@ -1,9 +1,9 @@
 // fxhash 0.2.1's FxHasher32: for every 32-bit word w, h = (h.rotate_left(5) ^ w) * 0x27220a95
 // (the low half of the 64-bit seed). `write(&[u8])` takes 4-byte little-endian words, then one
 // word per remaining byte; a u64 (and the usize length prefix of a slice) is two words, low first.
+import { readWordLE } from '@corelane/shared';
 import { AS_U64, HALVES, HI, LO } from './halves.js';
 import { bigintInRange, type RouterKey, rejectKey } from './key.js';
-import { readWordLE } from './read-le.js';
 import { encodeUtf8, utf8Bytes } from './utf8.js';
 
 const K32 = 0x27220a95;

@@ -1,7 +1,7 @@
 // A routed record between "the key is hashed and checked" and "it is in the ring": what its
 // bytes will be, so that the write itself is a copy. The Router reuses one for route(); a
 // routeAsync() that has to wait takes a copy that owns its key bytes (see detach()).
-import { writePayload } from './payload-copy.js';
+import { copyBytesAt } from '@corelane/shared';
 import { packAsciiWords } from './remembered-key.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 
@@ -9,7 +9,7 @@ import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 // byte loop ~1.5-3 ns per byte (a load, a store and their bounds checks). Measured on the bench
 // machine: the loop wins up to 8 bytes, set() from 16. A key held in a longer buffer (a
 // string's UTF-8 in the scratch buffer) would need a subarray (an allocation) for set(): the
-// loop wins up to 32 bytes there. Payloads are copied by payload-copy.ts.
+// loop wins up to 32 bytes there. Payloads are copied by copyBytesAt() (@corelane/shared).
 
 /** Byte arrays up to this many bytes are copied byte by byte; longer ones with `set()`. */
 const COPY_LOOP_UP_TO = 8;
@@ -93,7 +93,7 @@ export class PreparedRecord {
   writeAt(view: DataView, data: Uint8Array, at: number, words: Int32Array | null): void {
     if (this.keyAscii !== null) writeAsciiKey(data, words, at, this.keyAscii);
     else this.#writeBytes(data, at);
-    writePayload(view, data, at + ROUTED_HEADER_BYTES + this.keyLength, this.payload);
+    copyBytesAt(view, data, at + ROUTED_HEADER_BYTES + this.keyLength, this.payload);
   }
 
   /** The length word and a byte or integer key, byte by byte (or with set() for a long byte key). */

@@ -11,6 +11,8 @@ import {
   CorelaneError,
   CorelaneRangeError,
   CorelaneTypeError,
+  copyBytesAt,
+  dataViewOf,
   ErrorCode,
   littleEndianWordsOf,
   requireInteger,
@@ -24,7 +26,6 @@ import { jumpFromHalves } from './jump-hash.js';
 import type { RouterKey } from './key.js';
 import { modHalves } from './mod-halves.js';
 import { checkCustomTarget, PartitionBy, type Partitioner, resolvePartitioner } from './partitioner.js';
-import { writePayload } from './payload-copy.js';
 import { PreparedRecord, writeAsciiKey } from './prepared-record.js';
 import { RecentKeys } from './recent-keys.js';
 import { RememberedKey, UNKNOWN_KEY } from './remembered-key.js';
@@ -133,7 +134,7 @@ export class Router {
   readonly #producers: TargetProducer[];
   /** Per target: a word view of its ring's data, for writeAt() (see littleEndianWordsOf), or null. */
   readonly #words: (Int32Array | null)[];
-  /** Per target: a DataView of its ring's data, for the payload's word stores (payload-copy.ts). */
+  /** Per target: a DataView of its ring's data, for the payload's word stores (copyBytesAt). */
   readonly #views: DataView[];
   readonly #owned: boolean[];
   readonly #routed: Float64Array;
@@ -179,7 +180,7 @@ export class Router {
     const { producers, owned } = attachTargets(targets, opts.ring);
     this.#producers = producers;
     this.#words = producers.map((producer) => littleEndianWordsOf(producer.data));
-    this.#views = producers.map(({ data }) => new DataView(data.buffer, data.byteOffset, data.byteLength));
+    this.#views = producers.map(({ data }) => dataViewOf(data));
     this.#owned = owned;
     this.size = producers.length;
     this.#routed = new Float64Array(this.size);
@@ -313,7 +314,7 @@ export class Router {
     } else {
       writeAsciiKey(data, null, at, key);
     }
-    writePayload(this.#views[target] as DataView, data, at + keyBytes, payload);
+    copyBytesAt(this.#views[target] as DataView, data, at + keyBytes, payload);
     producer.commit();
     this.#routed[target] = (this.#routed[target] as number) + 1;
     this.#bytes[target] = (this.#bytes[target] as number) + length;

@@ -6,7 +6,7 @@
 // Every record is routed twice: first by the general path (the key is new: hashed, its units
 // packed), then by the remembered-key path (its packed words copied). Payloads of every length
 // 0..72, each at a source offset of 0 to 3 bytes in its own buffer: a byte loop below 16 bytes,
-// the word blocks of payload-copy.ts from 16 to 64 (every branch and tail), set() past it.
+// the word blocks of copyBytesAt() (@corelane/shared) from 16 to 64 (every branch and tail), set() past it.
 import { LITTLE_ENDIAN, littleEndianWordsOf } from '@corelane/shared';
 import { allocateByteRing, ByteRingConsumer } from '@corelane/spsc';
 import { describe, expect, it } from 'vitest';

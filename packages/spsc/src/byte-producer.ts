@@ -2,6 +2,8 @@ import {
   CorelaneError,
   CorelaneRangeError,
   CorelaneTypeError,
+  copyBytesAt,
+  dataViewOf,
   ErrorCode,
   requireInteger,
   ViewCache,
@@ -37,6 +39,8 @@ export class ByteRingProducer extends RingSide {
    */
   readonly data: Uint8Array;
   readonly #views: ViewCache;
+  /** `data` as a DataView: write()'s word stores (copyBytesAt). */
+  readonly #view: DataView;
   #tail: number;
   #headCache: number;
   /** Bytes the open claim takes (padding included), or -1 when no claim is open. */
@@ -48,6 +52,7 @@ export class ByteRingProducer extends RingSide {
     this.maxRecordBytes = maxRecordBytes(this.capacity);
     this.#views = new ViewCache(new Uint8Array(this.buffer, DATA_OFFSET, this.capacity));
     this.data = this.#views.bytes;
+    this.#view = dataViewOf(this.data);
     this.#tail = Atomics.load(this.words, Word.TAIL);
     this.#headCache = Atomics.load(this.words, Word.HEAD);
   }
@@ -115,7 +120,7 @@ export class ByteRingProducer extends RingSide {
     this.#checkRecord(bytes.length, type);
     const at = this.#reserve(bytes.length, type);
     if (at < 0) return false;
-    this.#views.bytes.set(bytes, at);
+    copyBytesAt(this.#view, this.data, at, bytes);
     this.commit();
     return true;
   }

@@ -23,6 +23,7 @@
  * (`ByteRingConsumer.readOffsets()`), so neither side allocates a view per record. Records
  * start 8-byte aligned in the ring, so the u32 fields are aligned too.
  */
+import { readWordLE } from '@corelane/shared';
 export const Kind = {
   /** A message with no reply: `send(key, v)`, or `sendTo(core, v)` without a key. */
   SEND: 1,
@@ -87,15 +88,8 @@ export function readU32(bytes: Uint8Array, at: number): number {
   return readI32(bytes, at) >>> 0;
 }
 
-/** Reads a little-endian i32 at `at`. */
-export function readI32(bytes: Uint8Array, at: number): number {
-  return (
-    (bytes[at] as number) |
-    ((bytes[at + 1] as number) << 8) |
-    ((bytes[at + 2] as number) << 16) |
-    ((bytes[at + 3] as number) << 24)
-  );
-}
+/** Reads a little-endian i32 at `at` (`readWordLE`, shared by every package). */
+export const readI32: (bytes: Uint8Array, at: number) => number = readWordLE;
 
 /** Up to this many bytes a loop copies faster than `TypedArray.prototype.set` (measured: 16-byte values, ~12-byte keys). */
 export const SHORT_COPY = 64;

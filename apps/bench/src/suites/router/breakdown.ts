@@ -28,6 +28,7 @@
 //                 (a wake each, paid by the producer's publish)
 //   peer loop   = the batched peer's loop, posting nothing  for scale: what it pays besides postMessage
 import { partition, ROUTED_HEADER_BYTES, RoutedRecordType, Router, TargetCache } from '@corelane/router';
+import { copyBytesAt, dataViewOf } from '@corelane/shared';
 import { allocateByteRing, ByteRingConsumer, ByteRingProducer } from '@corelane/spsc';
 import { median } from '../../harness/stats.js';
 
@@ -160,14 +161,6 @@ interface BareKey {
   keyBytes: number;
 }
 
-/** The payload size the floor copies in words (the case's); any other byte by byte. */
-const PAYLOAD_WORDS = 32;
-
-/** The little-endian word of `p[i]`…`p[i + 3]`. */
-function word(p: Uint8Array, i: number): number {
-  return (p[i] as number) | ((p[i + 1] as number) << 8) | ((p[i + 2] as number) << 16) | ((p[i + 3] as number) << 24);
-}
-
 /** The floor sub-case's writer: `writeRange(from, to)` stores records from..to-1; `bytes[t]` holds target t's. */
 export interface BareWriter {
   /** Per target, the plain buffer its records are stored in (laid out as a byte ring's data region). */
@@ -179,9 +172,8 @@ export interface BareWriter {
 
 /**
  * The floor: the stores of route()'s hot path and nothing else. Each record's 8-byte spsc header,
- * its key's packed words and its payload (a 32-byte one as eight words read from constant
- * indices, as route() copies it; see the router's payload-copy.ts) go into one plain SharedArrayBuffer per target, laid out as the target's byte ring lays
- * them out, where the next record fits, wrapping to the start; the target comes from a Map. No
+ * its key's packed words and its payload (copied by copyBytesAt(), as route() copies it) go into
+ * one plain SharedArrayBuffer per target, laid out as the target's byte ring lays them out, where the next record fits, wrapping to the start; the target comes from a Map. No
  * argument or state checks, no claim, no publish, no reader: what route() costs beyond it is the
  * ring's protocol and its checks.
  */
@@ -199,7 +191,7 @@ export function bareWriter(records: BreakdownRecords, targets: number, ringBytes
   const rings = Array.from({ length: targets }, () => new SharedArrayBuffer(ringBytes));
   const bytes = rings.map((ring) => new Uint8Array(ring));
   const words = rings.map((ring) => new Int32Array(ring));
-  const views = rings.map((ring) => new DataView(ring));
+  const views = bytes.map(dataViewOf);
   const tails = new Int32Array(targets);
   const writeRange = (from: number, to: number): void => {
     for (let i = from; i < to; i++) {
@@ -211,27 +203,12 @@ export function bareWriter(records: BreakdownRecords, targets: number, ringBytes
       let at = tails[t] as number;
       if (at + size > ringBytes) at = 0;
       const w = words[t] as Int32Array;
-      const b = bytes[t] as Uint8Array;
       const h = at >> 2;
       w[h] = length;
       w[h + 1] = RoutedRecordType.STRING;
       const from = key.words;
       for (let k = 0; k < from.length; k++) w[h + 2 + k] = from[k] as number;
-      const p = at + SPSC_HEADER_BYTES + key.keyBytes;
-      if (payload.length === PAYLOAD_WORDS) {
-        // Eight words read from constant indices, as route() copies a 16-64 byte payload.
-        const v = views[t] as DataView;
-        v.setInt32(p, word(payload, 0), true);
-        v.setInt32(p + 4, word(payload, 4), true);
-        v.setInt32(p + 8, word(payload, 8), true);
-        v.setInt32(p + 12, word(payload, 12), true);
-        v.setInt32(p + 16, word(payload, 16), true);
-        v.setInt32(p + 20, word(payload, 20), true);
-        v.setInt32(p + 24, word(payload, 24), true);
-        v.setInt32(p + 28, word(payload, 28), true);
-      } else {
-        for (let j = 0; j < payload.length; j++) b[p + j] = payload[j] as number;
-      }
+      copyBytesAt(views[t] as DataView, bytes[t] as Uint8Array, at + SPSC_HEADER_BYTES + key.keyBytes, payload);
       tails[t] = at + size;
     }
   };

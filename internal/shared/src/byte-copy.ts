@@ -1,9 +1,10 @@
-// The payload's copy into the ring, the largest part of route() for a short record. A payload is
-// the caller's Uint8Array, at any offset of its own memory; its place in the ring follows the
-// key, at any byte offset. So the copy reads bytes and cannot use a word view on either side.
+// Copying a caller's bytes into a ring: a Router's payload, a byte ring's record in write(). The
+// source is the caller's Uint8Array, at any offset of its own memory; its place in the ring is
+// at any byte offset (after a routed record's key). So the copy reads bytes and cannot use a word
+// view on either side.
 //
 // What V8 makes of each way, ns per record, measured on the bench machine (Node 24, 200,000
-// distinct off-heap 32-byte payloads into a SharedArrayBuffer at odd offsets, interleaved, single
+// distinct off-heap 32-byte sources into a SharedArrayBuffer at odd offsets, interleaved, single
 // thread, two runs):
 //   byte loop   `for (i…) data[at + i] = p[i]`                               63-99
 //   set()       `data.set(p, at)`: a builtin call, then memmove                75-80
@@ -12,39 +13,48 @@
 //               stored with DataView.setInt32(at + k, w, true), at any offset
 //   (reading p[0] and p[31] alone: 23-26)
 // Only constant indices pay off (measured as above; V8's machine code was not examined). So the
-// copy is written out in fixed
-// blocks (bytes 0-15, then 16-23 or 16-31, 32-39 or 32-47, 48-55 or 48-63), then one word at
-// most, then at most 3 bytes.
-// In route() (interleaved A/B of whole route() calls, paired rounds, medians): 32 B payloads
-// 1.14-1.28x the byte loop's speed, 48 B 1.22-1.31x and 64 B 1.14-1.30x set()'s; 16 B the same
-// (0.96-1.07x). Below 16 bytes the loop stays: the words' out-of-line call costs what they save.
+// copy is written out in fixed blocks (bytes 0-15, then 16-23 or 16-31, 32-39 or 32-47, 48-55 or
+// 48-63), then one word at most, then at most 3 bytes.
+// Whole calls, interleaved A/B, paired rounds, medians:
+//   Router.route(), against its byte loop (up to 32 B) or set(): 32 B 1.14-1.28x, 48 B
+//   1.22-1.31x, 64 B 1.14-1.30x; 16 B the same (0.96-1.07x).
+//   ByteRingProducer.write(), against set() (40 rounds per process, several processes): 32 B
+//   1.16-2.06x, 48 B 2.0-2.5x, 64 B 1.5x, 16 B 1.16-1.19x, 8-12 B (byte loop) 1.13-1.14x; 100 B
+//   (set() on both sides) 1.01x.
+// Below 16 bytes a byte loop: in route() the words' out-of-line call cost what they would save.
 //
-// Memory ordering: the word stores are plain (unordered) stores into the SharedArrayBuffer, as the
-// byte loop's were, each inside the record's claimed room; the ring's publish (a seq-cst store of
-// the tail, after the record is written) is what makes them visible to the consumer, whose
-// seq-cst load of the tail comes before it reads them. Mixed sizes (4-byte stores, 1-byte reads)
-// are allowed for such accesses in the JS memory model.
+// Memory ordering: every store here is a plain (unordered) store into the SharedArrayBuffer, as a
+// byte loop's or set()'s would be, each inside the record's claimed room; the ring's publish (a
+// seq-cst store of the tail, after the record is written) is what makes them visible to the
+// consumer, whose seq-cst load of the tail comes before it reads them. Mixed sizes (4-byte
+// stores, 1-byte reads) are allowed for such accesses in the JS memory model.
 
 import { readWordLE } from './read-le.js';
 
-/** Payloads of this many bytes and more are copied in words (see above)... */
+/** Sources of this many bytes and more are copied in words (see above)... */
 const WORDS_FROM = 16;
 /** ...up to this many; longer ones with one `set()`. */
 const WORDS_UP_TO = 64;
 
 /**
- * Copies `payload` into `data` at `at` (`data[at]`…`data[at + payload.length - 1]`, nothing
- * past it). `view` is a DataView of the same memory as `data`, with the same start.
+ * Copies `source` into `data` at `at` (`data[at]`…`data[at + source.length - 1]`, nothing past
+ * it). `view` is a DataView of the same memory as `data`, with the same start; the caller has
+ * checked that the bytes fit.
  */
-export function writePayload(view: DataView, data: Uint8Array, at: number, payload: Uint8Array): void {
-  const length = payload.length;
-  if (length > WORDS_UP_TO) data.set(payload, at);
-  else if (length >= WORDS_FROM) writeWords(view, data, at, payload, length);
-  else for (let i = 0; i < length; i++) data[at + i] = payload[i] as number;
+export function copyBytesAt(view: DataView, data: Uint8Array, at: number, source: Uint8Array): void {
+  const length = source.length;
+  if (length > WORDS_UP_TO) data.set(source, at);
+  else if (length >= WORDS_FROM) writeWords(view, data, at, source, length);
+  else for (let i = 0; i < length; i++) data[at + i] = source[i] as number;
+}
+
+/** A DataView of exactly the memory `bytes` views: the `view` argument of {@link copyBytesAt}. */
+export function dataViewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
- * `writePayload()` for 16-64 bytes: whole blocks from fixed offsets, then a word, then bytes.
+ * `copyBytesAt()` for 16-64 bytes: whole blocks from fixed offsets, then a word, then bytes.
  * readWordLE() is inlined, so its index is a constant at every call but the last.
  */
 function writeWords(view: DataView, data: Uint8Array, at: number, p: Uint8Array, length: number): void {
