@@ -1,21 +1,13 @@
 // A routed record between "the key is hashed and checked" and "it is in the ring": what its
 // bytes will be, so that the write itself is a copy. The Router reuses one for route(); a
 // routeAsync() that has to wait takes a copy that owns its key bytes (see detach()).
-import { copyBytesAt } from '@corelane/shared';
+import { copyBytesAt, copyRangeAt } from '@corelane/shared';
 import { packAsciiWords } from './remembered-key.js';
 import { ROUTED_HEADER_BYTES, RoutedRecordType } from './routed-record.js';
 
-// Key copies: `set()` costs about the same whatever the size (a builtin call, ~20 ns here), a
-// byte loop ~1.5-3 ns per byte (a load, a store and their bounds checks). Measured on the bench
-// machine: the loop wins up to 8 bytes, set() from 16. A key held in a longer buffer (a
-// string's UTF-8 in the scratch buffer) would need a subarray (an allocation) for set(): the
-// loop wins up to 32 bytes there. Payloads are copied by copyBytesAt() (@corelane/shared).
-
-/** Byte arrays up to this many bytes are copied byte by byte; longer ones with `set()`. */
-const COPY_LOOP_UP_TO = 8;
-
-/** A key that is a prefix of its buffer: byte by byte up to this many bytes, else subarray + set(). */
-const PREFIX_LOOP_UP_TO = 32;
+// Byte keys and payloads are copied by copyBytesAt() (@corelane/shared): a byte loop below 16
+// bytes, words to 64, set() beyond. A key held in a longer buffer (a string's UTF-8 in the shared
+// scratch buffer) is a range of it: copyRangeAt(), a byte loop up to 32 bytes.
 
 /** The key bytes of an integer key, which is written as two words instead. */
 const NO_BYTES = new Uint8Array(0);
@@ -92,12 +84,12 @@ export class PreparedRecord {
    */
   writeAt(view: DataView, data: Uint8Array, at: number, words: Int32Array | null): void {
     if (this.keyAscii !== null) writeAsciiKey(data, words, at, this.keyAscii);
-    else this.#writeBytes(data, at);
+    else this.#writeBytes(view, data, at);
     copyBytesAt(view, data, at + ROUTED_HEADER_BYTES + this.keyLength, this.payload);
   }
 
-  /** The length word and a byte or integer key, byte by byte (or with set() for a long byte key). */
-  #writeBytes(data: Uint8Array, at: number): void {
+  /** The length word and a byte key (its first `keyLength` bytes) or an integer key. */
+  #writeBytes(view: DataView, data: Uint8Array, at: number): void {
     const keyLength = this.keyLength;
     data[at] = keyLength;
     data[at + 1] = keyLength >>> 8;
@@ -113,13 +105,7 @@ export class PreparedRecord {
         data[keyAt + 4 + i] = hi >>> (8 * i);
       }
     } else {
-      const key = this.keyBytes;
-      const whole = keyLength === key.length;
-      if (keyLength <= (whole ? COPY_LOOP_UP_TO : PREFIX_LOOP_UP_TO)) {
-        for (let i = 0; i < keyLength; i++) data[keyAt + i] = key[i] as number;
-      } else {
-        data.set(whole ? key : key.subarray(0, keyLength), keyAt);
-      }
+      copyRangeAt(view, data, keyAt, this.keyBytes, 0, keyLength);
     }
   }
 }

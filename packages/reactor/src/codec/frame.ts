@@ -23,7 +23,7 @@
  * (`ByteRingConsumer.readOffsets()`), so neither side allocates a view per record. Records
  * start 8-byte aligned in the ring, so the u32 fields are aligned too.
  */
-import { readWordLE } from '@corelane/shared';
+import { copyBytesAt, copyRangeAt, readWordLE } from '@corelane/shared';
 export const Kind = {
   /** A message with no reply: `send(key, v)`, or `sendTo(core, v)` without a key. */
   SEND: 1,
@@ -91,23 +91,14 @@ export function readU32(bytes: Uint8Array, at: number): number {
 /** Reads a little-endian i32 at `at` (`readWordLE`, shared by every package). */
 export const readI32: (bytes: Uint8Array, at: number) => number = readWordLE;
 
-/** Up to this many bytes a loop copies faster than `TypedArray.prototype.set` (measured: 16-byte values, ~12-byte keys). */
-export const SHORT_COPY = 64;
-
-/** Copies `src[0..length)` to `out` at `at`: a plain loop for short runs (cheaper than a `set()` call), `set()` beyond. */
-export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: number): void {
-  if (length <= SHORT_COPY) {
-    for (let i = 0; i < length; i++) out[at + i] = src[i] as number;
-  } else out.set(length === src.length ? src : src.subarray(0, length), at);
-}
-
 /**
  * Writes a frame's payload into `out` from `start` (exactly `frameLength()` bytes): the key
  * is `key[0..keyLength)` (ignored for `KeyTag.NONE`), or a string written in place one UTF-16
  * unit per byte, which must then be ASCII with `keyLength` its length: returns false, the
  * frame unfinished, at the first unit that is not (the caller encodes the key and writes the
  * frame again). `out` is the ring's data region (the record claimed in place) or an overflow
- * copy (`start` 0).
+ * copy (`start` 0). `view` is a DataView of the same memory as `out` (see `dataViewOf`): the
+ * key's and the value's bytes go in through `copyRangeAt()` / `copyBytesAt()`.
  *
  * `words`, when given, views the same bytes as `out` as int32s (little endian, see
  * `littleEndianWordsOf`) and `start` is a multiple of 4, as a payload in a ring is: the id, the key
@@ -116,6 +107,7 @@ export function copyBytes(out: Uint8Array, at: number, src: Uint8Array, length: 
  */
 export function writeFrame(
   out: Uint8Array,
+  view: DataView,
   start: number,
   kind: number,
   id: number,
@@ -153,10 +145,10 @@ export function writeFrame(
         if (u >= 0x80) return false;
         out[at + i] = u;
       }
-    } else copyBytes(out, at, key, keyLength);
+    } else copyRangeAt(view, out, at, key, 0, keyLength);
     at += keyLength;
   }
-  if (value !== null) copyBytes(out, at, value, value.length);
+  if (value !== null) copyBytesAt(view, out, at, value);
   return true;
 }
 

@@ -1,6 +1,6 @@
-import { littleEndianWordsOf } from '@corelane/shared';
+import { copyRangeAt, dataViewOf, littleEndianWordsOf } from '@corelane/shared';
 import type { ByteRingProducer } from '@corelane/spsc';
-import { frameLength, frameType, SHORT_COPY, writeFrame } from '../codec/frame.js';
+import { frameLength, frameType, writeFrame } from '../codec/frame.js';
 import type { Doorbell } from './doorbell.js';
 import { OverflowQueue } from './overflow-queue.js';
 
@@ -31,6 +31,8 @@ export class Outbound {
   readonly #data: Uint8Array;
   /** `#data` as int32s, for `writeFrame()`'s 4-byte stores (null on a big-endian machine). */
   readonly #words: Int32Array | null;
+  /** `#data` as a DataView, for the copies of keys, values and queued frames (copyRangeAt). */
+  readonly #view: DataView;
 
   constructor(producer: ByteRingProducer, target: number, bell: Doorbell) {
     this.producer = producer;
@@ -38,6 +40,7 @@ export class Outbound {
     const data = producer.data;
     // The data region starts 8-aligned in the ring's buffer (spsc's layout), and so does every record.
     this.#words = littleEndianWordsOf(data);
+    this.#view = dataViewOf(data);
     this.#ringAt = producer.capacity / RING_FRACTION;
     this.target = target;
     this.#bell = bell;
@@ -73,7 +76,7 @@ export class Outbound {
       const at = this.producer.claimOffset(length, type);
       this.dirty = true; // (when full, claimOffset() published what was pending: the target may need its doorbell)
       if (at >= 0) {
-        if (!writeFrame(this.#data, at, kind, id, keyTag, key, keyLength, value, this.#words)) {
+        if (!writeFrame(this.#data, this.#view, at, kind, id, keyTag, key, keyLength, value, this.#words)) {
           this.producer.abort();
           return Written.NOT_ASCII;
         }
@@ -88,7 +91,7 @@ export class Outbound {
     if (!mayQueue) return Written.FULL;
     const queue = this.#queue;
     const at = queue.reserve(length); // (first: it may replace queue.bytes)
-    if (!writeFrame(queue.bytes, at, kind, id, keyTag, key, keyLength, value)) return Written.NOT_ASCII;
+    if (!writeFrame(queue.bytes, queue.view, at, kind, id, keyTag, key, keyLength, value)) return Written.NOT_ASCII;
     queue.push(type, length);
     const depth = queue.count;
     if (depth > this.overflowMax) this.overflowMax = depth;
@@ -120,9 +123,7 @@ export class Outbound {
       if (at < 0) break; // (claimOffset() published what was pending)
       const bytes = queue.bytes;
       const from = queue.payload;
-      // A loop for short frames (no subarray per frame), set() beyond (see copyBytes()).
-      if (length <= SHORT_COPY) for (let i = 0; i < length; i++) data[at + i] = bytes[from + i] as number;
-      else data.set(bytes.subarray(from, from + length), at);
+      copyRangeAt(this.#view, data, at, bytes, from, length);
       this.producer.commit();
       queue.shift();
       this.dirty = true;

@@ -1,3 +1,4 @@
+import { dataViewOf } from '@corelane/shared';
 import { readU32, writeU32 } from '../codec/frame.js';
 
 /** Bytes of an entry's header: its record type and payload length. */
@@ -21,7 +22,9 @@ const KEEP_BYTES = 1 << 20;
  */
 export class OverflowQueue {
   /** The entries; a frame is written into it at the offset `reserve()` returns. */
-  bytes = new Uint8Array(0);
+  bytes: Uint8Array = new Uint8Array(0);
+  /** `bytes` as a DataView (for `writeFrame()`), replaced with it. */
+  view = dataViewOf(this.bytes);
   #head = 0;
   #tail = 0;
   /** Entries queued. */
@@ -37,7 +40,7 @@ export class OverflowQueue {
       } else {
         const grown = new Uint8Array(Math.max(this.bytes.length * 2, live + needed, 4096));
         grown.set(this.bytes.subarray(this.#head, this.#tail));
-        this.bytes = grown;
+        this.#use(grown);
       }
       this.#head = 0;
       this.#tail = live;
@@ -83,6 +86,11 @@ export class OverflowQueue {
   #reset(): void {
     this.#head = 0;
     this.#tail = 0;
-    if (this.bytes.length > KEEP_BYTES) this.bytes = new Uint8Array(0);
+    if (this.bytes.length > KEEP_BYTES) this.#use(new Uint8Array(0));
+  }
+
+  #use(bytes: Uint8Array): void {
+    this.bytes = bytes;
+    this.view = dataViewOf(bytes);
   }
 }
