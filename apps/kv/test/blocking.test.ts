@@ -8,6 +8,22 @@ type Script = (port: number) => Promise<string[]>;
 const raw = async (c: RawClient, n = 1) => (await c.read(n)).map((r) => r.raw.toString('latin1'));
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
+/**
+ * Waits until the server says `n` clients are blocked (`INFO clients`, asked on `c`), bounded at
+ * 10 s: for a script whose outcome depends on a block or a disconnect having been seen, which a
+ * fixed settle() cannot promise on a loaded machine.
+ */
+async function untilBlocked(c: RawClient, n: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [info] = await c.pipeline([['INFO', 'clients']]);
+    const blocked = Number(/blocked_clients:(\d+)/.exec(info?.raw.toString('latin1') ?? '')?.[1]);
+    if (blocked === n) return;
+    if (Date.now() > deadline) throw new Error(`${blocked} clients blocked after 10 s, expected ${n}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 async function clients(port: number, n: number): Promise<RawClient[]> {
   const out: RawClient[] = [];
   for (let i = 0; i < n; i++) out.push(await RawClient.connect(port));
@@ -62,9 +78,9 @@ const scripts: Record<string, Script> = {
   'a client that disconnects while blocked takes no element': async (port) => {
     const [a, b] = (await clients(port, 2)) as [RawClient, RawClient];
     a.write(encodeCommand(['BLPOP', 'q', '5']));
-    await settle();
+    await untilBlocked(b, 1);
     a.close();
-    await settle();
+    await untilBlocked(b, 0); // the server has seen the disconnect: the push must not go to a
     const out = (
       await b.pipeline([
         ['RPUSH', 'q', 'kept'],

@@ -184,6 +184,9 @@ describe('checkpoints (--checkpoint-every, --checkpoint-bytes)', () => {
       await r.set(`at${i}`, 'v', 'PXAT', soon);
       await r.set(`keep${i}`, 'v', 'PXAT', soon + 3_600_000);
     }
+    // PX counts from each SET: the last short key expires 1.5 s after its reply at the latest
+    // (120 fsync'ed writes can take longer than `soon` leaves on a slow disk).
+    const shortUntil = Date.now() + 1500;
     // Past 30 records per core: a checkpoint holds some of them, the log the rest.
     const deadline = Date.now() + 10_000;
     while (!files(dir).every((f) => f.checkpoints >= 1) && Date.now() < deadline) {
@@ -194,7 +197,7 @@ describe('checkpoints (--checkpoint-every, --checkpoint-bytes)', () => {
     // SIGKILL: no active expiry ran after the keys' time, nothing logged their deletion.
     kv.child.kill('SIGKILL');
     await exitOf(kv.child);
-    while (Date.now() < soon + 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (Date.now() < Math.max(soon, shortUntil) + 50) await new Promise((resolve) => setTimeout(resolve, 50));
 
     const again = await start(args);
     r = await client(again.port);

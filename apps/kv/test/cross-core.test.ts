@@ -259,17 +259,21 @@ describe('cross-core commands with real clients (--cores 2)', () => {
   it('a client that left while parked over both cores takes nothing', async () => {
     const [q0] = keysOn(0, 'gone', 1) as [string];
     const [q1] = keysOn(1, 'gone', 1) as [string];
-    const [leaving] = await connect(kv.port, 1);
+    const [leaving] = (await connect(kv.port, 1)) as [Redis];
+    const id = String(await leaving.client('ID'));
     const c0 = clients[0] as Redis;
     await c0.del(q0, q1);
-    const count = async () => ((await c0.client('LIST')) as string).trim().split('\n').length;
-    const before = await count();
-    void (leaving as Redis).blpop(q0, q1, 0).catch(() => {});
-    await new Promise((r) => setTimeout(r, 50));
-    (leaving as Redis).disconnect();
+    // By its id, not by a count: the connections an earlier test dropped may still be closing.
+    const listed = async () => ((await c0.client('LIST')) as string).split('\n').some((l) => l.startsWith(`id=${id} `));
+    const blocked = async () => Number(/blocked_clients:(\d+)/.exec(await c0.info('clients'))?.[1]);
+    void leaving.blpop(q0, q1, 0).catch(() => {});
+    for (let i = 0; i < 2000 && (await blocked()) !== 1; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(await blocked()).toBe(1); // parked over both cores
+    leaving.disconnect();
     // Wait until the server saw it leave: CLIENT LIST covers every core.
-    for (let i = 0; i < 500 && (await count()) >= before; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await count()).toBe(before - 1);
+    for (let i = 0; i < 2000 && (await listed()); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(await listed()).toBe(false);
+    expect(await blocked()).toBe(0);
     await c0.rpush(q1, 'kept');
     await c0.rpush(q0, 'kept');
     expect(await c0.lrange(q0, 0, -1)).toEqual(['kept']);

@@ -22,15 +22,18 @@ import { jsSide } from './helpers/pair.js';
 const state = (ring: SharedArrayBuffer, word: number) => Atomics.load(new Int32Array(ring), word) & ROLE_STATE_MASK;
 const generation = (ring: SharedArrayBuffer, word: number) => Atomics.load(new Int32Array(ring), word) >>> 2;
 
-/** Waits (bounded) until the consumer's sleeping word is non-zero; returns it. */
+/**
+ * Waits until the consumer's sleeping word is non-zero and returns it, or 0 after 20 s: long
+ * enough for a worker to start, import the package and go to sleep on a loaded machine.
+ */
 async function sleepingBits(ring: SharedArrayBuffer): Promise<number> {
   const words = new Int32Array(ring);
-  for (let i = 0; i < 2_000; i++) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
     const bits = Atomics.load(words, Word.CONSUMER_SLEEPING);
-    if (bits !== 0) return bits;
+    if (bits !== 0 || Date.now() > deadline) return bits;
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  return 0;
 }
 
 describe('the role word: state and claim generation together', () => {

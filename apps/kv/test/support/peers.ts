@@ -99,29 +99,64 @@ export interface RedisPeer {
   stop(): Promise<void>;
 }
 
-/** Starts Debian's redis-server 7.0 on a free loopback port, without persistence. */
+/**
+ * Starts Debian's redis-server 7.0 on a free loopback port, without persistence. The port is free
+ * when picked, but another test file's server may take it before redis-server binds it (which then
+ * exits): a server answers only once `INFO server` names this child's pid; else a new port is tried.
+ */
 export async function startRedis(extra: string[] = []): Promise<RedisPeer> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '1', ...extra],
-    { stdio: 'ignore' },
-  );
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child: ChildProcess = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '1', ...extra],
+      { stdio: 'ignore' },
+    );
+    const answered = await answersAs(port, child);
+    if (answered === true) return redisPeer(port, child);
+    if (running(child)) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    if (attempt === 3) throw new Error(`redis-server did not start: ${answered}`);
+  }
+}
+
+/** True once the server on `port` is `child` (its pid in `INFO server`); else why not, once `child` exited or 15 s passed. */
+async function answersAs(port: number, child: ChildProcess): Promise<true | string> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {
       const c = await RawClient.connect(port);
-      c.close();
-      break;
+      try {
+        const [info] = await c.pipeline([['INFO', 'server']]);
+        const text = info?.raw.toString('latin1') ?? '';
+        const pid = /process_id:(\d+)/.exec(text)?.[1];
+        if (pid === String(child.pid)) return true;
+        // A server started with --requirepass answers NOAUTH: it is this child while that runs.
+        if (text.startsWith('-NOAUTH') && running(child)) return true;
+        if (!running(child)) return `port ${port} is another server's (pid ${pid ?? 'unknown'})`;
+      } finally {
+        c.close();
+      }
     } catch (e) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not start: ${e}`);
-      await new Promise((r) => setTimeout(r, 50));
+      if (!running(child)) return `it exited (${child.exitCode ?? child.signalCode}): ${e}`;
     }
+    if (Date.now() > deadline) return `nothing answered on port ${port} for 15 s`;
+    await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The child has not exited (nor been killed by a signal). */
+function running(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+function redisPeer(port: number, child: ChildProcess): RedisPeer {
   return {
     port,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (!running(child)) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
     },
