@@ -42,7 +42,8 @@ export interface StreamResult {
 }
 
 export interface PingArgs {
-  impl: 'ours' | 'rb';
+  /** 'bare': the floor, see {@link bareRingPingPong}. */
+  impl: 'ours' | 'rb' | 'bare';
   there: SharedArrayBuffer;
   back: SharedArrayBuffer;
   count: number;
@@ -376,6 +377,61 @@ function consumePort(port: MessagePort, count: number, capMs: number): Promise<S
   });
 }
 
+/** Int32 words of the bare ring (512 bytes, then a power of two of slots): ours's offsets, no header. */
+const BareWord = { TAIL: 128 / 4, HEAD: 256 / 4, DATA: 512 / 4 } as const;
+
+/**
+ * The floor of a JS ping-pong: @corelane/spsc's protocol written by hand, with nothing else. The
+ * producer stores the value, then the tail (Atomics.store, seq-cst); the consumer polls the tail
+ * (Atomics.load) and, while it waits, reads the slot the next value lands in (as RingConsumer's
+ * `#warmNext`); it hands slots back every 64. No class, no role, no gate, no type check, no wait
+ * line: what is left is cache lines crossing cores and the timer. The bench's own code, so a ratio
+ * against it says how much of a round trip is the library.
+ */
+function bareRingPingPong(args: PingArgs, lead: boolean, rtt: Float64Array | null, deadline: Deadline): void {
+  const out = new Int32Array(lead ? args.there : args.back);
+  const inp = new Int32Array(lead ? args.back : args.there);
+  const mask = out.length - BareWord.DATA - 1;
+  let tail = 0;
+  let head = 0;
+  let warmed = 0;
+  for (let i = 0; i < args.count; i++) {
+    const t0 = rtt ? performance.now() : 0;
+    if (rtt) {
+      out[BareWord.DATA + (tail & mask)] = i;
+      tail = (tail + 1) | 0;
+      Atomics.store(out, BareWord.TAIL, tail);
+    }
+    while (Atomics.load(inp, BareWord.TAIL) === head) {
+      // a racy read that decides nothing (as #warmNext): it keeps the next slot's line fresh
+      warmed = (warmed + (inp[BareWord.DATA + (head & mask)] as number)) & 1;
+      deadline.spin('ping-pong');
+    }
+    const v = inp[BareWord.DATA + (head & mask)] as number;
+    head = (head + 1) | 0;
+    if ((head & 63) === 0) Atomics.store(inp, BareWord.HEAD, head);
+    if (v !== i) throw new Error(`ping-pong (bare): expected ${i}, got ${v}`);
+    if (rtt) rtt[i] = performance.now() - t0;
+    else {
+      out[BareWord.DATA + (tail & mask)] = v;
+      tail = (tail + 1) | 0;
+      Atomics.store(out, BareWord.TAIL, tail);
+    }
+  }
+  if (warmed === 2) throw new Error('unreachable'); // keeps the warming reads
+}
+
+/** Median of `count` intervals between two back-to-back performance.now() calls, in ns: the timer's share of a sample. */
+function timerInterval(count: number): number {
+  const gaps = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    gaps[i] = performance.now() - t0;
+  }
+  gaps.sort();
+  return (gaps[count >> 1] as number) * 1e6;
+}
+
 /** One value each way, spinning; `lead` times every round trip. */
 function pingPong(args: PingArgs, lead: boolean): PingResult {
   const deadline = new Deadline(args.capMs);
@@ -400,6 +456,8 @@ function pingPong(args: PingArgs, lead: boolean): PingResult {
     }
     out.close();
     inp.close();
+  } else if (args.impl === 'bare') {
+    bareRingPingPong(args, lead, rtt, deadline);
   } else {
     const out = new RingBuffer(lead ? args.there : args.back, Int32Array);
     const inp = new RingBuffer(lead ? args.back : args.there, Int32Array);
@@ -430,4 +488,5 @@ serve({
   consume: (args: StreamArgs) => consume(args),
   lead: (args: PingArgs) => pingPong(args, true),
   echo: (args: PingArgs) => pingPong(args, false),
+  timer: (args: { count: number }) => timerInterval(args.count),
 });

@@ -1,3 +1,4 @@
+import { median } from '../../harness/stats.js';
 import type { BenchCase, CaseContext, CaseRun, Unavailable } from '../../harness/suite.js';
 import { unavailable } from '../../harness/suite.js';
 import { PostMessagePair } from '../../peers/postmessage.js';
@@ -128,6 +129,14 @@ function streamCase(workload: Workload, size: number, peer: StreamPeer): BenchCa
 /** Ping-pong of one value between two threads: median or p99 round trip, ours against `peer`. */
 function pingPongCase(stat: 'median' | 'p99', peerImpl: 'twin' | 'rb', target?: string): BenchCase {
   const peerName = peerImpl === 'twin' ? 'C++ twin, two native threads' : 'ringbuf.js, two worker_threads';
+  const floor = peerImpl === 'rb' ? new PingPongFloor(stat) : null;
+  const description =
+    'One thread pushes a value into ring A, the other pops it and pushes it back through ring B, both spinning; ' +
+    `the first times every round trip and reports the ${stat}. Ours publishes every push (publishEvery 1); its ` +
+    'consumer hands slots back when its ring looks empty (at the latest every 64 pops), and an empty pop() reads ' +
+    'the slot the next value lands in. Where a one-way trip goes: the producer stores the value and then the tail ' +
+    '(a seq-cst store: it waits to own both cache lines), the consumer misses on the tail line (the value line is ' +
+    'already fresh); each JS sample also pays about 50 ns for performance.now() itself.';
   return {
     name: `ping-pong ${stat} vs ${peerImpl === 'twin' ? 'C++ twin' : 'ringbuf.js'}`,
     metric: `round trip, ${stat}${target ? ` (target ${target})` : ''}`,
@@ -136,13 +145,9 @@ function pingPongCase(stat: 'median' | 'p99', peerImpl: 'twin' | 'rb', target?: 
     ours: '@corelane/spsc, two worker_threads',
     peer: peerName,
     budgetMs: { quick: 15_000, full: 60_000 },
-    description:
-      'One thread pushes a value into ring A, the other pops it and pushes it back through ring B, both spinning; ' +
-      `the first times every round trip and reports the ${stat}. Ours publishes every push (publishEvery 1); its ` +
-      'consumer hands slots back when its ring looks empty (at the latest every 64 pops), and an empty pop() reads ' +
-      'the slot the next value lands in. Where a one-way trip goes: the producer stores the value and then the tail ' +
-      '(a seq-cst store: it waits to own both cache lines), the consumer misses on the tail line (the value line is ' +
-      'already fresh); each JS sample also pays about 50 ns for performance.now() itself.',
+    get description() {
+      return floor ? `${description} ${floor.describe()}` : description;
+    },
     async setup(ctx: CaseContext): Promise<CaseRun | Unavailable> {
       const count = ctx.quick ? 5_000 : 20_000;
       const capMs = ctx.budgetMs / 2;
@@ -154,16 +159,62 @@ function pingPongCase(stat: 'median' | 'p99', peerImpl: 'twin' | 'rb', target?: 
       }
       const pair = await SpscPair.start();
       const native = peers;
+      floor?.reset();
       return {
-        ours: async () => (await pair.pingPong('ours', count, capMs))[stat],
-        peer: async () =>
-          native
-            ? (await runNative(native, 'twin', 'pingpong', count * 4))[stat]
-            : (await pair.pingPong('rb', count, capMs))[stat],
+        ours: async () => {
+          const ours = (await pair.pingPong('ours', count, capMs))[stat];
+          if (floor)
+            floor.add(ours, (await pair.pingPong('bare', count, capMs))[stat], await pair.timerInterval(count));
+          return ours;
+        },
+        peer: async () => {
+          if (native) return (await runNative(native, 'twin', 'pingpong', count * 4))[stat];
+          const peer = (await pair.pingPong('rb', count, capMs))[stat];
+          floor?.addPeer(peer);
+          return peer;
+        },
         teardown: () => pair.close(),
       };
     },
   };
+}
+
+/**
+ * What the JS ping-pong case measured beside its two sides: the bare protocol (workers/spsc.ts's
+ * bareRingPingPong, the floor of a JS ring with our protocol) and the timer's own share, medians
+ * over the run's samples (the warm-up's included), for the description.
+ */
+class PingPongFloor {
+  #ours: number[] = [];
+  #bare: number[] = [];
+  #timer: number[] = [];
+  #peer: number[] = [];
+  constructor(readonly stat: 'median' | 'p99') {}
+  reset(): void {
+    this.#ours = [];
+    this.#bare = [];
+    this.#timer = [];
+    this.#peer = [];
+  }
+  add(ours: number, bare: number, timer: number): void {
+    this.#ours.push(ours);
+    this.#bare.push(bare);
+    this.#timer.push(timer);
+  }
+  addPeer(peer: number): void {
+    this.#peer.push(peer);
+  }
+  describe(): string {
+    if (this.#bare.length === 0 || this.#peer.length === 0) return '';
+    const ns = (xs: number[]) => `${median(xs).toFixed(0)} ns`;
+    const best = median(this.#peer) / median(this.#bare);
+    return (
+      `In this run (${this.stat}s of ${this.#bare.length} samples): ours ${ns(this.#ours)}, ringbuf.js ${ns(this.#peer)}; ` +
+      `the same protocol written bare in the bench (no class, no checks, no wait line) ${ns(this.#bare)}, of which ` +
+      `the timer (two back-to-back performance.now()) is ${ns(this.#timer)}. The bare ring against ringbuf.js: ` +
+      `${best.toFixed(2)}x, the most this protocol reaches from JS on this machine.`
+    );
+  }
 }
 
 /**

@@ -67,13 +67,22 @@ export class SpscPair {
   /** `count` round trips of one value: median and p99 of the round-trip time, in ns. */
   async pingPong(impl: PingArgs['impl'], count: number, capMs: number): Promise<PingResult> {
     const make = () =>
-      impl === 'ours' ? allocateRing({ capacity: 1024 }) : RingBuffer.getStorageForCapacity(1024, Int32Array);
+      impl === 'ours'
+        ? allocateRing({ capacity: 1024 })
+        : impl === 'bare'
+          ? new SharedArrayBuffer(512 + 1024 * 4) // the bare ring of workers/spsc.ts: 1024 slots
+          : RingBuffer.getStorageForCapacity(1024, Int32Array);
     const args: PingArgs = { impl, there: make(), back: make(), count, capMs };
     const timeout = capMs + 5_000;
     const echo = this.#b.call<PingResult>('echo', { ...args }, [], timeout);
     const lead = this.#a.call<PingResult>('lead', { ...args }, [], timeout);
     const [result] = await Promise.all([lead, echo]);
     return result;
+  }
+
+  /** The median interval between two back-to-back performance.now() calls in the timing worker, in ns. */
+  timerInterval(count: number): Promise<number> {
+    return this.#a.call<number>('timer', { count }, [], 10_000);
   }
 
   close(): Promise<void> {

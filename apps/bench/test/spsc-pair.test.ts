@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { SpscPair } from '../src/suites/spsc/pair.js';
+
+// Runs the built worker script (dist/workers/spsc.js). Each ping-pong side checks every value it
+// gets against the sequence and throws on the first wrong one; these assert counts, never speed.
+describe('SpscPair ping-pong', () => {
+  it('ours, ringbuf.js and the bare floor bounce every value, wrapping the ring', { timeout: 60_000 }, async () => {
+    const pair = await SpscPair.start();
+    try {
+      // 3000 round trips: each 1024-slot ring wraps twice, and the bare consumer hands slots back 46 times
+      for (const impl of ['ours', 'rb', 'bare'] as const) {
+        const result = await pair.pingPong(impl, 3_000, 20_000);
+        expect(result.count, impl).toBe(3_000);
+        expect(result.median, impl).toBeGreaterThan(0);
+        expect(result.p99, impl).toBeGreaterThanOrEqual(result.median);
+      }
+      const timer = await pair.timerInterval(1_000);
+      expect(Number.isFinite(timer) && timer >= 0).toBe(true);
+    } finally {
+      await pair.close();
+    }
+  });
+});
