@@ -4,7 +4,9 @@ import { SpscPair } from '../src/suites/spsc/pair.js';
 // Runs the built worker script (dist/workers/spsc.js). Each ping-pong side checks every value it
 // gets against the sequence and throws on the first wrong one; these assert counts, never speed.
 describe('SpscPair ping-pong', () => {
-  it('ours, ringbuf.js and the bare floor bounce every value, wrapping the ring', { timeout: 60_000 }, async () => {
+  it('ours, ringbuf.js and the bare floor bounce every value, wrapping the ring; the batched floor streams in sequence', {
+    timeout: 60_000,
+  }, async () => {
     const pair = await SpscPair.start();
     try {
       // 3000 round trips: each 1024-slot ring wraps twice, and the bare consumer hands slots back 46 times
@@ -14,6 +16,8 @@ describe('SpscPair ping-pong', () => {
         expect(result.median, impl).toBeGreaterThan(0);
         expect(result.p99, impl).toBeGreaterThanOrEqual(result.median);
       }
+      // the batched floor: 100,000 values through 16,384 slots (a short last batch, several wraps)
+      expect(await pair.stream('bare-batch', 100_000, 4, 20_000)).toBeGreaterThan(0);
       const timer = await pair.timerInterval(1_000);
       expect(Number.isFinite(timer) && timer >= 0).toBe(true);
     } finally {

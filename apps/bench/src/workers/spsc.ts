@@ -21,6 +21,7 @@ export type Transport =
   | 'ours-native-park'
   | 'ours-varying-views'
   | 'ours-varying-offsets'
+  | 'bare-batch'
   | 'rb-item'
   | 'rb-batch'
   | 'rb-record'
@@ -166,6 +167,8 @@ function produce(args: StreamArgs): StreamResult {
       i += n;
     }
     p.close();
+  } else if (transport === 'bare-batch') {
+    bareBatchProduce(channel as SharedArrayBuffer, count, deadline);
   } else if (transport === 'ours-record') {
     const p = new ByteRingProducer(channel as SharedArrayBuffer);
     const record = new Uint8Array(size).fill(7);
@@ -286,6 +289,9 @@ function consume(args: StreamArgs): Promise<StreamResult> | StreamResult {
       }
     }
     c.close();
+  } else if (transport === 'bare-batch') {
+    errors = bareBatchConsume(channel as SharedArrayBuffer, count, deadline, mark);
+    got = count;
   } else if (transport === 'ours-record') {
     const c = new ByteRingConsumer(channel as SharedArrayBuffer);
     const onRecord = (bytes: Uint8Array) => {
@@ -419,6 +425,68 @@ function bareRingPingPong(args: PingArgs, lead: boolean, rtt: Float64Array | nul
     }
   }
   if (warmed === 2) throw new Error('unreachable'); // keeps the warming reads
+}
+
+/**
+ * The floor of the 4 B batched stream: @corelane/spsc's protocol written by hand, with the same
+ * per-item fill loop as 'ours-batch' (batch[j] = i + j). The producer waits for room for a whole
+ * batch (re-reading the head only then), copies it in with one set() and publishes the tail
+ * (Atomics.store). No class, no role, no gate, no type check, no wait line.
+ */
+function bareBatchProduce(ring: SharedArrayBuffer, count: number, deadline: Deadline): void {
+  const words = new Int32Array(ring);
+  const data = new Int32Array(ring, BareWord.DATA * 4);
+  const slots = data.length;
+  const mask = slots - 1;
+  const batch = new Int32Array(BATCH);
+  let tail = 0;
+  let head = 0;
+  for (let i = 0; i < count; ) {
+    const n = Math.min(BATCH, count - i);
+    for (let j = 0; j < n; j++) batch[j] = i + j;
+    while (slots - ((tail - head) | 0) < n) {
+      head = Atomics.load(words, BareWord.HEAD);
+      if (slots - ((tail - head) | 0) < n) deadline.spin('producer', i);
+    }
+    const at = tail & mask;
+    const first = Math.min(n, slots - at);
+    data.set(first === BATCH ? batch : batch.subarray(0, first), at);
+    if (n > first) data.set(batch.subarray(first, n), 0);
+    tail = (tail + n) | 0;
+    Atomics.store(words, BareWord.TAIL, tail);
+    i += n;
+  }
+}
+
+/**
+ * The consumer of the bare batched stream: re-reads the tail when fewer than a batch are known,
+ * copies up to a batch out with a plain loop (as popMany), hands the slots back (Atomics.store)
+ * and checks each value with the same loop as 'ours-batch'. Returns how many were out of sequence.
+ */
+function bareBatchConsume(ring: SharedArrayBuffer, count: number, deadline: Deadline, mark: () => void): number {
+  const words = new Int32Array(ring);
+  const data = new Int32Array(ring, BareWord.DATA * 4);
+  const mask = data.length - 1;
+  const batch = new Int32Array(BATCH);
+  let head = 0;
+  let tail = 0;
+  let got = 0;
+  let errors = 0;
+  while (got < count) {
+    if (((tail - head) | 0) < BATCH) tail = Atomics.load(words, BareWord.TAIL);
+    const n = Math.min(BATCH, (tail - head) | 0);
+    if (n === 0) {
+      deadline.spin('consumer', got);
+      continue;
+    }
+    for (let i = 0; i < n; i++) batch[i] = data[(head + i) & mask] as number;
+    head = (head + n) | 0;
+    Atomics.store(words, BareWord.HEAD, head);
+    mark();
+    for (let j = 0; j < n; j++) if (batch[j] !== got + j) errors++;
+    got += n;
+  }
+  return errors;
 }
 
 /** Median of `count` intervals between two back-to-back performance.now() calls, in ns: the timer's share of a sample. */

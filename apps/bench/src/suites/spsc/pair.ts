@@ -17,6 +17,8 @@ function channelFor(transport: Transport): { produce: StreamArgs['channel']; con
     return { produce: port1, consume: port2 };
   }
   if (transport === 'ours-item' || transport === 'ours-batch') ring = allocateRing({ capacity: SLOTS });
+  else if (transport === 'bare-batch')
+    ring = new SharedArrayBuffer(512 + SLOTS * 4); // workers/spsc.ts's bare ring
   else if (transport === 'ours-record' || transport.startsWith('ours-varying') || transport === 'ours-native-park') {
     ring = allocateByteRing({ capacity: RECORD_BYTES });
   } else if (transport === 'rb-record') ring = RingBuffer.getStorageForCapacity(RECORD_BYTES, Uint8Array);
