@@ -415,6 +415,8 @@ function bareRingPingPong(args: PingArgs, lead: boolean, rtt: Float64Array | nul
     }
     const v = inp[BareWord.DATA + (head & mask)] as number;
     head = (head + 1) | 0;
+    // Handed back as RingConsumer does, for its cost: the producer never reads it, since a ping-pong
+    // keeps at most one value in flight and a ring of 1024 slots is never full.
     if ((head & 63) === 0) Atomics.store(inp, BareWord.HEAD, head);
     if (v !== i) throw new Error(`ping-pong (bare): expected ${i}, got ${v}`);
     if (rtt) rtt[i] = performance.now() - t0;
